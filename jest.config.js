@@ -1,0 +1,12 @@
+// Tests are TypeScript compiled to CommonJS by ts-jest; the package's own sources use `.js`
+// specifiers (NodeNext), which the mapper strips so that jest finds the `.ts` files.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/test/tsconfig.json", diagnostics: { warnOnly: false } }],
+  },
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+};

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// The spec lints clean, and everything in generated/ is what the spec produces today (drift).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { run, fail, repoRoot } from "./lib/run.mjs";
+
+const problems = [];
+
+if (run("redocly", ["lint"]).status !== 0) problems.push("the spec does not lint clean (see above)");
+
+const dir = mkdtempSync(path.join(tmpdir(), "om-contract-check-"));
+try {
+  const fresh = path.join(dir, "openapi.json");
+  const bundled = run("node", [path.join(repoRoot, "scripts/bundle.mjs"), "--out", fresh], { capture: true });
+  if (bundled.status !== 0) {
+    process.stderr.write(bundled.stdout + bundled.stderr);
+    problems.push("the spec does not bundle");
+  } else if (readFileSync(fresh, "utf8") !== readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")) {
+    problems.push("generated/openapi.json differs from a fresh bundle of openapi/: run `npm run bundle` and commit it (never edit generated/ by hand)");
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const generated = run("node", [path.join(repoRoot, "scripts/generate.mjs"), "--check"], { capture: true });
+if (generated.status !== 0) problems.push(generated.stderr.trim().replace(/^error: /, ""));
+
+if (problems.length) fail(`check failed:\n  - ${problems.join("\n  - ")}`);
+console.log("check passed: the spec lints clean and generated/ matches it");

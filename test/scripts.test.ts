@@ -1,0 +1,78 @@
+// The spec tooling: `check` catches drift and lint failures; `bundle` reports a broken file by name.
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { makeSandbox, runNode, type Run } from "./support/sandbox";
+
+type Scenario = { name: string; script: string; args?: string[]; breakIt(dir: string): void };
+
+function edit(file: string, from: string | RegExp, to: string) {
+  const text = readFileSync(file, "utf8");
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`${file}: nothing to replace`);
+  writeFileSync(file, next);
+}
+
+const claimPath = "openapi/paths/operations-manager@tasks@{taskId}@claim.yaml";
+const scenarios: Scenario[] = [
+  { name: "untouched", script: "scripts/check.mjs", breakIt: () => {} },
+  { name: "bundle edited by hand", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, "generated/openapi.json"), '"Claim a task"', '"Claim a tusk"') },
+  { name: "spec changed, not re-bundled", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), "summary: Claim a task", "summary: Claim one task") },
+  { name: "types edited by hand", script: "scripts/check.mjs", breakIt: (d) => appendFileSync(path.join(d, "generated/schema.d.ts"), "export type Extra = 1;\n") },
+  { name: "client checks edited by hand", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, "generated/operation-paths.ts"), "{24}", "{12,24}") },
+  { name: "lint error", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), /  description: \|\n    Assigns/, "  x-note: |\n    Assigns") },
+  { name: "broken YAML", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => appendFileSync(path.join(d, "openapi/components/schemas/Job.yaml"), "oops: [unclosed\n") },
+  { name: "dangling $ref", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => edit(path.join(d, "openapi/components/schemas/Task.yaml"), "TaskMetrics.yaml", "TaskMetricz.yaml") },
+];
+
+const results = new Map<string, Run>();
+
+beforeAll(async () => {
+  await Promise.all(
+    scenarios.map(async (s) => {
+      const box = makeSandbox();
+      try {
+        s.breakIt(box.dir);
+        results.set(s.name, await runNode(box.dir, s.script, s.args));
+      } finally {
+        box.remove();
+      }
+    }),
+  );
+}, 180_000);
+
+const output = (name: string) => {
+  const r = results.get(name)!;
+  return r.stdout + r.stderr;
+};
+
+describe("npm run check", () => {
+  it("passes on the committed tree", () => {
+    expect(output("untouched")).toMatch(/check passed/);
+    expect(results.get("untouched")!.code).toBe(0);
+  });
+
+  it.each([
+    ["bundle edited by hand", /generated\/openapi\.json differs from a fresh bundle/],
+    ["spec changed, not re-bundled", /generated\/openapi\.json differs from a fresh bundle/],
+    ["types edited by hand", /generated\/schema\.d\.ts is out of date/],
+    ["client checks edited by hand", /generated\/operation-paths\.ts is out of date/],
+    ["lint error", /does not lint clean/],
+  ])("fails when %s", (name, message) => {
+    expect(results.get(name)!.code).not.toBe(0);
+    expect(output(name)).toMatch(message);
+  });
+});
+
+describe("npm run bundle", () => {
+  it("names the file with broken YAML", () => {
+    expect(results.get("broken YAML")!.code).not.toBe(0);
+    expect(output("broken YAML")).toMatch(/openapi\/components\/schemas\/Job\.yaml/);
+    expect(output("broken YAML")).toMatch(/error: bundling openapi\/openapi\.yaml failed/);
+  });
+
+  it("names the file and the $ref that resolves nowhere", () => {
+    expect(results.get("dangling $ref")!.code).not.toBe(0);
+    expect(output("dangling $ref")).toMatch(/openapi\/components\/schemas\/Task\.yaml/);
+    expect(output("dangling $ref")).toMatch(/TaskMetricz\.yaml/);
+  });
+});
