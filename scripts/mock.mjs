@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm start`: serves the contract as a Prism mock (with --errors) until interrupted.
+// HOST and PORT override 127.0.0.1:4010.
+import { startMockServer } from "../dist/esm/src/mock.js";
+
+const host = process.env.HOST || "127.0.0.1";
+const port = Number(process.env.PORT || 4010);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`error: PORT must be a port number, got ${JSON.stringify(process.env.PORT)}`);
+  process.exit(1);
+}
+
+let server;
+try {
+  server = await startMockServer({
+    host,
+    port,
+    log: (level, message) => {
+      if (level !== "debug" && level !== "trace") console.log(`[prism ${level}] ${message}`);
+    },
+  });
+} catch (error) {
+  console.error(`error: the mock could not start on ${host}:${port}: ${error?.message ?? error}`);
+  process.exit(1);
+}
+
+console.log(`Mock of the Operations Manager tasks contract listening on ${server.url}`);
+console.log("Try:");
+console.log(`  curl -u admin:admin -X POST ${server.url}/operations-manager/tasks/3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34/claim`);
+console.log(`  curl -u admin:admin -X POST -H 'Content-Type: application/json' -d '{"taskData":{"finish_state":"success"}}' ${server.url}/operations-manager/jobs/67be20c2dda0df69ebe60824/tasks/defc/finish`);
+console.log("Stop with Ctrl+C.");
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, async () => {
+    await server.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,223 @@
+import createClient, { type Client } from "openapi-fetch";
+import { OperationsManagerError } from "./errors.js";
+import { checkPathParams } from "./params.js";
+import { createRedactor, safeCause, type Redactor } from "./secrets.js";
+import { deadline, RequestCarrier, unpackingFetch, type Fetch } from "./transport.js";
+import type { FinishManualTaskBody, Job, OperationId, paths, Task } from "./types.js";
+
+export interface OperationsManagerClientOptions {
+  /** Where the platform is, such as `https://itential.example.com` (no credentials in it). */
+  baseUrl: string;
+  /** HTTP Basic credentials. */
+  auth: { username: string; password: string };
+  /** The `fetch` to send with; `globalThis.fetch` at call time when not given. */
+  fetch?: Fetch;
+  /** How long a call may take, answer included, before it fails with kind `"timeout"`. Default 30 000; `Infinity` for none. */
+  timeoutMs?: number;
+}
+
+export interface CallOptions {
+  /** Aborts the call; it then fails with kind `"network"` (or `"timeout"` for a timeout signal). */
+  signal?: AbortSignal;
+}
+
+export interface OperationsManagerClient {
+  /**
+   * Claim a task: assigns a task iteration to the current user.
+   * @param taskId The UUID of the task **iteration** (a Task's `_id`), not a workflow task key.
+   * @returns The claimed Task (the envelope's `data`).
+   * @throws {OperationsManagerError} on any failure; nothing is sent when `taskId` is malformed.
+   */
+  claimTask(taskId: string, options?: CallOptions): Promise<Task>;
+  /**
+   * Finish a manual task: works it with the given task data.
+   * @deprecated Deprecated upstream in the Itential API (still served; this method keeps working).
+   * @param jobId The job's id: 24 lower-case hexadecimal digits.
+   * @param taskId The **workflow task key** (`defc`, `workflow_start`, …), not a task-iteration UUID.
+   * @param body `{ taskData }`, usually with `finish_state` and `variables`; `{}` when left out.
+   * @returns The Job (the envelope's `data`).
+   * @throws {OperationsManagerError} on any failure; nothing is sent when an argument is malformed.
+   */
+  finishManualTask(jobId: string, taskId: string, body?: FinishManualTaskBody, options?: CallOptions): Promise<Job>;
+  /** The plain openapi-fetch client, with base URL and credentials, for anything else. */
+  readonly raw: Client<paths>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type Sent = { data?: unknown; error?: unknown; response: Response };
+
+export function createOperationsManagerClient(options: OperationsManagerClientOptions): OperationsManagerClient {
+  const { baseUrl, authorization, secrets, timeoutMs } = checkOptions(options);
+  const redact = createRedactor(secrets);
+  const getFetch = () => options.fetch ?? globalThis.fetch;
+  const headers = { Authorization: authorization };
+
+  const raw = createClient<paths>({ baseUrl, headers, ...(options.fetch ? { fetch: options.fetch as typeof fetch } : {}) });
+  const engine = createClient<paths>({
+    baseUrl,
+    headers,
+    Request: RequestCarrier as unknown as typeof Request,
+    fetch: unpackingFetch(getFetch) as unknown as typeof fetch,
+  });
+
+  async function send(operationId: OperationId, call: (signal: AbortSignal) => Promise<Sent>, callOptions?: CallOptions) {
+    const limit = deadline(timeoutMs, callOptions?.signal);
+    let sent: Sent;
+    try {
+      sent = await call(limit.signal);
+    } catch (cause) {
+      throw unanswered(operationId, cause, limit.timedOut(), callOptions?.signal, redact);
+    } finally {
+      limit.done();
+    }
+    return envelopeData(operationId, sent, redact);
+  }
+
+  return {
+    raw,
+    claimTask(taskId, callOptions) {
+      return run(async () => {
+        checkPathParams("claimTask", { taskId });
+        return (await send(
+          "claimTask",
+          (signal) => engine.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId } }, parseAs: "text", signal }),
+          callOptions,
+        )) as Task;
+      });
+    },
+    finishManualTask(jobId, taskId, body, callOptions) {
+      return run(async () => {
+        checkPathParams("finishManualTask", { jobId, taskId });
+        const json = checkFinishBody(body);
+        return (await send(
+          "finishManualTask",
+          (signal) =>
+            engine.POST("/operations-manager/jobs/{jobId}/tasks/{taskId}/finish", {
+              params: { path: { jobId, taskId } },
+              body: json,
+              parseAs: "text",
+              signal,
+            }),
+          callOptions,
+        )) as Job;
+      });
+    },
+  };
+}
+
+/** Runs a call so that even a synchronous refusal arrives as a rejected promise. */
+async function run<T>(call: () => Promise<T>): Promise<T> {
+  return call();
+}
+
+function checkOptions(options: OperationsManagerClientOptions) {
+  const refuse = (message: string) => new OperationsManagerError("invalid-request", `createOperationsManagerClient: ${message}`);
+  if (!options || typeof options !== "object") throw refuse("options are required: { baseUrl, auth: { username, password } }");
+  let url: URL;
+  try {
+    url = new URL(options.baseUrl);
+  } catch {
+    throw refuse(`baseUrl must be an absolute http(s) URL, got ${typeof options.baseUrl === "string" ? JSON.stringify(options.baseUrl) : typeof options.baseUrl}`);
+  }
+  if (url.username || url.password) throw refuse("baseUrl must not contain credentials; pass them as auth");
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse(`baseUrl must use http or https, got ${url.protocol}`);
+  const { username, password } = options.auth ?? ({} as Partial<OperationsManagerClientOptions["auth"]>);
+  if (typeof username !== "string" || username === "") throw refuse("auth.username must be a non-empty string");
+  if (username.includes(":")) throw refuse("auth.username must not contain ':' (HTTP Basic cannot carry it)");
+  if (typeof password !== "string") throw refuse("auth.password must be a string");
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0) {
+    throw refuse("timeoutMs must be a positive number of milliseconds (Infinity for no timeout)");
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function") throw refuse("fetch must be a function");
+  const token = base64(`${username}:${password}`);
+  return {
+    baseUrl: options.baseUrl,
+    authorization: `Basic ${token}`,
+    secrets: [password, token, `${username}:${password}`],
+    timeoutMs: timeoutMs > MAX_TIMER_MS ? Infinity : timeoutMs,
+  };
+}
+
+function base64(text: string): string {
+  // RFC 7617: user-id and password are encoded as UTF-8.
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function checkFinishBody(body: unknown): FinishManualTaskBody {
+  const refuse = (message: string) =>
+    new OperationsManagerError("invalid-request", `finishManualTask: ${message}. Nothing was sent.`, { operationId: "finishManualTask" });
+  if (body === undefined) return {};
+  if (!isPlainObject(body)) throw refuse(`body must be an object { taskData? }, got ${kindOf(body)}`);
+  const extra = Object.keys(body).filter((key) => key !== "taskData");
+  if (extra.length) throw refuse(`body may only hold taskData, got ${extra.map((k) => JSON.stringify(k)).join(", ")}`);
+  const { taskData } = body as FinishManualTaskBody;
+  if (taskData === undefined) return {};
+  if (!isPlainObject(taskData)) throw refuse(`taskData must be an object, got ${kindOf(taskData)}`);
+  if ("finish_state" in taskData && typeof taskData.finish_state !== "string") {
+    throw refuse(`taskData.finish_state must be a string, got ${kindOf(taskData.finish_state)}`);
+  }
+  if ("variables" in taskData && !isPlainObject(taskData.variables)) {
+    throw refuse(`taskData.variables must be an object, got ${kindOf(taskData.variables)}`);
+  }
+  return { taskData };
+}
+
+function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor) {
+  const callerTimeout = callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
+  if (timedOut || callerTimeout) {
+    return new OperationsManagerError("timeout", `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`, {
+      operationId,
+      cause: safeCause(cause, redact),
+    });
+  }
+  const reason = callerSignal?.aborted ? "aborted by the caller's signal" : `no answer from the server (${redact(describeCause(cause))})`;
+  return new OperationsManagerError("network", `${operationId}: ${reason}`, { operationId, cause: safeCause(cause, redact) });
+}
+
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = cause.cause instanceof Error ? `: ${(cause.cause as NodeJS.ErrnoException).code ?? cause.cause.message}` : "";
+  return `${cause.message}${inner}`;
+}
+
+function envelopeData(operationId: OperationId, { data, error, response }: Sent, redact: Redactor): unknown {
+  const status = response.status;
+  if (!response.ok) {
+    const body = redact(error === "" ? undefined : error);
+    const said = isPlainObject(body) && typeof body.message === "string" ? `: ${body.message}` : "";
+    const statusText = redact(response.statusText);
+    throw new OperationsManagerError("http", `${operationId}: the server answered ${status}${statusText ? ` ${statusText}` : ""}${said}`, {
+      operationId,
+      status,
+      body,
+    });
+  }
+  const text = typeof data === "string" ? data : "";
+  const invalid = (why: string, body?: unknown) =>
+    new OperationsManagerError("invalid-response", `${operationId}: the server answered ${status} ${why}`, { operationId, status, body: redact(body) });
+  if (text.trim() === "") throw invalid("with an empty body, not the JSON envelope { message, data, metadata }");
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(text);
+  } catch {
+    const type = response.headers.get("content-type");
+    throw invalid(`with a body that is not JSON${type ? ` (${type})` : ""}`, text);
+  }
+  if (!isPlainObject(envelope) || !isPlainObject(envelope.data)) {
+    throw invalid("with JSON that is not the envelope { message, data: {…}, metadata }", envelope);
+  }
+  return envelope.data;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function kindOf(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+}

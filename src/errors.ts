@@ -1,0 +1,42 @@
+import type { OperationId } from "./types.js";
+
+export type OperationsManagerErrorKind =
+  /** Refused before sending: a parameter or body that breaks the contract, or bad client options. */
+  | "invalid-request"
+  /** The server answered with a status other than 2xx. */
+  | "http"
+  /** No answer: the connection failed, or the caller's signal aborted the call. */
+  | "network"
+  /** No answer within `timeoutMs` (or the caller's signal timed out). */
+  | "timeout"
+  /** A 2xx answer that is not the contract's JSON envelope. */
+  | "invalid-response";
+
+export interface OperationsManagerErrorDetails {
+  operationId?: OperationId;
+  status?: number;
+  /** The answer's body: parsed JSON when it was JSON, its text otherwise. */
+  body?: unknown;
+  cause?: unknown;
+}
+
+/** The one error every failure of the client rejects with. It never holds credentials. */
+export class OperationsManagerError extends Error {
+  override readonly name = "OperationsManagerError";
+  readonly kind: OperationsManagerErrorKind;
+  readonly operationId?: OperationId;
+  readonly status?: number;
+  readonly body?: unknown;
+
+  constructor(kind: OperationsManagerErrorKind, message: string, details: OperationsManagerErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.kind = kind;
+    if (details.operationId !== undefined) this.operationId = details.operationId;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.body !== undefined) this.body = details.body;
+  }
+}
+
+export function isOperationsManagerError(value: unknown): value is OperationsManagerError {
+  return value instanceof OperationsManagerError;
+}

@@ -1,0 +1,6 @@
+export { createOperationsManagerClient } from "./client.js";
+export type { CallOptions, OperationsManagerClient, OperationsManagerClientOptions } from "./client.js";
+export { OperationsManagerError, isOperationsManagerError } from "./errors.js";
+export type { OperationsManagerErrorKind } from "./errors.js";
+export type { Fetch } from "./transport.js";
+export * from "./types.js";

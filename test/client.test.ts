@@ -1,0 +1,317 @@
+// The typed client against a recording loopback server: what it sends, and how every failure is
+// reported — typed, with nothing sent for bad input and no credential anywhere in the error.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClient } from "../src/index";
+import { readJson, repoRoot, type JsonObject } from "./support/spec";
+import { startRecordingServer } from "./support/recording-server";
+
+const USERNAME = "automation";
+const PASSWORD = "s3cr3t-P@ss:w0rd";
+const TOKEN = Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64");
+const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
+const JOB_ID = "67be20c2dda0df69ebe60824";
+
+const claimBody = readJson<JsonObject>("test/fixtures/claim-task.200.json");
+const finishBody = readJson<JsonObject>("test/fixtures/finish-manual-task.200.json");
+
+let server: Awaited<ReturnType<typeof startRecordingServer>>;
+let om: OperationsManagerClient;
+
+beforeAll(async () => {
+  server = await startRecordingServer();
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.requests.length = 0;
+  om = createOperationsManagerClient({ baseUrl: server.url, auth: { username: USERNAME, password: PASSWORD }, timeoutMs: 2_000 });
+});
+
+/** The rejection of `promise`, which must be an OperationsManagerError. */
+async function failure(promise: Promise<unknown>): Promise<OperationsManagerError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(OperationsManagerError);
+  expect(error).toBeInstanceOf(Error);
+  return error as OperationsManagerError;
+}
+
+function expectNoSecret(error: OperationsManagerError) {
+  const seen = [error.message, error.stack, JSON.stringify(error), String(error.cause), (error.cause as Error | undefined)?.stack, JSON.stringify(error.body)].join("\n");
+  expect(seen).not.toContain(PASSWORD);
+  expect(seen).not.toContain(TOKEN);
+}
+
+describe("claimTask", () => {
+  it("POSTs to the task's claim path with Basic auth and no body, and resolves to the Task", async () => {
+    server.json(200, claimBody);
+    const task = await om.claimTask(TASK_ID);
+    expect(task).toEqual(claimBody.data);
+    expect(server.requests).toHaveLength(1);
+    const [req] = server.requests;
+    expect(req!.method).toBe("POST");
+    expect(req!.url).toBe(`/operations-manager/tasks/${TASK_ID}/claim`);
+    expect(req!.headers.authorization).toBe(`Basic ${TOKEN}`);
+    expect(req!.body).toBe("");
+  });
+
+  it("encodes credentials as UTF-8 (RFC 7617)", async () => {
+    server.json(200, claimBody);
+    const client = createOperationsManagerClient({ baseUrl: server.url, auth: { username: "jürgen", password: "pässwörd" } });
+    await client.claimTask(TASK_ID);
+    expect(server.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from("jürgen:pässwörd", "utf8").toString("base64")}`);
+  });
+
+  it.each([
+    ["not a UUID", "taskId"],
+    ["empty", ""],
+    ["a path traversal", "../../admin"],
+    ["a UUID with a suffix", `${TASK_ID}/x`],
+    ["a UUID missing a digit", TASK_ID.slice(1)],
+  ])("refuses a taskId that is %s, sending nothing", async (_what, taskId) => {
+    const error = await failure(om.claimTask(taskId));
+    expect(error.kind).toBe("invalid-request");
+    expect(error.operationId).toBe("claimTask");
+    expect(error.message).toMatch(/taskId/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("refuses a taskId that is not a string (from untyped callers)", async () => {
+    const error = await failure(om.claimTask(42 as unknown as string));
+    expect(error.kind).toBe("invalid-request");
+    expect(error.message).toMatch(/not a string \(number\)/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("finishManualTask", () => {
+  it("sends exactly {taskData} as JSON and resolves to the Job", async () => {
+    server.json(200, finishBody);
+    const taskData = { finish_state: "success", variables: { approved: true }, note: "extra members pass" };
+    const job = await om.finishManualTask(JOB_ID, "defc", { taskData });
+    expect(job).toEqual(finishBody.data);
+    const [req] = server.requests;
+    expect(req!.method).toBe("POST");
+    expect(req!.url).toBe(`/operations-manager/jobs/${JOB_ID}/tasks/defc/finish`);
+    expect(req!.headers["content-type"]).toBe("application/json");
+    expect(req!.headers.authorization).toBe(`Basic ${TOKEN}`);
+    expect(JSON.parse(req!.body)).toEqual({ taskData });
+  });
+
+  it("sends {} when there is no task data, as the reference's curl does", async () => {
+    server.json(200, finishBody);
+    await om.finishManualTask(JOB_ID, "workflow_start");
+    await om.finishManualTask(JOB_ID, "error_handler", {});
+    expect(server.requests.map((r) => r.body)).toEqual(["{}", "{}"]);
+  });
+
+  it.each([
+    ["a wrong-case jobId", "67BE20C2DDA0DF69EBE60824", "defc", undefined, /jobId/],
+    ["a short jobId", "67be20c2", "defc", undefined, /jobId/],
+    ["an empty taskId", JOB_ID, "", undefined, /taskId/],
+    ["a taskId with a slash", JOB_ID, "a/b", undefined, /taskId/],
+    ["a dotted taskId", JOB_ID, "..", undefined, /taskId/],
+    ["taskData that is a string", JOB_ID, "defc", { taskData: "done" }, /taskData must be an object, got string/],
+    ["taskData that is an array", JOB_ID, "defc", { taskData: [] }, /taskData must be an object, got an array/],
+    ["taskData that is null", JOB_ID, "defc", { taskData: null }, /taskData must be an object, got null/],
+    ["a finish_state that is not a string", JOB_ID, "defc", { taskData: { finish_state: 1 } }, /finish_state must be a string/],
+    ["variables that are not an object", JOB_ID, "defc", { taskData: { variables: "x" } }, /variables must be an object/],
+    ["a body with other members", JOB_ID, "defc", { taskData: {}, finish_state: "success" }, /may only hold taskData, got "finish_state"/],
+    ["a body that is an array", JOB_ID, "defc", [], /body must be an object/],
+  ])("refuses %s, sending nothing", async (_what, jobId, taskId, body, message) => {
+    const error = await failure(om.finishManualTask(jobId, taskId, body as never));
+    expect(error.kind).toBe("invalid-request");
+    expect(error.operationId).toBe("finishManualTask");
+    expect(error.message).toMatch(message);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("failures", () => {
+  it("a JSON error answer: kind http, with status and the parsed body", async () => {
+    server.json(500, { message: "Internal Server Error", data: null, metadata: {} });
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "http", status: 500, operationId: "claimTask", body: { message: "Internal Server Error" } });
+    expect(error.message).toMatch(/500.*Internal Server Error/);
+  });
+
+  it("an HTML 502 page: kind http, the body as text", async () => {
+    server.answer((_req, res) => res.writeHead(502, { "Content-Type": "text/html" }).end("<html><body>Bad Gateway</body></html>"));
+    const error = await failure(om.finishManualTask(JOB_ID, "defc"));
+    expect(error).toMatchObject({ kind: "http", status: 502, body: "<html><body>Bad Gateway</body></html>" });
+  });
+
+  it("an empty error answer: kind http, no body", async () => {
+    server.answer((_req, res) => res.writeHead(401).end());
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "http", status: 401 });
+    expect(error.body).toBeUndefined();
+  });
+
+  it.each([
+    ["HTML", (res: import("node:http").ServerResponse) => res.writeHead(200, { "Content-Type": "text/html" }).end("<html>login</html>"), /not JSON \(text\/html\)/, "<html>login</html>"],
+    ["an empty body", (res: import("node:http").ServerResponse) => res.writeHead(200).end(), /empty body/, undefined],
+    ["JSON without data", (res: import("node:http").ServerResponse) => res.writeHead(200, { "Content-Type": "application/json" }).end('{"message":"ok"}'), /not the envelope/, { message: "ok" }],
+    ["a JSON array", (res: import("node:http").ServerResponse) => res.writeHead(200, { "Content-Type": "application/json" }).end("[1]"), /not the envelope/, [1]],
+    ["a 204", (res: import("node:http").ServerResponse) => res.writeHead(204).end(), /empty body/, undefined],
+  ])("a 2xx with %s: kind invalid-response", async (_what, answer, message, body) => {
+    server.answer((_req, res) => answer(res));
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error.kind).toBe("invalid-response");
+    expect(error.message).toMatch(message);
+    expect(error.body).toEqual(body);
+  });
+
+  it("no server: kind network", async () => {
+    const closed = await startRecordingServer();
+    await closed.close();
+    const client = createOperationsManagerClient({ baseUrl: closed.url, auth: { username: USERNAME, password: PASSWORD } });
+    const error = await failure(client.claimTask(TASK_ID));
+    expect(error.kind).toBe("network");
+    expect(error.message).toMatch(/no answer from the server/);
+    expect(error.cause).toBeDefined();
+  });
+
+  it("no answer within timeoutMs: kind timeout", async () => {
+    server.answer(() => {
+      /* never answers */
+    });
+    const client = createOperationsManagerClient({ baseUrl: server.url, auth: { username: USERNAME, password: PASSWORD }, timeoutMs: 100 });
+    const error = await failure(client.claimTask(TASK_ID));
+    expect(error.kind).toBe("timeout");
+  });
+
+  it("the caller's signal aborts: kind network; a timeout signal: kind timeout", async () => {
+    server.answer(() => {
+      /* never answers */
+    });
+    const controller = new AbortController();
+    const pending = om.claimTask(TASK_ID, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const aborted = await failure(pending);
+    expect(aborted.kind).toBe("network");
+    expect(aborted.message).toMatch(/aborted by the caller's signal/);
+    const timedOut = await failure(om.claimTask(TASK_ID, { signal: AbortSignal.timeout(50) }));
+    expect(timedOut.kind).toBe("timeout");
+  });
+
+  it("an already aborted signal: nothing reaches the server", async () => {
+    const error = await failure(om.claimTask(TASK_ID, { signal: AbortSignal.abort() }));
+    expect(error.kind).toBe("network");
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("credentials never leak", () => {
+  it("not when the server echoes them in its error body and status text", async () => {
+    server.answer((req, res) => {
+      res.statusMessage = `Denied ${PASSWORD}`;
+      res.writeHead(403, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `bad ${req.headers.authorization} ${PASSWORD}`, [PASSWORD]: TOKEN }));
+    });
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error.kind).toBe("http");
+    expectNoSecret(error);
+    expect(error.message).toMatch(/\[redacted\]/);
+  });
+
+  it("not when a 200 that is not JSON echoes them", async () => {
+    server.answer((req, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end(`you sent ${req.headers.authorization}`));
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error.kind).toBe("invalid-response");
+    expectNoSecret(error);
+  });
+
+  it("not when a custom fetch throws an error that holds the header", async () => {
+    const client = createOperationsManagerClient({
+      baseUrl: server.url,
+      auth: { username: USERNAME, password: PASSWORD },
+      fetch: async (_url, init) => {
+        throw new Error(`proxy refused ${new Headers(init.headers).get("authorization")}`);
+      },
+    });
+    const error = await failure(client.claimTask(TASK_ID));
+    expect(error.kind).toBe("network");
+    expectNoSecret(error);
+  });
+
+  it("not in network, timeout or invalid-request errors, and the client logs nothing", async () => {
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((m) => jest.spyOn(console, m).mockImplementation(() => {}));
+    try {
+      const errors = [
+        await failure(om.claimTask("bad")),
+        await failure(createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { username: USERNAME, password: PASSWORD } }).claimTask(TASK_ID)),
+      ];
+      errors.forEach(expectNoSecret);
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+  });
+
+  it("the client object does not expose the password", () => {
+    expect(JSON.stringify(om)).not.toContain(PASSWORD);
+    expect(Object.values(om).map(String).join("")).not.toContain(PASSWORD);
+  });
+});
+
+describe("options", () => {
+  it.each([
+    ["a baseUrl with credentials", { baseUrl: `http://${USERNAME}:${PASSWORD}@127.0.0.1`, auth: { username: "a", password: "b" } }, /must not contain credentials/],
+    ["a relative baseUrl", { baseUrl: "/api", auth: { username: "a", password: "b" } }, /absolute http\(s\) URL/],
+    ["a non-http baseUrl", { baseUrl: "ftp://host", auth: { username: "a", password: "b" } }, /http or https/],
+    ["no auth", { baseUrl: "http://127.0.0.1" }, /auth.username/],
+    ["a username with a colon", { baseUrl: "http://127.0.0.1", auth: { username: "a:b", password: "c" } }, /must not contain ':'/],
+    ["a negative timeout", { baseUrl: "http://127.0.0.1", auth: { username: "a", password: "b" }, timeoutMs: -1 }, /timeoutMs/],
+  ])("refuses %s with a typed error", (_what, options, message) => {
+    let thrown: unknown;
+    try {
+      createOperationsManagerClient(options as never);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(OperationsManagerError);
+    expect((thrown as OperationsManagerError).kind).toBe("invalid-request");
+    expect((thrown as Error).message).toMatch(message);
+    expect((thrown as Error).message).not.toContain(PASSWORD);
+  });
+
+  it("sends with the given fetch, as fetch(url, init)", async () => {
+    const calls: Array<[string, RequestInit]> = [];
+    const client = createOperationsManagerClient({
+      baseUrl: "http://platform.invalid:3000/",
+      auth: { username: USERNAME, password: PASSWORD },
+      fetch: async (url, init) => {
+        calls.push([url, init]);
+        return new Response(JSON.stringify(claimBody), { status: 200, headers: { "Content-Type": "application/json" } });
+      },
+    });
+    await expect(client.claimTask(TASK_ID)).resolves.toEqual(claimBody.data);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]![0]).toBe(`http://platform.invalid:3000/operations-manager/tasks/${TASK_ID}/claim`);
+    expect(calls[0]![1].method).toBe("POST");
+    expect(new Headers(calls[0]![1].headers).get("authorization")).toBe(`Basic ${TOKEN}`);
+  });
+
+  it("raw is a plain openapi-fetch client with base URL and credentials", async () => {
+    server.json(200, claimBody);
+    const { data, response } = await om.raw.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId: TASK_ID } } });
+    expect(response.status).toBe(200);
+    expect(data?.data._id).toBe("string");
+    expect(server.requests[0]!.headers.authorization).toBe(`Basic ${TOKEN}`);
+  });
+});
+
+describe("deprecation", () => {
+  it("finishManualTask carries @deprecated exactly as the spec flags its operation", () => {
+    const spec = readJson<JsonObject>("generated/openapi.json");
+    const source = readFileSync(path.join(repoRoot, "src/client.ts"), "utf8");
+    for (const [p, item] of Object.entries(spec.paths as JsonObject)) {
+      const op = (item as JsonObject).post as JsonObject;
+      const doc = source.match(new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*${op.operationId as string}\\(`));
+      expect(doc).not.toBeNull();
+      expect([p, doc![1]!.includes("@deprecated")]).toEqual([p, op.deprecated === true]);
+    }
+  });
+});
