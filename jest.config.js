@@ -8,5 +8,11 @@ export default {
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "<rootDir>/test/tsconfig.json", diagnostics: { warnOnly: false } }],
   },
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  globalSetup: "<rootDir>/test/global-setup.cjs",
+  globalTeardown: "<rootDir>/test/global-teardown.cjs",
+  moduleNameMapper: {
+    // import.meta cannot be compiled to CommonJS; in tests the package root is the repository.
+    "^\\./package-root\\.js$": "<rootDir>/test/support/package-root.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
 };

@@ -2,14 +2,17 @@
 // Builds the package: ESM and declarations with tsc, a real CommonJS build with esbuild, and each
 // output folder given the generated types its declarations import.
 import { build } from "esbuild";
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fail, repoRoot, run } from "./lib/run.mjs";
 
-const dist = path.join(repoRoot, "dist");
+// Built aside and moved into place at the end, so that a concurrent build or test never sees
+// half a dist/.
+const target = path.join(repoRoot, "dist");
+const dist = path.join(repoRoot, `dist.tmp-${process.pid}`);
 rmSync(dist, { recursive: true, force: true });
 
-if (run("tsc", ["-p", "tsconfig.build.json"]).status !== 0) fail("tsc failed (see above)");
+if (run("tsc", ["-p", "tsconfig.build.json", "--outDir", dist + "/esm"]).status !== 0) fail("tsc failed (see above)");
 
 const entryPoints = [
   ...readdirSync(path.join(repoRoot, "src")).filter((f) => f.endsWith(".ts")).map((f) => `src/${f}`),
@@ -18,7 +21,7 @@ const entryPoints = [
 await build({
   absWorkingDir: repoRoot,
   entryPoints,
-  outdir: "dist/cjs",
+  outdir: path.join(dist, "cjs"),
   outbase: ".",
   format: "cjs",
   platform: "node",
@@ -41,4 +44,6 @@ for (const format of ["esm", "cjs"]) {
     }
   }
 }
+rmSync(target, { recursive: true, force: true });
+renameSync(dist, target);
 console.log("built dist/esm and dist/cjs");

@@ -1,0 +1,185 @@
+// Contract tests: the Prism that jest's global setup started serves the bundled spec; every
+// declared answer of both operations, and the usual wrong requests, are checked against the spec.
+import fc from "fast-check";
+import { createOperationsManagerClient, OperationsManagerError } from "../src/index";
+import { answerOf, contractViolations } from "./support/contract";
+import { SpecValidator, type JsonObject } from "./support/spec";
+
+const v = new SpecValidator();
+const base = () => {
+  const url = process.env.OM_MOCK_URL;
+  if (!url) throw new Error("OM_MOCK_URL is not set: the jest global setup did not start Prism");
+  return url;
+};
+const AUTH = `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}`;
+const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
+const JOB_ID = "67be20c2dda0df69ebe60824";
+
+const requests: Record<string, { path: string; body?: unknown }> = {
+  claimTask: { path: `/operations-manager/tasks/${TASK_ID}/claim` },
+  finishManualTask: { path: `/operations-manager/jobs/${JOB_ID}/tasks/defc/finish`, body: { taskData: { finish_state: "success" } } },
+};
+
+function post(path: string, { headers = {}, body }: { headers?: Record<string, string>; body?: unknown } = {}) {
+  return fetch(`${base()}${path}`, {
+    method: "POST",
+    headers: { Authorization: AUTH, ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+const declared = v.operationIds().flatMap((operationId) =>
+  Object.keys(v.operation(operationId).operation.responses as JsonObject).map((status) => [operationId, status] as const),
+);
+
+describe("every declared answer of every operation keeps the contract", () => {
+  it("covers both operations and their 200, 400, 401 and 500", () => {
+    expect(declared).toEqual(expect.arrayContaining([
+      ["claimTask", "200"], ["claimTask", "400"], ["claimTask", "401"], ["claimTask", "500"],
+      ["finishManualTask", "200"], ["finishManualTask", "400"], ["finishManualTask", "401"], ["finishManualTask", "500"],
+    ]));
+  });
+
+  it.each(declared)("%s %s (Prefer: code=…)", async (operationId, status) => {
+    const { path, body } = requests[operationId]!;
+    const answer = await answerOf(await post(path, { headers: { Prefer: `code=${status}` }, body }));
+    expect(answer.status).toBe(Number(status));
+    expect(contractViolations(v, operationId, answer)).toEqual([]);
+  });
+
+  it.each(v.operationIds())("%s 200 with a generated body (Prefer: dynamic=true)", async (operationId) => {
+    const { path, body } = requests[operationId]!;
+    for (let i = 0; i < 3; i++) {
+      const answer = await answerOf(await post(path, { headers: { Prefer: "code=200, dynamic=true" }, body }));
+      expect(answer.status).toBe(200);
+      expect(contractViolations(v, operationId, answer)).toEqual([]);
+    }
+  });
+
+  it("the 200 examples are the reference's, by name (Prefer: example=reference)", async () => {
+    const answer = await answerOf(await post(requests.claimTask!.path, { headers: { Prefer: "example=reference" } }));
+    expect(JSON.parse(answer.text)).toEqual(require("./fixtures/claim-task.200.json"));
+  });
+});
+
+describe("wrong requests", () => {
+  it.each([
+    ["no Authorization", {}],
+    ["a Bearer token", { Authorization: "Bearer abc" }],
+    ["Basic with no credentials", { Authorization: "Basic" }],
+  ])("%s → 401 with the declared error body", async (_what, headers) => {
+    const res = await fetch(`${base()}${requests.claimTask!.path}`, { method: "POST", headers });
+    const answer = await answerOf(res);
+    expect(answer.status).toBe(401);
+    expect(contractViolations(v, "claimTask", { ...answer, headers: withoutViolations(answer.headers) })).toEqual([]);
+  });
+
+  it.each([
+    ["claimTask", "a taskId that is not a UUID", "/operations-manager/tasks/not-a-uuid/claim"],
+    ["finishManualTask", "an upper-case jobId", `/operations-manager/jobs/${JOB_ID.toUpperCase()}/tasks/defc/finish`],
+    ["finishManualTask", "a short jobId", "/operations-manager/jobs/67be20c2/tasks/defc/finish"],
+    ["finishManualTask", "a dotted taskId", `/operations-manager/jobs/${JOB_ID}/tasks/a.b/finish`],
+  ])("%s with %s → 400", async (operationId, _what, path) => {
+    const answer = await answerOf(await post(path, { body: operationId === "finishManualTask" ? {} : undefined }));
+    expect(answer.status).toBe(400);
+    expect(contractViolations(v, operationId, { ...answer, headers: withoutViolations(answer.headers) })).toEqual([]);
+  });
+
+  it("finishManualTask with taskData that is not an object → 400", async () => {
+    const answer = await answerOf(await post(requests.finishManualTask!.path, { body: { taskData: "done" } }));
+    expect(answer.status).toBe(400);
+  });
+
+  it("a wrong method → 405", async () => {
+    const res = await fetch(`${base()}${requests.claimTask!.path}`, { method: "GET", headers: { Authorization: AUTH } });
+    expect(res.status).toBe(405);
+  });
+
+  it("an unknown path → 404", async () => {
+    expect((await post("/operations-manager/tasks")).status).toBe(404);
+    expect((await post(`/operations-manager/tasks/${TASK_ID}/release-everything`)).status).toBe(404);
+  });
+});
+
+/** Prism flags the request it refused in sl-violations; the answer itself is what is checked. */
+function withoutViolations(headers: Headers): Headers {
+  const copy = new Headers(headers);
+  copy.delete("sl-violations");
+  return copy;
+}
+
+describe("the client against the mock", () => {
+  const client = (prefer?: string) =>
+    createOperationsManagerClient({
+      baseUrl: base(),
+      auth: { username: "automation", password: "s3cr3t" },
+      fetch: (url, init) => fetch(url, prefer ? { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), Prefer: prefer } } : init),
+    });
+
+  it("claimTask resolves to a Task that validates", async () => {
+    const task = await client().claimTask(TASK_ID);
+    expect(v.validate("#/components/schemas/Task", task).valid).toBe(true);
+    expect(task._id).toBeDefined();
+  });
+
+  it("finishManualTask resolves to a Job that validates, with and without taskData", async () => {
+    for (const body of [undefined, { taskData: { finish_state: "success", variables: { ok: true } } }]) {
+      const job = await client().finishManualTask(JOB_ID, "workflow_start", body);
+      expect(v.validate("#/components/schemas/Job", job).valid).toBe(true);
+    }
+  });
+
+  it.each(["400", "401", "500"])("a mocked %s reaches the caller as kind http with the parsed body", async (status) => {
+    const error = await client(`code=${status}`).claimTask(TASK_ID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OperationsManagerError);
+    expect(error).toMatchObject({ kind: "http", status: Number(status), operationId: "claimTask" });
+    expect(v.validate("#/components/schemas/Error", (error as OperationsManagerError).body).valid).toBe(true);
+  });
+});
+
+describe("mock and client agree on which ids are valid (property-based)", () => {
+  const hex = (n: number) => fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: n, maxLength: n });
+  const junk = fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(..."abcdefXYZ0123456789-_.~!$&'()*+,;=:@ %") });
+
+  /** Does Prism serve this id (200), and does the client send it (anything but invalid-request)? */
+  async function verdicts(path: (id: string) => string, call: (id: string) => Promise<unknown>, id: string) {
+    const res = await post(path(encodeURIComponent(id)), { body: path === finishPath ? {} : undefined });
+    await res.arrayBuffer();
+    const refused = await call(id).then(
+      () => false,
+      (e: unknown) => e instanceof OperationsManagerError && e.kind === "invalid-request",
+    );
+    return { mock: res.status === 200, client: !refused };
+  }
+  const claimPath = (id: string) => `/operations-manager/tasks/${id}/claim`;
+  const finishPath = (id: string) => `/operations-manager/jobs/${JOB_ID}/tasks/${id}/finish`;
+  const om = () => createOperationsManagerClient({ baseUrl: base(), auth: { username: "automation", password: "s3cr3t" } });
+
+  it("claim taskIds: UUIDs of either case are valid for both, anything else for neither", async () => {
+    const uuidLike = fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map((parts) => parts.join("-"));
+    const ids = fc.oneof(uuidLike, uuidLike.map((s) => s.toUpperCase()), junk, fc.uuid());
+    await fc.assert(
+      fc.asyncProperty(ids, async (id) => {
+        const verdict = await verdicts(claimPath, (x) => om().claimTask(x), id);
+        expect(verdict.client).toBe(verdict.mock);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("finish task keys: reserved and plain keys are valid for both, anything else for neither", async () => {
+    const keys = fc.oneof(
+      fc.constantFrom("workflow_start", "workflow_end", "error_handler"),
+      fc.string({ unit: fc.constantFrom(..."abcdefXYZ0123456789_-"), minLength: 1, maxLength: 12 }),
+      junk,
+    );
+    await fc.assert(
+      fc.asyncProperty(keys, async (key) => {
+        fc.pre(key !== "." && key !== ".."); // fetch resolves dot segments before anything is sent
+        const verdict = await verdicts(finishPath, (x) => om().finishManualTask(JOB_ID, x), key);
+        expect(verdict.client).toBe(verdict.mock);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,14 @@
+// One Prism for the whole jest run: the package is built, and its own mock entry (the CommonJS
+// build, as a consumer's jest would load it) serves the contract on a free loopback port.
+const { spawnSync } = require("node:child_process");
+const path = require("node:path");
+
+module.exports = async function globalSetup() {
+  const root = path.resolve(__dirname, "..");
+  const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`build failed before the tests:\n${built.stdout}${built.stderr}`);
+  const { startMockServer } = require(path.join(root, "dist/cjs/src/mock.js"));
+  const server = await startMockServer({ port: 0, host: "127.0.0.1" });
+  globalThis.__OM_MOCK__ = server;
+  process.env.OM_MOCK_URL = server.url;
+};

@@ -1,0 +1,43 @@
+// Checks a real HTTP answer against what the spec declares for the operation: the status is
+// declared, the headers and media type are the declared ones, the body validates, and Prism
+// reported no violation of its own.
+import { describeErrors, escapePointer, deref, type JsonObject, type SpecValidator } from "./spec";
+
+export type Answer = { status: number; headers: Headers; text: string };
+
+export async function answerOf(response: Response): Promise<Answer> {
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+export function contractViolations(v: SpecValidator, operationId: string, answer: Answer): string[] {
+  const problems: string[] = [];
+  const { path, method, operation } = v.operation(operationId);
+  const responses = operation.responses as JsonObject;
+  const status = String(answer.status);
+  if (!(status in responses)) return [`status ${status} is not declared for ${operationId}`];
+
+  const violations = answer.headers.get("sl-violations");
+  if (violations) problems.push(`Prism reported violations: ${violations}`);
+
+  const declared = deref(v.spec, responses[status]) as JsonObject;
+  for (const name of Object.keys((declared.headers as JsonObject | undefined) ?? {})) {
+    if (!answer.headers.has(name)) problems.push(`header ${name} is missing`);
+  }
+  const content = (declared.content as JsonObject | undefined) ?? {};
+  const mediaType = (answer.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!(mediaType in content)) {
+    problems.push(`media type ${JSON.stringify(mediaType)} is not declared (${Object.keys(content).join(", ")})`);
+    return problems;
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    return [...problems, `body is not JSON: ${answer.text.slice(0, 200)}`];
+  }
+  const base = `#/paths/${escapePointer(path)}/${method}/responses/${status}`;
+  const ref = (responses[status] as JsonObject).$ref as string | undefined;
+  const result = v.validate(`${ref ?? base}/content/${escapePointer(mediaType)}/schema`, body);
+  if (!result.valid) problems.push(`body: ${describeErrors(result.errors)}`);
+  return problems;
+}
