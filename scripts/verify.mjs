@@ -1,0 +1,321 @@
+#!/usr/bin/env node
+// `npm run verify -- --upstream http://host:port`: provider verification. Prism runs as a
+// validating proxy (errors on) in front of a real Itential platform; each operation is called once
+// through it and the platform's real answer is reported as keeping the contract or not.
+//
+// How Prism 5.12 reports a proxied answer (node_modules/@stoplight/prism-http-server/dist/server.js,
+// prism-core/dist/factory.js, prism-http/dist/forwarder/index.js and validator/index.js):
+// - a response violation of severity Error (wrong body, wrong media type, an undeclared 2xx)
+//   replaces the real answer by a 500 application/problem+json of type
+//   https://stoplight.io/prism/errors#VIOLATIONS whose `validation` lists
+//   { location: ["response", "body", "data", "name"], message, severity }; the same list goes in
+//   the `sl-violations` header, cut off past ~8 KB, so the body is what is read here;
+// - an undeclared non-2xx status is only a Warning: the real answer passes through with an
+//   `sl-violations` header; this script counts it as a violation;
+// - an upstream 501 is silently re-mocked (a made-up 200): only Prism's log says so;
+// - a request Prism finds invalid is answered by Prism (401/422) and never forwarded.
+// The real status therefore comes from Prism's log line "… has returned <status>"; an answer with
+// no such line never reached the platform. Answers Prism lets through are also checked here with
+// Ajv (JSON Schema 2020-12, the spec's dialect), which names the field by JSON pointer.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { repoRoot, run } from "./lib/run.mjs";
+
+const USAGE = `usage: npm run verify -- --upstream <http://host:port> [options]
+  Calls each operation once through Prism (as a validating proxy) against a real platform and
+  reports whether its answers keep the contract. The calls are real: a task is claimed, a manual
+  task is finished.
+  Credentials come from the environment only: OM_USERNAME and OM_PASSWORD.
+  --upstream <url>     the platform's base URL (required; no credentials in it)
+  --only <operation>   claimTask or finishManualTask; repeat or comma-separate (default: both)
+  --task-id <uuid>     task iteration to claim (default: the spec's example)
+  --job-id <id>        job of the manual task to finish (default: the spec's example)
+  --task-key <key>     workflow task key of the manual task to finish (default: the spec's example)
+  --task-data <json>   taskData object sent to finishManualTask (default: none, body {})
+  --timeout <seconds>  per call (default 30)
+  --json               print one JSON document instead of lines
+  -h, --help           this text
+Exit status: 0 all operations keep the contract, 1 some do not (or could not be checked), 2 bad usage.`;
+
+const PRISM_VIOLATIONS = "https://stoplight.io/prism/errors#VIOLATIONS";
+const UPSTREAM_STATUS = /^Upstream call to .* has returned (\d{3})$|^The upstream call to .* has returned (\d{3})$/;
+
+function usageError(message) {
+  console.error(`error: ${message}`);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+const spec = JSON.parse(readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8"));
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+addFormats(ajv);
+ajv.addSchema(spec, "spec");
+
+const escapePointer = (s) => s.replace(/~/g, "~0").replace(/\//g, "~1");
+const at = (ref) =>
+  ref.replace(/^#\//, "").split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((node, key) => node?.[key], spec);
+const deref = (node) => (node && typeof node.$ref === "string" ? deref(at(node.$ref)) : node);
+const compiled = new Map();
+const validator = (ref) => {
+  if (!compiled.has(ref)) compiled.set(ref, ajv.compile({ $ref: `spec${ref}` }));
+  return compiled.get(ref);
+};
+
+function findOperation(operationId) {
+  for (const [p, item] of Object.entries(spec.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (operation?.operationId === operationId) return { path: p, method, operation };
+    }
+  }
+  throw new Error(`the spec has no operation ${operationId}`);
+}
+
+/** The spec's own example and schema of a parameter, to default and check the ids given. */
+function parameter(operationId, name) {
+  const { operation } = findOperation(operationId);
+  const param = operation.parameters.map(deref).find((p) => p.name === name);
+  return { example: param.example, schema: param.schema };
+}
+
+function options() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: process.argv.slice(2),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        upstream: { type: "string" },
+        only: { type: "string", multiple: true },
+        "task-id": { type: "string" },
+        "job-id": { type: "string" },
+        "task-key": { type: "string" },
+        "task-data": { type: "string" },
+        timeout: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    usageError(error.message);
+  }
+  if (parsed.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!parsed.upstream) usageError("--upstream is required");
+  let upstream;
+  try {
+    upstream = new URL(parsed.upstream);
+  } catch {
+    usageError(`--upstream is not a URL: ${JSON.stringify(parsed.upstream)}`);
+  }
+  if (upstream.protocol !== "http:" && upstream.protocol !== "https:") usageError("--upstream must be an http:// or https:// URL");
+  // Credentials in argv end up in shell history and process lists.
+  if (upstream.username || upstream.password) usageError("--upstream must not carry credentials: set OM_USERNAME and OM_PASSWORD");
+
+  const known = ["claimTask", "finishManualTask"];
+  const only = (parsed.only ?? known).flatMap((o) => o.split(",")).map((o) => o.trim()).filter(Boolean);
+  for (const o of only) if (!known.includes(o)) usageError(`--only: unknown operation ${JSON.stringify(o)} (known: ${known.join(", ")})`);
+
+  const timeout = parsed.timeout === undefined ? 30 : Number(parsed.timeout);
+  if (!(timeout > 0)) usageError(`--timeout must be a positive number of seconds, got ${JSON.stringify(parsed.timeout)}`);
+
+  const ids = {
+    taskId: idOption(parsed["task-id"], "--task-id", "claimTask", "taskId"),
+    jobId: idOption(parsed["job-id"], "--job-id", "finishManualTask", "jobId"),
+    taskKey: idOption(parsed["task-key"], "--task-key", "finishManualTask", "taskId"),
+  };
+  let body = {};
+  if (parsed["task-data"] !== undefined) {
+    try {
+      body = { taskData: JSON.parse(parsed["task-data"]) };
+    } catch (error) {
+      usageError(`--task-data is not JSON: ${error.message}`);
+    }
+    const check = validator("#/components/schemas/FinishManualTaskBody");
+    if (!check(body)) usageError(`--task-data does not fit the contract: ${describe(check.errors)}`);
+  }
+
+  const username = process.env.OM_USERNAME;
+  const password = process.env.OM_PASSWORD;
+  if (!username || password === undefined) usageError("set OM_USERNAME and OM_PASSWORD in the environment (credentials are never taken from arguments)");
+  if (username.includes(":")) usageError("OM_USERNAME must not contain ':' (HTTP Basic cannot carry it)");
+
+  return { upstream: upstream.href.replace(/\/$/, ""), only, timeout, ids, body, json: !!parsed.json, username, password };
+}
+
+/** An id the contract refuses would be answered by Prism itself and never reach the platform. */
+function idOption(value, flag, operationId, name) {
+  const { example, schema } = parameter(operationId, name);
+  if (value === undefined) return example;
+  const check = schema.$ref ? validator(schema.$ref) : ajv.compile(schema);
+  if (!check(value)) usageError(`${flag} ${JSON.stringify(value)} is not valid for ${operationId}: ${describe(check.errors)}`);
+  return value;
+}
+
+function describe(errors) {
+  return (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
+}
+
+/** Builds dist/ when this checkout has none yet, as `npm start` does before the mock. */
+async function loadPrismServer() {
+  const entry = path.join(repoRoot, "dist/esm/src/prism-server.js");
+  if (!existsSync(entry)) {
+    const built = run("node", ["scripts/build.mjs"], { capture: true });
+    if (built.status !== 0) {
+      console.error(`error: building dist/ failed:\n${built.stdout}${built.stderr}`);
+      process.exit(1);
+    }
+  }
+  return import(pathToFileURL(entry).href);
+}
+
+function requestFor(operationId, { ids, body }) {
+  const { path: template, method } = findOperation(operationId);
+  const values = operationId === "claimTask" ? { taskId: ids.taskId } : { jobId: ids.jobId, taskId: ids.taskKey };
+  const p = template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(values[name]));
+  return { method: method.toUpperCase(), path: p, body: operationId === "finishManualTask" ? body : undefined };
+}
+
+/** One call through Prism, classified: the real status, and every way the answer breaks the contract. */
+async function verifyOperation(operationId, prismUrl, opts, upstreamStatuses) {
+  const { operation } = findOperation(operationId);
+  const request = requestFor(operationId, opts);
+  const result = { operationId, method: request.method, path: request.path, status: null, result: "pass", violations: [] };
+  // `in` is what broke (status, body, a header…), `path` the JSON pointer of a body field.
+  const violation = (where, fieldPath, message, source) => result.violations.push({ in: where, path: fieldPath, message, source });
+
+  upstreamStatuses.length = 0;
+  let response, text;
+  try {
+    response = await fetch(prismUrl + request.path, {
+      method: request.method,
+      redirect: "manual",
+      signal: AbortSignal.timeout(opts.timeout * 1000),
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString("base64")}`,
+        Accept: "application/json",
+        ...(request.body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    });
+    text = await response.text();
+  } catch (error) {
+    return { ...result, result: "error", error: `no answer through Prism: ${error.name === "TimeoutError" ? `timed out after ${opts.timeout}s` : error.message}` };
+  }
+  const body = parseJson(text);
+
+  const upstreamStatus = upstreamStatuses.at(-1);
+  if (upstreamStatus === undefined) {
+    // Prism answered by itself: the platform could not be reached, or Prism refused the request.
+    const why = body?.detail || body?.title || text.slice(0, 200);
+    return { ...result, result: "error", error: `the platform was not reached (Prism answered ${response.status}: ${why})` };
+  }
+  result.status = upstreamStatus;
+
+  const declared = Object.keys(operation.responses);
+  if (!declared.includes(String(upstreamStatus))) {
+    violation("status", null, `${upstreamStatus} is not declared for ${operationId} (declared: ${declared.join(", ")})`, "verify");
+  }
+  if (upstreamStatus === 501) {
+    // Prism re-mocked the call; what came back is made up, there is nothing more to check.
+  } else if (body?.type === PRISM_VIOLATIONS && response.headers.get("content-type")?.startsWith("application/problem+json")) {
+    for (const v of body.validation ?? []) addPrismViolation(v, violation);
+  } else {
+    for (const v of parseJson(response.headers.get("sl-violations") ?? "[]") ?? []) addPrismViolation(v, violation);
+    if (declared.includes(String(upstreamStatus))) checkAnswer(operationId, upstreamStatus, response.headers, text, body, violation);
+  }
+  if (result.violations.length > 0) result.result = "fail";
+  return result;
+}
+
+function addPrismViolation(v, violation) {
+  const [side, part, ...field] = v.location ?? [];
+  if (side !== "response") return; // requests are checked before they are sent
+  if (/^Unable to match the returned status code/.test(v.message)) return; // reported as `status`
+  if (part === "body") violation("body", `/${field.map((f) => escapePointer(String(f))).join("/")}`, v.message, "prism");
+  else violation(part ? [part, ...field].join(".") : "response", null, v.message, "prism");
+}
+
+/** What Prism does not hold a passed-through answer to: declared required headers, and the schema by Ajv. */
+function checkAnswer(operationId, status, headers, text, body, violation) {
+  const { path: p, method, operation } = findOperation(operationId);
+  const declared = deref(operation.responses[String(status)]);
+  for (const [name, header] of Object.entries(declared.headers ?? {})) {
+    if (deref(header).required && !headers.has(name)) violation(`header ${name}`, null, "is required and missing", "ajv");
+  }
+  const content = declared.content ?? {};
+  const mediaType = (headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (Object.keys(content).length === 0) return;
+  if (!(mediaType in content)) return violation("content-type", null, `${JSON.stringify(mediaType)} is not declared (${Object.keys(content).join(", ")})`, "ajv");
+  if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
+  const response = operation.responses[String(status)];
+  const base = response.$ref ?? `#/paths/${escapePointer(p)}/${method}/responses/${status}`;
+  const check = validator(`${base}/content/${escapePointer(mediaType)}/schema`);
+  if (!check(body)) {
+    for (const e of check.errors) violation("body", e.instancePath || "/", e.message, "ajv");
+  }
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function report(results, opts) {
+  const lines = [];
+  for (const r of results) {
+    const label = r.result === "pass" ? "PASS" : r.result === "fail" ? "FAIL" : "ERROR";
+    const status = r.status === null ? "" : ` → ${r.status}`;
+    lines.push(`${label} ${r.operationId} ${r.method} ${r.path}${status}${r.error ? `: ${r.error}` : ""}`);
+    for (const v of r.violations) lines.push(`  ${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message} [${v.source}]`);
+  }
+  const count = (what) => results.filter((r) => r.result === what).length;
+  const ok = count("pass") === results.length;
+  const summary = `${count("pass")} passed, ${count("fail")} failed, ${count("error")} not checked`;
+  const text = opts.json
+    ? JSON.stringify({ upstream: opts.upstream, ok, operations: results }, null, 2)
+    : [...lines, summary].join("\n");
+  // The platform's own words are echoed in places; its echo of our credentials must not be.
+  console.log(redact(text, opts));
+  return ok;
+}
+
+function redact(text, { username, password }) {
+  const secrets = [password, Buffer.from(`${username}:${password}`).toString("base64")].filter((s) => s && s.length >= 3);
+  return secrets.reduce((t, s) => t.split(s).join("***"), text);
+}
+
+const opts = options();
+const { startPrismServer } = await loadPrismServer();
+// Only the "has returned <status>" lines are kept: Prism's other log lines carry request headers,
+// the Authorization header among them, and are never printed.
+const upstreamStatuses = [];
+const log = (_level, message) => {
+  const m = UPSTREAM_STATUS.exec(message);
+  if (m) upstreamStatuses.push(Number(m[1] ?? m[2]));
+};
+
+let server;
+try {
+  server = await startPrismServer({ upstream: opts.upstream, errors: true, port: 0, host: "127.0.0.1", log });
+} catch (error) {
+  console.error(`error: Prism could not start: ${redact(String(error?.message ?? error), opts)}`);
+  process.exit(1);
+}
+const results = [];
+try {
+  for (const operationId of opts.only) results.push(await verifyOperation(operationId, server.url, opts, upstreamStatuses));
+} finally {
+  // A platform that never answers would hold close() open; the verdict is known by now.
+  await Promise.race([server.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+}
+process.exit(report(results, opts) ? 0 : 1);

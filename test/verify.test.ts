@@ -1,0 +1,139 @@
+// `npm run verify`: scripts/verify.mjs, run as users run it, against a fake platform on loopback
+// that answers each task id its own way, so that every run can go at once.
+import { execFile } from "node:child_process";
+import { readJson, repoRoot } from "./support/spec";
+import { startRecordingServer } from "./support/recording-server";
+
+const USERNAME = "automation";
+const PASSWORD = "Pa55-verify-s3cret";
+const claim = readJson<{ data: Record<string, unknown> }>("test/fixtures/claim-task.200.json");
+const finish = readJson("test/fixtures/finish-manual-task.200.json");
+
+// One task id per scenario: the fake platform's answer is chosen by the id in the path.
+const ids = {
+  good: "11111111-1111-4111-8111-111111111111",
+  wrongType: "22222222-2222-4222-8222-222222222222",
+  refused: "33333333-3333-4333-8333-333333333333",
+  undeclared: "44444444-4444-4444-8444-444444444444",
+};
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+function verify(args: string[], env: Record<string, string | undefined> = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }): Promise<Run> {
+  return new Promise((resolve) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
+    execFile(process.execPath, ["scripts/verify.mjs", ...args], { cwd: repoRoot, env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+let upstream: Awaited<ReturnType<typeof startRecordingServer>>;
+const runs = new Map<string, Run>();
+
+beforeAll(async () => {
+  upstream = await startRecordingServer();
+  upstream.answer((req, res) => {
+    const json = (status: number, body: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+    if (req.url.includes("/finish")) return json(200, finish);
+    if (req.url.includes(ids.good)) return json(200, claim);
+    if (req.url.includes(ids.wrongType)) return json(200, { ...claim, data: { ...claim.data, name: 42 } });
+    if (req.url.includes(ids.refused)) return json(401, { message: "Unauthorized" });
+    if (req.url.includes(ids.undeclared)) return json(403, { message: "Forbidden" });
+    return json(404, { message: "no such scenario" });
+  });
+  const scenarios: Record<string, string[]> = {
+    good: ["--task-id", ids.good],
+    wrongType: ["--task-id", ids.wrongType, "--only", "claimTask"],
+    wrongTypeJson: ["--task-id", ids.wrongType, "--only", "claimTask", "--json"],
+    refused: ["--task-id", ids.refused, "--only", "claimTask"],
+    undeclared: ["--task-id", ids.undeclared, "--only", "claimTask"],
+  };
+  await Promise.all(
+    Object.entries(scenarios).map(async ([name, args]) => runs.set(name, await verify(["--upstream", upstream.url, ...args]))),
+  );
+}, 120_000);
+
+afterAll(() => upstream?.close());
+
+const run = (name: string) => runs.get(name)!;
+
+describe("npm run verify against a platform", () => {
+  it("passes (exit 0) when the real answers keep the contract, one line per operation", () => {
+    const { code, stdout } = run("good");
+    expect(stdout).toMatch(new RegExp(`^PASS claimTask POST /operations-manager/tasks/${ids.good}/claim → 200$`, "m"));
+    expect(stdout).toMatch(/^PASS finishManualTask POST \/operations-manager\/jobs\/67be20c2dda0df69ebe60824\/tasks\/defc\/finish → 200$/m);
+    expect(code).toBe(0);
+  });
+
+  it("fails (exit 1) naming the field when a string comes back as a number", () => {
+    const { code, stdout } = run("wrongType");
+    expect(stdout).toMatch(/^FAIL claimTask .* → 200$/m);
+    expect(stdout).toMatch(/^ {2}body \/data\/name: .*must be string/m);
+    expect(stdout).not.toMatch(/finishManualTask/); // --only
+    expect(code).toBe(1);
+  });
+
+  it("--json gives the same verdict as data", () => {
+    const { code, stdout } = run("wrongTypeJson");
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(false);
+    expect(report.operations).toHaveLength(1);
+    expect(report.operations[0]).toMatchObject({ operationId: "claimTask", status: 200, result: "fail" });
+    expect(report.operations[0].violations).toEqual(
+      expect.arrayContaining([expect.objectContaining({ in: "body", path: "/data/name", message: expect.stringMatching(/must be string/) })]),
+    );
+    expect(code).toBe(1);
+  });
+
+  it("counts a declared 401 with the declared body as keeping the contract, and says it was a 401", () => {
+    const { code, stdout } = run("refused");
+    expect(stdout).toMatch(/^PASS claimTask .* → 401$/m);
+    expect(code).toBe(0);
+  });
+
+  it("counts an undeclared status as a violation (Prism only warns about it)", () => {
+    const { code, stdout } = run("undeclared");
+    expect(stdout).toMatch(/^FAIL claimTask .* → 403$/m);
+    expect(stdout).toMatch(/status: 403 is not declared for claimTask/);
+    expect(code).toBe(1);
+  });
+
+  it("sends Basic auth built from OM_USERNAME and OM_PASSWORD, and never prints the password", () => {
+    const expected = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`;
+    const reached = upstream.requests.filter((r) => r.url.startsWith("/operations-manager/"));
+    expect(reached.length).toBeGreaterThanOrEqual(6);
+    for (const r of reached) expect(r.headers.authorization).toBe(expected);
+    for (const { stdout, stderr } of runs.values()) {
+      expect(stdout + stderr).not.toContain(PASSWORD);
+      expect(stdout + stderr).not.toContain(expected.slice("Basic ".length));
+    }
+  });
+});
+
+describe("npm run verify with bad usage exits 2 with a message and the usage, calling nothing", () => {
+  it.each([
+    ["no --upstream", [], /--upstream is required/],
+    ["an unknown option", ["--upstream", "http://127.0.0.1:9", "--bogus"], /Unknown option '--bogus'/],
+    ["an unknown operation", ["--upstream", "http://127.0.0.1:9", "--only", "deleteEverything"], /unknown operation "deleteEverything"/],
+    ["credentials in the URL", ["--upstream", "http://user:pw@127.0.0.1:9"], /must not carry credentials/],
+    ["a task id that is not a UUID", ["--upstream", "http://127.0.0.1:9", "--task-id", "not-a-uuid"], /--task-id "not-a-uuid" is not valid/],
+    ["--task-data that is not JSON", ["--upstream", "http://127.0.0.1:9", "--task-data", "{oops"], /--task-data is not JSON/],
+  ])("%s", async (_what, args, message) => {
+    const before = upstream.requests.length;
+    const { code, stdout, stderr } = await verify(args as string[]);
+    expect(stderr.split("\n")[0]).toMatch(/^error: /);
+    expect(stderr).toMatch(message as RegExp);
+    expect(stderr).toMatch(/usage: npm run verify/);
+    expect(stdout).toBe("");
+    expect(code).toBe(2);
+    expect(upstream.requests.length).toBe(before);
+  });
+
+  it("without credentials in the environment", async () => {
+    const { code, stderr } = await verify(["--upstream", upstream.url], { OM_USERNAME: undefined, OM_PASSWORD: undefined });
+    expect(stderr).toMatch(/set OM_USERNAME and OM_PASSWORD/);
+    expect(code).toBe(2);
+  });
+});
