@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the package: ESM and declarations with tsc, a real CommonJS build with esbuild, and each
 // output folder given the generated types its declarations import.
-import { build } from "esbuild";
-import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { transform } from "esbuild";
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fail, repoRoot, run } from "./lib/run.mjs";
 
@@ -14,23 +14,32 @@ rmSync(dist, { recursive: true, force: true });
 
 if (run("tsc", ["-p", "tsconfig.build.json", "--outDir", dist + "/esm"]).status !== 0) fail("tsc failed (see above)");
 
-const entryPoints = [
+// esbuild's transform, not its build: build would treat our sources as Node ESM (the package is
+// "type": "module") and hand openapi-fetch's CommonJS `module.exports` to a default import, where
+// its `exports.default` is the function.
+const sources = [
   ...readdirSync(path.join(repoRoot, "src")).filter((f) => f.endsWith(".ts")).map((f) => `src/${f}`),
   "generated/operation-paths.ts",
 ];
-await build({
-  absWorkingDir: repoRoot,
-  entryPoints,
-  outdir: path.join(dist, "cjs"),
-  outbase: ".",
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-  // import.meta does not exist in CommonJS: give the one module that needs it its file URL.
-  define: { "import.meta.url": "__moduleUrl" },
-  banner: { js: 'const __moduleUrl = require("node:url").pathToFileURL(__filename).href;' },
-});
+for (const source of sources) {
+  const code = readFileSync(path.join(repoRoot, source), "utf8");
+  const usesMeta = code.includes("import.meta");
+  const { code: cjs } = await transform(code, {
+    loader: "ts",
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    sourcefile: source,
+    // import.meta does not exist in CommonJS: give the module that needs it its own file URL.
+    ...(usesMeta && {
+      define: { "import.meta.url": "__moduleUrl" },
+      banner: 'const __moduleUrl = require("node:url").pathToFileURL(__filename).href;',
+    }),
+  });
+  const out = path.join(dist, "cjs", source.replace(/\.ts$/, ".js"));
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, cjs);
+}
 writeFileSync(path.join(dist, "cjs/package.json"), '{ "type": "commonjs" }\n');
 
 for (const format of ["esm", "cjs"]) {

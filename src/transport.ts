@@ -5,10 +5,11 @@
 export class RequestCarrier {
   readonly url: string;
   readonly method: string;
-  readonly headers: HeadersInit | undefined;
-  readonly body: BodyInit | null | undefined;
-  readonly signal: AbortSignal | null | undefined;
-  readonly redirect: RequestRedirect | undefined;
+  // Typed through RequestInit, which Node's own types declare too: a consumer needs no DOM lib.
+  readonly headers: RequestInit["headers"];
+  readonly body: RequestInit["body"];
+  readonly signal: RequestInit["signal"];
+  readonly redirect: RequestInit["redirect"];
 
   constructor(url: string, init: RequestInit = {}) {
     this.url = url;

@@ -1,0 +1,190 @@
+// The package as a consumer gets it: `npm pack`, installed into a fresh project, imported with
+// `import` and `require`, type-checked strictly under `nodenext` and `bundler`, and used against
+// the Prism that jest's global setup started. publint and attw judge the same tarball.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { repoRoot } from "./support/spec";
+
+type Run = { code: number; stdout: string; stderr: string };
+
+function exec(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+const npm = (args: string[], cwd: string) => exec("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
+const bin = (name: string) => path.join(repoRoot, "node_modules/.bin", name);
+const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
+
+const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
+const JOB_ID = "67be20c2dda0df69ebe60824";
+
+let work: string;
+let consumer: string;
+let tarball: string;
+let packed: string[];
+const checks: Record<string, Run> = {};
+
+/** What a consumer's script runs, the same in ESM and CommonJS: both calls, a refusal, the spec. */
+function consumerScript(load: string) {
+  return `${load}
+const { createOperationsManagerClient, OperationsManagerError } = pkg;
+const om = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth: { username: "automation", password: "s3cr3t" } });
+const task = await om.claimTask(${JSON.stringify(TASK_ID)});
+const job = await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: { finish_state: "success" } });
+const refusal = await om.finishManualTask("NOT-A-JOB", "defc").catch((e) => e);
+const mockError = await mock.startMockServer().then((s) => s.close().then(() => "started"), (e) => e.message);
+console.log(JSON.stringify({
+  taskId: task._id, jobName: job.name,
+  refusal: { isError: refusal instanceof OperationsManagerError, kind: refusal.kind, message: refusal.message },
+  specTitle: spec.info.title, mockError,
+}));`;
+}
+
+const typedConsumer = `import { createOperationsManagerClient, OperationsManagerError, type Job, type Task } from "operations-manager-tasks-contract";
+import type { components, paths } from "operations-manager-tasks-contract/schema";
+import type { MockServer } from "operations-manager-tasks-contract/mock";
+
+export async function use(): Promise<[Task, Job]> {
+  const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:4010", auth: { username: "u", password: "p" } });
+  const task: components["schemas"]["Task"] = await om.claimTask(${JSON.stringify(TASK_ID)});
+  const job = await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: { finish_state: "success" } });
+  const status: string | undefined = task.status;
+  const route: keyof paths = "/operations-manager/tasks/{taskId}/claim";
+  const close: MockServer["close"] | undefined = undefined;
+  // @ts-expect-error a taskId is a string
+  await om.claimTask(42);
+  // @ts-expect-error taskData is an object
+  await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: "done" });
+  // @ts-expect-error a Task has no such field
+  void task.notAField;
+  void [status, route, close, OperationsManagerError];
+  return [task, job];
+}
+`;
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "om-contract-package-"));
+  // jest's global setup has just built dist/, so packing skips the prepack build.
+  const pack = await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", work], repoRoot);
+  if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
+  const [info] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
+  tarball = path.join(work, info.filename);
+  packed = info.files.map((f) => f.path);
+
+  consumer = path.join(work, "consumer");
+  mkdirSync(consumer);
+  const files: Record<string, string> = {
+    "package.json": JSON.stringify({ name: "consumer", private: true, type: "module" }),
+    "esm.mjs": consumerScript(
+      'import * as pkg from "operations-manager-tasks-contract";\nimport * as mock from "operations-manager-tasks-contract/mock";\nimport spec from "operations-manager-tasks-contract/openapi.json" with { type: "json" };',
+    ),
+    "cjs.cjs": `(async () => {\n${consumerScript(
+      'const pkg = require("operations-manager-tasks-contract");\nconst mock = require("operations-manager-tasks-contract/mock");\nconst spec = require("operations-manager-tasks-contract/openapi.json");',
+    )}\n})();`,
+    "src/consumer.mts": typedConsumer,
+    "src/consumer.cts": typedConsumer,
+    "tsconfig.nodenext.json": JSON.stringify({
+      // A Node service: Node's own types, no DOM.
+      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022"], types: ["node"], typeRoots: [path.join(repoRoot, "node_modules/@types")], noEmit: true, skipLibCheck: false },
+      include: ["src"],
+    }),
+    "tsconfig.bundler.json": JSON.stringify({
+      compilerOptions: { strict: true, module: "esnext", moduleResolution: "bundler", target: "es2022", lib: ["es2022", "dom"], types: [], noEmit: true, skipLibCheck: false },
+      files: ["src/consumer.mts"],
+    }),
+  };
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(consumer, name)), { recursive: true });
+    writeFileSync(path.join(consumer, name), text);
+  }
+  const install = await npm(["install", tarball, "--prefer-offline", "--no-package-lock"], consumer);
+  if (install.code !== 0) throw new Error(`installing the tarball failed:\n${install.stderr}`);
+
+  const env = { OM_MOCK_URL: process.env.OM_MOCK_URL };
+  const runs = {
+    esm: exec(process.execPath, ["esm.mjs"], consumer, env),
+    cjs: exec(process.execPath, ["cjs.cjs"], consumer, env),
+    nodenext: exec(process.execPath, [tsc, "-p", "tsconfig.nodenext.json", "--pretty", "false"], consumer),
+    bundler: exec(process.execPath, [tsc, "-p", "tsconfig.bundler.json", "--pretty", "false"], consumer),
+    publint: exec(bin("publint"), ["run", tarball, "--strict"], repoRoot),
+    attw: exec(bin("attw"), [tarball, "--format", "json"], repoRoot),
+  };
+  for (const [name, run] of Object.entries(runs)) checks[name] = await run;
+}, 180_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("the tarball", () => {
+  it("ships the builds, the bundled spec, its types and the docs, and no tests, sources or tooling", () => {
+    expect(packed).toEqual(
+      expect.arrayContaining([
+        "dist/esm/src/index.js", "dist/esm/src/index.d.ts", "dist/cjs/src/index.js", "dist/cjs/src/index.d.ts",
+        "dist/cjs/package.json", "dist/esm/src/mock.js", "dist/cjs/src/mock.js",
+        "generated/openapi.json", "generated/schema.d.ts", "README.md", "LICENSE", "package.json",
+      ]),
+    );
+    const unwanted = packed.filter((f) => /^(test|src|scripts|openapi|\.ci)\/|\.test\.|jest|tsconfig|redocly/.test(f));
+    expect(unwanted).toEqual([]);
+  });
+
+  it("installs openapi-fetch and nothing of the tooling (Prism stays an optional peer)", () => {
+    const installed = JSON.parse(readFileSync(path.join(consumer, "node_modules/operations-manager-tasks-contract/package.json"), "utf8"));
+    expect(Object.keys(installed.dependencies)).toEqual(["openapi-fetch"]);
+    const lock = JSON.parse(readFileSync(path.join(consumer, "node_modules/.package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+    const names = Object.keys(lock.packages).map((p) => p.replace(/^.*node_modules\//, ""));
+    expect(names.filter((n) => /^(@stoplight|@redocly|jest|typescript|ts-jest|ajv)/.test(n))).toEqual([]);
+  });
+
+  it("publint finds nothing, even in strict mode", () => {
+    expect(checks.publint!.stdout).toMatch(/All good/);
+    expect(checks.publint!.code).toBe(0);
+  });
+
+  it("are-the-types-wrong finds no problem in any entry, for node10, node16 (ESM and CJS) and bundlers", () => {
+    const report = JSON.parse(checks.attw!.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
+    expect(report.analysis.problems).toEqual([]);
+    expect(Object.keys(report.analysis.entrypoints)).toEqual(expect.arrayContaining([".", "./mock", "./schema", "./openapi.json"]));
+    expect(checks.attw!.code).toBe(0);
+  });
+});
+
+describe.each(["esm", "cjs"])("a consumer that loads it with %s", (format) => {
+  const result = () => {
+    const run = checks[format]!;
+    if (run.code !== 0) throw new Error(`the ${format} consumer failed:\n${run.stderr}`);
+    return JSON.parse(run.stdout) as Record<string, any>;
+  };
+
+  it("calls both operations against the mock and gets the typed data back", () => {
+    expect(result().taskId).toEqual(expect.any(String));
+    expect(result().jobName).toEqual(expect.any(String));
+  });
+
+  it("gets an OperationsManagerError it can test with instanceof, and nothing sent", () => {
+    expect(result().refusal).toMatchObject({ isError: true, kind: "invalid-request" });
+    expect(result().refusal.message).toMatch(/jobId/);
+  });
+
+  it("reads the bundled spec from ./openapi.json", () => {
+    expect(result().specTitle).toBe(JSON.parse(readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")).info.title);
+  });
+
+  it("is told how to install Prism when it starts the ./mock without it", () => {
+    expect(result().mockError).toMatch(/npm install --save-dev @stoplight\/prism-http/);
+  });
+});
+
+describe("a strict TypeScript consumer", () => {
+  it.each(["nodenext", "bundler"])("type-checks under moduleResolution %s, misuse included as errors", (mode) => {
+    const run = checks[mode]!;
+    expect(run.stdout + run.stderr).toBe("");
+    expect(run.code).toBe(0);
+  });
+});
