@@ -1,0 +1,152 @@
+// `npm start` (scripts/mock.mjs) and the `./mock` export: they serve the contract, and when told
+// to stop they stop, leaving no process and no open port behind.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { startMockServer } from "../src/mock";
+import { PRISM_MISSING } from "../src/prism-server";
+import { answerOf, contractViolations } from "./support/contract";
+import { SpecValidator, repoRoot } from "./support/spec";
+
+const v = new SpecValidator();
+const AUTH = `Basic ${Buffer.from("admin:admin").toString("base64")}`;
+const CLAIM = "/operations-manager/tasks/3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34/claim";
+
+/** Resolves true when something accepts a TCP connection at `url`, false when it is refused. */
+function accepts(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+describe("npm start (scripts/mock.mjs)", () => {
+  let child: ChildProcess | undefined;
+  let output = "";
+  let url = "";
+  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, ["scripts/mock.mjs"], {
+      cwd: repoRoot,
+      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    exited = new Promise((resolve) => child!.once("exit", (code, signal) => resolve({ code, signal })));
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening on" line within 30 s:\n${output}`)), 30_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString("utf8");
+        const m = /listening on (http:\/\/\S+)/.exec(output);
+        // The curl lines come right after; wait for the last line of the banner.
+        if (m && /Stop with Ctrl\+C/.test(output)) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      };
+      child!.stdout!.on("data", onData);
+      child!.stderr!.on("data", onData);
+      void exited.then(({ code }) => reject(new Error(`the mock exited (${code}) before listening:\n${output}`)));
+    });
+  }, 40_000);
+
+  afterAll(() => {
+    // Only if a test failed before the SIGTERM test took it down.
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+
+  it("listens on the free loopback port it was given (PORT=0)", () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url).not.toMatch(/:0$/);
+  });
+
+  it("prints a curl line with Basic credentials for the address it listens on", () => {
+    expect(output).toContain(`curl -u admin:admin -X POST ${url}${CLAIM}`);
+  });
+
+  it("answers a claim with Basic auth with a 200 that keeps the contract", async () => {
+    const answer = await answerOf(await fetch(url + CLAIM, { method: "POST", headers: { Authorization: AUTH } }));
+    expect(answer.status).toBe(200);
+    expect(contractViolations(v, "claimTask", answer)).toEqual([]);
+  });
+
+  it("answers a claim without credentials with 401", async () => {
+    const res = await fetch(url + CLAIM, { method: "POST" });
+    await res.arrayBuffer();
+    expect(res.status).toBe(401);
+  });
+
+  it("answers a claim of a task id that is not a UUID with 400", async () => {
+    const res = await fetch(`${url}/operations-manager/tasks/not-a-uuid/claim`, { method: "POST", headers: { Authorization: AUTH } });
+    await res.arrayBuffer();
+    expect(res.status).toBe(400);
+  });
+
+  it("on SIGTERM exits with code 0 and its port refuses connections", async () => {
+    expect(await accepts(url)).toBe(true);
+    child!.kill("SIGTERM");
+    const result = await Promise.race([
+      exited,
+      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000).unref()),
+    ]);
+    expect(result).toEqual({ code: 0, signal: null });
+    expect(await accepts(url)).toBe(false);
+  }, 20_000);
+});
+
+describe("the ./mock export (startMockServer)", () => {
+  // From src: the CommonJS build keeps a native import() of Prism, which jest's module VM refuses
+  // without --experimental-vm-modules (jest's global setup, outside the VM, loads it fine).
+  it("after close() its port refuses connections", async () => {
+    const server = await startMockServer({ port: 0 });
+    try {
+      const res = await fetch(server.url + CLAIM, { method: "POST", headers: { Authorization: AUTH } });
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+      expect(await accepts(server.url)).toBe(true);
+    } finally {
+      await server.close();
+    }
+    expect(await accepts(server.url)).toBe(false);
+  });
+
+  // Prism cannot be uninstalled for a test; module resolution is made to miss it instead, in a
+  // child process: an ESM resolve hook for the ESM build, a CommonJS resolver patch for the CJS one.
+  const hideEsm = [
+    'import { register } from "node:module";',
+    'register("data:text/javascript," + encodeURIComponent(`export async function resolve(s, c, next) {',
+    '  return next(s.startsWith("@stoplight/prism-http") ? s + "-hidden-by-the-test" : s, c);',
+    "}`));",
+  ].join("\n");
+  const hideCjs = [
+    'import Module from "node:module";',
+    "const resolve = Module._resolveFilename;",
+    "Module._resolveFilename = function (request, ...rest) {",
+    '  return resolve.call(this, request.startsWith("@stoplight/prism-http") ? request + "-hidden-by-the-test" : request, ...rest);',
+    "};",
+  ].join("\n");
+  const start = (entry: string) =>
+    `const m = await import(${JSON.stringify(pathToFileURL(path.join(repoRoot, entry)).href)});\n` +
+    `try { const s = await (m.startMockServer ?? m.default.startMockServer)({ port: 0 }); await s.close(); console.log("started"); }\n` +
+    `catch (e) { console.log("message: " + e.message); process.exitCode = 3; }`;
+
+  it.each([
+    ["ESM", hideEsm, "dist/esm/src/mock.js"],
+    ["CommonJS", hideCjs, "dist/cjs/src/mock.js"],
+  ])("without Prism, the %s build fails with the PRISM_MISSING message", async (_format, hide, entry) => {
+    const args = ["--import", `data:text/javascript,${encodeURIComponent(hide)}`, "--input-type=module", "-e", start(entry)];
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, args, { cwd: repoRoot, timeout: 30_000 }, (error, out) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout: out }),
+      );
+    });
+    expect(stdout.trim()).toBe(`message: ${PRISM_MISSING}`);
+    expect(code).toBe(3);
+  });
+});
