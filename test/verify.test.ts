@@ -112,22 +112,34 @@ describe("npm run verify against a platform", () => {
   });
 });
 
+const badUsage: [string, string[], RegExp][] = [
+  ["no --upstream", [], /--upstream is required/],
+  ["an unknown option", ["--upstream", "http://127.0.0.1:9", "--bogus"], /Unknown option '--bogus'/],
+  ["an unknown operation", ["--upstream", "http://127.0.0.1:9", "--only", "deleteEverything"], /unknown operation "deleteEverything"/],
+  ["credentials in the URL", ["--upstream", "http://user:pw@127.0.0.1:9"], /must not carry credentials/],
+  ["a task id that is not a UUID", ["--upstream", "http://127.0.0.1:9", "--task-id", "not-a-uuid"], /--task-id "not-a-uuid" is not valid/],
+  ["--task-data that is not JSON", ["--upstream", "http://127.0.0.1:9", "--task-data", "{oops"], /--task-data is not JSON/],
+];
+
 describe("npm run verify with bad usage exits 2 with a message and the usage, calling nothing", () => {
-  it.each([
-    ["no --upstream", [], /--upstream is required/],
-    ["an unknown option", ["--upstream", "http://127.0.0.1:9", "--bogus"], /Unknown option '--bogus'/],
-    ["an unknown operation", ["--upstream", "http://127.0.0.1:9", "--only", "deleteEverything"], /unknown operation "deleteEverything"/],
-    ["credentials in the URL", ["--upstream", "http://user:pw@127.0.0.1:9"], /must not carry credentials/],
-    ["a task id that is not a UUID", ["--upstream", "http://127.0.0.1:9", "--task-id", "not-a-uuid"], /--task-id "not-a-uuid" is not valid/],
-    ["--task-data that is not JSON", ["--upstream", "http://127.0.0.1:9", "--task-data", "{oops"], /--task-data is not JSON/],
-  ])("%s", async (_what, args, message) => {
-    const before = upstream.requests.length;
-    const { code, stdout, stderr } = await verify(args as string[]);
+  const usageRuns = new Map<string, Run>();
+  let before = 0;
+  beforeAll(async () => {
+    before = upstream.requests.length;
+    await Promise.all(badUsage.map(async ([what, args]) => usageRuns.set(what, await verify(args))));
+  }, 60_000);
+
+  it.each(badUsage)("%s", (what, _args, message) => {
+    const { code, stdout, stderr } = usageRuns.get(what)!;
     expect(stderr.split("\n")[0]).toMatch(/^error: /);
-    expect(stderr).toMatch(message as RegExp);
+    expect(stderr).toMatch(message);
     expect(stderr).toMatch(/usage: npm run verify/);
     expect(stdout).toBe("");
     expect(code).toBe(2);
+  });
+
+  it("none of them called the platform", () => {
+    expect(usageRuns.size).toBe(badUsage.length);
     expect(upstream.requests.length).toBe(before);
   });
 
