@@ -119,7 +119,8 @@ function options() {
   if (upstream.username || upstream.password) usageError("--upstream must not carry credentials: set OM_USERNAME and OM_PASSWORD");
 
   const known = ["claimTask", "finishManualTask"];
-  const only = (parsed.only ?? known).flatMap((o) => o.split(",")).map((o) => o.trim()).filter(Boolean);
+  const only = [...new Set((parsed.only ?? known).flatMap((o) => o.split(",")).map((o) => o.trim()).filter(Boolean))];
+  if (only.length === 0) usageError("--only names no operation");
   for (const o of only) if (!known.includes(o)) usageError(`--only: unknown operation ${JSON.stringify(o)} (known: ${known.join(", ")})`);
 
   const timeout = parsed.timeout === undefined ? 30 : Number(parsed.timeout);
