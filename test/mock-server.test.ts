@@ -4,7 +4,6 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { startMockServer } from "../src/mock";
 import { PRISM_MISSING } from "../src/prism-server";
 import { answerOf, contractViolations } from "./support/contract";
 import { SpecValidator, repoRoot } from "./support/spec";
@@ -101,8 +100,10 @@ describe("npm start (scripts/mock.mjs)", () => {
 });
 
 describe("the ./mock export (startMockServer)", () => {
-  // From src: the CommonJS build keeps a native import() of Prism, which jest's module VM refuses
-  // without --experimental-vm-modules (jest's global setup, outside the VM, loads it fine).
+  // The CommonJS build, loaded inside jest's module VM as a consumer's jest test loads it: a native
+  // import() of Prism there would fail without --experimental-vm-modules.
+  const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
+
   it("after close() its port refuses connections", async () => {
     const server = await startMockServer({ port: 0 });
     try {

@@ -127,7 +127,7 @@ describe("the tarball", () => {
       expect.arrayContaining([
         "dist/esm/src/index.js", "dist/esm/src/index.d.ts", "dist/cjs/src/index.js", "dist/cjs/src/index.d.ts",
         "dist/cjs/package.json", "dist/esm/src/mock.js", "dist/cjs/src/mock.js",
-        "generated/openapi.json", "generated/schema.d.ts", "README.md", "LICENSE", "package.json",
+        "generated/openapi.json", "generated/schema.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json",
       ]),
     );
     const unwanted = packed.filter((f) => /^(test|src|scripts|openapi|\.ci)\/|\.test\.|jest|tsconfig|redocly/.test(f));
