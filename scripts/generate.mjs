@@ -12,11 +12,12 @@ const { values } = parseArgs({ options: { check: { type: "boolean", default: fal
 const specFile = path.join(repoRoot, "generated/openapi.json");
 const paramsFile = path.join(repoRoot, "generated/operation-paths.ts");
 
+// In --check mode every stale file is reported, not just the first.
+const stale = [];
 const types = run("openapi-typescript", values.check ? ["--check"] : [], { capture: values.check });
 if (types.status !== 0) {
-  fail(values.check
-    ? "generated/schema.d.ts is out of date with the spec: run `npm run generate` and commit it"
-    : "openapi-typescript failed (see above)");
+  if (!values.check) fail("openapi-typescript failed (see above)");
+  stale.push("generated/schema.d.ts is out of date with the spec: run `npm run generate` and commit it");
 }
 
 let spec;
@@ -34,7 +35,8 @@ try {
 if (values.check) {
   let committed = "";
   try { committed = readFileSync(paramsFile, "utf8"); } catch { /* missing counts as drift */ }
-  if (committed !== module) fail("generated/operation-paths.ts is out of date with the spec: run `npm run generate` and commit it");
+  if (committed !== module) stale.push("generated/operation-paths.ts is out of date with the spec: run `npm run generate` and commit it");
+  if (stale.length) fail(stale.join("\n  - "));
 } else {
   writeFileSync(paramsFile, module);
 }

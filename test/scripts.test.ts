@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { makeSandbox, runNode, type Run } from "./support/sandbox";
 
-type Scenario = { name: string; script: string; args?: string[]; breakIt(dir: string): void };
+type Scenario = { name: string; script: string; args?: string[]; breakIt(dir: string): void; read?: string };
 
 function edit(file: string, from: string | RegExp, to: string) {
   const text = readFileSync(file, "utf8");
@@ -15,16 +15,25 @@ function edit(file: string, from: string | RegExp, to: string) {
 const claimPath = "openapi/paths/operations-manager@tasks@{taskId}@claim.yaml";
 const scenarios: Scenario[] = [
   { name: "untouched", script: "scripts/check.mjs", breakIt: () => {} },
-  { name: "bundle edited by hand", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, "generated/openapi.json"), '"Claim a task"', '"Claim a tusk"') },
+  {
+    // check reports every kind of drift at once, so one run shows each detector firing.
+    name: "generated/ edited by hand",
+    script: "scripts/check.mjs",
+    breakIt: (d) => {
+      edit(path.join(d, "generated/openapi.json"), '"Claim a task"', '"Claim a tusk"');
+      appendFileSync(path.join(d, "generated/schema.d.ts"), "export type Extra = 1;\n");
+      edit(path.join(d, "generated/operation-paths.ts"), "{24}", "{12,24}");
+    },
+  },
   { name: "spec changed, not re-bundled", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), "summary: Claim a task", "summary: Claim one task") },
-  { name: "types edited by hand", script: "scripts/check.mjs", breakIt: (d) => appendFileSync(path.join(d, "generated/schema.d.ts"), "export type Extra = 1;\n") },
-  { name: "client checks edited by hand", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, "generated/operation-paths.ts"), "{24}", "{12,24}") },
   { name: "lint error", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), /  description: \|\n    Assigns/, "  x-note: |\n    Assigns") },
   { name: "broken YAML", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => appendFileSync(path.join(d, "openapi/components/schemas/Job.yaml"), "oops: [unclosed\n") },
+  { name: "docs", script: "scripts/docs.mjs", breakIt: () => {}, read: "docs-build/index.html" },
   { name: "dangling $ref", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => edit(path.join(d, "openapi/components/schemas/Task.yaml"), "TaskMetrics.yaml", "TaskMetricz.yaml") },
 ];
 
 const results = new Map<string, Run>();
+const outputs = new Map<string, string>();
 
 beforeAll(async () => {
   await Promise.all(
@@ -33,6 +42,7 @@ beforeAll(async () => {
       try {
         s.breakIt(box.dir);
         results.set(s.name, await runNode(box.dir, s.script, s.args));
+        if (s.read) outputs.set(s.name, readFileSync(path.join(box.dir, s.read), "utf8"));
       } finally {
         box.remove();
       }
@@ -52,12 +62,12 @@ describe("npm run check", () => {
   });
 
   it.each([
-    ["bundle edited by hand", /generated\/openapi\.json differs from a fresh bundle/],
+    ["generated/ edited by hand", /generated\/openapi\.json differs from a fresh bundle/],
+    ["generated/ edited by hand", /generated\/schema\.d\.ts is out of date/],
+    ["generated/ edited by hand", /generated\/operation-paths\.ts is out of date/],
     ["spec changed, not re-bundled", /generated\/openapi\.json differs from a fresh bundle/],
-    ["types edited by hand", /generated\/schema\.d\.ts is out of date/],
-    ["client checks edited by hand", /generated\/operation-paths\.ts is out of date/],
     ["lint error", /does not lint clean/],
-  ])("fails when %s", (name, message) => {
+  ])("fails when %s, reporting %s", (name, message) => {
     expect(results.get(name)!.code).not.toBe(0);
     expect(output(name)).toMatch(message);
   });
@@ -74,5 +84,16 @@ describe("npm run bundle", () => {
     expect(results.get("dangling $ref")!.code).not.toBe(0);
     expect(output("dangling $ref")).toMatch(/openapi\/components\/schemas\/Task\.yaml/);
     expect(output("dangling $ref")).toMatch(/TaskMetricz\.yaml/);
+  });
+});
+
+describe("npm run docs", () => {
+  it("writes one self-contained HTML reference of both operations, with nothing loaded from the network", () => {
+    expect(results.get("docs")!.code).toBe(0);
+    const html = outputs.get("docs")!;
+    expect(html).toMatch(/Claim a task/);
+    expect(html).toMatch(/Finish a manual task/);
+    const remoteLoads = html.match(/<(script|link)\b[^>]*\b(src|href)="https?:\/\/[^"]*"|\bfrom\s*"https?:\/\/[^"]*"/g) ?? [];
+    expect(remoteLoads).toEqual([]);
   });
 });
