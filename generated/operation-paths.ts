@@ -2,15 +2,11 @@
 // What each operation's path parameters accept: any of `values`, or a match of any of `patterns`.
 export const operationPaths = {
   claimTask: {
-    method: "post",
-    path: "/operations-manager/tasks/{taskId}/claim",
     params: {
       taskId: { values: [], patterns: [/^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/u] },
     },
   },
   finishManualTask: {
-    method: "post",
-    path: "/operations-manager/jobs/{jobId}/tasks/{taskId}/finish",
     params: {
       jobId: { values: [], patterns: [/^[0-9a-f]{24}$/u] },
       taskId: { values: ["workflow_start","workflow_end","error_handler"], patterns: [/^[A-Za-z0-9_-]{1,128}$/u] },

@@ -28,8 +28,8 @@ function alternatives(spec, schemaOrRef, where) {
 
 export function pathParamsByOperation(spec) {
   const result = {};
-  for (const [path, pathItem] of Object.entries(spec.paths)) {
-    for (const [method, operation] of Object.entries(pathItem)) {
+  for (const pathItem of Object.values(spec.paths)) {
+    for (const operation of Object.values(pathItem)) {
       if (!operation || typeof operation !== "object" || !operation.operationId) continue;
       const params = {};
       for (const p of [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]) {
@@ -37,7 +37,7 @@ export function pathParamsByOperation(spec) {
         if (param.in !== "path") continue;
         params[param.name] = alternatives(spec, param.schema, `${operation.operationId}.${param.name}`);
       }
-      result[operation.operationId] = { method, path, params };
+      result[operation.operationId] = { params };
     }
   }
   return result;
@@ -49,8 +49,8 @@ export function renderModule(byOperation) {
     "// What each operation's path parameters accept: any of `values`, or a match of any of `patterns`.",
     "export const operationPaths = {",
   ];
-  for (const [id, { method, path, params }] of Object.entries(byOperation)) {
-    lines.push(`  ${id}: {`, `    method: ${JSON.stringify(method)},`, `    path: ${JSON.stringify(path)},`, "    params: {");
+  for (const [id, { params }] of Object.entries(byOperation)) {
+    lines.push(`  ${id}: {`, "    params: {");
     for (const [name, { values, patterns }] of Object.entries(params)) {
       const regexes = patterns.map((p) => `/${p.replace(/\//g, "\\/")}/u`).join(", ");
       lines.push(`      ${name}: { values: ${JSON.stringify(values)}, patterns: [${regexes}] },`);
