@@ -62,7 +62,7 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     fetch: unpackingFetch(getFetch) as unknown as typeof fetch,
   });
 
-  async function send(operationId: OperationId, call: (signal: AbortSignal) => Promise<Sent>, callOptions?: CallOptions) {
+  async function send(operationId: OperationId, call: (signal: AbortSignal | undefined) => Promise<Sent>, callOptions?: CallOptions) {
     const limit = deadline(timeoutMs, callOptions?.signal);
     let sent: Sent;
     try {

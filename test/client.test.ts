@@ -197,6 +197,22 @@ describe("failures", () => {
     expect(timedOut.kind).toBe("timeout");
   });
 
+  it("with timeoutMs: Infinity a slow answer still arrives, and the caller's signal still aborts", async () => {
+    const client = createOperationsManagerClient({ baseUrl: server.url, auth: { username: USERNAME, password: PASSWORD }, timeoutMs: Infinity });
+    server.answer((_req, res) => {
+      setTimeout(() => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(claimBody)), 150);
+    });
+    await expect(client.claimTask(TASK_ID)).resolves.toEqual(claimBody.data);
+    server.answer(() => {
+      /* never answers */
+    });
+    const controller = new AbortController();
+    const pending = client.claimTask(TASK_ID, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    expect((await failure(pending)).kind).toBe("network");
+    expect((await failure(client.claimTask(TASK_ID, { signal: AbortSignal.timeout(50) }))).kind).toBe("timeout");
+  });
+
   it("an already aborted signal: nothing reaches the server", async () => {
     const error = await failure(om.claimTask(TASK_ID, { signal: AbortSignal.abort() }));
     expect(error.kind).toBe("network");
