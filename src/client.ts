@@ -10,7 +10,11 @@ export interface OperationsManagerClientOptions {
   baseUrl: string;
   /** HTTP Basic credentials. */
   auth: { username: string; password: string };
-  /** The `fetch` to send with; `globalThis.fetch` at call time when not given. */
+  /**
+   * The `fetch` to send with; `globalThis.fetch` at call time when not given. The typed methods
+   * call it as `fetch(url, init)`; `raw`, a plain openapi-fetch client, calls it as `fetch(request)`,
+   * so a replacement that serves both must take either, as the global `fetch` does.
+   */
   fetch?: Fetch;
   /** How long a call may take, answer included, before it fails with kind `"timeout"`. Default 30 000; `Infinity` for none. */
   timeoutMs?: number;
@@ -58,6 +62,9 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
   const engine = createClient<paths>({
     baseUrl,
     headers,
+    // A redirect is answered, not followed: following would report another endpoint's answer as
+    // this claim or finish, and a 307 would repeat a state-changing POST.
+    redirect: "manual",
     Request: RequestCarrier as unknown as typeof Request,
     fetch: unpackingFetch(getFetch) as unknown as typeof fetch,
   });
@@ -77,39 +84,32 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
 
   return {
     raw,
-    claimTask(taskId, callOptions) {
-      return run(async () => {
-        checkPathParams("claimTask", { taskId });
-        return (await send(
-          "claimTask",
-          (signal) => engine.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId } }, parseAs: "text", signal }),
-          callOptions,
-        )) as Task;
-      });
+    async claimTask(taskId, callOptions) {
+      checkPathParams("claimTask", { taskId });
+      return (await send(
+        "claimTask",
+        (signal) => engine.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId } }, parseAs: "text", signal }),
+        callOptions,
+      )) as Task;
     },
-    finishManualTask(jobId, taskId, body, callOptions) {
-      return run(async () => {
-        checkPathParams("finishManualTask", { jobId, taskId });
-        const json = checkFinishBody(body);
-        return (await send(
-          "finishManualTask",
-          (signal) =>
-            engine.POST("/operations-manager/jobs/{jobId}/tasks/{taskId}/finish", {
-              params: { path: { jobId, taskId } },
-              body: json,
-              parseAs: "text",
-              signal,
-            }),
-          callOptions,
-        )) as Job;
-      });
+    async finishManualTask(jobId, taskId, body, callOptions) {
+      checkPathParams("finishManualTask", { jobId, taskId });
+      const { checked, json } = checkFinishBody(body);
+      return (await send(
+        "finishManualTask",
+        (signal) =>
+          engine.POST("/operations-manager/jobs/{jobId}/tasks/{taskId}/finish", {
+            params: { path: { jobId, taskId } },
+            body: checked,
+            // Serialized once, while checking: what was checked is what is sent.
+            bodySerializer: () => json,
+            parseAs: "text",
+            signal,
+          }),
+        callOptions,
+      )) as Job;
     },
   };
-}
-
-/** Runs a call so that even a synchronous refusal arrives as a rejected promise. */
-async function run<T>(call: () => Promise<T>): Promise<T> {
-  return call();
 }
 
 function checkOptions(options: OperationsManagerClientOptions) {
@@ -148,23 +148,29 @@ function base64(text: string): string {
   return btoa(binary);
 }
 
-function checkFinishBody(body: unknown): FinishManualTaskBody {
+function checkFinishBody(body: unknown): { checked: FinishManualTaskBody; json: string } {
   const refuse = (message: string) =>
     new OperationsManagerError("invalid-request", `finishManualTask: ${message}. Nothing was sent.`, { operationId: "finishManualTask" });
-  if (body === undefined) return {};
-  if (!isPlainObject(body)) throw refuse(`body must be an object { taskData? }, got ${kindOf(body)}`);
+  if (body === undefined) return { checked: {}, json: "{}" };
+  if (!isPlainObject(body)) throw refuse(`body must be a plain object { taskData? }, got ${kindOf(body)}`);
   const extra = Object.keys(body).filter((key) => key !== "taskData");
   if (extra.length) throw refuse(`body may only hold taskData, got ${extra.map((k) => JSON.stringify(k)).join(", ")}`);
   const { taskData } = body as FinishManualTaskBody;
-  if (taskData === undefined) return {};
-  if (!isPlainObject(taskData)) throw refuse(`taskData must be an object, got ${kindOf(taskData)}`);
+  if (taskData === undefined) return { checked: {}, json: "{}" };
+  if (!isPlainObject(taskData)) throw refuse(`taskData must be a plain object, got ${kindOf(taskData)}`);
   if ("finish_state" in taskData && typeof taskData.finish_state !== "string") {
     throw refuse(`taskData.finish_state must be a string, got ${kindOf(taskData.finish_state)}`);
   }
   if ("variables" in taskData && !isPlainObject(taskData.variables)) {
-    throw refuse(`taskData.variables must be an object, got ${kindOf(taskData.variables)}`);
+    throw refuse(`taskData.variables must be a plain object, got ${kindOf(taskData.variables)}`);
   }
-  return { taskData };
+  let json: string;
+  try {
+    json = JSON.stringify({ taskData });
+  } catch (error) {
+    throw refuse(`taskData cannot be serialized to JSON (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+  }
+  return { checked: { taskData }, json };
 }
 
 function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor) {
@@ -191,7 +197,9 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
     const body = redact(error === "" ? undefined : error);
     const said = isPlainObject(body) && typeof body.message === "string" ? `: ${body.message}` : "";
     const statusText = redact(response.statusText);
-    throw new OperationsManagerError("http", `${operationId}: the server answered ${status}${statusText ? ` ${statusText}` : ""}${said}`, {
+    const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
+    const redirect = location === null ? "" : ` (a redirect to ${redact(location)}, which the client does not follow)`;
+    throw new OperationsManagerError("http", `${operationId}: the server answered ${status}${statusText ? ` ${statusText}` : ""}${said}${redirect}`, {
       operationId,
       status,
       body,
@@ -214,10 +222,19 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
   return envelope.data;
 }
 
+/** An object literal's kind: what JSON.stringify sends as it is (no class instance, no toJSON). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
 }
 
 function kindOf(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") {
+    const name = Object.getPrototypeOf(value)?.constructor?.name;
+    return name && name !== "Object" ? `a ${name}` : "an object with toJSON";
+  }
+  return typeof value;
 }

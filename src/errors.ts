@@ -20,8 +20,15 @@ export interface OperationsManagerErrorDetails {
   cause?: unknown;
 }
 
+// Shared by the ESM and CommonJS builds, so that an error from one passes `instanceof` in the other.
+const BRAND = Symbol.for("operations-manager-tasks-contract.OperationsManagerError");
+
 /** The one error every failure of the client rejects with. It never holds credentials. */
 export class OperationsManagerError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   override readonly name = "OperationsManagerError";
   readonly kind: OperationsManagerErrorKind;
   readonly operationId?: OperationId;
@@ -30,6 +37,7 @@ export class OperationsManagerError extends Error {
 
   constructor(kind: OperationsManagerErrorKind, message: string, details: OperationsManagerErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    Object.defineProperty(this, BRAND, { value: true });
     this.kind = kind;
     if (details.operationId !== undefined) this.operationId = details.operationId;
     if (details.status !== undefined) this.status = details.status;

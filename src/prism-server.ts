@@ -57,7 +57,9 @@ async function loadPrism() {
     return { getHttpOperationsFromSpec: http.getHttpOperationsFromSpec, createServer: httpServer.createServer };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") throw new Error(PRISM_MISSING, { cause: error });
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+      throw Object.assign(new Error(PRISM_MISSING, { cause: error }), { code: "ERR_PRISM_MISSING" });
+    }
     throw error;
   }
 }

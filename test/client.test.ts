@@ -2,7 +2,7 @@
 // reported — typed, with nothing sent for bad input and no credential anywhere in the error.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClient } from "../src/index";
+import { createOperationsManagerClient, isOperationsManagerError, OperationsManagerError, type OperationsManagerClient } from "../src/index";
 import { readJson, repoRoot, type JsonObject } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 
@@ -113,13 +113,19 @@ describe("finishManualTask", () => {
     ["an empty taskId", JOB_ID, "", undefined, /taskId/],
     ["a taskId with a slash", JOB_ID, "a/b", undefined, /taskId/],
     ["a dotted taskId", JOB_ID, "..", undefined, /taskId/],
-    ["taskData that is a string", JOB_ID, "defc", { taskData: "done" }, /taskData must be an object, got string/],
-    ["taskData that is an array", JOB_ID, "defc", { taskData: [] }, /taskData must be an object, got an array/],
-    ["taskData that is null", JOB_ID, "defc", { taskData: null }, /taskData must be an object, got null/],
+    ["taskData that is a string", JOB_ID, "defc", { taskData: "done" }, /taskData must be a plain object, got string/],
+    ["taskData that is an array", JOB_ID, "defc", { taskData: [] }, /taskData must be a plain object, got an array/],
+    ["taskData that is null", JOB_ID, "defc", { taskData: null }, /taskData must be a plain object, got null/],
     ["a finish_state that is not a string", JOB_ID, "defc", { taskData: { finish_state: 1 } }, /finish_state must be a string/],
-    ["variables that are not an object", JOB_ID, "defc", { taskData: { variables: "x" } }, /variables must be an object/],
+    ["variables that are not an object", JOB_ID, "defc", { taskData: { variables: "x" } }, /variables must be a plain object/],
     ["a body with other members", JOB_ID, "defc", { taskData: {}, finish_state: "success" }, /may only hold taskData, got "finish_state"/],
-    ["a body that is an array", JOB_ID, "defc", [], /body must be an object/],
+    ["a body that is an array", JOB_ID, "defc", [], /body must be a plain object/],
+    ["taskData that is a Date", JOB_ID, "defc", { taskData: new Date(0) }, /taskData must be a plain object, got a Date/],
+    ["taskData that is a Map", JOB_ID, "defc", { taskData: new Map([["a", 1]]) }, /taskData must be a plain object, got a Map/],
+    ["taskData with its own toJSON", JOB_ID, "defc", { taskData: { toJSON: () => "hi" } }, /taskData must be a plain object, got an object with toJSON/],
+    ["variables that are a Date", JOB_ID, "defc", { taskData: { variables: new Date(0) } }, /variables must be a plain object, got a Date/],
+    ["circular taskData", JOB_ID, "defc", { taskData: circular() }, /taskData cannot be serialized to JSON \(Converting circular structure/],
+    ["a BigInt in taskData", JOB_ID, "defc", { taskData: { variables: { n: 10n } } }, /taskData cannot be serialized to JSON \(Do not know how to serialize a BigInt/],
   ])("refuses %s, sending nothing", async (_what, jobId, taskId, body, message) => {
     const error = await failure(om.finishManualTask(jobId, taskId, body as never));
     expect(error.kind).toBe("invalid-request");
@@ -129,7 +135,25 @@ describe("finishManualTask", () => {
   });
 });
 
+function circular() {
+  const taskData: Record<string, unknown> = { finish_state: "success" };
+  taskData.self = taskData;
+  return taskData;
+}
+
 describe("failures", () => {
+  it.each([302, 307])("a %i redirect: kind http with its status, not followed", async (status) => {
+    server.answer((req, res) => {
+      if (req.url === "/elsewhere") res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(claimBody));
+      else res.writeHead(status, { Location: "/elsewhere" }).end();
+    });
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "http", status, operationId: "claimTask" });
+    expect(error.message).toMatch(/a redirect to \/elsewhere, which the client does not follow/);
+    expect(server.requests.map((r) => r.url)).toEqual([`/operations-manager/tasks/${TASK_ID}/claim`]);
+  });
+
+
   it("a JSON error answer: kind http, with status and the parsed body", async () => {
     server.json(500, { message: "Internal Server Error", data: null, metadata: {} });
     const error = await failure(om.claimTask(TASK_ID));
@@ -218,6 +242,19 @@ describe("failures", () => {
     expect(error.kind).toBe("network");
     expect(server.requests).toHaveLength(0);
   });
+});
+
+it("an OperationsManagerError from another copy of the module (the other build) passes instanceof", () => {
+  let Other!: typeof OperationsManagerError;
+  jest.isolateModules(() => {
+    Other = (require("../src/errors") as typeof import("../src/errors")).OperationsManagerError;
+  });
+  expect(Other).not.toBe(OperationsManagerError);
+  const foreign = new Other("http", "claimTask: the server answered 500", { status: 500 });
+  expect(foreign).toBeInstanceOf(OperationsManagerError);
+  expect(isOperationsManagerError(foreign)).toBe(true);
+  expect(new Error("x")).not.toBeInstanceOf(OperationsManagerError);
+  expect(isOperationsManagerError({ name: "OperationsManagerError", kind: "http" })).toBe(false);
 });
 
 describe("credentials never leak", () => {

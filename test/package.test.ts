@@ -30,18 +30,21 @@ let packed: string[];
 const checks: Record<string, Run> = {};
 
 /** What a consumer's script runs, the same in ESM and CommonJS: both calls, a refusal, the spec. */
-function consumerScript(load: string) {
+function consumerScript(load: string, loadOtherBuild: string) {
   return `${load}
+const other = ${loadOtherBuild};
 const { createOperationsManagerClient, OperationsManagerError } = pkg;
 const om = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth: { username: "automation", password: "s3cr3t" } });
 const task = await om.claimTask(${JSON.stringify(TASK_ID)});
 const job = await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: { finish_state: "success" } });
 const refusal = await om.finishManualTask("NOT-A-JOB", "defc").catch((e) => e);
-const mockError = await mock.startMockServer().then((s) => s.close().then(() => "started"), (e) => e.message);
+const foreign = await other.createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { username: "u", password: "p" } }).claimTask("x").catch((e) => e);
+const mockError = await mock.startMockServer().then((s) => s.close().then(() => "started"), (e) => \`\${e.code}: \${e.message}\`);
 console.log(JSON.stringify({
   taskId: task._id, jobName: job.name,
   refusal: { isError: refusal instanceof OperationsManagerError, kind: refusal.kind, message: refusal.message },
   specTitle: spec.info.title, mockError,
+  otherBuild: { sameClass: other.OperationsManagerError === OperationsManagerError, instanceOf: foreign instanceof OperationsManagerError },
 }));`;
 }
 
@@ -82,9 +85,11 @@ beforeAll(async () => {
     "package.json": JSON.stringify({ name: "consumer", private: true, type: "module" }),
     "esm.mjs": consumerScript(
       'import * as pkg from "operations-manager-tasks-contract";\nimport * as mock from "operations-manager-tasks-contract/mock";\nimport spec from "operations-manager-tasks-contract/openapi.json" with { type: "json" };',
+      '(await import("node:module")).createRequire(import.meta.url)("operations-manager-tasks-contract")',
     ),
     "cjs.cjs": `(async () => {\n${consumerScript(
       'const pkg = require("operations-manager-tasks-contract");\nconst mock = require("operations-manager-tasks-contract/mock");\nconst spec = require("operations-manager-tasks-contract/openapi.json");',
+      'await import("operations-manager-tasks-contract")',
     )}\n})();`,
     "src/consumer.mts": typedConsumer,
     "src/consumer.cts": typedConsumer,
@@ -127,7 +132,7 @@ describe("the tarball", () => {
       expect.arrayContaining([
         "dist/esm/src/index.js", "dist/esm/src/index.d.ts", "dist/cjs/src/index.js", "dist/cjs/src/index.d.ts",
         "dist/cjs/package.json", "dist/esm/src/mock.js", "dist/cjs/src/mock.js",
-        "generated/openapi.json", "generated/schema.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json",
+        "generated/openapi.json", "dist/esm/generated/schema.d.ts", "dist/cjs/generated/schema.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json",
       ]),
     );
     const unwanted = packed.filter((f) => /^(test|src|scripts|openapi|\.ci)\/|\.test\.|jest|tsconfig|redocly/.test(f));
@@ -172,12 +177,16 @@ describe.each(["esm", "cjs"])("a consumer that loads it with %s", (format) => {
     expect(result().refusal.message).toMatch(/jobId/);
   });
 
+  it("recognises an OperationsManagerError thrown by the other build (ESM vs CommonJS) with instanceof", () => {
+    expect(result().otherBuild).toEqual({ sameClass: false, instanceOf: true });
+  });
+
   it("reads the bundled spec from ./openapi.json", () => {
     expect(result().specTitle).toBe(JSON.parse(readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")).info.title);
   });
 
   it("is told how to install Prism when it starts the ./mock without it", () => {
-    expect(result().mockError).toMatch(/npm install --save-dev @stoplight\/prism-http/);
+    expect(result().mockError).toMatch(/^ERR_PRISM_MISSING: .*npm install --save-dev @stoplight\/prism-http/);
   });
 });
 
