@@ -17,7 +17,12 @@
 // The real status therefore comes from Prism's log line "… has returned <status>"; an answer with
 // no such line never reached the platform. Answers Prism lets through are also checked here with
 // Ajv (JSON Schema 2020-12, the spec's dialect), which names the field by JSON pointer.
-import { existsSync, readFileSync } from "node:fs";
+//
+// Only a 2xx answer that keeps the contract is a PASS: a declared error (401, 400, 500) whose body
+// keeps the contract says nothing about the success schemas, which were then never checked. Such
+// an answer is NOT CHECKED (exit 1) with a hint: wrong credentials, or ids that exist on no platform
+// (the defaults are the spec's examples).
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -39,7 +44,10 @@ const USAGE = `usage: npm run verify -- --upstream <http://host:port> [options]
   --timeout <seconds>  per call (default 30)
   --json               print one JSON document instead of lines
   -h, --help           this text
-Exit status: 0 all operations keep the contract, 1 some do not (or could not be checked), 2 bad usage.`;
+Each operation is reported PASS (a 2xx answer that keeps the contract), FAIL (the answer breaks it;
+  every violation is named by field), NOT CHECKED (a declared error answer, e.g. 401 or 500, that
+  keeps the contract: the success answer was never seen; a hint says why) or ERROR (no answer).
+Exit status: 0 every operation PASS, 1 any FAIL, NOT CHECKED or ERROR, 2 bad usage.`;
 
 const PRISM_VIOLATIONS = "https://stoplight.io/prism/errors#VIOLATIONS";
 const UPSTREAM_STATUS = /^Upstream call to .* has returned (\d{3})$|^The upstream call to .* has returned (\d{3})$/;
@@ -131,6 +139,8 @@ function options() {
     jobId: idOption(parsed["job-id"], "--job-id", "finishManualTask", "jobId"),
     taskKey: idOption(parsed["task-key"], "--task-key", "finishManualTask", "taskId"),
   };
+  // Which ids are the spec's examples, for the hint when the platform refuses them.
+  const defaulted = ["task-id", "job-id", "task-key"].filter((name) => parsed[name] === undefined).map((name) => `--${name}`);
   let body = {};
   if (parsed["task-data"] !== undefined) {
     try {
@@ -147,7 +157,7 @@ function options() {
   if (!username || password === undefined) usageError("set OM_USERNAME and OM_PASSWORD in the environment (credentials are never taken from arguments)");
   if (username.includes(":")) usageError("OM_USERNAME must not contain ':' (HTTP Basic cannot carry it)");
 
-  return { upstream: upstream.href.replace(/\/$/, ""), only, timeout, ids, body, json: !!parsed.json, username, password };
+  return { upstream: upstream.href.replace(/\/$/, ""), only, timeout, ids, defaulted, body, json: !!parsed.json, username, password };
 }
 
 /** An id the contract refuses would be answered by Prism itself and never reach the platform. */
@@ -163,10 +173,10 @@ function describe(errors) {
   return (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
 }
 
-/** Builds dist/ when this checkout has none yet, as `npm start` does before the mock. */
+/** Builds dist/ when this checkout has none yet, or src/ or generated/ changed since it was built. */
 async function loadPrismServer() {
   const entry = path.join(repoRoot, "dist/esm/src/prism-server.js");
-  if (!existsSync(entry)) {
+  if (!existsSync(entry) || newerThan(statSync(entry).mtimeMs, ["src", "generated"])) {
     const built = run("node", ["scripts/build.mjs"], { capture: true });
     if (built.status !== 0) {
       console.error(`error: building dist/ failed:\n${built.stdout}${built.stderr}`);
@@ -174,6 +184,26 @@ async function loadPrismServer() {
     }
   }
   return import(pathToFileURL(entry).href);
+}
+
+/** Whether any file under the given folders was modified after `mtimeMs` (a few dozen stats). */
+function newerThan(mtimeMs, folders) {
+  const stack = folders.map((f) => path.join(repoRoot, f));
+  while (stack.length > 0) {
+    const dir = stack.pop();
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) stack.push(full);
+      else if (e.isFile() && statSync(full).mtimeMs > mtimeMs) return true;
+    }
+  }
+  return false;
 }
 
 function requestFor(operationId, { ids, body }) {
@@ -231,8 +261,31 @@ async function verifyOperation(operationId, prismUrl, opts, upstreamStatuses) {
     for (const v of parseJson(response.headers.get("sl-violations") ?? "[]") ?? []) addPrismViolation(v, violation);
     if (declared.includes(String(upstreamStatus))) checkAnswer(operationId, upstreamStatus, response.headers, text, body, violation);
   }
-  if (result.violations.length > 0) result.result = "fail";
+  if (result.violations.length > 0) return { ...result, result: "fail" };
+  if (upstreamStatus < 200 || upstreamStatus > 299) {
+    // A declared error that keeps the contract: the success schemas were never put to the test.
+    const success = declared.filter((s) => /^2/.test(s)).join("/");
+    const said = typeof body?.message === "string" ? `${JSON.stringify(body.message.slice(0, 200))}, ` : "";
+    return {
+      ...result,
+      result: "not-checked",
+      reason: `${said}a declared error answer that keeps the contract; the ${success} answer was never seen`,
+      hint: hint(operationId, upstreamStatus, opts),
+    };
+  }
   return result;
+}
+
+function hint(operationId, status, { defaulted }) {
+  if (status === 401) return "check OM_USERNAME/OM_PASSWORD";
+  const flags = operationId === "claimTask" ? ["--task-id"] : ["--job-id", "--task-key"];
+  if (flags.some((f) => defaulted.includes(f))) {
+    const theDefaults = flags.length === 1 ? "the default is the spec's example, which exists" : "the defaults are the spec's examples, which exist";
+    return `pass real ${flags.join(" / ")} (${theDefaults} on no platform)`;
+  }
+  return operationId === "claimTask"
+    ? "check that --task-id names a task on this platform that can still be claimed"
+    : "check that --job-id / --task-key name a manual task on this platform that is still open (and that --task-data suits it)";
 }
 
 function addPrismViolation(v, violation) {
@@ -274,14 +327,17 @@ function parseJson(text) {
 function report(results, opts) {
   const lines = [];
   for (const r of results) {
-    const label = r.result === "pass" ? "PASS" : r.result === "fail" ? "FAIL" : "ERROR";
+    const label = { pass: "PASS", fail: "FAIL", "not-checked": "NOT CHECKED" }[r.result] ?? "ERROR";
     const status = r.status === null ? "" : ` → ${r.status}`;
-    lines.push(`${label} ${r.operationId} ${r.method} ${r.path}${status}${r.error ? `: ${r.error}` : ""}`);
+    const why = r.error ?? r.reason;
+    lines.push(`${label} ${r.operationId} ${r.method} ${r.path}${status}${why ? `: ${why}` : ""}`);
     for (const v of r.violations) lines.push(`  ${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message} [${v.source}]`);
+    if (r.hint) lines.push(`  hint: ${r.hint}`);
   }
   const count = (what) => results.filter((r) => r.result === what).length;
   const ok = count("pass") === results.length;
-  const summary = `${count("pass")} passed, ${count("fail")} failed, ${count("error")} not checked`;
+  const errors = count("error");
+  const summary = `${count("pass")} passed, ${count("fail")} failed, ${count("not-checked")} not checked, ${errors} ${errors === 1 ? "error" : "errors"}`;
   const text = opts.json
     ? JSON.stringify({ upstream: opts.upstream, ok, operations: results }, null, 2)
     : [...lines, summary].join("\n");

@@ -15,7 +15,10 @@ const ids = {
   wrongType: "22222222-2222-4222-8222-222222222222",
   refused: "33333333-3333-4333-8333-333333333333",
   undeclared: "44444444-4444-4444-8444-444444444444",
+  notFound: "55555555-5555-4555-8555-555555555555",
+  brokenError: "66666666-6666-4666-8666-666666666666",
 };
+const NOT_REAL_IDS = "pass real --task-id (the default is the spec's example, which exists on no platform)";
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
@@ -41,6 +44,10 @@ beforeAll(async () => {
     if (req.url.includes(ids.wrongType)) return json(200, { ...claim, data: { ...claim.data, name: 42 } });
     if (req.url.includes(ids.refused)) return json(401, { message: "Unauthorized" });
     if (req.url.includes(ids.undeclared)) return json(403, { message: "Forbidden" });
+    if (req.url.includes(ids.notFound)) return json(500, { message: "Task not found" });
+    if (req.url.includes(ids.brokenError)) return json(500, { message: 42 });
+    // The spec's example task id (the default): what a real platform says of an id it has not.
+    if (req.url.includes("/tasks/") && req.url.includes("/claim")) return json(500, { message: "Task not found" });
     return json(404, { message: "no such scenario" });
   });
   const scenarios: Record<string, string[]> = {
@@ -48,6 +55,10 @@ beforeAll(async () => {
     wrongType: ["--task-id", ids.wrongType, "--only", "claimTask"],
     wrongTypeJson: ["--task-id", ids.wrongType, "--only", "claimTask", "--json"],
     refused: ["--task-id", ids.refused, "--only", "claimTask"],
+    refusedJson: ["--task-id", ids.refused, "--only", "claimTask", "--json"],
+    notFound: ["--task-id", ids.notFound, "--only", "claimTask"],
+    defaultIds: ["--only", "claimTask"],
+    brokenError: ["--task-id", ids.brokenError, "--only", "claimTask"],
     undeclared: ["--task-id", ids.undeclared, "--only", "claimTask"],
   };
   await Promise.all(
@@ -87,10 +98,46 @@ describe("npm run verify against a platform", () => {
     expect(code).toBe(1);
   });
 
-  it("counts a declared 401 with the declared body as keeping the contract, and says it was a 401", () => {
+  it("reports a declared 401 that keeps the contract as NOT CHECKED (exit 1), pointing at the credentials", () => {
     const { code, stdout } = run("refused");
-    expect(stdout).toMatch(/^PASS claimTask .* → 401$/m);
-    expect(code).toBe(0);
+    expect(stdout).toMatch(/^NOT CHECKED claimTask .* → 401: "Unauthorized", .*the 200 answer was never seen$/m);
+    expect(stdout).toMatch(/^ {2}hint: check OM_USERNAME\/OM_PASSWORD$/m);
+    expect(stdout).not.toMatch(/^PASS/m);
+    expect(stdout).toMatch(/^0 passed, 0 failed, 1 not checked, 0 errors$/m);
+    expect(code).toBe(1);
+  });
+
+  it("--json reports it as not-checked, with the hint", () => {
+    const { code, stdout } = run("refusedJson");
+    const report = JSON.parse(stdout);
+    expect(report.ok).toBe(false);
+    expect(report.operations).toEqual([
+      expect.objectContaining({ operationId: "claimTask", status: 401, result: "not-checked", violations: [], hint: "check OM_USERNAME/OM_PASSWORD" }),
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it("reports a declared 500 that keeps the contract as NOT CHECKED (exit 1), pointing at the ids", () => {
+    const { code, stdout } = run("notFound");
+    expect(stdout).toMatch(/^NOT CHECKED claimTask .* → 500: "Task not found", /m);
+    // --task-id was given: the hint asks to check it rather than blaming the defaults.
+    expect(stdout).toMatch(/^ {2}hint: check that --task-id names a task on this platform/m);
+    expect(code).toBe(1);
+  });
+
+  it("with the default ids (the spec's examples), a 500 asks for real ids", () => {
+    const { code, stdout } = run("defaultIds");
+    expect(stdout).toMatch(/^NOT CHECKED claimTask .* → 500: "Task not found", /m);
+    expect(stdout).toContain(`  hint: ${NOT_REAL_IDS}\n`);
+    expect(code).toBe(1);
+  });
+
+  it("still fails a declared error whose body breaks the contract, naming the field", () => {
+    const { code, stdout } = run("brokenError");
+    expect(stdout).toMatch(/^FAIL claimTask .* → 500$/m);
+    expect(stdout).toMatch(/^ {2}body \/message: .*must be string/m);
+    expect(stdout).not.toMatch(/NOT CHECKED|hint:/);
+    expect(code).toBe(1);
   });
 
   it("counts an undeclared status as a violation (Prism only warns about it)", () => {
