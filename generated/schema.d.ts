@@ -185,8 +185,9 @@ export interface components {
             lastLogin?: components["schemas"]["Timestamp"];
             _meta?: components["schemas"]["Meta"];
             /**
-             * Format: email
-             * @description The user's e-mail address.
+             * @description The user's e-mail address, as the account stores it. Not checked as an e-mail address: the
+             *     reference shows one, but local AAA accounts may carry an empty string or another value.
+             * @example admin@itential.com
              */
             email?: string;
         };
@@ -312,10 +313,17 @@ export interface components {
          */
         TaskData: {
             /**
-             * @description The state in which the task finishes, which selects the transition taken (such as `success` or `failure`).
+             * @description The state in which the task finishes, which selects the transition taken (such as `success`
+             *     or `failure`). Not in the reference, which says only that `taskData` is an object: this
+             *     member is what real platforms are seen to read, and is typed beyond the reference.
              * @example success
              */
             finish_state?: string;
+            /**
+             * @description The task's outgoing variables, by name. Not in the reference, which says only that
+             *     `taskData` is an object: this member is what real platforms are seen to read, and is typed
+             *     beyond the reference.
+             */
             variables?: components["schemas"]["FreeFormObject"];
         } & {
             [key: string]: unknown;
@@ -347,8 +355,13 @@ export interface components {
         JobError: {
             /** @description The workflow task key of the task that errored; `null` when the job itself did. */
             task?: string | null;
-            /** @description The error, as the task or job reported it. */
-            message?: components["schemas"]["FreeFormObject"];
+            /**
+             * @description The error, as the task or job reported it: an open object (the reference shows `{}`) or, as real platforms often give it, a
+             *     string.
+             */
+            message?: {
+                [key: string]: unknown;
+            } | string;
             /** @description When the error occurred. */
             timestamp?: components["schemas"]["EpochMillis"];
         };
@@ -361,8 +374,13 @@ export interface components {
             task?: string;
             /** @description The name of the job or task that raised it. */
             name?: string;
-            /** @description The warning. */
-            message?: components["schemas"]["FreeFormObject"];
+            /**
+             * @description The warning: an open object (the reference shows `{}`) or, as real platforms often give it, a
+             *     string.
+             */
+            message?: {
+                [key: string]: unknown;
+            } | string;
         };
         /** @description A JSON Schema validation error (in Ajv's format) found in the job's data. */
         ValidationError: {
@@ -379,14 +397,18 @@ export interface components {
         };
         /** @description Ownership summary of a task in a job's task map. */
         JobTaskMetrics: {
-            /** @description The user the task is assigned to; `null` when unassigned. */
-            user?: string | null;
+            /** @description The user the task is assigned to; `null` when unassigned. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
+            user?: string | {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description A task of the job's workflow, as kept in the job's task map. */
         JobTask: {
             metrics?: components["schemas"]["JobTaskMetrics"];
-            /** @description Who runs the task; `null` when not set. */
-            actor?: string | null;
+            /** @description Who runs the task; `null` when not set. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
+            actor?: string | {
+                [key: string]: unknown;
+            } | null;
             /** @description The ids of the groups allowed to work the task. */
             groups?: string[];
             /** @description The iterations of the task, each an open object. */
@@ -422,14 +444,22 @@ export interface components {
         JobMetrics: {
             /** @description When the job started. */
             start_time?: components["schemas"]["EpochMillis"];
-            /** @description The share of the job done, from 0 to 1. */
+            /**
+             * @description How much of the job is done. The reference shows `0.5`, a fraction from 0 to 1; no range is
+             *     enforced, since the reference states none.
+             * @example 0.5
+             */
             progress?: number;
             /** @description When the job ended. */
             end_time?: components["schemas"]["EpochMillis"];
-            /** @description The user who started the job; `null` when not recorded. */
-            user?: string | null;
-            /** @description The user who owns the job; `null` when not recorded. */
-            owner?: string | null;
+            /** @description The user who started the job; `null` when not recorded. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
+            user?: string | {
+                [key: string]: unknown;
+            } | null;
+            /** @description The user who owns the job; `null` when not recorded. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
+            owner?: string | {
+                [key: string]: unknown;
+            } | null;
         };
         /** @description A job: one run of an automation (workflow), as Operations Manager stores it. */
         Job: {
@@ -499,20 +529,32 @@ export interface components {
             namespace?: components["schemas"]["FreeFormObject"];
             /** @description Whether the job runs with mocked tasks. */
             mocked?: boolean;
-            /** @description The user who created the job; `null` when not recorded. */
-            created_by?: string | null;
-            /** @description The user who last updated the job; `null` when not recorded. */
-            last_updated_by?: string | null;
+            /** @description The user who created the job; `null` when not recorded. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
+            created_by?: string | {
+                [key: string]: unknown;
+            } | null;
+            /** @description The user who last updated the job; `null` when not recorded. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
+            last_updated_by?: string | {
+                [key: string]: unknown;
+            } | null;
             tasks?: components["schemas"]["JobTasks"];
             parent?: components["schemas"]["JobParent"];
-            /** @description The error handler of the job; `null` when it has none. */
+            /**
+             * @description The error handler of the job (a workflow task, an open object); `null` when it has none. The
+             *     reference shows only `null`.
+             */
             errorHandler?: {
                 [key: string]: unknown;
             } | null;
             /** @description The ids of the groups allowed to work the job. */
             groups?: string[];
-            /** @description The users watching the job; an entry may be `null`. */
-            watchers?: (string | null)[];
+            /**
+             * @description The users watching the job. The reference shows only `[null]`; a real platform may list user
+             *     ids (strings) or user objects, so an entry may be a string, an object or `null`.
+             */
+            watchers?: (string | {
+                [key: string]: unknown;
+            } | null)[];
             metrics?: components["schemas"]["JobMetrics"];
             /** @description The output of the job. */
             output?: components["schemas"]["FreeFormObject"];

@@ -2,28 +2,51 @@
 // Breaking-change gate: compares the spec as it was at a git ref (default: the newest v* tag, or
 // the first commit while there is none) with the spec today, using `redocly diff` with its own
 // config (scripts/redocly-diff.yaml). Exits 1 and lists every breaking change, or prints one line.
-// Usage: node scripts/breaking.mjs [REF]
+// Breaking changes listed in scripts/breaking-accepted.jsonc (reviewed, each with a reason, against
+// one base commit) are printed as "accepted: …" and do not fail; an entry there that matches no
+// change fails the gate as stale. The list applies only when comparing with its base commit.
+// Usage: node scripts/breaking.mjs [REF] [--accepted FILE]
 //        node scripts/breaking.mjs --base FILE [--head FILE]   (a bundled .json, or any spec root)
 import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { run, fail, relative, repoRoot } from "./lib/run.mjs";
-import { defaultRef, resolveCommit, extractSpec } from "./lib/git-spec.mjs";
-import { breakingChanges, formatChange } from "./lib/diff-report.mjs";
+import { commitOf, defaultRef, resolveCommit, extractSpec } from "./lib/git-spec.mjs";
+import { applyAccepted, breakingChanges, formatAccepted, formatChange, formatStale, parseAccepted } from "./lib/diff-report.mjs";
+
+const ACCEPTED_FILE = path.join(repoRoot, "scripts/breaking-accepted.jsonc");
+const USAGE = "usage: npm run breaking -- [REF] [--accepted FILE] | --base FILE [--head FILE]";
 
 let values, positionals;
 try {
   ({ values, positionals } = parseArgs({
-    options: { base: { type: "string" }, head: { type: "string" } },
+    options: { base: { type: "string" }, head: { type: "string" }, accepted: { type: "string" } },
     allowPositionals: true,
   }));
 } catch (error) {
-  fail(`${error.message}\nusage: npm run breaking -- [REF] | --base FILE [--head FILE]`);
+  fail(`${error.message}\n${USAGE}`);
 }
 if (positionals.length > 1 || (positionals.length && values.base)) {
   fail("give one git ref, or --base FILE (with an optional --head FILE), not both");
 }
+// The list is accepted against a commit; a base file is no commit, so it cannot apply there.
+if (values.accepted && values.base) fail(`--accepted applies to a git ref, not to --base FILE\n${USAGE}`);
+
+/** The allow-list, read (and checked) before anything slow; an absent default file is an empty list. */
+function readAcceptedList() {
+  const file = path.resolve(values.accepted ?? ACCEPTED_FILE);
+  if (!existsSync(file)) {
+    if (values.accepted) fail(`no such file: ${relative(file)}`);
+    return { file, base: undefined, entries: [] };
+  }
+  try {
+    return { file, ...parseAccepted(readFileSync(file, "utf8"), relative(file)) };
+  } catch (error) {
+    return fail(error.message);
+  }
+}
+const acceptedList = values.base ? { entries: [] } : readAcceptedList();
 
 // fail() exits at once, so the temp dir goes on "exit" rather than in a finally block; a signal
 // would skip "exit", so turn the usual ones into an exit.
@@ -41,6 +64,14 @@ if (values.base) {
   baseRoot = extractSpec(commit, ref, dir);
   // A sha (the default's first commit) reads best short; a name keeps its sha alongside.
   since = commit.startsWith(ref) ? commit.slice(0, 7) : `${ref} (${commit.slice(0, 7)})`;
+  // Changes accepted against another base (an earlier release, or a commit this clone lacks) say
+  // nothing about this comparison: they are not used, and not stale either; say so once.
+  if (acceptedList.entries.length && commitOf(acceptedList.base) !== commit) {
+    const n = acceptedList.entries.length;
+    const base = /^[0-9a-f]{8,40}$/.test(acceptedList.base) ? acceptedList.base.slice(0, 7) : acceptedList.base;
+    console.error(`note: the ${n} change${n === 1 ? "" : "s"} accepted in ${relative(acceptedList.file)} ${n === 1 ? "is" : "are"} against ${base}, not ${since}: not used here`);
+    acceptedList.entries = [];
+  }
 }
 const headRoot = path.resolve(values.head ?? path.join(repoRoot, "openapi/openapi.yaml"));
 for (const file of [baseRoot, headRoot]) if (!existsSync(file)) fail(`no such file: ${relative(file)}`);
@@ -75,17 +106,26 @@ if (!existsSync(reportFile)) {
 
 const report = JSON.parse(readFileSync(reportFile, "utf8"));
 const specs = { base: JSON.parse(readFileSync(base, "utf8")), head: JSON.parse(readFileSync(head, "utf8")) };
-const breaking = breakingChanges(report, specs);
+const { accepted, unaccepted: breaking, stale } = applyAccepted(breakingChanges(report, specs), acceptedList.entries);
 
+for (const change of accepted) console.log(formatAccepted(change));
+for (const entry of stale) console.log(formatStale(entry, relative(acceptedList.file), since));
 if (breaking.length) {
   console.log(`${breaking.length} breaking change${breaking.length === 1 ? "" : "s"} since ${since}:`);
   for (const change of breaking) console.log(`  - ${formatChange(change)}`);
   process.exit(1);
 }
+// An entry that accepts nothing would quietly accept a later, unreviewed change at that place.
+if (stale.length) {
+  console.log(`${stale.length} stale entr${stale.length === 1 ? "y" : "ies"} in ${relative(acceptedList.file)}: remove ${stale.length === 1 ? "it" : "them"} (see above)`);
+  process.exit(1);
+}
 // redocly can fail without a major change (e.g. the revision does not resolve): never pass that.
-if (diff.status !== 0) {
+// With --fail-on major it also exits non-zero for the changes accepted above, which is expected.
+if (diff.status !== 0 && !report.changes.some((change) => change.impact === "major")) {
   process.stderr.write(diff.stdout + diff.stderr);
   fail("redocly diff failed without naming a breaking change (see its output above)");
 }
-const others = report.changes.length;
-console.log(`no breaking changes since ${since}${others ? ` (${others} non-breaking change${others === 1 ? "" : "s"})` : ""}`);
+const others = report.changes.filter((change) => change.impact !== "major").length;
+const notes = [accepted.length && `other than ${accepted.length} accepted`, others && `(${others} non-breaking change${others === 1 ? "" : "s"})`];
+console.log([`no breaking changes since ${since}`, ...notes.filter(Boolean)].join(" "));

@@ -66,12 +66,42 @@ const breaking = (cwd: string, ...args: string[]) => spawnRun(cwd, process.execP
 const results = new Map<string, Run>();
 const facts: { firstCommit?: string; leftovers?: string[] } = {};
 
+// The allow-list cases: a sandbox whose working tree tightens JobId's pattern since its first
+// commit, compared with that commit under different lists (--accepted FILE).
+const JOB_ID_PATTERN = "POST /operations-manager/jobs/{jobId}/tasks/{taskId}/finish, path parameter jobId, keyword pattern";
+const entry = (rule: string, location: string, reason = "only ids starting with 6 exist") => ({ rule, location, reason });
+const acceptedLists: Record<string, (base: string) => unknown> = {
+  "accepted": (base) => ({ base, accepted: [entry("schema-constraint-changed", JOB_ID_PATTERN)] }),
+  "not accepted": (base) => ({ base, accepted: [] }),
+  "stale entry": (base) => ({
+    base,
+    accepted: [
+      entry("schema-constraint-changed", JOB_ID_PATTERN),
+      entry("property-removed", "POST /operations-manager/tasks/{taskId}/claim, response 200 application/json, field data.name", "never made"),
+    ],
+  }),
+  // Exact matching: the location without its keyword, or the right location under another rule,
+  // accepts nothing.
+  "near misses": (base) => ({
+    base,
+    accepted: [
+      entry("schema-constraint-changed", "POST /operations-manager/jobs/{jobId}/tasks/{taskId}/finish, path parameter jobId"),
+      entry("schema-type-changed", JOB_ID_PATTERN),
+    ],
+  }),
+  "another base": () => ({ base: "v9.9.9", accepted: [entry("schema-constraint-changed", JOB_ID_PATTERN)] }),
+  "no reason": (base) => ({ base, accepted: [{ rule: "schema-constraint-changed", location: JOB_ID_PATTERN }] }),
+  "misspelt key": (base) => ({ base, accepted: [{ ...entry("schema-constraint-changed", JOB_ID_PATTERN), loaction: "x" }] }),
+  "repeated entry": (base) => ({ base, accepted: [entry("schema-constraint-changed", JOB_ID_PATTERN), entry("schema-constraint-changed", JOB_ID_PATTERN)] }),
+};
+
 beforeAll(async () => {
   const fixtures = mkdtempSync(path.join(tmpdir(), "om-contract-breaking-test-"));
   childTmp = path.join(fixtures, "tmp");
   mkdirSync(childTmp);
   const untagged = gitSandbox();
   const tagged = gitSandbox();
+  const accepting = gitSandbox();
   try {
     const base = path.join(fixtures, "base.json");
     writeFileSync(base, JSON.stringify(loadSpec()));
@@ -86,6 +116,12 @@ beforeAll(async () => {
     const text = readFileSync(jobIdFile, "utf8");
     if (!text.includes("[0-9a-f]{24}")) throw new Error("fixture: JobId.yaml has no [0-9a-f]{24} pattern");
     writeFileSync(jobIdFile, text.replace("[0-9a-f]{24}", "6[0-9a-f]{23}"));
+    writeFileSync(path.join(accepting.dir, "openapi/components/schemas/JobId.yaml"), text.replace("[0-9a-f]{24}", "6[0-9a-f]{23}"));
+    const acceptingBase = git(accepting.dir, "rev-parse", "HEAD");
+    const listFile = (name: string) => path.join(fixtures, `accepted-${name.replaceAll(" ", "-")}.jsonc`);
+    for (const [name, list] of Object.entries(acceptedLists)) {
+      writeFileSync(listFile(name), `// ${name}\n${JSON.stringify(list(acceptingBase), null, 2)}\n`);
+    }
 
     await Promise.all([
       ...Object.entries(variants).map(async ([name, edit]) => {
@@ -100,12 +136,17 @@ beforeAll(async () => {
       breaking(untagged.dir, "no-such-ref").then((r) => results.set("bad ref", r)),
       breaking(untagged.dir, noSpec).then((r) => results.set("ref without openapi/", r)),
       breaking(tagged.dir).then((r) => results.set("default, tagged", r)),
+      ...Object.keys(acceptedLists).map((name) =>
+        breaking(accepting.dir, "--accepted", listFile(name)).then((r) => results.set(`list: ${name}`, r)),
+      ),
+      breaking(repoRoot, "--base", base, "--accepted", listFile("accepted")).then((r) => results.set("list with --base", r)),
     ]);
     facts.leftovers = readdirSync(childTmp).filter((f) => f.startsWith("om-contract-breaking-"));
   } finally {
     rmSync(fixtures, { recursive: true, force: true });
     untagged.remove();
     tagged.remove();
+    accepting.remove();
   }
 }, 180_000);
 
@@ -151,7 +192,10 @@ describe("git refs", () => {
 
   it("defaults to the first commit while there is no v* tag", () => {
     const { code, output } = result("default, no tag");
-    expect(output.trim()).toBe(`no breaking changes since ${facts.firstCommit}`);
+    // The sandbox's list was accepted against this repository's first commit, which it lacks.
+    expect(output).toMatch(new RegExp(`^no breaking changes since ${facts.firstCommit}$`, "m"));
+    expect(output).toMatch(new RegExp(`^note: the \\d+ changes? accepted in scripts/breaking-accepted\\.jsonc (is|are) against [0-9a-f]{7}, not ${facts.firstCommit}: not used here$`, "m"));
+    expect(output).not.toMatch(/accepted:|stale:/);
     expect(code).toBe(0);
   });
 
@@ -177,4 +221,67 @@ describe("git refs", () => {
 
 it("leaves no temp dir behind, whether it passes or fails", () => {
   expect(facts.leftovers).toEqual([]);
+});
+
+describe("accepted breaking changes (--accepted FILE; by default scripts/breaking-accepted.jsonc)", () => {
+  const acceptedLine = `accepted: ${JOB_ID_PATTERN}: `;
+
+  it("an accepted change passes, printed as accepted with its reason", () => {
+    const { code, output } = result("list: accepted");
+    const lines = output.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^accepted: POST \/operations-manager\/jobs\/\{jobId\}\/tasks\/\{taskId\}\/finish, path parameter jobId, keyword pattern: .*\^6\[0-9a-f\]\{23\}\$.*\(schema-constraint-changed\) \(only ids starting with 6 exist\)$/);
+    expect(lines[1]).toMatch(/^no breaking changes since [0-9a-f]{7} other than 1 accepted$/);
+    expect(code).toBe(0);
+  });
+
+  it("the same change without an entry fails", () => {
+    const { code, output } = result("list: not accepted");
+    expect(output).toMatch(/^1 breaking change since [0-9a-f]{7}:$/m);
+    expect(output).toContain(`  - ${JOB_ID_PATTERN}: `);
+    expect(output).not.toContain("accepted:");
+    expect(code).toBe(1);
+  });
+
+  it("an entry that matches no change is reported as stale, and fails the gate", () => {
+    const { code, output } = result("list: stale entry");
+    expect(output).toContain(acceptedLine);
+    expect(output).toMatch(/^stale: .*accepted-stale-entry\.jsonc accepts property-removed at POST \/operations-manager\/tasks\/\{taskId\}\/claim, response 200 application\/json, field data\.name, but there is no such change since [0-9a-f]{7}: remove the entry$/m);
+    expect(output.trim().split("\n").at(-1)).toMatch(/^1 stale entry in .*accepted-stale-entry\.jsonc: remove it \(see above\)$/);
+    expect(output).not.toMatch(/breaking change since/);
+    expect(code).toBe(1);
+  });
+
+  it("matches rule and location exactly: a shorter location or another rule accepts nothing", () => {
+    const { code, output } = result("list: near misses");
+    expect(output).not.toContain("accepted:");
+    expect(output.match(/^stale: /gm)).toHaveLength(2);
+    expect(output).toMatch(/^1 breaking change since [0-9a-f]{7}:$/m);
+    expect(code).toBe(1);
+  });
+
+  it("a list accepted against another base is not used here, and says so", () => {
+    const { code, output } = result("list: another base");
+    expect(output).toMatch(/^note: the 1 change accepted in .*accepted-another-base\.jsonc is against v9\.9\.9, not [0-9a-f]{7}: not used here$/m);
+    expect(output).not.toMatch(/accepted:|stale:/);
+    expect(output).toMatch(/^1 breaking change since [0-9a-f]{7}:$/m);
+    expect(code).toBe(1);
+  });
+
+  it.each([
+    ["no reason", /error: .*accepted-no-reason\.jsonc: entry 1 needs a non-empty "reason"/],
+    ["misspelt key", /error: .*accepted-misspelt-key\.jsonc: entry 1 has an unknown member "loaction"/],
+    ["repeated entry", /error: .*accepted-repeated-entry\.jsonc: entry 2 repeats schema-constraint-changed at POST/],
+  ])("a malformed list fails with one line: %s", (name, line) => {
+    const { code, output } = result(`list: ${name}`);
+    expect(output.trim()).toMatch(line);
+    expect(output.trim().split("\n")).toHaveLength(1);
+    expect(code).toBe(1);
+  });
+
+  it("--accepted does not go with --base FILE (a file is no commit to accept against)", () => {
+    const { code, output } = result("list with --base");
+    expect(output).toMatch(/^error: --accepted applies to a git ref, not to --base FILE$/m);
+    expect(code).toBe(1);
+  });
 });

@@ -95,3 +95,76 @@ function deref(spec, node, depth) {
   if (!node || typeof node.$ref !== "string" || !node.$ref.startsWith("#")) return node;
   return depth > 20 ? undefined : resolve(spec, decodePointer(node.$ref), depth + 1);
 }
+
+// ── Accepted breaking changes ─────────────────────────────────────────────────────────────────
+// The reviewed allow-list (scripts/breaking-accepted.jsonc): JSON, plus whole-line // comments.
+
+const ENTRY_KEYS = ["rule", "location", "reason"];
+
+/**
+ * Parses and checks the allow-list's text: `{ base, accepted: [{ rule, location, reason }] }`.
+ * Returns `{ base, entries }`; throws an Error naming the file (`label`) and the entry for anything
+ * malformed, since a misspelt key must not quietly accept nothing (or everything).
+ */
+export function parseAccepted(text, label) {
+  // Blank the comment lines rather than dropping them, so that JSON.parse's positions stay right.
+  const json = text.replace(/^[ \t]*\/\/.*$/gm, (line) => " ".repeat(line.length));
+  let doc;
+  try {
+    doc = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`${label} is not JSON (with whole-line // comments): ${error.message}`);
+  }
+  const problem = (what) => new Error(`${label}: ${what}`);
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw problem("must be an object { base, accepted }");
+  for (const key of Object.keys(doc)) if (!["base", "accepted"].includes(key)) throw problem(`unknown member "${key}"`);
+  if (typeof doc.base !== "string" || !doc.base.trim()) throw problem(`"base" must name the git commit the changes are accepted against`);
+  if (!Array.isArray(doc.accepted)) throw problem(`"accepted" must be an array`);
+  const seen = new Set();
+  const entries = doc.accepted.map((entry, i) => {
+    const name = `entry ${i + 1}`;
+    if (!entry || typeof entry !== "object" || Array.isArray(entry)) throw problem(`${name} must be an object { rule, location, reason }`);
+    for (const key of Object.keys(entry)) if (!ENTRY_KEYS.includes(key)) throw problem(`${name} has an unknown member "${key}"`);
+    for (const key of ENTRY_KEYS) {
+      if (typeof entry[key] !== "string" || !entry[key].trim()) throw problem(`${name} needs a non-empty "${key}"`);
+    }
+    const key = acceptKey(entry.rule, entry.location);
+    if (seen.has(key)) throw problem(`${name} repeats ${entry.rule} at ${entry.location}`);
+    seen.add(key);
+    return { rule: entry.rule, location: entry.location, reason: entry.reason.replace(/\s+/g, " ").trim() };
+  });
+  return { base: doc.base.trim(), entries };
+}
+
+const acceptKey = (rule, location) => `${rule}\u0000${location}`;
+
+/**
+ * Splits breaking changes into those an entry accepts (exact rule id and exact location, as
+ * formatChange prints them; no patterns) and the rest, and names the entries that accept nothing.
+ */
+export function applyAccepted(changes, entries) {
+  const byKey = new Map(entries.map((entry) => [acceptKey(entry.rule, entry.location), entry]));
+  const used = new Set();
+  const accepted = [];
+  const unaccepted = [];
+  for (const change of changes) {
+    const key = acceptKey(change.ruleId, change.where);
+    const entry = byKey.get(key);
+    if (entry) {
+      used.add(key);
+      accepted.push({ ...change, reason: entry.reason });
+    } else {
+      unaccepted.push(change);
+    }
+  }
+  const stale = entries.filter((entry) => !used.has(acceptKey(entry.rule, entry.location)));
+  return { accepted, unaccepted, stale };
+}
+
+export function formatAccepted(change) {
+  return `accepted: ${formatChange(change)} (${change.reason})`;
+}
+
+export function formatStale(entry, file, since) {
+  return `stale: ${file} accepts ${entry.rule} at ${entry.location}, but there is no such change since ${since}: remove the entry`;
+}

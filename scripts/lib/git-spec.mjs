@@ -27,10 +27,15 @@ export function defaultRef() {
 
 /** The commit a ref names; fails with one clear line when it names none. */
 export function resolveCommit(ref) {
+  return commitOf(ref) ?? fail(`unknown git ref ${ref}`);
+}
+
+/** The commit a ref names, or undefined when it names none here (say, a sha from another clone). */
+export function commitOf(ref) {
   // A ref starting with "-" would be read as an option by git.
-  const result = ref.startsWith("-") ? null : git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-  if (!result || result.status !== 0) fail(`unknown git ref ${ref}`);
-  return result.stdout.trim();
+  if (ref.startsWith("-")) return undefined;
+  const result = git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 /** Writes openapi/ as it was at `commit` under `dir`; returns the path of its root file there. */
