@@ -10,7 +10,7 @@ import { pathParamsByOperation, renderModule } from "./lib/path-params.mjs";
 
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
 const specFile = path.join(repoRoot, "generated/openapi.json");
-const paramsFile = path.join(repoRoot, "generated/operation-paths.ts");
+const paramsFile = path.join(repoRoot, "generated/path-param-rules.ts");
 
 // In --check mode every stale file is reported, not just the first.
 const stale = [];
@@ -35,7 +35,7 @@ try {
 if (values.check) {
   let committed = "";
   try { committed = readFileSync(paramsFile, "utf8"); } catch { /* missing counts as drift */ }
-  if (committed !== module) stale.push("generated/operation-paths.ts is out of date with the spec: run `npm run generate` and commit it");
+  if (committed !== module) stale.push("generated/path-param-rules.ts is out of date with the spec: run `npm run generate` and commit it");
   if (stale.length) fail(stale.join("\n  - "));
 } else {
   writeFileSync(paramsFile, module);

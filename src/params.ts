@@ -1,13 +1,13 @@
 // Path parameters are checked against the spec's own patterns (generated from the bundle) before
 // anything is sent, so that a malformed id, an empty key or a `../` never reaches the network.
-import { operationPaths } from "../generated/operation-paths.js";
+import { pathParamRules } from "../generated/path-param-rules.js";
 import { OperationsManagerError } from "./errors.js";
 import type { OperationId } from "./types.js";
 
 type Accepts = { readonly values: readonly string[]; readonly patterns: readonly RegExp[] };
 
 export function checkPathParams(operationId: OperationId, params: Record<string, unknown>): void {
-  const declared: Record<string, Accepts> = operationPaths[operationId].params;
+  const declared: Record<string, Accepts> = pathParamRules[operationId];
   for (const [name, accepts] of Object.entries(declared)) {
     const value = params[name];
     if (typeof value === "string" && (accepts.values.includes(value) || accepts.patterns.some((p) => p.test(value)))) continue;

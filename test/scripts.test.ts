@@ -22,7 +22,7 @@ const scenarios: Scenario[] = [
     breakIt: (d) => {
       edit(path.join(d, "generated/openapi.json"), '"Claim a task"', '"Claim a tusk"');
       appendFileSync(path.join(d, "generated/schema.d.ts"), "export type Extra = 1;\n");
-      edit(path.join(d, "generated/operation-paths.ts"), "{24}", "{12,24}");
+      edit(path.join(d, "generated/path-param-rules.ts"), "{24}", "{12,24}");
     },
   },
   { name: "spec changed, not re-bundled", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), "summary: Claim a task", "summary: Claim one task") },
@@ -64,7 +64,7 @@ describe("npm run check", () => {
   it.each([
     ["generated/ edited by hand", /generated\/openapi\.json differs from a fresh bundle/],
     ["generated/ edited by hand", /generated\/schema\.d\.ts is out of date/],
-    ["generated/ edited by hand", /generated\/operation-paths\.ts is out of date/],
+    ["generated/ edited by hand", /generated\/path-param-rules\.ts is out of date/],
     ["spec changed, not re-bundled", /generated\/openapi\.json differs from a fresh bundle/],
     ["lint error", /does not lint clean/],
   ])("fails when %s, reporting %s", (name, message) => {
