@@ -29,6 +29,7 @@ import { parseArgs } from "node:util";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { repoRoot, run } from "./lib/run.mjs";
+import { deref as derefIn, escapePointer, findOperation as findOperationIn } from "./lib/spec.mjs";
 
 const USAGE = `usage: npm run verify -- --upstream <http://host:port> [options]
   Calls each operation once through Prism (as a validating proxy) against a real platform and
@@ -63,24 +64,14 @@ const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true 
 addFormats(ajv);
 ajv.addSchema(spec, "spec");
 
-const escapePointer = (s) => s.replace(/~/g, "~0").replace(/\//g, "~1");
-const at = (ref) =>
-  ref.replace(/^#\//, "").split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((node, key) => node?.[key], spec);
-const deref = (node) => (node && typeof node.$ref === "string" ? deref(at(node.$ref)) : node);
+const deref = (node) => derefIn(spec, node);
 const compiled = new Map();
 const validator = (ref) => {
   if (!compiled.has(ref)) compiled.set(ref, ajv.compile({ $ref: `spec${ref}` }));
   return compiled.get(ref);
 };
 
-function findOperation(operationId) {
-  for (const [p, item] of Object.entries(spec.paths)) {
-    for (const [method, operation] of Object.entries(item)) {
-      if (operation?.operationId === operationId) return { path: p, method, operation };
-    }
-  }
-  throw new Error(`the spec has no operation ${operationId}`);
-}
+const findOperation = (operationId) => findOperationIn(spec, operationId);
 
 /** The spec's own example and schema of a parameter, to default and check the ids given. */
 function parameter(operationId, name) {

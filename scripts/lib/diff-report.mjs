@@ -1,6 +1,8 @@
 // Turns the JSON report of `redocly diff --format json` into plain lines, one per breaking change,
 // each saying where it is (operation, request part, field) in words rather than a JSON pointer.
 
+import { decodePointer, deref } from "./spec.mjs";
+
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 
 /** The breaking ("major") verdicts of a report, as `{ where, message, ruleId }`. */
@@ -72,28 +74,14 @@ function field(schemaSegments) {
   return names.length ? [`field ${names.join(".").replaceAll(".[]", "[]")}`] : [];
 }
 
-function decodePointer(pointer) {
-  return pointer
-    .replace(/^#\/?/, "")
-    .split("/")
-    .filter((s) => s !== "")
-    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
-}
-
-/** The node at `segments` in a bundled spec, following local $refs (bundles have only those). */
-function resolve(spec, segments, depth = 0) {
+/** The node at `segments` in a bundled spec, following $refs on the way. */
+function resolve(spec, segments) {
   let node = spec;
   for (const s of segments) {
-    node = deref(spec, node, depth)?.[s];
+    node = deref(spec, node)?.[s];
     if (node === undefined) return undefined;
   }
-  return deref(spec, node, depth);
-}
-
-// `depth` stops a $ref cycle from recursing forever; a name is only a nicety, so give up quietly.
-function deref(spec, node, depth) {
-  if (!node || typeof node.$ref !== "string" || !node.$ref.startsWith("#")) return node;
-  return depth > 20 ? undefined : resolve(spec, decodePointer(node.$ref), depth + 1);
+  return deref(spec, node);
 }
 
 // ── Accepted breaking changes ─────────────────────────────────────────────────────────────────

@@ -2,21 +2,17 @@
 // client can refuse a bad id before anything is sent. Supports what this spec uses: $ref, anyOf,
 // enum and pattern on string schemas.
 
-function resolve(spec, node) {
-  while (node && node.$ref) {
-    if (!node.$ref.startsWith("#/")) throw new Error(`unsupported external $ref ${node.$ref}`);
-    node = node.$ref
-      .slice(2)
-      .split("/")
-      .reduce((at, key) => at?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
-    if (node === undefined) throw new Error(`dangling $ref in the bundled spec`);
-  }
-  return node;
+import { deref, operations } from "./spec.mjs";
+
+function resolve(spec, node, where) {
+  const resolved = deref(spec, node);
+  if (resolved === undefined) throw new Error(`${where}: a $ref that resolves nowhere (${node.$ref})`);
+  return resolved;
 }
 
 /** The alternatives a string must match one of: exact values and patterns. */
 function alternatives(spec, schemaOrRef, where) {
-  const schema = resolve(spec, schemaOrRef);
+  const schema = resolve(spec, schemaOrRef, where);
   if (schema.anyOf || schema.oneOf) {
     const parts = (schema.anyOf ?? schema.oneOf).map((s) => alternatives(spec, s, where));
     return { values: parts.flatMap((p) => p.values), patterns: parts.flatMap((p) => p.patterns) };
@@ -28,17 +24,14 @@ function alternatives(spec, schemaOrRef, where) {
 
 export function pathParamsByOperation(spec) {
   const result = {};
-  for (const pathItem of Object.values(spec.paths)) {
-    for (const operation of Object.values(pathItem)) {
-      if (!operation || typeof operation !== "object" || !operation.operationId) continue;
-      const params = {};
-      for (const p of [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]) {
-        const param = resolve(spec, p);
-        if (param.in !== "path") continue;
-        params[param.name] = alternatives(spec, param.schema, `${operation.operationId}.${param.name}`);
-      }
-      result[operation.operationId] = params;
+  for (const { operation, pathItem } of operations(spec)) {
+    const params = {};
+    for (const p of [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]) {
+      const param = resolve(spec, p, operation.operationId);
+      if (param.in !== "path") continue;
+      params[param.name] = alternatives(spec, param.schema, `${operation.operationId}.${param.name}`);
     }
+    result[operation.operationId] = params;
   }
   return result;
 }
