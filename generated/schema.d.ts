@@ -328,7 +328,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description The optional body of `finishManualTask`. */
+        /**
+         * @description The optional body of `finishManualTask`: `taskData` and nothing else. The reference shows no
+         *     other member; a misspelt one (`taskdata`) is refused rather than silently dropped.
+         */
         FinishManualTaskBody: {
             taskData?: components["schemas"]["TaskData"];
         };

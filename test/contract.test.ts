@@ -85,6 +85,12 @@ describe("wrong requests", () => {
     expect(contractViolations(v, operationId, { ...answer, headers: withoutViolations(answer.headers) })).toEqual([]);
   });
 
+  it("finishManualTask with a misspelt taskData member → 400", async () => {
+    const answer = await answerOf(await post(requests.finishManualTask!.path, { body: { taskdata: { finish_state: "success" } } }));
+    expect(answer.status).toBe(400);
+    expect(contractViolations(v, "finishManualTask", { ...answer, headers: withoutViolations(answer.headers) })).toEqual([]);
+  });
+
   it("finishManualTask with taskData that is not an object → 400", async () => {
     const answer = await answerOf(await post(requests.finishManualTask!.path, { body: { taskData: "done" } }));
     expect(answer.status).toBe(400);

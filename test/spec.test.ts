@@ -230,8 +230,8 @@ describe("finishManualTask request body", () => {
     expect(v.validate(bodyRef, {}).valid).toBe(true);
     expect(v.validate(bodyRef, { taskData: { finish_state: "success", variables: { a: 1 }, extra: [1] } }).valid).toBe(true);
   });
-  it("rejects taskData that is not an object, and a finish_state that is not a string", () => {
-    for (const bad of [{ taskData: "done" }, { taskData: [] }, { taskData: null }, { taskData: { finish_state: 1 } }, []]) {
+  it("rejects taskData that is not an object, a finish_state that is not a string, and any member but taskData", () => {
+    for (const bad of [{ taskData: "done" }, { taskData: [] }, { taskData: null }, { taskData: { finish_state: 1 } }, [], { taskdata: {} }, { taskData: {}, finish_state: "success" }]) {
       expect(v.validate(bodyRef, bad).valid).toBe(false);
     }
   });
