@@ -198,7 +198,7 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
     const said = isPlainObject(body) && typeof body.message === "string" ? `: ${body.message}` : "";
     const statusText = redact(response.statusText);
     const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
-    const redirect = location === null ? "" : ` (a redirect to ${redact(location)}, which the client does not follow)`;
+    const redirect = location === null ? "" : ` (a redirect to ${redact(location)}, not followed)`;
     throw new OperationsManagerError("http", `${operationId}: the server answered ${status}${statusText ? ` ${statusText}` : ""}${said}${redirect}`, {
       operationId,
       status,

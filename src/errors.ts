@@ -21,7 +21,7 @@ export interface OperationsManagerErrorDetails {
 }
 
 // Shared by the ESM and CommonJS builds, so that an error from one passes `instanceof` in the other.
-const BRAND = Symbol.for("operations-manager-tasks-contract.OperationsManagerError");
+const BRAND = Symbol.for("operations-manager-tasks-contract");
 
 /** The one error every failure of the client rejects with. It never holds credentials. */
 export class OperationsManagerError extends Error {
