@@ -3,6 +3,8 @@
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: "node",
+  // Several tests start Prism or child processes; on a loaded 2-core machine 5 s is too tight.
+  testTimeout: 30_000,
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
