@@ -30,7 +30,8 @@ export const bundledSpecPath = path.join(packageRoot, "generated", "openapi.json
 
 export const PRISM_MISSING =
   "operations-manager-tasks-contract/mock needs Prism, an optional peer dependency: " +
-  "npm install --save-dev @stoplight/prism-http@5 @stoplight/prism-http-server@5";
+  "npm install --save-dev @stoplight/prism-http@~5.12.0 @stoplight/prism-http-server@~5.12.2 " +
+  "(the releases tested here; 5.15 and later need Node 24)";
 
 export async function startPrismServer(options: PrismServerOptions = {}): Promise<RunningServer> {
   const { getHttpOperationsFromSpec, createServer } = await loadPrism();
