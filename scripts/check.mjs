@@ -23,8 +23,12 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const generated = run("node", [path.join(repoRoot, "scripts/generate.mjs"), "--check"], { capture: true });
-if (generated.status !== 0) problems.push(generated.stderr.trim().replace(/^error: /, ""));
+// Types and path checks come from a spec that bundles; when it does not, saying they are stale
+// would only hide the real problem.
+if (!problems.includes("the spec does not bundle")) {
+  const generated = run("node", [path.join(repoRoot, "scripts/generate.mjs"), "--check"], { capture: true });
+  if (generated.status !== 0) problems.push(generated.stderr.trim().replace(/^error: /, ""));
+}
 
 if (problems.length) fail(`check failed:\n  - ${problems.join("\n  - ")}`);
 console.log("check passed: the spec lints clean and generated/ matches it");

@@ -28,6 +28,7 @@ const scenarios: Scenario[] = [
   { name: "spec changed, not re-bundled", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), "summary: Claim a task", "summary: Claim one task") },
   { name: "lint error", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), /  description: \|\n    Assigns/, "  x-note: |\n    Assigns") },
   { name: "broken YAML", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => appendFileSync(path.join(d, "openapi/components/schemas/Job.yaml"), "oops: [unclosed\n") },
+  { name: "check on broken YAML", script: "scripts/check.mjs", breakIt: (d) => appendFileSync(path.join(d, "openapi/components/schemas/Job.yaml"), "oops: [unclosed\n") },
   { name: "docs", script: "scripts/docs.mjs", breakIt: () => {}, read: "docs-build/index.html" },
   { name: "dangling $ref", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => edit(path.join(d, "openapi/components/schemas/Task.yaml"), "TaskMetrics.yaml", "TaskMetricz.yaml") },
 ];
@@ -71,6 +72,12 @@ describe("npm run check", () => {
     expect(results.get(name)!.code).not.toBe(0);
     expect(output(name)).toMatch(message);
   });
+});
+
+it("npm run check on a spec that does not bundle says so, and does not call the generated files stale", () => {
+  expect(results.get("check on broken YAML")!.code).not.toBe(0);
+  expect(output("check on broken YAML")).toMatch(/the spec does not bundle/);
+  expect(output("check on broken YAML")).not.toMatch(/out of date/);
 });
 
 describe("npm run bundle", () => {
