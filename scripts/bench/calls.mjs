@@ -40,25 +40,7 @@ export async function stubCalls({ pkg, createClient, plan }) {
       recorded,
     );
     const c = contenders({ pkg, createClient, baseUrl: STUB_BASE, fetch: stubFetch(json), operation });
-    const run = await interleave(
-      [
-        { name: "ours", fn: c.ours },
-        { name: "raw", fn: c.raw },
-        { name: "bare", fn: c.bare },
-      ],
-      plan.stub,
-    );
-    results[operation] = {
-      rounds: run.rounds,
-      batch: plan.stub.batch,
-      elapsedMs: Math.round(run.elapsedMs),
-      sameRequest: check.same,
-      request: check.requests.ours,
-      ...(check.same ? {} : { requests: check.requests }),
-      oursVsRaw: ratio(run, 0, 1),
-      oursVsBare: ratio(run, 0, 2),
-      bareVsRaw: ratio(run, 2, 1),
-    };
+    results[operation] = await race(c, plan.stub, check);
   }
   return results;
 }
@@ -75,28 +57,33 @@ export async function httpCalls({ pkg, createClient, plan }) {
       const check = await checkSame(make, ["ours", "raw", "bare"], recorded);
       server.recorded = null;
       const c = make();
-      const run = await interleave(
-        [
-          { name: "ours", fn: c.ours },
-          { name: "raw", fn: c.raw },
-          { name: "bare", fn: c.bare },
-        ],
-        plan.http,
-      );
-      results[operation] = {
-        rounds: run.rounds,
-        batch: plan.http.batch,
-        elapsedMs: Math.round(run.elapsedMs),
-        sameRequest: check.same,
-        request: check.requests.ours,
-        ...(check.same ? {} : { requests: check.requests }),
-        connections: server.connections(),
-        oursVsRaw: ratio(run, 0, 1),
-        oursVsBare: ratio(run, 0, 2),
-      };
+      results[operation] = { ...(await race(c, plan.http, check)), connections: server.connections() };
     }
     return results;
   } finally {
     await server.close();
   }
+}
+
+/** The three contenders interleaved under one plan, and their ratios. */
+async function race(c, plan, check) {
+  const run = await interleave(
+    [
+      { name: "ours", fn: c.ours },
+      { name: "raw", fn: c.raw },
+      { name: "bare", fn: c.bare },
+    ],
+    plan,
+  );
+  return {
+    rounds: run.rounds,
+    batch: plan.batch,
+    elapsedMs: Math.round(run.elapsedMs),
+    sameRequest: check.same,
+    request: check.requests.ours,
+    ...(check.same ? {} : { requests: check.requests }),
+    oursVsRaw: ratio(run, 0, 1),
+    oursVsBare: ratio(run, 0, 2),
+    bareVsRaw: ratio(run, 2, 1),
+  };
 }
