@@ -125,7 +125,7 @@ function checkOptions(options: OperationsManagerClientOptions) {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse(`baseUrl must use http or https, got ${url.protocol}`);
   const { username, password } = options.auth ?? ({} as Partial<OperationsManagerClientOptions["auth"]>);
   if (typeof username !== "string" || username === "") throw refuse("auth.username must be a non-empty string");
-  if (username.includes(":")) throw refuse("auth.username must not contain ':' (HTTP Basic cannot carry it)");
+  if (username.includes(":")) throw refuse("auth.username must not contain ':' (HTTP Basic)");
   if (typeof password !== "string") throw refuse("auth.password must be a string");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0) {
@@ -143,9 +143,7 @@ function checkOptions(options: OperationsManagerClientOptions) {
 
 function base64(text: string): string {
   // RFC 7617: user-id and password are encoded as UTF-8.
-  let binary = "";
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }
 
 function checkFinishBody(body: unknown): { checked: FinishManualTaskBody; json: string } {
@@ -208,7 +206,7 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
   const text = typeof data === "string" ? data : "";
   const invalid = (why: string, body?: unknown) =>
     new OperationsManagerError("invalid-response", `${operationId}: the server answered ${status} ${why}`, { operationId, status, body: redact(body) });
-  if (text.trim() === "") throw invalid("with an empty body, not the JSON envelope { message, data, metadata }");
+  if (text.trim() === "") throw invalid("with an empty body, not the envelope { message, data, metadata }");
   let envelope: unknown;
   try {
     envelope = JSON.parse(text);
@@ -217,24 +215,26 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
     throw invalid(`with a body that is not JSON${type ? ` (${type})` : ""}`, text);
   }
   if (!isPlainObject(envelope) || !isPlainObject(envelope.data)) {
-    throw invalid("with JSON that is not the envelope { message, data: {…}, metadata }", envelope);
+    throw invalid("with JSON that is not the envelope { message, data, metadata }", envelope);
   }
   return envelope.data;
 }
 
-/** An object literal's kind: what JSON.stringify sends as it is (no class instance, no toJSON). */
+/**
+ * An object literal's kind: what JSON.stringify sends as it is (no class instance, no toJSON).
+ * Realm-independent: jest hands tests objects (from `response.json()`) of another realm.
+ */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
   const proto = Object.getPrototypeOf(value);
-  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
+  return (proto === null || Object.getPrototypeOf(proto) === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
 }
 
 function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") {
-    const name = Object.getPrototypeOf(value)?.constructor?.name;
-    return name && name !== "Object" ? `a ${name}` : "an object with toJSON";
-  }
-  return typeof value;
+  if (typeof value !== "object") return typeof value;
+  // Only a plain object (of any realm) is refused for its toJSON; anything else for its class.
+  const name = Object.getPrototypeOf(value)?.constructor?.name;
+  return name && name !== "Object" ? `a ${name}` : "an object with toJSON";
 }

@@ -21,12 +21,14 @@ export interface OperationsManagerErrorDetails {
 }
 
 // Shared by the ESM and CommonJS builds, so that an error from one passes `instanceof` in the other.
-const BRAND = Symbol.for("operations-manager-tasks-contract");
+const BRAND = Symbol.for("operations-manager-tasks-contract@0");
 
 /** The one error every failure of the client rejects with. It never holds credentials. */
 export class OperationsManagerError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+    // Subclasses keep the ordinary prototype check; only this class looks for the brand.
+    if (this !== OperationsManagerError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return Object.prototype.toString.call(value) === "[object Error]" && (value as { [BRAND]?: unknown })[BRAND] === true;
   }
 
   override readonly name = "OperationsManagerError";
@@ -39,9 +41,9 @@ export class OperationsManagerError extends Error {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     Object.defineProperty(this, BRAND, { value: true });
     this.kind = kind;
-    if (details.operationId !== undefined) this.operationId = details.operationId;
-    if (details.status !== undefined) this.status = details.status;
-    if (details.body !== undefined) this.body = details.body;
+    this.operationId = details.operationId;
+    this.status = details.status;
+    this.body = details.body;
   }
 }
 

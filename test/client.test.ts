@@ -2,6 +2,7 @@
 // reported — typed, with nothing sent for bad input and no credential anywhere in the error.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { runInNewContext } from "node:vm";
 import { createOperationsManagerClient, isOperationsManagerError, OperationsManagerError, type OperationsManagerClient } from "../src/index";
 import { readJson, repoRoot, type JsonObject } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
@@ -98,6 +99,18 @@ describe("finishManualTask", () => {
     expect(req!.headers["content-type"]).toBe("application/json");
     expect(req!.headers.authorization).toBe(`Basic ${TOKEN}`);
     expect(JSON.parse(req!.body)).toEqual({ taskData });
+  });
+
+  it("takes taskData made in another realm, as jest hands out from response.json()", async () => {
+    server.json(200, finishBody);
+    const fromJson = (await new Response('{"finish_state":"success","variables":{"ok":true}}').json()) as Record<string, unknown>;
+    const fromVm = runInNewContext('({ finish_state: "success", variables: { ok: true } })') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(fromVm)).not.toBe(Object.prototype);
+    for (const taskData of [fromJson, fromVm]) await om.finishManualTask(JOB_ID, "defc", { taskData });
+    expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([
+      { taskData: { finish_state: "success", variables: { ok: true } } },
+      { taskData: { finish_state: "success", variables: { ok: true } } },
+    ]);
   });
 
   it("sends {} when there is no task data, as the reference's curl does", async () => {
@@ -255,6 +268,15 @@ it("an OperationsManagerError from another copy of the module (the other build) 
   expect(isOperationsManagerError(foreign)).toBe(true);
   expect(new Error("x")).not.toBeInstanceOf(OperationsManagerError);
   expect(isOperationsManagerError({ name: "OperationsManagerError", kind: "http" })).toBe(false);
+});
+
+it("instanceof stays honest: subclasses check their prototype, a forged brand on a plain object is not an error", () => {
+  class Special extends OperationsManagerError {}
+  expect(new OperationsManagerError("http", "x")).not.toBeInstanceOf(Special);
+  expect(new Special("http", "x")).toBeInstanceOf(Special);
+  expect(new Special("http", "x")).toBeInstanceOf(OperationsManagerError);
+  const forged = { [Symbol.for("operations-manager-tasks-contract@0")]: true };
+  expect(forged).not.toBeInstanceOf(OperationsManagerError);
 });
 
 describe("credentials never leak", () => {
