@@ -448,8 +448,8 @@ export interface components {
             /** @description When the job started. */
             start_time?: components["schemas"]["EpochMillis"];
             /**
-             * @description How much of the job is done. The reference shows `0.5`, a fraction from 0 to 1; no range is
-             *     enforced, since the reference states none.
+             * @description How much of the job is done. The reference shows `0.5`, a fraction from 0 to 1; only the
+             *     lower bound is enforced (progress is never negative), since the reference states no range.
              * @example 0.5
              */
             progress?: number;
@@ -572,7 +572,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request fails validation (a path parameter of the wrong shape, or a body that is not a JSON object). Beyond the reference page, which documents only 500; every real client meets it. */
+        /** @description The request fails validation (a path parameter of the wrong shape, or a body other than `{ taskData }` with `taskData` an object). Beyond the reference page, which documents only 500; every real client meets it. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;

@@ -69,7 +69,8 @@ const facts: { firstCommit?: string; leftovers?: string[] } = {};
 // The allow-list cases: a sandbox whose working tree tightens JobId's pattern since its first
 // commit, compared with that commit under different lists (--accepted FILE).
 const JOB_ID_PATTERN = "POST /operations-manager/jobs/{jobId}/tasks/{taskId}/finish, path parameter jobId, keyword pattern";
-const entry = (rule: string, location: string, reason = "only ids starting with 6 exist") => ({ rule, location, reason });
+const JOB_ID_CHANGE = "`pattern` of `JobId` changed from '^[0-9a-f]{24}$' to '^6[0-9a-f]{23}$'.";
+const entry = (rule: string, location: string, change = JOB_ID_CHANGE, reason = "only ids starting with 6 exist") => ({ rule, location, change, reason });
 const acceptedLists: Record<string, (base: string) => unknown> = {
   "accepted": (base) => ({ base, accepted: [entry("schema-constraint-changed", JOB_ID_PATTERN)] }),
   "not accepted": (base) => ({ base, accepted: [] }),
@@ -77,20 +78,22 @@ const acceptedLists: Record<string, (base: string) => unknown> = {
     base,
     accepted: [
       entry("schema-constraint-changed", JOB_ID_PATTERN),
-      entry("property-removed", "POST /operations-manager/tasks/{taskId}/claim, response 200 application/json, field data.name", "never made"),
+      entry("property-removed", "POST /operations-manager/tasks/{taskId}/claim, response 200 application/json, field data.name", "Property `name` of `data` was removed.", "never made"),
     ],
   }),
-  // Exact matching: the location without its keyword, or the right location under another rule,
+  // Exact matching: the location without its keyword, the right location under another rule, or
+  // another change at the right location and rule (a pattern reviewed once, tightened further)
   // accepts nothing.
   "near misses": (base) => ({
     base,
     accepted: [
       entry("schema-constraint-changed", "POST /operations-manager/jobs/{jobId}/tasks/{taskId}/finish, path parameter jobId"),
       entry("schema-type-changed", JOB_ID_PATTERN),
+      entry("schema-constraint-changed", JOB_ID_PATTERN, "`pattern` of `JobId` changed from '^[0-9a-f]{24}$' to '^[0-9a-f]{23,24}$'."),
     ],
   }),
   "another base": () => ({ base: "v9.9.9", accepted: [entry("schema-constraint-changed", JOB_ID_PATTERN)] }),
-  "no reason": (base) => ({ base, accepted: [{ rule: "schema-constraint-changed", location: JOB_ID_PATTERN }] }),
+  "no reason": (base) => ({ base, accepted: [{ rule: "schema-constraint-changed", location: JOB_ID_PATTERN, change: JOB_ID_CHANGE }] }),
   "misspelt key": (base) => ({ base, accepted: [{ ...entry("schema-constraint-changed", JOB_ID_PATTERN), loaction: "x" }] }),
   "repeated entry": (base) => ({ base, accepted: [entry("schema-constraint-changed", JOB_ID_PATTERN), entry("schema-constraint-changed", JOB_ID_PATTERN)] }),
 };
@@ -246,16 +249,16 @@ describe("accepted breaking changes (--accepted FILE; by default scripts/breakin
   it("an entry that matches no change is reported as stale, and fails the gate", () => {
     const { code, output } = result("list: stale entry");
     expect(output).toContain(acceptedLine);
-    expect(output).toMatch(/^stale: .*accepted-stale-entry\.jsonc accepts property-removed at POST \/operations-manager\/tasks\/\{taskId\}\/claim, response 200 application\/json, field data\.name, but there is no such change since [0-9a-f]{7}: remove the entry$/m);
+    expect(output).toMatch(/^stale: .*accepted-stale-entry\.jsonc accepts property-removed at POST \/operations-manager\/tasks\/\{taskId\}\/claim, response 200 application\/json, field data\.name \("Property `name` of `data` was removed\."\), but there is no such change since [0-9a-f]{7}: remove or update the entry$/m);
     expect(output.trim().split("\n").at(-1)).toMatch(/^1 stale entry in .*accepted-stale-entry\.jsonc: remove it \(see above\)$/);
     expect(output).not.toMatch(/breaking change since/);
     expect(code).toBe(1);
   });
 
-  it("matches rule and location exactly: a shorter location or another rule accepts nothing", () => {
+  it("matches rule, location and change exactly: a shorter location, another rule or another change accepts nothing", () => {
     const { code, output } = result("list: near misses");
     expect(output).not.toContain("accepted:");
-    expect(output.match(/^stale: /gm)).toHaveLength(2);
+    expect(output.match(/^stale: /gm)).toHaveLength(3);
     expect(output).toMatch(/^1 breaking change since [0-9a-f]{7}:$/m);
     expect(code).toBe(1);
   });

@@ -129,6 +129,7 @@ describe("typed mutations of the reference bodies are rejected", () => {
     ["a fraction where an integer belongs (data.font_size)", ["data", "font_size"], 12.5],
     ["a string where a number belongs (metrics.progress)", ["data", "metrics", "progress"], "0.5"],
     ["an object where a number belongs (metrics.progress)", ["data", "metrics", "progress"], {}],
+    ["a negative progress (metrics.progress -0.5)", ["data", "metrics", "progress"], -0.5],
     ["a number where a user belongs (metrics.user)", ["data", "metrics", "user"], 7],
     ["a boolean where a user belongs (metrics.owner)", ["data", "metrics", "owner"], true],
     ["an array where a user belongs (data.created_by)", ["data", "created_by"], ["admin"]],

@@ -87,10 +87,10 @@ function resolve(spec, segments) {
 // ── Accepted breaking changes ─────────────────────────────────────────────────────────────────
 // The reviewed allow-list (scripts/breaking-accepted.jsonc): JSON, plus whole-line // comments.
 
-const ENTRY_KEYS = ["rule", "location", "reason"];
+const ENTRY_KEYS = ["rule", "location", "change", "reason"];
 
 /**
- * Parses and checks the allow-list's text: `{ base, accepted: [{ rule, location, reason }] }`.
+ * Parses and checks the allow-list's text: `{ base, accepted: [{ rule, location, change, reason }] }`.
  * Returns `{ base, entries }`; throws an Error naming the file (`label`) and the entry for anything
  * malformed, since a misspelt key must not quietly accept nothing (or everything).
  */
@@ -111,32 +111,34 @@ export function parseAccepted(text, label) {
   const seen = new Set();
   const entries = doc.accepted.map((entry, i) => {
     const name = `entry ${i + 1}`;
-    if (!entry || typeof entry !== "object" || Array.isArray(entry)) throw problem(`${name} must be an object { rule, location, reason }`);
+    if (!entry || typeof entry !== "object" || Array.isArray(entry)) throw problem(`${name} must be an object { rule, location, change, reason }`);
     for (const key of Object.keys(entry)) if (!ENTRY_KEYS.includes(key)) throw problem(`${name} has an unknown member "${key}"`);
     for (const key of ENTRY_KEYS) {
       if (typeof entry[key] !== "string" || !entry[key].trim()) throw problem(`${name} needs a non-empty "${key}"`);
     }
-    const key = acceptKey(entry.rule, entry.location);
+    const key = acceptKey(entry);
     if (seen.has(key)) throw problem(`${name} repeats ${entry.rule} at ${entry.location}`);
     seen.add(key);
-    return { rule: entry.rule, location: entry.location, reason: entry.reason.replace(/\s+/g, " ").trim() };
+    return { rule: entry.rule, location: entry.location, change: entry.change, reason: entry.reason.replace(/\s+/g, " ").trim() };
   });
   return { base: doc.base.trim(), entries };
 }
 
-const acceptKey = (rule, location) => `${rule}\u0000${location}`;
+// The change's own words carry its before and after values: an entry accepts that change and no
+// later one at the same place (a type widened again, a bound moved further).
+const acceptKey = ({ rule, location, change }) => `${rule}\u0000${location}\u0000${change}`;
 
 /**
- * Splits breaking changes into those an entry accepts (exact rule id and exact location, as
+ * Splits breaking changes into those an entry accepts (exact rule id, location and change, as
  * formatChange prints them; no patterns) and the rest, and names the entries that accept nothing.
  */
 export function applyAccepted(changes, entries) {
-  const byKey = new Map(entries.map((entry) => [acceptKey(entry.rule, entry.location), entry]));
+  const byKey = new Map(entries.map((entry) => [acceptKey(entry), entry]));
   const used = new Set();
   const accepted = [];
   const unaccepted = [];
   for (const change of changes) {
-    const key = acceptKey(change.ruleId, change.where);
+    const key = acceptKey({ rule: change.ruleId, location: change.where, change: change.message });
     const entry = byKey.get(key);
     if (entry) {
       used.add(key);
@@ -145,7 +147,7 @@ export function applyAccepted(changes, entries) {
       unaccepted.push(change);
     }
   }
-  const stale = entries.filter((entry) => !used.has(acceptKey(entry.rule, entry.location)));
+  const stale = entries.filter((entry) => !used.has(acceptKey(entry)));
   return { accepted, unaccepted, stale };
 }
 
@@ -154,5 +156,5 @@ export function formatAccepted(change) {
 }
 
 export function formatStale(entry, file, since) {
-  return `stale: ${file} accepts ${entry.rule} at ${entry.location}, but there is no such change since ${since}: remove the entry`;
+  return `stale: ${file} accepts ${entry.rule} at ${entry.location} ("${entry.change}"), but there is no such change since ${since}: remove or update the entry`;
 }
