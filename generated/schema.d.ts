@@ -398,20 +398,23 @@ export interface components {
             /** @description The error, in words. */
             message?: string;
         };
+        /**
+         * @description A user as a job or a job's task records it. The reference shows only `null`; a real platform may
+         *     give a user id (a string) or a user object, so any of the three is accepted.
+         */
+        UserReference: string | {
+            [key: string]: unknown;
+        } | null;
         /** @description Ownership summary of a task in a job's task map. */
         JobTaskMetrics: {
-            /** @description The user the task is assigned to; `null` when unassigned. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
-            user?: string | {
-                [key: string]: unknown;
-            } | null;
+            /** @description The user the task is assigned to; `null` when unassigned. */
+            user?: components["schemas"]["UserReference"];
         };
         /** @description A task of the job's workflow, as kept in the job's task map. */
         JobTask: {
             metrics?: components["schemas"]["JobTaskMetrics"];
-            /** @description Who runs the task; `null` when not set. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
-            actor?: string | {
-                [key: string]: unknown;
-            } | null;
+            /** @description Who runs the task; `null` when not set. */
+            actor?: components["schemas"]["UserReference"];
             /** @description The ids of the groups allowed to work the task. */
             groups?: string[];
             /** @description The iterations of the task, each an open object. */
@@ -455,14 +458,10 @@ export interface components {
             progress?: number;
             /** @description When the job ended. */
             end_time?: components["schemas"]["EpochMillis"];
-            /** @description The user who started the job; `null` when not recorded. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
-            user?: string | {
-                [key: string]: unknown;
-            } | null;
-            /** @description The user who owns the job; `null` when not recorded. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
-            owner?: string | {
-                [key: string]: unknown;
-            } | null;
+            /** @description The user who started the job; `null` when not recorded. */
+            user?: components["schemas"]["UserReference"];
+            /** @description The user who owns the job; `null` when not recorded. */
+            owner?: components["schemas"]["UserReference"];
         };
         /** @description A job: one run of an automation (workflow), as Operations Manager stores it. */
         Job: {
@@ -532,14 +531,10 @@ export interface components {
             namespace?: components["schemas"]["FreeFormObject"];
             /** @description Whether the job runs with mocked tasks. */
             mocked?: boolean;
-            /** @description The user who created the job; `null` when not recorded. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
-            created_by?: string | {
-                [key: string]: unknown;
-            } | null;
-            /** @description The user who last updated the job; `null` when not recorded. The reference shows only `null`; a real platform may give a user id (a string) or a user object, so any of the three is accepted. */
-            last_updated_by?: string | {
-                [key: string]: unknown;
-            } | null;
+            /** @description The user who created the job; `null` when not recorded. */
+            created_by?: components["schemas"]["UserReference"];
+            /** @description The user who last updated the job; `null` when not recorded. */
+            last_updated_by?: components["schemas"]["UserReference"];
             tasks?: components["schemas"]["JobTasks"];
             parent?: components["schemas"]["JobParent"];
             /**
@@ -555,9 +550,7 @@ export interface components {
              * @description The users watching the job. The reference shows only `[null]`; a real platform may list user
              *     ids (strings) or user objects, so an entry may be a string, an object or `null`.
              */
-            watchers?: (string | {
-                [key: string]: unknown;
-            } | null)[];
+            watchers?: components["schemas"]["UserReference"][];
             metrics?: components["schemas"]["JobMetrics"];
             /** @description The output of the job. */
             output?: components["schemas"]["FreeFormObject"];

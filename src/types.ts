@@ -15,6 +15,7 @@ export type JobVariable = Schemas["JobVariable"];
 export type JobVariablePointer = Schemas["JobVariablePointer"];
 export type Group = Schemas["Group"];
 export type User = Schemas["User"];
+export type UserReference = Schemas["UserReference"];
 export type Decorator = Schemas["Decorator"];
 export type ValidationError = Schemas["ValidationError"];
 export type ErrorBody = Schemas["Error"];
