@@ -1,10 +1,11 @@
 // The breaking-change gate (scripts/breaking.mjs): spec variants derived at test time from the
 // bundle, compared with --base/--head, and the git side (refs, default ref, bad refs) in sandboxes.
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { makeSandbox, type Run } from "./support/sandbox";
+import { run, type Run } from "./support/run";
+import { makeSandbox } from "./support/sandbox";
 import { loadSpec, repoRoot } from "./support/spec";
 
 type Spec = { [key: string]: any };
@@ -54,12 +55,7 @@ function gitSandbox() {
 // Children get their own TMPDIR, so that the test can see whether the script cleans up after itself.
 let childTmp = "";
 function spawnRun(cwd: string, command: string, args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, NO_COLOR: "1", TMPDIR: childTmp };
-    execFile(command, args, { cwd, timeout: 120_000, env }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+  return run(command, args, { cwd, env: { TMPDIR: childTmp } });
 }
 const breaking = (cwd: string, ...args: string[]) => spawnRun(cwd, process.execPath, ["scripts/breaking.mjs", ...args]);
 

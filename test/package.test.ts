@@ -1,21 +1,13 @@
 // The package as a consumer gets it: `npm pack`, installed into a fresh project, imported with
 // `import` and `require`, type-checked strictly under `nodenext` and `bundler`, and used against
 // the Prism that jest's global setup started. publint and attw judge the same tarball.
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { run, type Run } from "./support/run";
 import { repoRoot } from "./support/spec";
 
-type Run = { code: number; stdout: string; stderr: string };
-
-function exec(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const exec = (file: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}) => run(file, args, { cwd, env });
 const npm = (args: string[], cwd: string) => exec("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
 const bin = (name: string) => path.join(repoRoot, "node_modules/.bin", name);
 const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");

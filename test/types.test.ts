@@ -1,20 +1,16 @@
 // Type tests: misuse of the client is a compile error, proper use compiles. tsc reports an unused
 // `@ts-expect-error` (TS2578), so a misuse that starts to compile fails this test.
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { run } from "./support/run";
 import { repoRoot } from "./support/spec";
 
 const project = path.join(repoRoot, "test/types/tsconfig.json");
 const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
 
 it("tsc accepts test/types/misuse.ts: each misuse is an error, everything else compiles", async () => {
-  const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(process.execPath, [tsc, "-p", project, "--pretty", "false"], { cwd: repoRoot }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr });
-    });
-  });
-  expect(output).toBe("");
+  const { code, stdout, stderr } = await run(process.execPath, [tsc, "-p", project, "--pretty", "false"], { cwd: repoRoot });
+  expect(stdout + stderr).toBe("");
   expect(code).toBe(0);
 }, 60_000);
 

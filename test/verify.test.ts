@@ -1,6 +1,6 @@
 // `npm run verify`: scripts/verify.mjs, run as users run it, against a fake platform on loopback
 // that answers each task id its own way, so that every run can go at once.
-import { execFile } from "node:child_process";
+import { run as runCommand, type Run } from "./support/run";
 import { readJson, repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 
@@ -20,16 +20,8 @@ const ids = {
 };
 const NOT_REAL_IDS = "pass real --task-id (the default is the spec's example, which exists on no platform)";
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
 function verify(args: string[], env: Record<string, string | undefined> = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }): Promise<Run> {
-  return new Promise((resolve) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...env };
-    for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
-    execFile(process.execPath, ["scripts/verify.mjs", ...args], { cwd: repoRoot, env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+  return runCommand(process.execPath, ["scripts/verify.mjs", ...args], { cwd: repoRoot, env, timeout: 60_000 });
 }
 
 let upstream: Awaited<ReturnType<typeof startRecordingServer>>;

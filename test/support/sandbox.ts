@@ -1,9 +1,11 @@
 // A throw-away copy of the repository's spec tooling, so that tests can break files freely.
-import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { run, type Run } from "./run";
 import { repoRoot } from "./spec";
+
+export type { Run };
 
 const COPIED = ["openapi", "generated", "scripts", "redocly.yaml", "package.json"];
 
@@ -14,12 +16,7 @@ export function makeSandbox(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export type Run = { code: number; stdout: string; stderr: string };
-
+/** Runs a node script of the sandbox (or the repository) as `npm run` would. */
 export function runNode(cwd: string, script: string, args: string[] = [], timeout = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [script, ...args], { cwd, timeout, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+  return run(process.execPath, [script, ...args], { cwd, timeout });
 }
