@@ -354,17 +354,19 @@ export interface components {
         JobVariables: {
             [key: string]: components["schemas"]["JobVariable"];
         };
+        /**
+         * @description A message a job records for an error or a warning: an open object (the reference shows `{}`) or,
+         *     as real platforms often give it, a string.
+         */
+        JobMessage: {
+            [key: string]: unknown;
+        } | string;
         /** @description An error the job met. */
         JobError: {
             /** @description The workflow task key of the task that errored; `null` when the job itself did. */
             task?: string | null;
-            /**
-             * @description The error, as the task or job reported it: an open object (the reference shows `{}`) or, as real platforms often give it, a
-             *     string.
-             */
-            message?: {
-                [key: string]: unknown;
-            } | string;
+            /** @description The error, as the task or job reported it. */
+            message?: components["schemas"]["JobMessage"];
             /** @description When the error occurred. */
             timestamp?: components["schemas"]["EpochMillis"];
         };
@@ -377,13 +379,8 @@ export interface components {
             task?: string;
             /** @description The name of the job or task that raised it. */
             name?: string;
-            /**
-             * @description The warning: an open object (the reference shows `{}`) or, as real platforms often give it, a
-             *     string.
-             */
-            message?: {
-                [key: string]: unknown;
-            } | string;
+            /** @description The warning, as the task or job reported it. */
+            message?: components["schemas"]["JobMessage"];
         };
         /** @description A JSON Schema validation error (in Ajv's format) found in the job's data. */
         ValidationError: {

@@ -17,6 +17,7 @@ export type Group = Schemas["Group"];
 export type User = Schemas["User"];
 export type UserReference = Schemas["UserReference"];
 export type Decorator = Schemas["Decorator"];
+export type JobMessage = Schemas["JobMessage"];
 export type ValidationError = Schemas["ValidationError"];
 export type ErrorBody = Schemas["Error"];
 export type TaskData = Schemas["TaskData"];
