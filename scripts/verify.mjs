@@ -148,7 +148,8 @@ function options() {
   if (!username || password === undefined) usageError("set OM_USERNAME and OM_PASSWORD in the environment (credentials are never taken from arguments)");
   if (username.includes(":")) usageError("OM_USERNAME must not contain ':' (HTTP Basic cannot carry it)");
 
-  return { upstream: upstream.href.replace(/\/$/, ""), only, timeout, ids, defaulted, body, json: !!parsed.json, username, password };
+  const token = Buffer.from(`${username}:${password}`).toString("base64");
+  return { upstream: upstream.href.replace(/\/$/, ""), only, timeout, ids, defaulted, body, json: !!parsed.json, password, token };
 }
 
 /** An id the contract refuses would be answered by Prism itself and never reach the platform. */
@@ -220,7 +221,7 @@ async function verifyOperation(operationId, prismUrl, opts, upstreamStatuses) {
       redirect: "manual",
       signal: AbortSignal.timeout(opts.timeout * 1000),
       headers: {
-        Authorization: `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString("base64")}`,
+        Authorization: `Basic ${opts.token}`,
         Accept: "application/json",
         ...(request.body === undefined ? {} : { "Content-Type": "application/json" }),
       },
@@ -337,8 +338,8 @@ function report(results, opts) {
   return ok;
 }
 
-function redact(text, { username, password }) {
-  const secrets = [password, Buffer.from(`${username}:${password}`).toString("base64")].filter((s) => s && s.length >= 3);
+function redact(text, { password, token }) {
+  const secrets = [password, token].filter((s) => s && s.length >= 3);
   return secrets.reduce((t, s) => t.split(s).join("***"), text);
 }
 
