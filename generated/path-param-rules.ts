@@ -8,4 +8,8 @@ export const pathParamRules = {
     jobId: { values: [], patterns: [/^[0-9a-f]{24}$/u] },
     taskId: { values: ["workflow_start","workflow_end","error_handler"], patterns: [/^[A-Za-z0-9_-]{1,128}$/u] },
   },
+  getOAuthToken: {
+  },
+  login: {
+  },
 } as const;

@@ -52,6 +52,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an OAuth 2 access token
+         * @description Exchanges a service account's client credentials for a bearer token (OAuth 2 client
+         *     credentials grant). Send it as `Authorization: Bearer <access_token>` until `expires_in` runs
+         *     out; a platform answers an expired token `401`.
+         *
+         *     Not on the two reference pages this contract is written from: it comes from the platform's API
+         *     authentication page (Itential Platform 6) and from what Itential's own clients (ipsdk, ipctl)
+         *     send. The body is a form, never JSON.
+         */
+        post: operations["getOAuthToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in and get a session token
+         * @description Logs a user in with name and password and answers the session token, which later calls send
+         *     back as the cookie `token` (the platform also sets that cookie) or the query parameter `token`.
+         *     Sessions time out; a platform answers a timed-out token `401`.
+         *
+         *     Not on the two reference pages this contract is written from: it comes from the platform's API
+         *     authentication page (Itential Platform 6) and from what Itential's own clients (ipsdk, ipctl,
+         *     the Ansible collection) send.
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -560,6 +612,92 @@ export interface components {
             data: components["schemas"]["Job"];
             metadata?: components["schemas"]["Metadata"];
         };
+        /**
+         * @description The form `POST /oauth/token` takes (`application/x-www-form-urlencoded`, as OAuth 2 requires:
+         *     the platform answers a JSON body `415`): the client credentials grant of a service account, its
+         *     id and secret in the body, as Itential's own clients send them.
+         */
+        OAuthTokenRequest: {
+            /**
+             * @description The OAuth 2 grant; the platform serves client credentials only.
+             * @enum {string}
+             */
+            grant_type: "client_credentials";
+            /**
+             * @description The service account's client id.
+             * @example 6a2f0c8e9b1d4e7f8a3c5b6d
+             */
+            client_id: string;
+            /**
+             * @description The service account's client secret.
+             * @example 9f1e8d7c-6b5a-4f3e-8d2c-1b0a9f8e7d6c
+             */
+            client_secret: string;
+        };
+        /**
+         * @description The access token `POST /oauth/token` answers (RFC 6749 §5.1), sent as
+         *     `Authorization: Bearer <access_token>` until it expires. Platforms may add members.
+         */
+        OAuthToken: {
+            /**
+             * @description The bearer token.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhdXRvbWF0aW9uIn0.c2lnbmF0dXJl
+             */
+            access_token: string;
+            /**
+             * @description `bearer` (compared without regard to case, as RFC 6749 says).
+             * @example bearer
+             */
+            token_type: string;
+            /**
+             * @description Seconds the token stays valid from the answer on (the platform's default is 3600).
+             * @example 3600
+             */
+            expires_in?: number;
+        };
+        /**
+         * @description What the platform says when it refuses to hand out a token. Public sources show neither form
+         *     for certain: the platform's usual error envelope `{ message, … }`, or an OAuth 2 error
+         *     `{ error, error_description }` (RFC 6749 §5.2). Either is accepted, and members may be added.
+         */
+        AuthError: components["schemas"]["Error"] | {
+            /**
+             * @description The OAuth 2 error code, such as `invalid_client`.
+             * @example invalid_client
+             */
+            error: string;
+            /**
+             * @description The error in words.
+             * @example Client authentication failed
+             */
+            error_description?: string;
+        };
+        /**
+         * @description What `POST /login` takes: the user's name and password nested under `user`, the form every real
+         *     client (ipsdk, ipctl, the Ansible collection) sends.
+         */
+        LoginRequest: {
+            /** @description The local or LDAP user to log in as. */
+            user: {
+                /**
+                 * @description The user's name.
+                 * @example automation
+                 */
+                username: string;
+                /**
+                 * @description The user's password.
+                 * @example s3cr3t
+                 */
+                password: string;
+            };
+        };
+        /**
+         * @description The session token `POST /login` answers: the body is the token itself, as plain text or as a JSON
+         *     string (with quotes), depending on the platform's version. Sent back as the cookie `token` (or the
+         *     query parameter `token`) until the session times out.
+         * @example ZDJiNWQ4ZTMtN2YxYy00YjlhLWE2ZTQtM2M4ZjFkMGI5ZTJh
+         */
+        LoginToken: string;
     };
     responses: {
         /** @description The request fails validation (a path parameter of the wrong shape, or a body other than `{ taskData }` with `taskData` an object). Beyond the reference page, which documents only 500; every real client meets it. */
@@ -592,6 +730,33 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request is not what the token endpoint takes (a missing or empty member). */
+        AuthBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AuthError"];
+            };
+        };
+        /** @description The credentials are wrong (or the account is disabled); no token is handed out. */
+        AuthUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AuthError"];
+            };
+        };
+        /** @description The body is not `application/x-www-form-urlencoded` (a JSON body, say). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AuthError"];
             };
         };
     };
@@ -688,6 +853,68 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalServerError"];
+        };
+    };
+    getOAuthToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The access token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthToken"];
+                };
+            };
+            400: components["responses"]["AuthBadRequest"];
+            401: components["responses"]["AuthUnauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The session token: the body is the token itself, as plain text or as a JSON string,
+             *     depending on the platform's version.
+             */
+            200: {
+                headers: {
+                    /**
+                     * @description The same token as the cookie `token`.
+                     * @example token=ZDJiNWQ4ZTMtN2YxYy00YjlhLWE2ZTQtM2M4ZjFkMGI5ZTJh; Path=/; HttpOnly
+                     */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["LoginToken"];
+                    "application/json": components["schemas"]["LoginToken"];
+                };
+            };
+            400: components["responses"]["AuthBadRequest"];
+            401: components["responses"]["AuthUnauthorized"];
         };
     };
 }

@@ -35,7 +35,13 @@ const USAGE = `usage: npm run verify -- --upstream <http://host:port> [options]
   Calls each operation once through Prism (as a validating proxy) against a real platform and
   reports whether its answers keep the contract. The calls are real: a task is claimed, a manual
   task is finished.
-  Credentials come from the environment only: OM_USERNAME and OM_PASSWORD.
+  Credentials come from the environment only, never from arguments:
+    OM_CLIENT_ID, OM_CLIENT_SECRET      OAuth 2 client credentials (POST /oauth/token, then Bearer)
+    OM_USERNAME, OM_PASSWORD            with OM_AUTH=basic (the default) or OM_AUTH=login
+                                        (POST /login, then the session token as the cookie token)
+    OM_AUTH=none                        a platform that takes no credentials
+  OM_AUTH (oauth, login, basic, none) defaults to oauth when OM_CLIENT_ID is set, else basic.
+  The token step (getOAuthToken or login) is verified too, as its own line.
   --upstream <url>     the platform's base URL (required; no credentials in it)
   --only <operation>   claimTask or finishManualTask; repeat or comma-separate (default: both)
   --task-id <uuid>     task iteration to claim (default: the spec's example)
@@ -143,13 +149,51 @@ function options() {
     if (!check(body)) usageError(`--task-data does not fit the contract: ${describe(check.errors)}`);
   }
 
-  const username = process.env.OM_USERNAME;
-  const password = process.env.OM_PASSWORD;
-  if (!username || password === undefined) usageError("set OM_USERNAME and OM_PASSWORD in the environment (credentials are never taken from arguments)");
-  if (username.includes(":")) usageError("OM_USERNAME must not contain ':' (HTTP Basic cannot carry it)");
+  return { upstream: upstream.href.replace(/\/$/, ""), only, timeout, ids, defaulted, body, json: !!parsed.json, auth: authOption() };
+}
 
-  const token = Buffer.from(`${username}:${password}`).toString("base64");
-  return { upstream: upstream.href.replace(/\/$/, ""), only, timeout, ids, defaulted, body, json: !!parsed.json, password, token };
+/**
+ * How to get in, from the environment only. `secrets` are scrubbed from everything printed;
+ * `step` is the token operation to verify first, and `headers` what the calls then carry.
+ */
+function authOption() {
+  const env = process.env;
+  const method = env.OM_AUTH || (env.OM_CLIENT_ID ? "oauth" : "basic");
+  if (method === "none") return { method, secrets: [], headers: () => ({}) };
+  if (method === "oauth") {
+    if (!env.OM_CLIENT_ID || !env.OM_CLIENT_SECRET) usageError("OM_AUTH=oauth needs OM_CLIENT_ID and OM_CLIENT_SECRET in the environment");
+    return {
+      method,
+      secrets: [env.OM_CLIENT_SECRET],
+      step: "getOAuthToken",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: env.OM_CLIENT_ID, client_secret: env.OM_CLIENT_SECRET }).toString(),
+      contentType: "application/x-www-form-urlencoded",
+      token: (answer) => answer?.access_token,
+      headers: (token) => ({ Authorization: `Bearer ${token}` }),
+      check: "OM_CLIENT_ID/OM_CLIENT_SECRET",
+    };
+  }
+  if (method !== "basic" && method !== "login") usageError(`OM_AUTH must be oauth, login, basic or none, got ${JSON.stringify(method)}`);
+  const { OM_USERNAME: username, OM_PASSWORD: password } = env;
+  if (!username || password === undefined) {
+    usageError("set OM_USERNAME and OM_PASSWORD (or OM_CLIENT_ID and OM_CLIENT_SECRET) in the environment (credentials are never taken from arguments)");
+  }
+  if (method === "login") {
+    return {
+      method,
+      secrets: [password],
+      step: "login",
+      body: JSON.stringify({ user: { username, password } }),
+      contentType: "application/json",
+      // The token itself, as plain text or as a JSON string.
+      token: (answer, text) => (typeof answer === "string" ? answer : text.trim()),
+      headers: (token) => ({ Cookie: `token=${token}` }),
+      check: "OM_USERNAME/OM_PASSWORD",
+    };
+  }
+  if (username.includes(":")) usageError("OM_USERNAME must not contain ':' (HTTP Basic cannot carry it)");
+  const basic = Buffer.from(`${username}:${password}`).toString("base64");
+  return { method, secrets: [password, basic], headers: () => ({ Authorization: `Basic ${basic}` }), check: "OM_USERNAME/OM_PASSWORD" };
 }
 
 /** An id the contract refuses would be answered by Prism itself and never reach the platform. */
@@ -198,15 +242,17 @@ function newerThan(mtimeMs, folders) {
   return false;
 }
 
-function requestFor(operationId, { ids, body }) {
+function requestFor(operationId, { ids, body, auth }) {
   const { path: template, method } = findOperation(operationId);
   const values = operationId === "claimTask" ? { taskId: ids.taskId } : { jobId: ids.jobId, taskId: ids.taskKey };
   const p = template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(values[name]));
-  return { method: method.toUpperCase(), path: p, body: operationId === "finishManualTask" ? body : undefined };
+  if (operationId === auth.step) return { method: method.toUpperCase(), path: p, body: auth.body, contentType: auth.contentType };
+  const json = operationId === "finishManualTask" ? JSON.stringify(body) : undefined;
+  return { method: method.toUpperCase(), path: p, body: json, contentType: json === undefined ? undefined : "application/json" };
 }
 
 /** One call through Prism, classified: the real status, and every way the answer breaks the contract. */
-async function verifyOperation(operationId, prismUrl, opts, upstreamStatuses) {
+async function verifyOperation(operationId, prismUrl, opts, upstreamStatuses, headers = {}) {
   const { operation } = findOperation(operationId);
   const request = requestFor(operationId, opts);
   const result = { operationId, method: request.method, path: request.path, status: null, result: "pass", violations: [] };
@@ -221,11 +267,11 @@ async function verifyOperation(operationId, prismUrl, opts, upstreamStatuses) {
       redirect: "manual",
       signal: AbortSignal.timeout(opts.timeout * 1000),
       headers: {
-        Authorization: `Basic ${opts.token}`,
-        Accept: "application/json",
-        ...(request.body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...headers,
+        Accept: operationId === "login" ? "text/plain, application/json" : "application/json",
+        ...(request.contentType === undefined ? {} : { "Content-Type": request.contentType }),
       },
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      body: request.body,
     });
     text = await response.text();
   } catch (error) {
@@ -253,6 +299,8 @@ async function verifyOperation(operationId, prismUrl, opts, upstreamStatuses) {
     for (const v of parseJson(response.headers.get("sl-violations") ?? "[]") ?? []) addPrismViolation(v, violation);
     if (declared.includes(String(upstreamStatus))) checkAnswer(operationId, upstreamStatus, response.headers, text, body, violation);
   }
+  // Kept apart from the result, which is printed: a token step's answer is a secret.
+  Object.defineProperty(result, "answer", { value: { body, text }, enumerable: false });
   if (result.violations.length > 0) return { ...result, result: "fail" };
   if (upstreamStatus < 200 || upstreamStatus > 299) {
     // A declared error that keeps the contract: the success schemas were never put to the test.
@@ -268,8 +316,9 @@ async function verifyOperation(operationId, prismUrl, opts, upstreamStatuses) {
   return result;
 }
 
-function hint(operationId, status, { defaulted }) {
-  if (status === 401) return "check OM_USERNAME/OM_PASSWORD";
+function hint(operationId, status, { defaulted, auth }) {
+  if (status === 401) return auth.check ? `check ${auth.check}` : "the platform wants credentials: set OM_AUTH and them";
+  if (operationId === auth.step) return `check ${auth.check} and that the platform serves ${findOperation(operationId).path}`;
   const flags = operationId === "claimTask" ? ["--task-id"] : ["--job-id", "--task-key"];
   if (flags.some((f) => defaulted.includes(f))) {
     const theDefaults = flags.length === 1 ? "the default is the spec's example, which exists" : "the defaults are the spec's examples, which exist";
@@ -299,7 +348,9 @@ function checkAnswer(operationId, status, headers, text, body, violation) {
   const mediaType = (headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (Object.keys(content).length === 0) return;
   if (!(mediaType in content)) return violation("content-type", null, `${JSON.stringify(mediaType)} is not declared (${Object.keys(content).join(", ")})`, "ajv");
-  if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
+  // A text/* answer (the login token) is its text; anything else must be JSON.
+  if (mediaType.startsWith("text/")) body = text;
+  else if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
   const response = operation.responses[String(status)];
   const base = response.$ref ?? `#/paths/${escapePointer(p)}/${method}/responses/${status}`;
   const check = validator(`${base}/content/${escapePointer(mediaType)}/schema`);
@@ -338,8 +389,8 @@ function report(results, opts) {
   return ok;
 }
 
-function redact(text, { password, token }) {
-  const secrets = [password, token].filter((s) => s && s.length >= 3);
+function redact(text, { auth }) {
+  const secrets = auth.secrets.filter((s) => s && s.length >= 3);
   return secrets.reduce((t, s) => t.split(s).join("***"), text);
 }
 
@@ -355,14 +406,33 @@ const log = (_level, message) => {
 
 let server;
 try {
-  server = await startPrismServer({ upstream: opts.upstream, errors: true, port: 0, host: "127.0.0.1", log });
+  // A platform without credentials gets none: Prism must not refuse the calls for lacking them.
+  server = await startPrismServer({ upstream: opts.upstream, errors: true, port: 0, host: "127.0.0.1", log, checkSecurity: opts.auth.method !== "none" });
 } catch (error) {
   console.error(`error: Prism could not start: ${redact(String(error?.message ?? error), opts)}`);
   process.exit(1);
 }
 const results = [];
 try {
-  for (const operationId of opts.only) results.push(await verifyOperation(operationId, server.url, opts, upstreamStatuses));
+  let headers = opts.auth.step ? {} : opts.auth.headers();
+  if (opts.auth.step) {
+    // The token step is verified like the operations; its token then goes with them.
+    const step = await verifyOperation(opts.auth.step, server.url, opts, upstreamStatuses);
+    results.push(step);
+    const token = step.result === "pass" ? opts.auth.token(step.answer.body, step.answer.text) : undefined;
+    if (typeof token === "string" && token !== "") {
+      opts.auth.secrets.push(token);
+      headers = opts.auth.headers(token);
+    }
+  }
+  for (const operationId of opts.only) {
+    if (opts.auth.step && !headers.Authorization && !headers.Cookie) {
+      const { method, path: p } = requestFor(operationId, opts);
+      results.push({ operationId, method, path: p, status: null, result: "error", violations: [], error: `not called: no token (${opts.auth.step} did not pass)` });
+      continue;
+    }
+    results.push(await verifyOperation(operationId, server.url, opts, upstreamStatuses, headers));
+  }
 } finally {
   // A platform that never answers would hold close() open; the verdict is known by now.
   await Promise.race([server.close().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);

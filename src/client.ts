@@ -1,15 +1,33 @@
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import { checkAuth, createAuthenticator, type Authenticator, type AuthOptions, type Credential } from "./auth.js";
 import { OperationsManagerError } from "./errors.js";
 import { checkPathParams } from "./params.js";
-import { createRedactor, safeCause, type Redactor } from "./secrets.js";
+import { createRedactor, describeCause, safeCause, type Redactor } from "./secrets.js";
 import { deadline, RequestCarrier, unpackingFetch, type Fetch } from "./transport.js";
 import type { FinishManualTaskBody, Job, OperationId, paths, Task } from "./types.js";
 
 export interface OperationsManagerClientOptions {
   /** Where the platform is, such as `https://itential.example.com` (no credentials in it). */
   baseUrl: string;
-  /** HTTP Basic credentials. */
-  auth: { username: string; password: string };
+  /**
+   * How to get in, one of:
+   * - `{ username, password }`: HTTP Basic on every call (the default method);
+   * - `{ username, password, method: "login" }`: `POST /login` once, then the session token as
+   *   the cookie `token`, logging in again when the platform answers `401`;
+   * - `{ clientId, clientSecret }`: OAuth 2 client credentials (`POST /oauth/token`), then
+   *   `Authorization: Bearer`, renewed shortly before `expires_in` runs out;
+   * - `{ token }`: a bearer token, or a function giving one for each call, that you manage.
+   *
+   * Concurrent calls share one token request. A `401` answered to a fetched token drops it, gets a
+   * new one and repeats the call once (a `401` means the platform did nothing).
+   */
+  auth: AuthOptions;
+  /**
+   * Allow credentials over plain `http://` to a host that is not loopback. Off by default: they
+   * would cross the network in clear text (the platform itself serves Basic only over TLS).
+   * `127.0.0.0/8`, `localhost` and `::1` need no flag.
+   */
+  allowInsecureHttp?: boolean;
   /**
    * The `fetch` to send with; `globalThis.fetch` at call time when not given. The typed methods
    * call it as `fetch(url, init)`; `raw`, a plain openapi-fetch client, calls it as `fetch(request)`,
@@ -43,7 +61,10 @@ export interface OperationsManagerClient {
    * @throws {OperationsManagerError} on any failure; nothing is sent when an argument is malformed.
    */
   finishManualTask(jobId: string, taskId: string, body?: FinishManualTaskBody, options?: CallOptions): Promise<Job>;
-  /** The plain openapi-fetch client, with base URL and credentials, for anything else. */
+  /**
+   * The plain openapi-fetch client, with base URL and credentials, for anything else. With a token
+   * method a middleware adds the (shared, cached) token; `raw` does not repeat a call after a 401.
+   */
   readonly raw: Client<paths>;
 }
 
@@ -51,14 +72,17 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type Sent = { data?: unknown; error?: unknown; response: Response };
+type Call = (signal: AbortSignal | undefined, headers: Record<string, string> | undefined) => Promise<Sent>;
 
 export function createOperationsManagerClient(options: OperationsManagerClientOptions): OperationsManagerClient {
-  const { baseUrl, authorization, secrets, timeoutMs } = checkOptions(options);
-  const redact = createRedactor(secrets);
+  const { baseUrl, auth, timeoutMs } = checkOptions(options);
+  // Read when an error is redacted, so the secrets include the tokens fetched by then.
+  const redact = createRedactor(() => authenticator.secrets());
+  // Token requests go through the same engine, which exists by the time the first one is made.
+  const authenticator = createAuthenticator(auth, () => engine, timeoutMs, redact);
+  const headers = authenticator.fixedHeaders;
   const getFetch = () => options.fetch ?? globalThis.fetch;
-  const headers = { Authorization: authorization };
 
-  const raw = createClient<paths>({ baseUrl, headers, ...(options.fetch ? { fetch: options.fetch as typeof fetch } : {}) });
   const engine = createClient<paths>({
     baseUrl,
     headers,
@@ -68,12 +92,14 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     Request: RequestCarrier as unknown as typeof Request,
     fetch: unpackingFetch(getFetch) as unknown as typeof fetch,
   });
+  const raw = createClient<paths>({ baseUrl, headers, ...(options.fetch ? { fetch: options.fetch as typeof fetch } : {}) });
+  if (authenticator.credential) raw.use(tokenHeaders(authenticator.credential));
 
-  async function send(operationId: OperationId, call: (signal: AbortSignal | undefined) => Promise<Sent>, callOptions?: CallOptions) {
+  async function send(operationId: OperationId, call: Call, callOptions?: CallOptions) {
     const limit = deadline(timeoutMs, callOptions?.signal);
     let sent: Sent;
     try {
-      sent = await call(limit.signal);
+      sent = authenticator.credential ? await withToken(authenticator, call, limit.signal) : await call(limit.signal, undefined);
     } catch (cause) {
       throw unanswered(operationId, cause, limit.timedOut(), callOptions?.signal, redact);
     } finally {
@@ -88,7 +114,8 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
       checkPathParams("claimTask", { taskId });
       return (await send(
         "claimTask",
-        (signal) => engine.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId } }, parseAs: "text", signal }),
+        (signal, headers) =>
+          engine.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId } }, headers, parseAs: "text", signal }),
         callOptions,
       )) as Task;
     },
@@ -97,9 +124,10 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
       const { checked, json } = checkFinishBody(body);
       return (await send(
         "finishManualTask",
-        (signal) =>
+        (signal, headers) =>
           engine.POST("/operations-manager/jobs/{jobId}/tasks/{taskId}/finish", {
             params: { path: { jobId, taskId } },
+            headers,
             body: checked,
             // Serialized once, while checking: what was checked is what is sent.
             bodySerializer: () => json,
@@ -123,27 +151,58 @@ function checkOptions(options: OperationsManagerClientOptions) {
   }
   if (url.username || url.password) throw refuse("baseUrl must not contain credentials; pass them as auth");
   if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse(`baseUrl must use http or https, got ${url.protocol}`);
-  const { username, password } = options.auth ?? ({} as Partial<OperationsManagerClientOptions["auth"]>);
-  if (typeof username !== "string" || username === "") throw refuse("auth.username must be a non-empty string");
-  if (username.includes(":")) throw refuse("auth.username must not contain ':' (HTTP Basic)");
-  if (typeof password !== "string") throw refuse("auth.password must be a string");
+  const auth = checkAuth(options.auth);
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && options.allowInsecureHttp !== true) {
+    throw refuse(
+      `baseUrl ${url.origin} is plain http:// to a host that is not loopback: the credentials would cross the network ` +
+        "in clear text. Use https://, or pass allowInsecureHttp: true if you mean it",
+    );
+  }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0) {
     throw refuse("timeoutMs must be a positive number of milliseconds (Infinity for no timeout)");
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function") throw refuse("fetch must be a function");
-  const token = base64(`${username}:${password}`);
-  return {
-    baseUrl: options.baseUrl,
-    authorization: `Basic ${token}`,
-    secrets: [password, token, `${username}:${password}`],
-    timeoutMs: timeoutMs > MAX_TIMER_MS ? Infinity : timeoutMs,
-  };
+  return { baseUrl: options.baseUrl, auth, timeoutMs: timeoutMs > MAX_TIMER_MS ? Infinity : timeoutMs };
 }
 
-function base64(text: string): string {
-  // RFC 7617: user-id and password are encoded as UTF-8.
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+/** 127.0.0.0/8, ::1 and localhost (with its subdomains, RFC 6761): traffic that never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * One call with a token: a 401 answered to it drops the token, and the call is sent once more
+ * with a new one (a 401 means the platform did nothing, so repeating is safe); never more.
+ */
+async function withToken(auth: Authenticator, call: Call, signal: AbortSignal | undefined): Promise<Sent> {
+  const used = await waitFor(auth.credential!(), signal);
+  const sent = await call(signal, used.headers);
+  if (sent.response.status !== 401 || !auth.renew!(used)) return sent;
+  const fresh = await waitFor(auth.credential!(), signal);
+  return fresh.token === used.token ? sent : call(signal, fresh.headers);
+}
+
+/** A shared token request goes on for the other calls; this caller stops waiting when its signal aborts. */
+function waitFor(pending: Promise<Credential>, signal: AbortSignal | undefined): Promise<Credential> {
+  if (!signal) return pending;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
+}
+
+/** `raw`'s token: the same shared, cached credential the typed methods use. */
+function tokenHeaders(credential: () => Promise<Credential>): Middleware {
+  return {
+    async onRequest({ request }) {
+      for (const [name, value] of Object.entries((await credential()).headers)) request.headers.set(name, value);
+      return request;
+    },
+  };
 }
 
 function checkFinishBody(body: unknown): { checked: FinishManualTaskBody; json: string } {
@@ -172,6 +231,8 @@ function checkFinishBody(body: unknown): { checked: FinishManualTaskBody; json: 
 }
 
 function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor) {
+  // Getting a token failed: that error already says which step and why.
+  if (cause instanceof OperationsManagerError) return cause;
   const callerTimeout = callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
   if (timedOut || callerTimeout) {
     return new OperationsManagerError("timeout", `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`, {
@@ -179,14 +240,8 @@ function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean,
       cause: safeCause(cause, redact),
     });
   }
-  const reason = callerSignal?.aborted ? "aborted by the caller's signal" : `no answer from the server (${redact(describeCause(cause))})`;
+  const reason = callerSignal?.aborted ? "aborted by the caller's signal" : `no answer from the server (${describeCause(cause, redact)})`;
   return new OperationsManagerError("network", `${operationId}: ${reason}`, { operationId, cause: safeCause(cause, redact) });
-}
-
-function describeCause(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
-  const inner = cause.cause instanceof Error ? `: ${(cause.cause as NodeJS.ErrnoException).code ?? cause.cause.message}` : "";
-  return `${cause.message}${inner}`;
 }
 
 function envelopeData(operationId: OperationId, { data, error, response }: Sent, redact: Redactor): unknown {

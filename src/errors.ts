@@ -10,7 +10,12 @@ export type OperationsManagerErrorKind =
   /** No answer within `timeoutMs` (or the caller's signal timed out). */
   | "timeout"
   /** A 2xx answer that is not the contract's JSON envelope. */
-  | "invalid-response";
+  | "invalid-response"
+  /**
+   * No token could be had: `POST /oauth/token` or `POST /login` refused or failed (`operationId`
+   * names the step, `status` and `body` its answer), or the caller's `auth.token()` failed.
+   */
+  | "auth";
 
 export interface OperationsManagerErrorDetails {
   operationId?: OperationId;

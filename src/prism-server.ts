@@ -14,6 +14,8 @@ export interface PrismServerOptions {
   dynamic?: boolean;
   /** Turn contract violations into `422`/`500` problem answers (default true, as `prism --errors`). */
   errors?: boolean;
+  /** Refuse requests that carry none of the spec's security schemes (default true). */
+  checkSecurity?: boolean;
   /** The bundled spec to serve; default: the one this package ships. */
   spec?: string;
   /** Receives Prism's log lines; silent when left out. */
@@ -39,7 +41,7 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
   const shared = {
     validateRequest: true,
     validateResponse: true,
-    checkSecurity: true,
+    checkSecurity: options.checkSecurity ?? true,
     errors: options.errors ?? true,
     mock: { dynamic: options.dynamic ?? false },
     upstreamProxy: undefined,

@@ -4,9 +4,16 @@ const REDACTED = "[redacted]";
 
 export type Redactor = <T>(value: T) => T;
 
-export function createRedactor(secrets: string[]): Redactor {
-  const needles = secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  const scrub = (text: string) => needles.reduce((out, needle) => out.split(needle).join(REDACTED), text);
+/**
+ * A redactor for the secrets `secrets()` names when it runs: tokens fetched later (OAuth, login)
+ * are scrubbed as well as the credentials given at the start.
+ */
+export function createRedactor(secrets: () => readonly string[]): Redactor {
+  const scrub = (text: string) =>
+    secrets()
+      .filter((s) => s.length > 0)
+      .sort((a, b) => b.length - a.length)
+      .reduce((out, needle) => out.split(needle).join(REDACTED), text);
   const walk = (value: unknown): unknown => {
     if (typeof value === "string") return scrub(value);
     if (Array.isArray(value)) return value.map(walk);
@@ -38,4 +45,11 @@ function safeJson(value: unknown): string {
   } catch {
     return "";
   }
+}
+
+/** An error in a line: its message and, for fetch's "fetch failed", the code of what lay beneath. */
+export function describeCause(cause: unknown, redact: Redactor): string {
+  if (!(cause instanceof Error)) return redact(String(cause));
+  const inner = cause.cause instanceof Error ? `: ${(cause.cause as NodeJS.ErrnoException).code ?? cause.cause.message}` : "";
+  return redact(`${cause.message}${inner}`);
 }

@@ -15,16 +15,20 @@ const AUTH = `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}`;
 const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
 const JOB_ID = "67be20c2dda0df69ebe60824";
 
-const requests: Record<string, { path: string; body?: unknown }> = {
+const FORM = "application/x-www-form-urlencoded";
+const credentials = { grant_type: "client_credentials", client_id: "svc-automation", client_secret: "client-s3cret" };
+const requests: Record<string, { path: string; body?: unknown; type?: string }> = {
   claimTask: { path: `/operations-manager/tasks/${TASK_ID}/claim` },
   finishManualTask: { path: `/operations-manager/jobs/${JOB_ID}/tasks/defc/finish`, body: { taskData: { finish_state: "success" } } },
+  getOAuthToken: { path: "/oauth/token", body: credentials, type: FORM },
+  login: { path: "/login", body: { user: { username: "automation", password: "s3cr3t" } } },
 };
 
-function post(path: string, { headers = {}, body }: { headers?: Record<string, string>; body?: unknown } = {}) {
+function post(path: string, { headers = {}, body, type = "application/json" }: { headers?: Record<string, string>; body?: unknown; type?: string } = {}) {
   return fetch(`${base()}${path}`, {
     method: "POST",
-    headers: { Authorization: AUTH, ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { Authorization: AUTH, ...(body === undefined ? {} : { "Content-Type": type }), ...headers },
+    body: body === undefined ? undefined : type === FORM ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
   });
 }
 
@@ -33,24 +37,27 @@ const declared = v.operationIds().flatMap((operationId) =>
 );
 
 describe("every declared answer of every operation keeps the contract", () => {
-  it("covers both operations and their 200, 400, 401 and 500", () => {
+  it("covers every operation and their 200, 400, 401 (and 500, 415)", () => {
     expect(declared).toEqual(expect.arrayContaining([
       ["claimTask", "200"], ["claimTask", "400"], ["claimTask", "401"], ["claimTask", "500"],
       ["finishManualTask", "200"], ["finishManualTask", "400"], ["finishManualTask", "401"], ["finishManualTask", "500"],
+      ["getOAuthToken", "200"], ["getOAuthToken", "400"], ["getOAuthToken", "401"], ["getOAuthToken", "415"],
+      ["login", "200"], ["login", "400"], ["login", "401"],
     ]));
+    expect(Object.keys(requests).sort()).toEqual(v.operationIds().sort());
   });
 
   it.each(declared)("%s %s (Prefer: code=…)", async (operationId, status) => {
-    const { path, body } = requests[operationId]!;
-    const answer = await answerOf(await post(path, { headers: { Prefer: `code=${status}` }, body }));
+    const { path, body, type } = requests[operationId]!;
+    const answer = await answerOf(await post(path, { headers: { Prefer: `code=${status}` }, body, type }));
     expect(answer.status).toBe(Number(status));
     expect(contractViolations(v, operationId, answer)).toEqual([]);
   });
 
   it.each(v.operationIds())("%s 200 with a generated body (Prefer: dynamic=true)", async (operationId) => {
-    const { path, body } = requests[operationId]!;
+    const { path, body, type } = requests[operationId]!;
     for (let i = 0; i < 3; i++) {
-      const answer = await answerOf(await post(path, { headers: { Prefer: "code=200, dynamic=true" }, body }));
+      const answer = await answerOf(await post(path, { headers: { Prefer: "code=200, dynamic=true" }, body, type }));
       expect(answer.status).toBe(200);
       expect(contractViolations(v, operationId, answer)).toEqual([]);
     }
@@ -64,9 +71,10 @@ describe("every declared answer of every operation keeps the contract", () => {
 
 describe("wrong requests", () => {
   it.each([
-    ["no Authorization", {}],
-    ["a Bearer token", { Authorization: "Bearer abc" }],
+    ["no credentials at all", {}],
     ["Basic with no credentials", { Authorization: "Basic" }],
+    ["Bearer with no token", { Authorization: "Bearer" }],
+    ["a cookie other than token", { Cookie: "session=abc" }],
   ])("%s → 401 with the declared error body", async (_what, headers) => {
     const res = await fetch(`${base()}${requests.claimTask!.path}`, { method: "POST", headers });
     const answer = await answerOf(res);
@@ -113,6 +121,68 @@ function withoutViolations(headers: Headers): Headers {
   copy.delete("sl-violations");
   return copy;
 }
+
+describe("every way in the contract names", () => {
+  const tokenAnswer = async () => {
+    const answer = await answerOf(await post("/oauth/token", { body: credentials, type: FORM }));
+    expect(contractViolations(v, "getOAuthToken", answer)).toEqual([]);
+    return (JSON.parse(answer.text) as { access_token: string }).access_token;
+  };
+
+  it.each([
+    ["HTTP Basic", () => ({ headers: { Authorization: AUTH } })],
+    ["an OAuth bearer token", async () => ({ headers: { Authorization: `Bearer ${await tokenAnswer()}` } })],
+    ["the login token as cookie", () => ({ headers: { Cookie: "token=ZDJiNWQ4ZTM" } })],
+    ["the login token as query parameter", () => ({ query: "?token=ZDJiNWQ4ZTM" })],
+  ] as const)("%s is accepted by both operations", async (_name, how) => {
+    const { headers = {}, query = "" } = (await how()) as { headers?: Record<string, string>; query?: string };
+    for (const operationId of ["claimTask", "finishManualTask"]) {
+      const { path, body } = requests[operationId]!;
+      const res = await fetch(`${base()}${path}${query}`, {
+        method: "POST",
+        headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const answer = await answerOf(res);
+      expect([operationId, answer.status]).toEqual([operationId, 200]);
+      expect(contractViolations(v, operationId, answer)).toEqual([]);
+    }
+  });
+
+  it("getOAuthToken takes a form only: a JSON body is 415, a missing client_secret 400", async () => {
+    const json = await answerOf(await post("/oauth/token", { body: credentials }));
+    expect(json.status).toBe(415);
+    expect(contractViolations(v, "getOAuthToken", { ...json, headers: withoutViolations(json.headers) })).toEqual([]);
+    const { client_secret: _, ...partial } = credentials;
+    const missing = await answerOf(await post("/oauth/token", { body: partial, type: FORM }));
+    expect(missing.status).toBe(400);
+    expect(missing.headers.get("sl-violations")).toContain("client_secret");
+  });
+
+  it.each(["text/plain", "application/json"])("login answers the token as %s", async (accept) => {
+    const answer = await answerOf(await post("/login", { body: requests.login!.body, headers: { Accept: accept } }));
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("content-type")).toContain(accept);
+    expect(contractViolations(v, "login", answer)).toEqual([]);
+  });
+
+  it("login refuses a body without the nested user", async () => {
+    const answer = await answerOf(await post("/login", { body: { username: "automation", password: "s3cr3t" } }));
+    expect(answer.status).toBe(400);
+  });
+
+  it.each([
+    ["OAuth client credentials", { clientId: "svc-automation", clientSecret: "client-s3cret" }],
+    ["login", { username: "automation", password: "s3cr3t", method: "login" as const }],
+    ["a given token", { token: "a-token-you-manage" }],
+  ])("the client with %s claims and finishes against the mock", async (_name, auth) => {
+    const om = createOperationsManagerClient({ baseUrl: base(), auth });
+    const task = await om.claimTask(TASK_ID);
+    expect(v.validate("#/components/schemas/Task", task).valid).toBe(true);
+    const job = await om.finishManualTask(JOB_ID, "defc", { taskData: { finish_state: "success" } });
+    expect(v.validate("#/components/schemas/Job", job).valid).toBe(true);
+  });
+});
 
 describe("the client against the mock", () => {
   const client = (prefer?: string) =>

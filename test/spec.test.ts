@@ -14,7 +14,7 @@ function allExamples(): Example[] {
     for (const [method, op] of Object.entries(item as JsonObject)) {
       const opBase = `#/paths/${escapePointer(p)}/${method}`;
       const operation = op as JsonObject;
-      (operation.parameters as Json[]).forEach((param, i) => {
+      ((operation.parameters as Json[] | undefined) ?? []).forEach((param, i) => {
         const ref = (param as JsonObject).$ref as string | undefined;
         const base = ref ?? `${opBase}/parameters/${i}`;
         const resolved = deref(spec, param) as JsonObject;

@@ -3,6 +3,7 @@
 import { run as runCommand, type Run } from "./support/run";
 import { readJson, repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
+import { startFakePlatform } from "./support/fake-platform";
 
 const USERNAME = "automation";
 const PASSWORD = "Pa55-verify-s3cret";
@@ -147,6 +148,75 @@ describe("npm run verify against a platform", () => {
     for (const { stdout, stderr } of runs.values()) {
       expect(stdout + stderr).not.toContain(PASSWORD);
       expect(stdout + stderr).not.toContain(expected.slice("Basic ".length));
+    }
+  });
+});
+
+describe("npm run verify with OAuth, a login, or no credentials", () => {
+  let platform: Awaited<ReturnType<typeof startFakePlatform>>;
+  let open: Awaited<ReturnType<typeof startRecordingServer>>;
+  const authRuns = new Map<string, Run>();
+  const WRONG = "wrong-client-s3cret";
+  beforeAll(async () => {
+    platform = await startFakePlatform();
+    open = await startRecordingServer();
+    open.json(200, claim);
+    const { clientId, clientSecret, username, password } = platform.options;
+    const args = ["--upstream", platform.url, "--task-id", ids.good];
+    const scenarios: Record<string, [string[], Record<string, string>]> = {
+      oauth: [args, { OM_CLIENT_ID: clientId, OM_CLIENT_SECRET: clientSecret }],
+      oauthWrong: [args, { OM_CLIENT_ID: clientId, OM_CLIENT_SECRET: WRONG }],
+      login: [args, { OM_AUTH: "login", OM_USERNAME: username, OM_PASSWORD: password }],
+      none: [["--upstream", open.url, "--task-id", ids.good, "--only", "claimTask"], { OM_AUTH: "none" }],
+    };
+    await Promise.all(Object.entries(scenarios).map(async ([name, [a, env]]) => authRuns.set(name, await verify(a, env))));
+  }, 120_000);
+  afterAll(async () => {
+    await platform?.close();
+    await open?.close();
+  });
+
+  it("OAuth: the token step is verified, then both operations pass with the Bearer token", () => {
+    const { code, stdout } = authRuns.get("oauth")!;
+    expect(stdout).toMatch(/^PASS getOAuthToken POST \/oauth\/token → 200$/m);
+    expect(stdout).toMatch(/^PASS claimTask .* → 200$/m);
+    expect(stdout).toMatch(/^PASS finishManualTask .* → 200$/m);
+    expect(code).toBe(0);
+    // The scenarios run at once: any token the platform issued counts.
+    const bearers = new Set(platform.issued.map((t) => `Bearer ${t}`));
+    const calls = platform.operationRequests().filter((r) => bearers.has(r.headers.authorization ?? ""));
+    expect(calls).toHaveLength(2);
+  });
+
+  it("OAuth with a wrong secret: the token step is NOT CHECKED with a hint, the operations are not called", () => {
+    const { code, stdout } = authRuns.get("oauthWrong")!;
+    expect(stdout).toMatch(/^NOT CHECKED getOAuthToken .* → 401/m);
+    expect(stdout).toMatch(/^ {2}hint: check OM_CLIENT_ID\/OM_CLIENT_SECRET$/m);
+    expect(stdout).toMatch(/^ERROR claimTask .*not called: no token/m);
+    expect(code).toBe(1);
+  });
+
+  it("login: the token step is verified, then the session token goes as the cookie", () => {
+    const { code, stdout } = authRuns.get("login")!;
+    expect(stdout).toMatch(/^PASS login POST \/login → 200$/m);
+    expect(stdout).toMatch(/^PASS claimTask .* → 200$/m);
+    expect(code).toBe(0);
+    const tokens = new Set(platform.issued);
+    expect(platform.operationRequests().some((r) => tokens.has(/token=([^;]+)/.exec(r.headers.cookie ?? "")?.[1] ?? ""))).toBe(true);
+  });
+
+  it("OM_AUTH=none: no credentials sent, and Prism does not refuse the call for lacking them", () => {
+    const { code, stdout } = authRuns.get("none")!;
+    expect(stdout).toMatch(/^PASS claimTask .* → 200$/m);
+    expect(code).toBe(0);
+    expect(open.requests[0]!.headers.authorization).toBeUndefined();
+    expect(open.requests[0]!.headers.cookie).toBeUndefined();
+  });
+
+  it("prints no secret and no token, even where the platform echoes them", () => {
+    const secrets = [platform.options.clientSecret, platform.options.password, WRONG, ...platform.issued];
+    for (const { stdout, stderr } of authRuns.values()) {
+      for (const secret of secrets) expect(stdout + stderr).not.toContain(secret);
     }
   });
 });

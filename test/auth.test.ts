@@ -1,0 +1,358 @@
+// The four ways in, against a fake platform whose tokens really expire: each works, tokens are
+// fetched once and shared, renewed before and after expiry with exactly one repeat, and no secret
+// (password, client secret, fetched or given token) shows anywhere in an error.
+import { inspect } from "node:util";
+import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClientOptions } from "../src/index";
+import { startFakePlatform } from "./support/fake-platform";
+import { startRecordingServer } from "./support/recording-server";
+
+const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
+const JOB_ID = "67be20c2dda0df69ebe60824";
+
+type Platform = Awaited<ReturnType<typeof startFakePlatform>>;
+const platforms: Platform[] = [];
+async function platform(options: Parameters<typeof startFakePlatform>[0] = {}) {
+  const p = await startFakePlatform(options);
+  platforms.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(platforms.splice(0).map((p) => p.close()));
+});
+
+const client = (p: Platform, auth: OperationsManagerClientOptions["auth"], extra: Partial<OperationsManagerClientOptions> = {}) =>
+  createOperationsManagerClient({ baseUrl: p.url, auth, timeoutMs: 5_000, ...extra });
+const oauth = (p: Platform) => ({ clientId: p.options.clientId, clientSecret: p.options.clientSecret });
+const login = (p: Platform) => ({ username: p.options.username, password: p.options.password, method: "login" as const });
+
+async function failure(promise: Promise<unknown>): Promise<OperationsManagerError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(OperationsManagerError);
+  return error as OperationsManagerError;
+}
+
+/** Every way an error can be shown or serialised: none may hold a secret. */
+function everythingShown(error: unknown): string {
+  const e = error as Error & { cause?: unknown };
+  const causes: unknown[] = [];
+  for (let c: unknown = e.cause; c instanceof Error && causes.length < 5; c = (c as Error & { cause?: unknown }).cause) causes.push(c);
+  return [e.message, e.stack, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), String(e), ...causes.map((c) => inspect(c, { depth: 10 }))].join("\n");
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("each way in works against a platform", () => {
+  it("HTTP Basic: the header on every call, no token request", async () => {
+    const p = await platform();
+    const om = client(p, { username: p.options.username, password: p.options.password });
+    await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+    expect(p.requests.map((r) => r.url)).toEqual([`/operations-manager/tasks/${TASK_ID}/claim`]);
+    expect(p.requests[0]!.headers.authorization).toMatch(/^Basic /);
+  });
+
+  it("OAuth client credentials: one form-encoded token request, then Bearer on claim and finish", async () => {
+    const p = await platform();
+    const om = client(p, oauth(p));
+    await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+    await expect(om.finishManualTask(JOB_ID, "defc", { taskData: { finish_state: "success" } })).resolves.toHaveProperty("_id");
+    expect(p.tokenRequests()).toBe(1);
+    const tokenRequest = p.requests.find((r) => r.url === "/oauth/token")!;
+    expect(tokenRequest.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest.body))).toEqual({
+      grant_type: "client_credentials",
+      client_id: p.options.clientId,
+      client_secret: p.options.clientSecret,
+    });
+    expect(p.operationRequests().map((r) => r.headers.authorization)).toEqual([`Bearer ${p.issued[0]}`, `Bearer ${p.issued[0]}`]);
+  });
+
+  it.each(["text", "json"] as const)("login (token answered as %s): one login, then the token as the cookie `token`", async (loginAnswer) => {
+    const p = await platform({ loginAnswer });
+    const om = client(p, login(p));
+    await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+    await expect(om.finishManualTask(JOB_ID, "defc")).resolves.toHaveProperty("_id");
+    expect(p.loginRequests()).toBe(1);
+    const loginRequest = p.requests.find((r) => r.url === "/login")!;
+    expect(JSON.parse(loginRequest.body)).toEqual({ user: { username: p.options.username, password: p.options.password } });
+    for (const r of p.operationRequests()) {
+      expect(r.headers.cookie).toBe(`token=${p.issued[0]}`);
+      expect(r.url).not.toContain("token"); // never in the URL
+      expect(r.headers.authorization).toBeUndefined();
+    }
+  });
+
+  it("a token given as a string: Bearer, no token request", async () => {
+    const p = await platform();
+    const token = await oauthTokenFrom(p);
+    const om = client(p, { token });
+    await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+    expect(p.operationRequests()[0]!.headers.authorization).toBe(`Bearer ${token}`);
+  });
+
+  it("a token function is asked for every call", async () => {
+    const p = await platform();
+    const token = await oauthTokenFrom(p);
+    const asked = jest.fn(async () => token);
+    const om = client(p, { token: asked });
+    await om.claimTask(TASK_ID);
+    await om.claimTask(TASK_ID);
+    expect(asked).toHaveBeenCalledTimes(2);
+    expect(p.operationRequests().map((r) => r.headers.authorization)).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
+  });
+});
+
+/** A token fetched by hand, as a caller managing its own would. */
+async function oauthTokenFrom(p: Platform): Promise<string> {
+  const res = await fetch(`${p.url}/oauth/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: p.options.clientId, client_secret: p.options.clientSecret }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+describe("tokens are shared, renewed and repeated for exactly as needed", () => {
+  it.each([
+    ["OAuth", oauth, (p: Platform) => p.tokenRequests()],
+    ["login", login, (p: Platform) => p.loginRequests()],
+  ] as const)("%s: 20 concurrent calls on a cold client make one token request", async (_name, auth, tokenRequests) => {
+    const p = await platform({ tokenDelayMs: 50 });
+    const om = client(p, auth(p));
+    const results = await Promise.all(Array.from({ length: 20 }, () => om.claimTask(TASK_ID)));
+    expect(results).toHaveLength(20);
+    expect(tokenRequests(p)).toBe(1);
+    expect(p.operationRequests()).toHaveLength(20);
+  });
+
+  it.each([
+    ["OAuth", oauth, (p: Platform) => p.tokenRequests()],
+    ["login", login, (p: Platform) => p.loginRequests()],
+  ] as const)("%s: a token the platform ended is renewed, and the call repeated exactly once", async (_name, auth, tokenRequests) => {
+    const p = await platform();
+    const om = client(p, auth(p));
+    await om.claimTask(TASK_ID);
+    p.revoke();
+    await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+    expect(tokenRequests(p)).toBe(2);
+    expect(p.operationRequests().map((r) => r.headers.authorization ?? r.headers.cookie)).toHaveLength(3); // ok, 401, ok
+    expect(p.issued).toHaveLength(2);
+  });
+
+  it("OAuth: concurrent calls refused together renew with one token request", async () => {
+    const p = await platform({ tokenDelayMs: 20 });
+    const om = client(p, oauth(p));
+    await om.claimTask(TASK_ID);
+    p.revoke();
+    await Promise.all(Array.from({ length: 10 }, () => om.claimTask(TASK_ID)));
+    expect(p.tokenRequests()).toBe(2);
+  });
+
+  it("OAuth: a token is renewed shortly before expires_in runs out, without a 401", async () => {
+    const p = await platform({ expiresIn: 1 });
+    const om = client(p, oauth(p));
+    await om.claimTask(TASK_ID);
+    await sleep(1_000);
+    await om.claimTask(TASK_ID);
+    expect(p.tokenRequests()).toBe(2);
+    expect(p.operationRequests()).toHaveLength(2); // no refused call in between
+    expect(p.operationRequests()[1]!.headers.authorization).toBe(`Bearer ${p.issued[1]}`);
+  });
+
+  it("a second 401 is the error: one repeat, never more", async () => {
+    const p = await platform({ livesMs: 0 }); // every token is dead on arrival
+    const om = client(p, oauth(p));
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "http", status: 401, operationId: "claimTask" });
+    expect(p.operationRequests()).toHaveLength(2);
+    expect(p.tokenRequests()).toBe(2);
+  });
+
+  it("an empty 401 (as some platforms answer an expired token) is renewed the same way", async () => {
+    const p = await platform({ unauthorized: "empty" });
+    const om = client(p, login(p));
+    await om.claimTask(TASK_ID);
+    p.revoke();
+    await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+    expect(p.loginRequests()).toBe(2);
+  });
+
+  it("a token string refused is not repeated; a token function is asked again and the call repeated once", async () => {
+    const p = await platform();
+    const first = await oauthTokenFrom(p);
+    const fixed = client(p, { token: first });
+    p.revoke();
+    expect(await failure(fixed.claimTask(TASK_ID))).toMatchObject({ kind: "http", status: 401 });
+    expect(p.operationRequests()).toHaveLength(1);
+
+    // A function that gives the same dead token again: asked once more, and not repeated.
+    const same = jest.fn(() => first);
+    expect(await failure(client(p, { token: same }).claimTask(TASK_ID))).toMatchObject({ kind: "http", status: 401 });
+    expect(same).toHaveBeenCalledTimes(2);
+    expect(p.operationRequests()).toHaveLength(2);
+
+    // A function that gives a new token when asked again: the call is repeated once with it.
+    const fresh = await oauthTokenFrom(p);
+    const renewing = jest.fn().mockReturnValueOnce(first).mockReturnValue(fresh);
+    await expect(client(p, { token: renewing }).claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+    expect(renewing).toHaveBeenCalledTimes(2);
+    expect(p.operationRequests().slice(-2).map((r) => r.headers.authorization)).toEqual([`Bearer ${first}`, `Bearer ${fresh}`]);
+  });
+
+  it("nothing but a 401 is repeated", async () => {
+    const server = await startRecordingServer();
+    try {
+      server.answer((req, res) => {
+        if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end('{"access_token":"t0k3n-abc","token_type":"bearer","expires_in":3600}');
+        res.writeHead(500, { "Content-Type": "application/json" }).end('{"message":"boom"}');
+      });
+      const om = createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "id", clientSecret: "secret-xyz" } });
+      expect(await failure(om.claimTask(TASK_ID))).toMatchObject({ kind: "http", status: 500 });
+      expect(server.requests.map((r) => r.url)).toEqual(["/oauth/token", `/operations-manager/tasks/${TASK_ID}/claim`]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a caller's signal stops its own wait for a shared token, not the token request", async () => {
+    const p = await platform({ tokenDelayMs: 300 });
+    const om = client(p, oauth(p));
+    const impatient = failure(om.claimTask(TASK_ID, { signal: AbortSignal.timeout(20) }));
+    const patient = om.claimTask(TASK_ID);
+    expect(await impatient).toMatchObject({ kind: "timeout", operationId: "claimTask" });
+    await expect(patient).resolves.toHaveProperty("_id");
+    expect(p.tokenRequests()).toBe(1);
+    expect(p.operationRequests()).toHaveLength(1);
+  });
+});
+
+describe("failing to get a token is kind auth, and no secret shows", () => {
+  it("a wrong client secret: getOAuthToken, 401, the platform's words scrubbed, nothing else sent", async () => {
+    const p = await platform();
+    const wrong = "wrong-s3cret-4b1d9e";
+    const om = client(p, { clientId: p.options.clientId, clientSecret: wrong });
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "auth", operationId: "getOAuthToken", status: 401 });
+    expect(error.message).toMatch(/getOAuthToken.*401.*invalid client credentials/);
+    expect(everythingShown(error)).not.toContain(wrong);
+    expect(p.operationRequests()).toHaveLength(0);
+  });
+
+  it("a wrong password with login: login, 401, the password scrubbed from the echo", async () => {
+    const p = await platform();
+    const wrong = "n0t-the-P@ssword";
+    const om = client(p, { username: p.options.username, password: wrong, method: "login" });
+    const error = await failure(om.finishManualTask(JOB_ID, "defc"));
+    expect(error).toMatchObject({ kind: "auth", operationId: "login", status: 401 });
+    expect(JSON.stringify(error.body)).toContain("[redacted]");
+    expect(everythingShown(error)).not.toContain(wrong);
+  });
+
+  it("no answer from the token endpoint is kind auth naming the step", async () => {
+    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { clientId: "id", clientSecret: "s3cret-abc" } });
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "auth", operationId: "getOAuthToken" });
+    expect(error.message).toMatch(/no answer/);
+    expect(everythingShown(error)).not.toContain("s3cret-abc");
+  });
+
+  it("a token answer without access_token, or a login answer that is not a token, is kind auth", async () => {
+    const server = await startRecordingServer();
+    try {
+      server.json(200, { token_type: "bearer" });
+      expect(await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } }).claimTask(TASK_ID))).toMatchObject({
+        kind: "auth",
+        operationId: "getOAuthToken",
+        status: 200,
+      });
+      server.answer((_req, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end(""));
+      expect(await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { username: "a", password: "b", method: "login" } }).claimTask(TASK_ID))).toMatchObject({
+        kind: "auth",
+        operationId: "login",
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a token function that throws is kind auth, its secret scrubbed", async () => {
+    const p = await platform();
+    const om = client(p, {
+      token: () => {
+        throw new Error("vault said no to token abc");
+      },
+    });
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "auth" });
+    expect(error.message).toMatch(/auth\.token\(\) failed.*vault said no/);
+    expect(p.requests).toHaveLength(0);
+  });
+
+  it("fetched and given tokens echoed by the platform are scrubbed from http errors", async () => {
+    const server = await startRecordingServer();
+    try {
+      server.answer((req, res) => {
+        if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end('{"access_token":"fetched-T0KEN-1234","expires_in":60,"token_type":"bearer"}');
+        res.writeHead(403, "Forbidden " + req.headers.authorization, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `not allowed: ${req.headers.authorization}` }));
+      });
+      for (const auth of [{ clientId: "a", clientSecret: "b-secret" }, { token: "given-T0KEN-5678" }, { token: () => "given-T0KEN-5678" }]) {
+        const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth }).claimTask(TASK_ID));
+        expect(error).toMatchObject({ kind: "http", status: 403 });
+        const shown = everythingShown(error);
+        expect(shown).toContain("[redacted]");
+        expect(shown).not.toMatch(/fetched-T0KEN-1234|given-T0KEN-5678/);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("options", () => {
+  const fetchSpy = () => jest.fn(async () => new Response('{"message":"ok","data":{},"metadata":{}}', { status: 200 }));
+
+  it.each([
+    ["Basic", { username: "u", password: "p" }],
+    ["login", { username: "u", password: "p", method: "login" as const }],
+    ["OAuth", { clientId: "a", clientSecret: "b" }],
+    ["a token", { token: "t" }],
+  ])("%s over plain http:// to a remote host is refused before sending", (_name, auth) => {
+    const fetch = fetchSpy();
+    const create = () => createOperationsManagerClient({ baseUrl: "http://itential.example.com:3000", auth, fetch });
+    expect(create).toThrow(OperationsManagerError);
+    expect(create).toThrow(/plain http:\/\/.*allowInsecureHttp/);
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it("allowInsecureHttp: true, https, and loopback hosts are allowed", async () => {
+    for (const baseUrl of ["http://itential.example.com", "https://itential.example.com", "http://localhost:3000", "http://127.0.0.2:3000", "http://[::1]:3000", "http://mock.localhost"]) {
+      const fetch = fetchSpy();
+      const om = createOperationsManagerClient({ baseUrl, auth: { token: "t" }, fetch, allowInsecureHttp: baseUrl === "http://itential.example.com" });
+      await expect(om.claimTask(TASK_ID)).resolves.toEqual({});
+      expect(fetch).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it.each([
+    ["two ways at once", { username: "u", password: "p", clientId: "a", clientSecret: "b" }, /exactly one of/],
+    ["a client id without its secret", { clientId: "a" }, /auth.clientSecret must be a non-empty string/],
+    ["an empty token", { token: "" }, /auth.token must be a non-empty string/],
+    ["an unknown method", { username: "u", password: "p", method: "digest" }, /auth.method must be "basic" or "login"/],
+  ])("refuses %s with a typed error naming it", (_name, auth, message) => {
+    const create = () => createOperationsManagerClient({ baseUrl: "http://127.0.0.1", auth: auth as never });
+    expect(create).toThrow(OperationsManagerError);
+    expect(create).toThrow(message);
+  });
+
+  it("raw carries the same token, fetched once with the typed methods", async () => {
+    const p = await platform();
+    const om = client(p, oauth(p));
+    await om.claimTask(TASK_ID);
+    const { response } = await om.raw.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId: TASK_ID } } });
+    expect(response.status).toBe(200);
+    expect(p.tokenRequests()).toBe(1);
+    expect(p.operationRequests()[1]!.headers.authorization).toBe(`Bearer ${p.issued[0]}`);
+  });
+});
