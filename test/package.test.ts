@@ -31,11 +31,17 @@ const task = await om.claimTask(${JSON.stringify(TASK_ID)});
 const job = await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: { finish_state: "success" } });
 const refusal = await om.finishManualTask("NOT-A-JOB", "defc").catch((e) => e);
 const foreign = await other.createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { username: "u", password: "p" } }).claimTask("x").catch((e) => e);
+// The token methods against the mock: it serves /oauth/token and /login from their examples.
+const signedIn = [];
+for (const auth of [{ clientId: "svc-automation", clientSecret: "client-s3cret" }, { username: "automation", password: "s3cr3t", method: "login" }]) {
+  const client = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth });
+  signedIn.push([(await client.claimTask(${JSON.stringify(TASK_ID)}))._id, (await client.finishManualTask(${JSON.stringify(JOB_ID)}, "defc")).name]);
+}
 const mockError = await mock.startMockServer().then((s) => s.close().then(() => "started"), (e) => \`\${e.code}: \${e.message}\`);
 console.log(JSON.stringify({
   taskId: task._id, jobName: job.name,
   refusal: { isError: refusal instanceof OperationsManagerError, kind: refusal.kind, message: refusal.message },
-  specTitle: spec.info.title, mockError,
+  specTitle: spec.info.title, mockError, signedIn,
   otherBuild: { sameClass: other.OperationsManagerError === OperationsManagerError, instanceOf: foreign instanceof OperationsManagerError },
 }));`;
 }
@@ -57,6 +63,13 @@ export async function use(): Promise<[Task, Job]> {
   await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: "done" });
   // @ts-expect-error a Task has no such field
   void task.notAField;
+  createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { clientId: "id", clientSecret: "secret" } });
+  createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { username: "u", password: "p", method: "login" } });
+  createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { token: async () => "t" } });
+  // @ts-expect-error a client id needs its secret
+  createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { clientId: "id" } });
+  // @ts-expect-error there is no such method
+  createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { username: "u", password: "p", method: "digest" } });
   void [status, route, close, OperationsManagerError];
   return [task, job];
 }
@@ -162,6 +175,13 @@ describe.each(["esm", "cjs"])("a consumer that loads it with %s", (format) => {
   it("calls both operations against the mock and gets the typed data back", () => {
     expect(result().taskId).toEqual(expect.any(String));
     expect(result().jobName).toEqual(expect.any(String));
+  });
+
+  it("claims and finishes with OAuth client credentials and with a login, against the mock", () => {
+    expect(result().signedIn).toEqual([
+      [expect.any(String), expect.any(String)],
+      [expect.any(String), expect.any(String)],
+    ]);
   });
 
   it("gets an OperationsManagerError it can test with instanceof, and nothing sent", () => {
