@@ -188,6 +188,84 @@ describe("values the reference does not rule out are accepted", () => {
   });
 });
 
+/** Every leaf of a JSON value (string, number, boolean), with its path. */
+function leaves(value: Json, at: Array<string | number> = []): Array<{ path: Array<string | number>; value: string | number | boolean }> {
+  if (value === null) return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => leaves(item, [...at, i]));
+  if (typeof value === "object") return Object.entries(value).flatMap(([k, item]) => leaves(item, [...at, k]));
+  return [{ path: at, value }];
+}
+
+// The loosenings for real platforms widen types only where the reference shows no value (null,
+// {}, [{}]) or shows one form of a field that real platforms give in another: every value the
+// reference does show still has its type enforced.
+describe("a value of the wrong type is rejected wherever the reference shows a value", () => {
+  const wrong = (x: string | number | boolean): Json => (typeof x === "string" ? 42 : String(x));
+  it.each([
+    ["claim", claim200, claimFixture],
+    ["finish", finish200, finishFixture],
+  ] as const)("%s: each leaf of the reference's body, given the wrong type", (_op, ref, body) => {
+    const all = leaves(body);
+    expect(all.length).toBeGreaterThan(40); // the walk reached the body's leaves
+    const accepted = all
+      .filter((leaf) => v.validate(ref, mutate(body, leaf.path, wrong(leaf.value))).valid)
+      .map((leaf) => `/${leaf.path.join("/")}`);
+    expect(accepted).toEqual([]);
+  });
+});
+
+const realPlatform = (file: string) => readJson<JsonObject>(`test/fixtures/real-platform/${file}`);
+const envelope = (data: JsonObject): JsonObject => ({ message: "Successfully created the requested item", data, metadata: {} });
+const realJobs = ["job-2021.1-complete.json", "job-2023.1-complete.json", "job-error-object-message.json"];
+const realTasks = ["task-get.json"];
+
+// Documents written in the shapes recorded from real 2021.1 and 2023.1 platforms (see
+// test/fixtures/real-platform/README.md), which the reference's examples do not show.
+describe("documents in real platforms' shapes", () => {
+  it.each(realJobs)("validate as the finish answer's data: %s", (file) => {
+    expect(describeErrors(v.validate(finish200, envelope(realPlatform(file))).errors)).toBe("");
+  });
+  it.each(realTasks)("validate as the claim answer's data: %s", (file) => {
+    expect(describeErrors(v.validate(claim200, envelope(realPlatform(file))).errors)).toBe("");
+  });
+
+  const job21 = envelope(realPlatform("job-2021.1-complete.json"));
+  const job23 = envelope(realPlatform("job-2023.1-complete.json"));
+  const jobErr = envelope(realPlatform("job-error-object-message.json"));
+  const task = envelope(realPlatform("task-get.json"));
+  const entry = ["data", "tasks", "a1f3"];
+  const cases: Array<[string, string, JsonObject, Array<string | number>, Json]> = [
+    ["finish", "an iteration that is no UUID", job21, [...entry, "iterations", 0], "a1f3-1"],
+    ["finish", "a number as an iteration", job21, [...entry, "iterations", 0], 7],
+    ["finish", "a number as a task-map entry's status", job21, [...entry, "status"], 3],
+    ["finish", "a number as a task-map entry's name", job21, [...entry, "name"], 3],
+    ["finish", "epoch milliseconds as a task-map entry's start_time (an ISO string)", job21, [...entry, "start_time"], 1712143203131],
+    ["finish", "an ISO string as a task-map entry's end_time (epoch milliseconds)", job21, [...entry, "end_time"], "2024-04-03T11:20:03.162Z"],
+    ["finish", "an object as a transition list", job21, [...entry, "transitions", "success"], { task: "b2e4" }],
+    ["finish", "a number as a transition's task", job21, [...entry, "transitions", "success", 0, "task"], 5],
+    ["finish", "a string as the canvas x", job21, [...entry, "x"], "0.25"],
+    ["finish", "a number as a task-map entry's owner", job21, [...entry, "owner"], 1],
+    ["finish", "a number as a task-map entry's incoming variables", job21, [...entry, "variables", "incoming"], 3],
+    ["finish", "a string as a task-map entry's metrics.run_time", job21, [...entry, "metrics", "run_time"], "31"],
+    ["finish", "a user object without _id as created_by", job21, ["data", "created_by"], { username: "admin" }],
+    ["finish", "a user object with a numeric username as a watcher", job21, ["data", "watchers", 0], { _id: "5f9a0b2c4d6e8f1a3b5c7d9e", username: 5 }],
+    ["finish", "an ISO string as the job's metrics.start_time (epoch milliseconds)", job21, ["data", "metrics", "start_time"], "2024-04-03T11:20:03.114Z"],
+    ["finish", "a string as a nodeLocation y", job23, ["data", "tasks", "f00d", "nodeLocation", "y"], "-504"],
+    ["finish", "a number as an error message", jobErr, ["data", "error", 1, "message"], 5],
+  ];
+  const taskCases: Array<[string, string, JsonObject, Array<string | number>, Json]> = [
+    ["claim", "a number as metrics.user", task, ["data", "metrics", "user"], 7],
+    ["claim", "a user object without _id as metrics.owner", task, ["data", "metrics", "owner"], { username: "admin" }],
+    ["claim", "a number as a group", task, ["data", "groups", 0], 3],
+    ["claim", "a group object with a numeric name", task, ["data", "groups", 1, "name"], 4],
+    ["claim", "a group object without _id", task, ["data", "groups", 1], { name: "network-ops" }],
+  ];
+  it.each([...cases, ...taskCases])("%s: reject %s", (op, _name, body, path, value) => {
+    expect(describeErrors(v.validate(op === "claim" ? claim200 : finish200, body).errors)).toBe("");
+    expect(v.validate(op === "claim" ? claim200 : finish200, mutate(body, path, value)).valid).toBe(false);
+  });
+});
+
 describe("path parameters", () => {
   const param = (op: string, name: string) => {
     const { operation } = v.operation(op);
