@@ -85,12 +85,32 @@ describe("the reference's example bodies", () => {
     expect(describeErrors(r.errors)).toBe("");
   });
 
-  it("are the spec's own 200 examples, unchanged", () => {
-    const ex = (spec.components as JsonObject).examples as JsonObject;
-    expect((ex.ClaimTaskResponse as JsonObject).value).toEqual(claimFixture);
-    expect((ex.FinishManualTaskResponse as JsonObject).value).toEqual(finishFixture);
+  // The spec's copies fix the reference's placeholders ("string" ids, 1.1 times) so that the mock
+  // serves ids of the contract's patterns; nothing else may differ.
+  it.each([
+    ["ClaimTaskResponse", claimFixture],
+    ["FinishManualTaskResponse", finishFixture],
+  ] as const)("are the spec's own %s example, differing only where the reference has a placeholder", (name, reference) => {
+    const ours = (((spec.components as JsonObject).examples as JsonObject)[name] as JsonObject).value as Json;
+    const changed = differingLeaves(reference, ours);
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.filter((d) => d.reference !== "string" && d.reference !== 1.1)).toEqual([]);
   });
 });
+
+type Leaf = { path: string; reference: Json | undefined; ours: Json | undefined };
+
+/** The leaves (and missing members) at which two JSON values differ, by JSON pointer. */
+function differingLeaves(reference: Json | undefined, ours: Json | undefined, at = ""): Leaf[] {
+  const isContainer = (x: Json | undefined) => x !== null && typeof x === "object";
+  if (isContainer(reference) && isContainer(ours) && Array.isArray(reference) === Array.isArray(ours)) {
+    const keys = new Set([...Object.keys(reference as JsonObject), ...Object.keys(ours as JsonObject)]);
+    return [...keys].flatMap((k) =>
+      differingLeaves((reference as JsonObject)[k], (ours as JsonObject)[k], `${at}/${escapePointer(k)}`),
+    );
+  }
+  return JSON.stringify(reference) === JSON.stringify(ours) ? [] : [{ path: at, reference, ours }];
+}
 
 /** A deep copy of `body` with the value at `path` replaced (or removed, for `undefined`). */
 function mutate(body: JsonObject, path: Array<string | number>, value: Json | undefined): JsonObject {
@@ -263,6 +283,40 @@ describe("documents in real platforms' shapes", () => {
   it.each([...cases, ...taskCases])("%s: reject %s", (op, _name, body, path, value) => {
     expect(describeErrors(v.validate(op === "claim" ? claim200 : finish200, body).errors)).toBe("");
     expect(v.validate(op === "claim" ? claim200 : finish200, mutate(body, path, value)).valid).toBe(false);
+  });
+});
+
+// A consumer's flow runs on the mock only if the examples' ids are ids the contract (and so the
+// client) accepts: a claimed Task's job._id and job.task go straight into finishManualTask.
+describe("ids in every 200 example keep the contract's patterns", () => {
+  const examples200 = (op: string) => allExamples().filter((e) => e.where.startsWith(`${op} 200 example`));
+  const ok = (schema: string, value: unknown) => v.validate(`#/components/schemas/${schema}`, value).valid;
+
+  it("claim: the Task's _id is a task-iteration UUID, its job._id a job id, its job.task a workflow task key", () => {
+    const found = examples200("claimTask");
+    expect(found.length).toBeGreaterThanOrEqual(2);
+    for (const { where, value } of found) {
+      const data = (value as JsonObject).data as JsonObject;
+      const job = data.job as JsonObject;
+      expect([where, ok("TaskIterationId", data._id), ok("JobId", job._id), ok("WorkflowTaskId", job.task)]).toEqual([where, true, true, true]);
+      for (const id of job.ancestors as Json[]) expect([where, ok("JobId", id)]).toEqual([where, true]);
+    }
+  });
+
+  it("finish: the Job's _id and ancestors are job ids, its task-map keys workflow task keys, string iterations UUIDs", () => {
+    const found = examples200("finishManualTask");
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    for (const { where, value } of found) {
+      const data = (value as JsonObject).data as JsonObject;
+      expect([where, ok("JobId", data._id)]).toEqual([where, true]);
+      for (const id of data.ancestors as Json[]) expect([where, ok("JobId", id)]).toEqual([where, true]);
+      for (const [key, entry] of Object.entries(data.tasks as JsonObject)) {
+        expect([where, key, ok("WorkflowTaskId", key)]).toEqual([where, key, true]);
+        for (const it of ((entry as JsonObject).iterations as Json[] | undefined) ?? []) {
+          if (typeof it === "string") expect([where, it, ok("TaskIterationId", it)]).toEqual([where, it, true]);
+        }
+      }
+    }
   });
 });
 
