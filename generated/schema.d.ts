@@ -160,6 +160,13 @@ export interface components {
             /** @description The ids of the job's ancestor jobs. */
             ancestors?: string[];
         };
+        /**
+         * @description A group by reference: its id or name, as job documents record groups (a job's `groups` is
+         *     `["default"]` in the recorded jobs of tagmeh/Itential.py, `tests/mocks/v2021_1/jobs/` and
+         *     `tests/mocks/v2023_1/jobs/get_job_by_id.json`).
+         * @example 66ec91e12b18975149d9e0da
+         */
+        GroupId: string;
         /** @description A group that an account or group is a member of. */
         GroupMembership: {
             /** @description The id of the group. */
@@ -208,10 +215,27 @@ export interface components {
             _meta?: components["schemas"]["Meta"];
         };
         /**
+         * @description A group allowed to work a task: the `Group` object (as the reference shows) or the group's id (a
+         *     string), which real platforms may record instead. Looser than the reference, which shows only
+         *     objects; each form is still fully typed.
+         */
+        GroupOrId: components["schemas"]["GroupId"] | components["schemas"]["Group"];
+        /**
          * @description A point in time in milliseconds since the Unix epoch.
          * @example 1740438512495
          */
         EpochMillis: number;
+        /**
+         * @description A user as a platform records it by reference: the id of the account (an ObjectId such as
+         *     `675c936a13675f000b815be4`) or, for work the platform does itself, a name such as `Pronghorn`.
+         *     Seen on real platforms in `created_by`, `last_updated_by`, `watchers`, job and task
+         *     `metrics.user`, and a task's `owner` (recorded 2021.1 and 2023.1 jobs in the public repository
+         *     tagmeh/Itential.py, `tests/mocks/v2021_1/jobs/get_job_by_id.json` and
+         *     `tests/mocks/v2023_1/jobs/get_job_by_id.json`). No pattern: both kinds occur.
+         * @example 675c936a13675f000b815be4
+         * @example Pronghorn
+         */
+        UserId: string;
         /** @description A user account. */
         User: {
             /** @description The id of the account. */
@@ -243,6 +267,14 @@ export interface components {
              */
             email?: string;
         };
+        /**
+         * @description A user: the `User` object (as the reference shows) or the user's id (a string), as real
+         *     platforms record it in a Task's `metrics.user` and `metrics.owner` (the task documents in the
+         *     recorded 2021.1 job of tagmeh/Itential.py, `tests/mocks/v2021_1/jobs/get_job_by_id.json`, carry
+         *     `"Pronghorn"` there). Looser than the reference, which shows only objects; each form is still
+         *     fully typed.
+         */
+        UserOrId: components["schemas"]["UserId"] | components["schemas"]["User"];
         /** @description Timing and ownership of a task iteration. */
         TaskMetrics: {
             /** @description When the task started, once per start. */
@@ -257,10 +289,10 @@ export interface components {
             finish_state?: string | null;
             /** @description How long the task ran. */
             run_time?: number;
-            /** @description The user the task is assigned to. */
-            user?: components["schemas"]["User"];
-            /** @description The user who owns the task. */
-            owner?: components["schemas"]["User"];
+            /** @description The user the task is assigned to (a `User`, or the user's id). */
+            user?: components["schemas"]["UserOrId"];
+            /** @description The user who owns the task (a `User`, or the user's id). */
+            owner?: components["schemas"]["UserOrId"];
         };
         /** @description A task iteration of a job, as Operations Manager stores it. */
         Task: {
@@ -301,8 +333,8 @@ export interface components {
             incomingRefs?: string[];
             /** @description The id of the mock data used when the task is mocked. */
             mockId?: string;
-            /** @description The groups allowed to work the task. */
-            groups?: components["schemas"]["Group"][];
+            /** @description The groups allowed to work the task, each a `Group` or a group's id. */
+            groups?: components["schemas"]["GroupOrId"][];
             /** @description The type of the task (such as `manual` or `automatic`); `null` when not set. */
             type?: string | null;
             metrics?: components["schemas"]["TaskMetrics"];
@@ -322,8 +354,10 @@ export interface components {
             metadata?: components["schemas"]["Metadata"];
         };
         /**
-         * @description The body of an error answer. The reference documents only that a `500` may occur; the platform
-         *     answers errors in its usual envelope with a `message`, and may add members.
+         * @description The body of an error answer. The reference documents only that a `500` may occur; Operations
+         *     Manager answers errors in its usual envelope, `{ message, data: null, metadata: {} }` (as the
+         *     Itential Ansible collection's tests record a `400` answer: the public repository
+         *     itential/itential.platform, `tests/unit/test_request.py`), and may add members.
          */
         Error: {
             /**
@@ -331,7 +365,7 @@ export interface components {
              * @example Internal Server Error
              */
             message: string;
-            /** @description Any information related to the error; often `null`. */
+            /** @description Any information related to the error; `null` in the answers seen. */
             data?: unknown;
             metadata?: components["schemas"]["Metadata"];
         };
@@ -399,10 +433,19 @@ export interface components {
         };
         /**
          * @description The value of a job variable: a pointer to a value stored apart (as the reference shows), or any
-         *     inline JSON value.
+         *     inline JSON value (as real platforms mostly keep them; see `JobVariables`). An object with both
+         *     `location` and `_id` is read as a pointer and must be a valid one, so that the reference's
+         *     pointers keep their types.
          */
-        JobVariable: components["schemas"]["JobVariablePointer"] | (string | number | boolean | null) | unknown[] | components["schemas"]["FreeFormObject"];
-        /** @description The variables of the job, by name. */
+        JobVariable: components["schemas"]["JobVariablePointer"] | (string | number | boolean | null) | unknown[] | {
+            [key: string]: unknown;
+        };
+        /**
+         * @description The variables of the job, by name. The reference shows pointers to values stored apart; real
+         *     platforms mostly keep the values inline (strings, numbers, objects, arrays: the recorded 2023.1
+         *     job of tagmeh/Itential.py, `tests/mocks/v2023_1/jobs/get_job_by_id.json`, has
+         *     `"color": "Red"` and `"delaySeconds": 30`), so each variable is either (see `JobVariable`).
+         */
         JobVariables: {
             [key: string]: components["schemas"]["JobVariable"];
         };
@@ -448,26 +491,141 @@ export interface components {
             message?: string;
         };
         /**
-         * @description A user as a job or a job's task records it. The reference shows only `null`; a real platform may
-         *     give a user id (a string) or a user object, so any of the three is accepted.
+         * @description A user as a job or a job's task records it: a user id (a string), the `User` object, or `null`.
+         *     The reference shows only `null`; real platforms record user ids there (`created_by`,
+         *     `last_updated_by`, `watchers`, `metrics.user` in the recorded 2021.1 and 2023.1 jobs of
+         *     tagmeh/Itential.py, `tests/mocks/v2021_1/jobs/get_job_by_id.json` and
+         *     `tests/mocks/v2023_1/jobs/get_job_by_id.json`), so a string and a `User` are accepted beside
+         *     `null`, each fully typed.
          */
-        UserReference: string | {
-            [key: string]: unknown;
-        } | null;
-        /** @description Ownership summary of a task in a job's task map. */
-        JobTaskMetrics: {
-            /** @description The user the task is assigned to; `null` when unassigned. */
-            user?: components["schemas"]["UserReference"];
+        UserReference: components["schemas"]["UserId"] | components["schemas"]["User"] | null;
+        /**
+         * @description One transition out of a task in a job's task map: the task it leads to and its kind (recorded
+         *     as `{ task, type }`, such as `{ "task": "workflow_end", "type": "standard" }`, in the jobs of
+         *     tagmeh/Itential.py, `tests/mocks/v2021_1/jobs/get_job_by_id.json` and
+         *     `tests/mocks/v2023_1/jobs/get_job_by_id.json`).
+         */
+        JobTaskTransition: {
+            /**
+             * @description The workflow task key of the task the transition leads to.
+             * @example workflow_end
+             */
+            task?: string;
+            /**
+             * @description The kind of transition (such as `standard` or `revert`).
+             * @example standard
+             */
+            type?: string;
         };
-        /** @description A task of the job's workflow, as kept in the job's task map. */
+        /**
+         * @description Where a task is drawn on the workflow canvas (`nodeLocation` of a job's task-map entry on 2023.1
+         *     platforms, in canvas units; recorded in tagmeh/Itential.py,
+         *     `tests/mocks/v2023_1/jobs/get_job_by_id.json`).
+         */
+        CanvasLocation: {
+            /** @description The horizontal position. */
+            x?: number;
+            /** @description The vertical position. */
+            y?: number;
+        };
+        /**
+         * @description Timing and ownership of a task in a job's task map. The reference shows only `user`; real
+         *     platforms record the other members below (the jobs of tagmeh/Itential.py,
+         *     `tests/mocks/v2021_1/jobs/get_job_by_id.json` and `tests/mocks/v2023_1/jobs/get_job_by_id.json`),
+         *     typed here as optional.
+         */
+        JobTaskMetrics: {
+            /** @description The user the task is assigned to, or who ran it; `null` when unassigned. */
+            user?: components["schemas"]["UserReference"];
+            /** @description The user who owns the task. */
+            owner?: components["schemas"]["UserReference"];
+            /**
+             * @description When the task started: epoch milliseconds (as recorded for `workflow_start`) or an RFC 3339
+             *     date-time (as recorded for the other tasks of a 2021.1 job); both occur in one document.
+             */
+            start_time?: components["schemas"]["EpochMillis"] | components["schemas"]["Timestamp"];
+            /** @description When the task ended. */
+            end_time?: components["schemas"]["EpochMillis"];
+            /** @description The state the task finished in (such as `success` or `failure`); `null` while it runs. */
+            finish_state?: string | null;
+            /** @description How long the task ran, in milliseconds. */
+            run_time?: number;
+            /** @description The id of the platform server that ran the task. */
+            server_id?: string;
+        };
+        /**
+         * @description A task of the job's workflow, as kept in the job's task map. The reference shows only
+         *     `metrics`, `actor`, `groups` and `iterations`; real platforms give every entry much more (the
+         *     recorded 2021.1 and 2023.1 jobs in the public repository tagmeh/Itential.py,
+         *     `tests/mocks/v2021_1/jobs/get_job_by_id.json` and `tests/mocks/v2023_1/jobs/get_job_by_id.json`).
+         *     The members common to those recordings are typed below, all optional; the entry stays open, since
+         *     platforms add others (`previous`, `canvasName`, `displayName`, …, and on 2021.1 the whole task
+         *     iteration document).
+         */
         JobTask: {
-            metrics?: components["schemas"]["JobTaskMetrics"];
+            /**
+             * @description The name of the task (the method it runs, or `workflow_start` / `workflow_end`).
+             * @example ViewData
+             */
+            name?: string;
+            /** @description A one-line summary of the task. */
+            summary?: string;
+            /** @description What the task does. */
+            description?: string;
+            /**
+             * @description Where the task's implementation lives (such as `Application`, `Adapter` or `Broker`).
+             * @example Application
+             */
+            location?: string;
+            /**
+             * @description The application or adapter that provides the task.
+             * @example WorkFlowEngine
+             */
+            app?: string;
+            /** @description The kind of task (such as `manual`, `automatic` or `operation`); `null` when not set. */
+            type?: string | null;
+            /**
+             * @description The status of the task in this job (such as `incomplete`, `running`, `complete` or `error`).
+             * @example complete
+             */
+            status?: string;
+            /** @description The task's incoming and outgoing variables, as the workflow wires them. */
+            variables?: components["schemas"]["TaskVariables"];
+            /** @description The transitions out of this task, by the finish state that takes them (such as `success`). */
+            transitions?: {
+                [key: string]: components["schemas"]["JobTaskTransition"][];
+            };
+            /** @description The state the task finished in (such as `success` or `failure`); `null` while it has not. */
+            finish_state?: string | null;
+            /** @description When the task started (an RFC 3339 date-time on real platforms, unlike `end_time`). */
+            start_time?: components["schemas"]["Timestamp"];
+            /** @description When the task ended (epoch milliseconds on real platforms, unlike `start_time`). */
+            end_time?: components["schemas"]["EpochMillis"];
+            /**
+             * @description The workflow task key of this entry (the key it has in the task map).
+             * @example defc
+             */
+            taskId?: string;
+            /** @description The user who owns the task. */
+            owner?: components["schemas"]["UserReference"];
             /** @description Who runs the task; `null` when not set. */
             actor?: components["schemas"]["UserReference"];
+            /** @description The id of the platform server that ran the task. */
+            serverId?: string;
+            /** @description The horizontal position of the task on the workflow canvas (2021.1 platforms, a fraction of its width). */
+            x?: number;
+            /** @description The vertical position of the task on the workflow canvas (2021.1 platforms, a fraction of its height). */
+            y?: number;
+            nodeLocation?: components["schemas"]["CanvasLocation"];
+            metrics?: components["schemas"]["JobTaskMetrics"];
             /** @description The ids of the groups allowed to work the task. */
             groups?: string[];
-            /** @description The iterations of the task, each an open object. */
-            iterations?: components["schemas"]["FreeFormObject"][];
+            /**
+             * @description The iterations of the task: on real platforms the UUIDs of its task iterations (the `_id`s of
+             *     its Task documents, which `claimTask` takes), as both recorded jobs show; the reference shows
+             *     `[{}]`, so an open object is accepted too.
+             */
+            iterations?: (components["schemas"]["TaskIterationId"] | components["schemas"]["FreeFormObject"])[];
         };
         /**
          * @description The tasks of the job's workflow, by workflow task key. The reserved keys `workflow_start`,
@@ -497,7 +655,10 @@ export interface components {
         };
         /** @description Timing, progress and ownership of a job. */
         JobMetrics: {
-            /** @description When the job started. */
+            /**
+             * @description When the job started, in epoch milliseconds (such as `1733346922873` in the recorded 2023.1
+             *     job of tagmeh/Itential.py; the reference's `1.1` is a placeholder).
+             */
             start_time?: components["schemas"]["EpochMillis"];
             /**
              * @description How much of the job is done. The reference shows `0.5`, a fraction from 0 to 1; only the
@@ -505,7 +666,7 @@ export interface components {
              * @example 0.5
              */
             progress?: number;
-            /** @description When the job ended. */
+            /** @description When the job ended, in epoch milliseconds; absent while it runs. */
             end_time?: components["schemas"]["EpochMillis"];
             /** @description The user who started the job; `null` when not recorded. */
             user?: components["schemas"]["UserReference"];
@@ -568,7 +729,11 @@ export interface components {
             variables?: components["schemas"]["JobVariables"];
             /** @description The tags of the job. */
             tags?: string[];
-            /** @description The errors the job met. */
+            /**
+             * @description The errors the job met, if any. Absent on a job that never failed: the recorded complete jobs
+             *     of tagmeh/Itential.py (`tests/mocks/v2021_1/jobs/get_job_by_id.json`,
+             *     `tests/mocks/v2023_1/jobs/get_job_by_id.json`) have no `error` member at all.
+             */
             error?: components["schemas"]["JobError"][];
             /** @description The warnings raised while the job ran. */
             warnings?: components["schemas"]["JobWarning"][];
@@ -593,7 +758,7 @@ export interface components {
             errorHandler?: {
                 [key: string]: unknown;
             } | null;
-            /** @description The ids of the groups allowed to work the job. */
+            /** @description The ids (or names, such as `default`) of the groups allowed to work the job. */
             groups?: string[];
             /**
              * @description The users watching the job. The reference shows only `[null]`; a real platform may list user

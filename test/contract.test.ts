@@ -3,7 +3,9 @@
 import fc from "fast-check";
 import { createOperationsManagerClient, OperationsManagerError } from "../src/index";
 import { answerOf, contractViolations } from "./support/contract";
-import { SpecValidator, type JsonObject } from "./support/spec";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { deref, describeErrors, repoRoot, SpecValidator, type JsonObject } from "./support/spec";
 
 const v = new SpecValidator();
 const base = () => {
@@ -63,9 +65,36 @@ describe("every declared answer of every operation keeps the contract", () => {
     }
   });
 
-  it("the 200 examples are the reference's, by name (Prefer: example=reference)", async () => {
-    const answer = await answerOf(await post(requests.claimTask!.path, { headers: { Prefer: "example=reference" } }));
-    expect(JSON.parse(answer.text)).toEqual(require("./fixtures/claim-task.200.json"));
+});
+
+/** The named examples of an operation's 200 answer, from the bundle: { name: value }. */
+function namedExamples(operationId: string): Record<string, unknown> {
+  const media = (v.operation(operationId).operation.responses as JsonObject)["200"] as JsonObject;
+  const examples = ((media.content as JsonObject)["application/json"] as JsonObject).examples as JsonObject;
+  return Object.fromEntries(Object.entries(examples).map(([name, ex]) => [name, (deref(v.spec, ex) as JsonObject).value]));
+}
+
+describe("named examples (Prefer: example=…)", () => {
+  // The Operations Manager operations' answers; the token operations have one example each.
+  const tasksOperations = v.operationIds().filter((id) => (v.operation(id).operation.tags as string[]).includes("Operations Manager"));
+  const named = tasksOperations.flatMap((operationId) =>
+    Object.entries(namedExamples(operationId)).map(([name, value]) => [operationId, name, value] as const),
+  );
+
+  it("include the reference's answers and the real-platform ones the README lists", () => {
+    expect(named.map(([op, name]) => `${op} ${name}`)).toEqual(expect.arrayContaining([
+      "claimTask reference", "claimTask manualApproval", "finishManualTask reference", "finishManualTask failurePath", "finishManualTask jobError",
+    ]));
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    for (const [op, name] of named) expect([op, name, readme.includes(`| \`${op}\` | \`${name}\` |`)]).toEqual([op, name, true]);
+  });
+
+  it.each(named)("%s answers its %s example, as it is in the spec", async (operationId, name, value) => {
+    const { path: p, body } = requests[operationId]!;
+    const answer = await answerOf(await post(p, { headers: { Prefer: `example=${name}` }, body }));
+    expect(answer.status).toBe(200);
+    expect(contractViolations(v, operationId, answer)).toEqual([]);
+    expect(JSON.parse(answer.text)).toEqual(value);
   });
 });
 
@@ -196,6 +225,19 @@ describe("the client against the mock", () => {
     const task = await client().claimTask(TASK_ID);
     expect(v.validate("#/components/schemas/Task", task).valid).toBe(true);
     expect(task._id).toBeDefined();
+  });
+
+  // The flow these two endpoints exist for: claim a task, then finish it with the ids it names.
+  it.each([
+    ["the default examples", undefined, undefined, undefined],
+    ["a manual approval rejected (manualApproval, then failurePath)", "example=manualApproval", "example=failurePath", { taskData: { finish_state: "failure" } }],
+    ["a manual approval whose job then errs (manualApproval, then jobError)", "example=manualApproval", "example=jobError", { taskData: { finish_state: "success" } }],
+  ] as const)("claim → finish with the claimed Task's job._id and job.task: %s", async (_what, claimPrefer, finishPrefer, body) => {
+    const task = await client(claimPrefer).claimTask(TASK_ID);
+    expect(v.validate("#/components/schemas/Task", task).valid).toBe(true);
+    const job = await client(finishPrefer).finishManualTask(task.job!._id!, task.job!.task!, body);
+    expect(describeErrors(v.validate("#/components/schemas/Job", job).errors)).toBe("");
+    expect(v.validate("#/components/schemas/JobId", job._id).valid).toBe(true);
   });
 
   it("finishManualTask resolves to a Job that validates, with and without taskData", async () => {

@@ -1,4 +1,4 @@
-// The spec tooling: `check` catches drift and lint failures; `bundle` reports a broken file by name.
+// The spec tooling: `check` catches drift and lint failures (Redocly's and Spectral's); `bundle` reports a broken file by name.
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { makeSandbox, runNode, type Run } from "./support/sandbox";
@@ -27,6 +27,8 @@ const scenarios: Scenario[] = [
   },
   { name: "spec changed, not re-bundled", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), "summary: Claim a task", "summary: Claim one task") },
   { name: "lint error", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, claimPath), /  description: \|\n    Assigns/, "  x-note: |\n    Assigns") },
+  // Redocly's rules pass an array without items; Spectral's array-items does not: check runs both.
+  { name: "Spectral-only error", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, "openapi/components/schemas/JobVariable.yaml"), /\n    items: \{\}\n/, "\n") },
   { name: "broken YAML", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => appendFileSync(path.join(d, "openapi/components/schemas/Job.yaml"), "oops: [unclosed\n") },
   { name: "check on broken YAML", script: "scripts/check.mjs", breakIt: (d) => appendFileSync(path.join(d, "openapi/components/schemas/Job.yaml"), "oops: [unclosed\n") },
   { name: "docs", script: "scripts/docs.mjs", breakIt: () => {}, read: "docs-build/index.html" },
@@ -68,6 +70,8 @@ describe("npm run check", () => {
     ["generated/ edited by hand", /generated\/path-param-rules\.ts is out of date/],
     ["spec changed, not re-bundled", /generated\/openapi\.json differs from a fresh bundle/],
     ["lint error", /does not lint clean/],
+    ["Spectral-only error", /array-items/],
+    ["Spectral-only error", /lint failed: Spectral found problems/],
   ])("fails when %s, reporting %s", (name, message) => {
     expect(results.get(name)!.code).not.toBe(0);
     expect(output(name)).toMatch(message);

@@ -85,12 +85,32 @@ describe("the reference's example bodies", () => {
     expect(describeErrors(r.errors)).toBe("");
   });
 
-  it("are the spec's own 200 examples, unchanged", () => {
-    const ex = (spec.components as JsonObject).examples as JsonObject;
-    expect((ex.ClaimTaskResponse as JsonObject).value).toEqual(claimFixture);
-    expect((ex.FinishManualTaskResponse as JsonObject).value).toEqual(finishFixture);
+  // The spec's copies fix the reference's placeholders ("string" ids, 1.1 times) so that the mock
+  // serves ids of the contract's patterns; nothing else may differ.
+  it.each([
+    ["ClaimTaskResponse", claimFixture],
+    ["FinishManualTaskResponse", finishFixture],
+  ] as const)("are the spec's own %s example, differing only where the reference has a placeholder", (name, reference) => {
+    const ours = (((spec.components as JsonObject).examples as JsonObject)[name] as JsonObject).value as Json;
+    const changed = differingLeaves(reference, ours);
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.filter((d) => d.reference !== "string" && d.reference !== 1.1)).toEqual([]);
   });
 });
+
+type Leaf = { path: string; reference: Json | undefined; ours: Json | undefined };
+
+/** The leaves (and missing members) at which two JSON values differ, by JSON pointer. */
+function differingLeaves(reference: Json | undefined, ours: Json | undefined, at = ""): Leaf[] {
+  const isContainer = (x: Json | undefined) => x !== null && typeof x === "object";
+  if (isContainer(reference) && isContainer(ours) && Array.isArray(reference) === Array.isArray(ours)) {
+    const keys = new Set([...Object.keys(reference as JsonObject), ...Object.keys(ours as JsonObject)]);
+    return [...keys].flatMap((k) =>
+      differingLeaves((reference as JsonObject)[k], (ours as JsonObject)[k], `${at}/${escapePointer(k)}`),
+    );
+  }
+  return JSON.stringify(reference) === JSON.stringify(ours) ? [] : [{ path: at, reference, ours }];
+}
 
 /** A deep copy of `body` with the value at `path` replaced (or removed, for `undefined`). */
 function mutate(body: JsonObject, path: Array<string | number>, value: Json | undefined): JsonObject {
@@ -185,6 +205,118 @@ describe("values the reference does not rule out are accepted", () => {
   ];
   it.each(finishCases)("finish: %s", (_name, path, value) => {
     expect(describeErrors(v.validate(finish200, mutate(finishFixture, path, value)).errors)).toBe("");
+  });
+});
+
+/** Every leaf of a JSON value (string, number, boolean), with its path. */
+function leaves(value: Json, at: Array<string | number> = []): Array<{ path: Array<string | number>; value: string | number | boolean }> {
+  if (value === null) return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => leaves(item, [...at, i]));
+  if (typeof value === "object") return Object.entries(value).flatMap(([k, item]) => leaves(item, [...at, k]));
+  return [{ path: at, value }];
+}
+
+// The loosenings for real platforms widen types only where the reference shows no value (null,
+// {}, [{}]) or shows one form of a field that real platforms give in another: every value the
+// reference does show still has its type enforced.
+describe("a value of the wrong type is rejected wherever the reference shows a value", () => {
+  const wrong = (x: string | number | boolean): Json => (typeof x === "string" ? 42 : String(x));
+  it.each([
+    ["claim", claim200, claimFixture],
+    ["finish", finish200, finishFixture],
+  ] as const)("%s: each leaf of the reference's body, given the wrong type", (_op, ref, body) => {
+    const all = leaves(body);
+    expect(all.length).toBeGreaterThan(40); // the walk reached the body's leaves
+    const accepted = all
+      .filter((leaf) => v.validate(ref, mutate(body, leaf.path, wrong(leaf.value))).valid)
+      .map((leaf) => `/${leaf.path.join("/")}`);
+    expect(accepted).toEqual([]);
+  });
+});
+
+const realPlatform = (file: string) => readJson<JsonObject>(`test/fixtures/real-platform/${file}`);
+const envelope = (data: JsonObject): JsonObject => ({ message: "Successfully created the requested item", data, metadata: {} });
+const realJobs = ["job-2021.1-complete.json", "job-2023.1-complete.json", "job-error-object-message.json"];
+const realTasks = ["task-get.json"];
+
+// Documents written in the shapes recorded from real 2021.1 and 2023.1 platforms (see
+// test/fixtures/real-platform/README.md), which the reference's examples do not show.
+describe("documents in real platforms' shapes", () => {
+  it.each(realJobs)("validate as the finish answer's data: %s", (file) => {
+    expect(describeErrors(v.validate(finish200, envelope(realPlatform(file))).errors)).toBe("");
+  });
+  it.each(realTasks)("validate as the claim answer's data: %s", (file) => {
+    expect(describeErrors(v.validate(claim200, envelope(realPlatform(file))).errors)).toBe("");
+  });
+
+  const job21 = envelope(realPlatform("job-2021.1-complete.json"));
+  const job23 = envelope(realPlatform("job-2023.1-complete.json"));
+  const jobErr = envelope(realPlatform("job-error-object-message.json"));
+  const task = envelope(realPlatform("task-get.json"));
+  const entry = ["data", "tasks", "a1f3"];
+  const cases: Array<[string, string, JsonObject, Array<string | number>, Json]> = [
+    ["finish", "an iteration that is no UUID", job21, [...entry, "iterations", 0], "a1f3-1"],
+    ["finish", "a number as an iteration", job21, [...entry, "iterations", 0], 7],
+    ["finish", "a number as a task-map entry's status", job21, [...entry, "status"], 3],
+    ["finish", "a number as a task-map entry's name", job21, [...entry, "name"], 3],
+    ["finish", "epoch milliseconds as a task-map entry's start_time (an ISO string)", job21, [...entry, "start_time"], 1712143203131],
+    ["finish", "an ISO string as a task-map entry's end_time (epoch milliseconds)", job21, [...entry, "end_time"], "2024-04-03T11:20:03.162Z"],
+    ["finish", "an object as a transition list", job21, [...entry, "transitions", "success"], { task: "b2e4" }],
+    ["finish", "a number as a transition's task", job21, [...entry, "transitions", "success", 0, "task"], 5],
+    ["finish", "a string as the canvas x", job21, [...entry, "x"], "0.25"],
+    ["finish", "a number as a task-map entry's owner", job21, [...entry, "owner"], 1],
+    ["finish", "a number as a task-map entry's incoming variables", job21, [...entry, "variables", "incoming"], 3],
+    ["finish", "a string as a task-map entry's metrics.run_time", job21, [...entry, "metrics", "run_time"], "31"],
+    ["finish", "a user object without _id as created_by", job21, ["data", "created_by"], { username: "admin" }],
+    ["finish", "a user object with a numeric username as a watcher", job21, ["data", "watchers", 0], { _id: "5f9a0b2c4d6e8f1a3b5c7d9e", username: 5 }],
+    ["finish", "an ISO string as the job's metrics.start_time (epoch milliseconds)", job21, ["data", "metrics", "start_time"], "2024-04-03T11:20:03.114Z"],
+    ["finish", "a string as a nodeLocation y", job23, ["data", "tasks", "f00d", "nodeLocation", "y"], "-504"],
+    ["finish", "a number as an error message", jobErr, ["data", "error", 1, "message"], 5],
+  ];
+  const taskCases: Array<[string, string, JsonObject, Array<string | number>, Json]> = [
+    ["claim", "a number as metrics.user", task, ["data", "metrics", "user"], 7],
+    ["claim", "a user object without _id as metrics.owner", task, ["data", "metrics", "owner"], { username: "admin" }],
+    ["claim", "a number as a group", task, ["data", "groups", 0], 3],
+    ["claim", "a group object with a numeric name", task, ["data", "groups", 1, "name"], 4],
+    ["claim", "a group object without _id", task, ["data", "groups", 1], { name: "network-ops" }],
+  ];
+  it.each([...cases, ...taskCases])("%s: reject %s", (op, _name, body, path, value) => {
+    expect(describeErrors(v.validate(op === "claim" ? claim200 : finish200, body).errors)).toBe("");
+    expect(v.validate(op === "claim" ? claim200 : finish200, mutate(body, path, value)).valid).toBe(false);
+  });
+});
+
+// A consumer's flow runs on the mock only if the examples' ids are ids the contract (and so the
+// client) accepts: a claimed Task's job._id and job.task go straight into finishManualTask.
+describe("ids in every 200 example keep the contract's patterns", () => {
+  const examples200 = (op: string) => allExamples().filter((e) => e.where.startsWith(`${op} 200 example`));
+  const ok = (schema: string, value: unknown) => v.validate(`#/components/schemas/${schema}`, value).valid;
+
+  it("claim: the Task's _id is a task-iteration UUID, its job._id a job id, its job.task a workflow task key", () => {
+    const found = examples200("claimTask");
+    expect(found.length).toBeGreaterThanOrEqual(2);
+    for (const { where, value } of found) {
+      const data = (value as JsonObject).data as JsonObject;
+      const job = data.job as JsonObject;
+      expect([where, ok("TaskIterationId", data._id), ok("JobId", job._id), ok("WorkflowTaskId", job.task)]).toEqual([where, true, true, true]);
+      for (const id of job.ancestors as Json[]) expect([where, ok("JobId", id)]).toEqual([where, true]);
+    }
+  });
+
+  it("finish: the Job's _id and ancestors are job ids, its task-map keys workflow task keys, string iterations UUIDs", () => {
+    const found = examples200("finishManualTask");
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    for (const { where, value } of found) {
+      const data = (value as JsonObject).data as JsonObject;
+      expect([where, ok("JobId", data._id)]).toEqual([where, true]);
+      for (const id of data.ancestors as Json[]) expect([where, ok("JobId", id)]).toEqual([where, true]);
+      for (const [key, entry] of Object.entries(data.tasks as JsonObject)) {
+        expect([where, key, ok("WorkflowTaskId", key)]).toEqual([where, key, true]);
+        for (const it of ((entry as JsonObject).iterations as Json[] | undefined) ?? []) {
+          if (typeof it === "string") expect([where, it, ok("TaskIterationId", it)]).toEqual([where, it, true]);
+        }
+      }
+    }
   });
 });
 

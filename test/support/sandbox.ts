@@ -7,7 +7,7 @@ import { repoRoot } from "./spec";
 
 export type { Run };
 
-const COPIED = ["openapi", "generated", "scripts", "redocly.yaml", "package.json"];
+const COPIED = ["openapi", "generated", "scripts", "redocly.yaml", ".spectral.yaml", "package.json"];
 
 export function makeSandbox(): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), "om-contract-sandbox-"));
