@@ -12,7 +12,7 @@ function edit(file: string, from: string | RegExp, to: string) {
   writeFileSync(file, next);
 }
 
-const claimPath = "openapi/paths/operations-manager@tasks@{taskId}@claim.yaml";
+const claimPath = "openapi/paths/operations-manager_tasks_{taskId}_claim.yaml";
 const scenarios: Scenario[] = [
   { name: "untouched", script: "scripts/check.mjs", breakIt: () => {} },
   {
