@@ -114,8 +114,7 @@ function tokenSource(fetchToken: () => Promise<Fetched>, headersFor: (token: str
     inFlight ??= fetchToken().then(
       (fetched) => {
         inFlight = undefined;
-        seen.unshift(fetched.token);
-        seen.length = Math.min(seen.length, REMEMBERED_TOKENS);
+        remember(seen, fetched.token);
         current = { ...fetched, headers: headersFor(fetched.token) };
         return current;
       },
@@ -134,6 +133,13 @@ function tokenSource(fetchToken: () => Promise<Fetched>, headersFor: (token: str
   return { credential, renew, tokens: () => seen };
 }
 
+/** Keeps a token for redaction: the newest few, each once. */
+function remember(seen: string[], token: string): void {
+  if (seen.includes(token)) return;
+  seen.unshift(token);
+  seen.length = Math.min(seen.length, REMEMBERED_TOKENS);
+}
+
 function givenToken(token: TokenAuth["token"], redact: Redactor): Authenticator {
   if (typeof token === "string") {
     const credential = { token, headers: bearer(token) };
@@ -148,10 +154,7 @@ function givenToken(token: TokenAuth["token"], redact: Redactor): Authenticator 
       throw authError(undefined, `auth.token() failed (${describeCause(cause, redact)})`, {}, cause, redact);
     }
     if (typeof value !== "string" || value === "") throw authError(undefined, `auth.token() must give a non-empty string, got ${kindOf(value)}`, {});
-    if (!seen.includes(value)) {
-      seen.unshift(value);
-      seen.length = Math.min(seen.length, REMEMBERED_TOKENS);
-    }
+    remember(seen, value);
     return { token: value, headers: bearer(value) };
   };
   // Asking again helps only when the function then gives another token: the client compares.
