@@ -180,8 +180,9 @@ async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAuth, time
   if (typeof token !== "string" || token === "") {
     throw authError(step, `the platform answered ${response.status} without an access_token`, { status: response.status, body: answer ?? text }, undefined, redact);
   }
-  const expiresIn = (answer as { expires_in?: unknown }).expires_in;
-  const lifetimeMs = typeof expiresIn === "number" && expiresIn >= 0 ? expiresIn * 1000 : Infinity;
+  // Seconds; some servers send the number as a string. Without one, the token lasts until a 401.
+  const expiresIn = Number((answer as { expires_in?: unknown }).expires_in ?? NaN);
+  const lifetimeMs = expiresIn >= 0 ? expiresIn * 1000 : Infinity;
   return { token, expiresAt: sentAt + lifetimeMs - renewMargin(lifetimeMs) };
 }
 

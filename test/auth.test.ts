@@ -161,6 +161,23 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
     expect(p.operationRequests()[1]!.headers.authorization).toBe(`Bearer ${p.issued[1]}`);
   });
 
+  it("OAuth: expires_in sent as a string is honoured too", async () => {
+    const server = await startRecordingServer();
+    try {
+      server.answer((req, res) => {
+        if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end(`{"access_token":"t-${server.requests.length}","expires_in":"1"}`);
+        res.writeHead(200, { "Content-Type": "application/json" }).end('{"message":"ok","data":{},"metadata":{}}');
+      });
+      const om = createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } });
+      await om.claimTask(TASK_ID);
+      await sleep(1_000);
+      await om.claimTask(TASK_ID);
+      expect(server.requests.filter((r) => r.url === "/oauth/token")).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a second 401 is the error: one repeat, never more", async () => {
     const p = await platform({ livesMs: 0 }); // every token is dead on arrival
     const om = client(p, oauth(p));
