@@ -3,4 +3,5 @@ export type { CallOptions, OperationsManagerClient, OperationsManagerClientOptio
 export { OperationsManagerError, isOperationsManagerError } from "./errors.js";
 export type { OperationsManagerErrorKind } from "./errors.js";
 export type { Fetch } from "./transport.js";
+export type { ValidateContext, ValidateOption, Violation } from "./validation.js";
 export * from "./types.js";
