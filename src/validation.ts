@@ -95,6 +95,27 @@ export function checkRequestBody(operationId: OperationId, json: string, mediaTy
 
 type ResponseValidators = (typeof import("../generated/response-validators.js"))["responseValidators"];
 
+/**
+ * The violations of an answer's body against the schema its operation declares for this status
+ * (or its `2XX` range, or `default`) and media type (JSON when the answer's is not declared);
+ * undefined when it keeps it or nothing is declared. The one judge of answers: the client, the
+ * contract tests and `npm run verify` all use it.
+ */
+export function bodyViolations(
+  validators: ResponseValidators,
+  operationId: OperationId,
+  status: number,
+  mediaType: string | null,
+  body: unknown,
+): Violation[] | undefined {
+  const byStatus = validators[operationId];
+  const byType = byStatus?.[String(status)] ?? byStatus?.[`${String(status)[0]}XX`] ?? byStatus?.default;
+  if (!byType) return undefined;
+  const validate = (mediaType && byType[mediaType]) || byType["application/json"] || Object.values(byType)[0];
+  if (!validate || validate(body)) return undefined;
+  return violationsOf(validate.errors);
+}
+
 export interface AnswerCheck {
   /** True when a 2xx answer that breaks the contract rejects the call. */
   readonly throws: boolean;
@@ -119,13 +140,10 @@ export function answerCheck(option: ValidateOption | undefined, redact: Redactor
     throws: option === "throw",
     ready: () => loading,
     judge(operationId, status, mediaType, body) {
-      const byStatus = validators?.[operationId];
-      const byType = byStatus?.[String(status)] ?? byStatus?.[`${String(status)[0]}XX`] ?? byStatus?.default;
-      if (!byType) return undefined;
-      const validate = (mediaType && byType[mediaType]) || byType["application/json"] || Object.values(byType)[0];
-      if (!validate || validate(body)) return undefined;
+      const found = validators && bodyViolations(validators, operationId, status, mediaType, body);
+      if (!found) return undefined;
       // Member names come from the answer, which may echo a credential.
-      const violations = violationsOf(validate.errors).map((v) => ({ path: redact(v.path), message: redact(v.message) }));
+      const violations = found.map((v) => ({ path: redact(v.path), message: redact(v.message) }));
       tell?.(violations, { operationId, status });
       return violations;
     },
