@@ -78,10 +78,13 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
   });
 
   async function send(operationId: OperationId, call: (signal: AbortSignal | undefined) => Promise<Sent>, callOptions?: CallOptions) {
+    // Only the first calls of a validating client wait, while its response validators load; no
+    // other call pays even an await for it.
+    const loading = answers?.ready();
+    if (loading) await loading;
     const limit = deadline(timeoutMs, callOptions?.signal);
     let sent: Sent;
     try {
-      await answers?.ready();
       sent = await call(limit.signal);
     } catch (cause) {
       throw unanswered(operationId, cause, limit.timedOut(), callOptions?.signal, redact);
@@ -206,10 +209,9 @@ function describeCause(cause: unknown): string {
 
 function envelopeData(operationId: OperationId, { data, error, response }: Sent, redact: Redactor, answers?: AnswerCheck): unknown {
   const status = response.status;
-  const mediaType = () => response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? null;
   if (!response.ok) {
     const body = redact(error === "" ? undefined : error);
-    const violations = answers?.judge(operationId, status, mediaType(), body);
+    const violations = answers?.judge(operationId, status, () => mediaTypeOf(response), body);
     const said = isPlainObject(body) && typeof body.message === "string" ? `: ${body.message}` : "";
     const statusText = redact(response.statusText);
     const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
@@ -235,7 +237,7 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
   if (!isPlainObject(envelope) || !isPlainObject(envelope.data)) {
     throw invalid("with JSON that is not the envelope { message, data, metadata }", envelope);
   }
-  const violations = answers?.judge(operationId, status, mediaType(), envelope);
+  const violations = answers?.judge(operationId, status, () => mediaTypeOf(response), envelope);
   if (violations && answers?.throws) {
     throw new OperationsManagerError("invalid-response", `${operationId}: the server answered ${status} with a body that breaks the contract: ${describeViolations(violations)}`, {
       operationId,
@@ -245,6 +247,10 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
     });
   }
   return envelope.data;
+}
+
+function mediaTypeOf(response: Response): string | null {
+  return response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? null;
 }
 
 /**

@@ -105,13 +105,16 @@ export function bodyViolations(
   validators: ResponseValidators,
   operationId: OperationId,
   status: number,
-  mediaType: string | null,
+  mediaType: string | null | (() => string | null),
   body: unknown,
 ): Violation[] | undefined {
   const byStatus = validators[operationId];
   const byType = byStatus?.[String(status)] ?? byStatus?.[`${String(status)[0]}XX`] ?? byStatus?.default;
   if (!byType) return undefined;
-  const validate = (mediaType && byType[mediaType]) || byType["application/json"] || Object.values(byType)[0];
+  const types = Object.keys(byType);
+  // The answer's media type is read only when the contract declares more than one.
+  const type = types.length > 1 ? (typeof mediaType === "function" ? mediaType() : mediaType) : types[0];
+  const validate = (type && byType[type]) || byType["application/json"] || byType[types[0]!];
   if (!validate || validate(body)) return undefined;
   return violationsOf(validate.errors);
 }
@@ -122,7 +125,7 @@ export interface AnswerCheck {
   /** Resolves once the response validators are loaded (they are loaded only when validating). */
   ready(): Promise<void> | undefined;
   /** The violations of the body declared for this status (and media type); undefined when it keeps it. */
-  judge(operationId: OperationId, status: number, mediaType: string | null, body: unknown): Violation[] | undefined;
+  judge(operationId: OperationId, status: number, mediaType: () => string | null, body: unknown): Violation[] | undefined;
 }
 
 /** What checks answers for a client created with `validate`; undefined for `"off"`. */
