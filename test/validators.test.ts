@@ -47,6 +47,20 @@ function operationExamples(): Example[] {
   return found;
 }
 
+describe("the generated validators cover the bundle", () => {
+  it("every operation, and every declared response with a body, by status and media type", () => {
+    expect(Object.keys(requestValidators).sort()).toEqual(v.operationIds().sort());
+    expect(Object.keys(responseValidators).sort()).toEqual(v.operationIds().sort());
+    for (const operationId of v.operationIds()) {
+      const declared = Object.entries(v.operation(operationId).operation.responses as JsonObject).flatMap(([status, response]) =>
+        Object.keys(((deref(spec, response) as JsonObject).content as JsonObject | undefined) ?? {}).map((type) => `${status} ${type}`),
+      );
+      const generated = Object.entries(responseValidators[byId(operationId)]).flatMap(([status, byType]) => Object.keys(byType).map((type) => `${status} ${type}`));
+      expect(generated.sort()).toEqual(declared.sort());
+    }
+  });
+});
+
 describe("every example in the spec passes its generated validator", () => {
   const examples = operationExamples();
 
