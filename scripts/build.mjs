@@ -19,7 +19,8 @@ if (run("tsc", ["-p", "tsconfig.build.json", "--outDir", dist + "/esm"]).status 
 // its `exports.default` is the function.
 const sources = [
   ...readdirSync(path.join(repoRoot, "src")).filter((f) => f.endsWith(".ts")).map((f) => `src/${f}`),
-  "generated/path-param-rules.ts",
+  "generated/request-validators.ts",
+  "generated/response-validators.ts",
 ];
 for (const source of sources) {
   const code = readFileSync(path.join(repoRoot, source), "utf8");

@@ -15,8 +15,9 @@
 // - an upstream 501 is silently re-mocked (a made-up 200): only Prism's log says so;
 // - a request Prism finds invalid is answered by Prism (401/422) and never forwarded.
 // The real status therefore comes from Prism's log line "… has returned <status>"; an answer with
-// no such line never reached the platform. Answers Prism lets through are also checked here with
-// Ajv (JSON Schema 2020-12, the spec's dialect), which names the field by JSON pointer.
+// no such line never reached the platform. Answers Prism lets through are also checked here by the
+// validators generated from the spec, the very ones the client and the contract tests use, which
+// name the field by JSON pointer.
 //
 // Only a 2xx answer that keeps the contract is a PASS: a declared error (401, 400, 500) whose body
 // keeps the contract says nothing about the success schemas, which were then never checked. Such
@@ -26,8 +27,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { repoRoot, run } from "./lib/run.mjs";
 import { deref as derefIn, escapePointer, findOperation as findOperationIn } from "./lib/spec.mjs";
 
@@ -66,24 +65,20 @@ function usageError(message) {
 }
 
 const spec = JSON.parse(readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8"));
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-addFormats(ajv);
-ajv.addSchema(spec, "spec");
+// The generated validators and the client's wording of their verdicts, from the built package.
+const [{ requestValidators }, { responseValidators }, { bodyViolations, describeViolations, violationsOf }] = await Promise.all(
+  ["generated/request-validators.js", "generated/response-validators.js", "src/validation.js"].map(loadBuilt),
+);
 
 const deref = (node) => derefIn(spec, node);
-const compiled = new Map();
-const validator = (ref) => {
-  if (!compiled.has(ref)) compiled.set(ref, ajv.compile({ $ref: `spec${ref}` }));
-  return compiled.get(ref);
-};
 
 const findOperation = (operationId) => findOperationIn(spec, operationId);
 
-/** The spec's own example and schema of a parameter, to default and check the ids given. */
+/** The spec's own example of a parameter, the default of the ids. */
 function parameter(operationId, name) {
   const { operation } = findOperation(operationId);
   const param = operation.parameters.map(deref).find((p) => p.name === name);
-  return { example: param.example, schema: param.schema };
+  return { example: param.example };
 }
 
 function options() {
@@ -145,8 +140,8 @@ function options() {
     } catch (error) {
       usageError(`--task-data is not JSON: ${error.message}`);
     }
-    const check = validator("#/components/schemas/FinishManualTaskBody");
-    if (!check(body)) usageError(`--task-data does not fit the contract: ${describe(check.errors)}`);
+    const check = requestValidators.finishManualTask.body["application/json"];
+    if (!check(body)) usageError(`--task-data does not fit the contract: ${describeViolations(violationsOf(check.errors))}`);
   }
 
   return { upstream: upstream.href.replace(/\/$/, ""), only, timeout, ids, defaulted, body, json: !!parsed.json, auth: authOption() };
@@ -198,20 +193,18 @@ function authOption() {
 
 /** An id the contract refuses would be answered by Prism itself and never reach the platform. */
 function idOption(value, flag, operationId, name) {
-  const { example, schema } = parameter(operationId, name);
+  const { example } = parameter(operationId, name);
   if (value === undefined) return example;
-  const check = schema.$ref ? validator(schema.$ref) : ajv.compile(schema);
-  if (!check(value)) usageError(`${flag} ${JSON.stringify(value)} is not valid for ${operationId}: ${describe(check.errors)}`);
+  const check = requestValidators[operationId].path;
+  // The path validator checks all of an operation's parameters at once: only this one's verdict counts.
+  const own = check({ [name]: value }) ? [] : violationsOf(check.errors).filter((v) => v.path === `/${name}`);
+  if (own.length) usageError(`${flag} ${JSON.stringify(value)} is not valid for ${operationId}: ${own.map((v) => v.message).join("; ")}`);
   return value;
 }
 
-function describe(errors) {
-  return (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
-}
-
-/** Builds dist/ when this checkout has none yet, or src/ or generated/ changed since it was built. */
-async function loadPrismServer() {
-  const entry = path.join(repoRoot, "dist/esm/src/prism-server.js");
+/** A module of the built package; dist/ is built when this checkout has none yet, or src/ or generated/ changed since. */
+async function loadBuilt(file) {
+  const entry = path.join(repoRoot, "dist/esm", file);
   if (!existsSync(entry) || newerThan(statSync(entry).mtimeMs, ["src", "generated"])) {
     const built = run("node", ["scripts/build.mjs"], { capture: true });
     if (built.status !== 0) {
@@ -339,7 +332,7 @@ function addPrismViolation(v, violation) {
 
 /** What Prism does not hold a passed-through answer to: declared required headers, and the schema by Ajv. */
 function checkAnswer(operationId, status, headers, text, body, violation) {
-  const { path: p, method, operation } = findOperation(operationId);
+  const { operation } = findOperation(operationId);
   const declared = deref(operation.responses[String(status)]);
   for (const [name, header] of Object.entries(declared.headers ?? {})) {
     if (deref(header).required && !headers.has(name)) violation(`header ${name}`, null, "is required and missing", "ajv");
@@ -351,12 +344,7 @@ function checkAnswer(operationId, status, headers, text, body, violation) {
   // A text/* answer (the login token) is its text; anything else must be JSON.
   if (mediaType.startsWith("text/")) body = text;
   else if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
-  const response = operation.responses[String(status)];
-  const base = response.$ref ?? `#/paths/${escapePointer(p)}/${method}/responses/${status}`;
-  const check = validator(`${base}/content/${escapePointer(mediaType)}/schema`);
-  if (!check(body)) {
-    for (const e of check.errors) violation("body", e.instancePath || "/", e.message, "ajv");
-  }
+  for (const v of bodyViolations(responseValidators, operationId, status, mediaType, body) ?? []) violation("body", v.path || "/", v.message, "validator");
 }
 
 function parseJson(text) {
@@ -395,7 +383,7 @@ function redact(text, { auth }) {
 }
 
 const opts = options();
-const { startPrismServer } = await loadPrismServer();
+const { startPrismServer } = await loadBuilt("src/prism-server.js");
 // Only the "has returned <status>" lines are kept: Prism's other log lines carry request headers,
 // the Authorization header among them, and are never printed.
 const upstreamStatuses = [];

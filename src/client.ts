@@ -1,10 +1,10 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { checkAuth, createAuthenticator, type Authenticator, type AuthOptions, type Credential } from "./auth.js";
 import { OperationsManagerError } from "./errors.js";
-import { checkPathParams } from "./params.js";
 import { createRedactor, describeCause, safeCause, type Redactor } from "./secrets.js";
 import { deadline, RequestCarrier, unpackingFetch, type Fetch } from "./transport.js";
 import type { FinishManualTaskBody, Job, OperationId, paths, Task } from "./types.js";
+import { answerCheck, checkPathParams, checkRequestBody, checkValidateOption, describeViolations, type AnswerCheck, type ValidateOption } from "./validation.js";
 
 export interface OperationsManagerClientOptions {
   /** Where the platform is, such as `https://itential.example.com` (no credentials in it). */
@@ -36,6 +36,13 @@ export interface OperationsManagerClientOptions {
   fetch?: Fetch;
   /** How long a call may take, answer included, before it fails with kind `"timeout"`. Default 30 000; `Infinity` for none. */
   timeoutMs?: number;
+  /**
+   * Check answers against the contract: `"off"` (default), `"throw"` (a 2xx body that breaks it
+   * rejects with kind `"invalid-response"` and its `violations`), or a function told of the
+   * violations (`{ operationId, status }` as context) while the call resolves as usual. Unknown
+   * extra members are not violations. Requests are always checked.
+   */
+  validate?: ValidateOption;
 }
 
 export interface CallOptions {
@@ -81,6 +88,7 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
   // Token requests go through the same engine, which exists by the time the first one is made.
   const authenticator = createAuthenticator(auth, () => engine, timeoutMs, redact);
   const headers = authenticator.fixedHeaders;
+  const answers = answerCheck(options.validate, redact);
   const getFetch = () => options.fetch ?? globalThis.fetch;
 
   const engine = createClient<paths>({
@@ -96,6 +104,10 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
   if (authenticator.credential) raw.use(tokenHeaders(authenticator.credential));
 
   async function send(operationId: OperationId, call: Call, callOptions?: CallOptions) {
+    // Only the first calls of a validating client wait, while its response validators load; no
+    // other call pays even an await for it.
+    const loading = answers?.ready();
+    if (loading) await loading;
     const limit = deadline(timeoutMs, callOptions?.signal);
     let sent: Sent;
     try {
@@ -105,7 +117,7 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     } finally {
       limit.done();
     }
-    return envelopeData(operationId, sent, redact);
+    return envelopeData(operationId, sent, redact, answers);
   }
 
   return {
@@ -122,6 +134,7 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     async finishManualTask(jobId, taskId, body, callOptions) {
       checkPathParams("finishManualTask", { jobId, taskId });
       const { checked, json } = checkFinishBody(body);
+      checkRequestBody("finishManualTask", json);
       return (await send(
         "finishManualTask",
         (signal, headers) =>
@@ -163,6 +176,8 @@ function checkOptions(options: OperationsManagerClientOptions) {
     throw refuse("timeoutMs must be a positive number of milliseconds (Infinity for no timeout)");
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function") throw refuse("fetch must be a function");
+  const badValidate = checkValidateOption(options.validate);
+  if (badValidate) throw refuse(badValidate);
   return { baseUrl: options.baseUrl, auth, timeoutMs: timeoutMs > MAX_TIMER_MS ? Infinity : timeoutMs };
 }
 
@@ -205,29 +220,32 @@ function tokenHeaders(credential: () => Promise<Credential>): Middleware {
   };
 }
 
+// What JSON Schema cannot say: the body and its taskData are plain objects (a Date, a Map or a
+// class instance would be sent changed or emptied) and serialisable. The contract's own rules
+// are checked on exactly the JSON that is sent (checkRequestBody).
 function checkFinishBody(body: unknown): { checked: FinishManualTaskBody; json: string } {
   const refuse = (message: string) =>
     new OperationsManagerError("invalid-request", `finishManualTask: ${message}. Nothing was sent.`, { operationId: "finishManualTask" });
   if (body === undefined) return { checked: {}, json: "{}" };
   if (!isPlainObject(body)) throw refuse(`body must be a plain object { taskData? }, got ${kindOf(body)}`);
-  const extra = Object.keys(body).filter((key) => key !== "taskData");
-  if (extra.length) throw refuse(`body may only hold taskData, got ${extra.map((k) => JSON.stringify(k)).join(", ")}`);
   const { taskData } = body as FinishManualTaskBody;
-  if (taskData === undefined) return { checked: {}, json: "{}" };
-  if (!isPlainObject(taskData)) throw refuse(`taskData must be a plain object, got ${kindOf(taskData)}`);
-  if ("finish_state" in taskData && typeof taskData.finish_state !== "string") {
-    throw refuse(`taskData.finish_state must be a string, got ${kindOf(taskData.finish_state)}`);
-  }
-  if ("variables" in taskData && !isPlainObject(taskData.variables)) {
-    throw refuse(`taskData.variables must be a plain object, got ${kindOf(taskData.variables)}`);
-  }
+  if (taskData !== undefined && !isPlainObject(taskData)) throw refuse(`taskData must be a plain object, got ${kindOf(taskData)}`);
   let json: string;
   try {
-    json = JSON.stringify({ taskData });
+    json = JSON.stringify(body, refuseMapsAndSets);
   } catch (error) {
-    throw refuse(`taskData cannot be serialized to JSON (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+    throw refuse(`body cannot be serialized to JSON (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
   }
-  return { checked: { taskData }, json };
+  return { checked: body as FinishManualTaskBody, json };
+}
+
+/** A Map or a Set has no JSON form: JSON.stringify would send it as {} and lose its entries. */
+function refuseMapsAndSets(key: string, value: unknown): unknown {
+  const tag = Object.prototype.toString.call(value);
+  if (tag === "[object Map]" || tag === "[object Set]") {
+    throw new TypeError(`a ${tag.slice(8, -1)}${key ? ` at ${JSON.stringify(key)}` : ""} has no JSON form; it would be sent as {}`);
+  }
+  return value;
 }
 
 function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor) {
@@ -244,10 +262,11 @@ function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean,
   return new OperationsManagerError("network", `${operationId}: ${reason}`, { operationId, cause: safeCause(cause, redact) });
 }
 
-function envelopeData(operationId: OperationId, { data, error, response }: Sent, redact: Redactor): unknown {
+function envelopeData(operationId: OperationId, { data, error, response }: Sent, redact: Redactor, answers?: AnswerCheck): unknown {
   const status = response.status;
   if (!response.ok) {
     const body = redact(error === "" ? undefined : error);
+    const violations = answers?.judge(operationId, status, () => mediaTypeOf(response), body);
     const said = isPlainObject(body) && typeof body.message === "string" ? `: ${body.message}` : "";
     const statusText = redact(response.statusText);
     const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
@@ -256,6 +275,7 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
       operationId,
       status,
       body,
+      violations,
     });
   }
   const text = typeof data === "string" ? data : "";
@@ -272,7 +292,20 @@ function envelopeData(operationId: OperationId, { data, error, response }: Sent,
   if (!isPlainObject(envelope) || !isPlainObject(envelope.data)) {
     throw invalid("with JSON that is not the envelope { message, data, metadata }", envelope);
   }
+  const violations = answers?.judge(operationId, status, () => mediaTypeOf(response), envelope);
+  if (violations && answers?.throws) {
+    throw new OperationsManagerError("invalid-response", `${operationId}: the server answered ${status} with a body that breaks the contract: ${describeViolations(violations)}`, {
+      operationId,
+      status,
+      body: redact(envelope),
+      violations,
+    });
+  }
   return envelope.data;
+}
+
+function mediaTypeOf(response: Response): string | null {
+  return response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase() ?? null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { OperationId } from "./types.js";
+import type { Violation } from "./validation.js";
 
 export type OperationsManagerErrorKind =
   /** Refused before sending: a parameter or body that breaks the contract, or bad client options. */
@@ -9,7 +10,7 @@ export type OperationsManagerErrorKind =
   | "network"
   /** No answer within `timeoutMs` (or the caller's signal timed out). */
   | "timeout"
-  /** A 2xx answer that is not the contract's JSON envelope. */
+  /** A 2xx answer that is not the contract's JSON envelope, or (with `validate: "throw"`) breaks the contract. */
   | "invalid-response"
   /**
    * No token could be had: `POST /oauth/token` or `POST /login` refused or failed (`operationId`
@@ -22,6 +23,8 @@ export interface OperationsManagerErrorDetails {
   status?: number;
   /** The answer's body: parsed JSON when it was JSON, its text otherwise. */
   body?: unknown;
+  /** How the answer's body breaks the contract (answers are checked only with `validate`). */
+  violations?: Violation[];
   cause?: unknown;
 }
 
@@ -41,6 +44,8 @@ export class OperationsManagerError extends Error {
   readonly operationId?: OperationId;
   readonly status?: number;
   readonly body?: unknown;
+  /** How the answer's body breaks its declared schema (JSON pointers into `body`); only with `validate`. */
+  readonly violations?: Violation[];
 
   constructor(kind: OperationsManagerErrorKind, message: string, details: OperationsManagerErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -49,6 +54,7 @@ export class OperationsManagerError extends Error {
     this.operationId = details.operationId;
     this.status = details.status;
     this.body = details.body;
+    if (details.violations?.length) this.violations = details.violations;
   }
 }
 

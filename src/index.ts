@@ -4,4 +4,5 @@ export type { AuthOptions, BasicAuth, ClientCredentialsAuth, LoginAuth, TokenAut
 export { OperationsManagerError, isOperationsManagerError } from "./errors.js";
 export type { OperationsManagerErrorKind } from "./errors.js";
 export type { Fetch } from "./transport.js";
+export type { ValidateContext, ValidateOption, Violation } from "./validation.js";
 export * from "./types.js";

@@ -82,7 +82,7 @@ describe("claimTask", () => {
   it("refuses a taskId that is not a string (from untyped callers)", async () => {
     const error = await failure(om.claimTask(42 as unknown as string));
     expect(error.kind).toBe("invalid-request");
-    expect(error.message).toMatch(/not a string \(number\)/);
+    expect(error.message).toMatch(/path parameter taskId \(number\) must be string\. Nothing was sent\./);
     expect(server.requests).toHaveLength(0);
   });
 });
@@ -129,16 +129,21 @@ describe("finishManualTask", () => {
     ["taskData that is a string", JOB_ID, "defc", { taskData: "done" }, /taskData must be a plain object, got string/],
     ["taskData that is an array", JOB_ID, "defc", { taskData: [] }, /taskData must be a plain object, got an array/],
     ["taskData that is null", JOB_ID, "defc", { taskData: null }, /taskData must be a plain object, got null/],
-    ["a finish_state that is not a string", JOB_ID, "defc", { taskData: { finish_state: 1 } }, /finish_state must be a string/],
-    ["variables that are not an object", JOB_ID, "defc", { taskData: { variables: "x" } }, /variables must be a plain object/],
-    ["a body with other members", JOB_ID, "defc", { taskData: {}, finish_state: "success" }, /may only hold taskData, got "finish_state"/],
+    ["a finish_state that is not a string", JOB_ID, "defc", { taskData: { finish_state: 1 } }, /body \/taskData\/finish_state must be string\. Nothing was sent\./],
+    ["variables that are not an object", JOB_ID, "defc", { taskData: { variables: "x" } }, /body \/taskData\/variables must be object/],
+    ["a body with other members", JOB_ID, "defc", { taskData: {}, finish_state: "success" }, /body \/finish_state is not allowed here/],
+    ["a misspelt taskdata", JOB_ID, "defc", { taskdata: { finish_state: "success" } }, /body \/taskdata is not allowed here/],
+    ["a wrong finish_state and a misspelt member at once", JOB_ID, "defc", { taskData: { finish_state: 1 }, extra: 1 }, /body \/extra is not allowed here; \/taskData\/finish_state must be string/],
     ["a body that is an array", JOB_ID, "defc", [], /body must be a plain object/],
     ["taskData that is a Date", JOB_ID, "defc", { taskData: new Date(0) }, /taskData must be a plain object, got a Date/],
     ["taskData that is a Map", JOB_ID, "defc", { taskData: new Map([["a", 1]]) }, /taskData must be a plain object, got a Map/],
     ["taskData with its own toJSON", JOB_ID, "defc", { taskData: { toJSON: () => "hi" } }, /taskData must be a plain object, got an object with toJSON/],
-    ["variables that are a Date", JOB_ID, "defc", { taskData: { variables: new Date(0) } }, /variables must be a plain object, got a Date/],
-    ["circular taskData", JOB_ID, "defc", { taskData: circular() }, /taskData cannot be serialized to JSON \(Converting circular structure/],
-    ["a BigInt in taskData", JOB_ID, "defc", { taskData: { variables: { n: 10n } } }, /taskData cannot be serialized to JSON \(Do not know how to serialize a BigInt/],
+    // A Date has a JSON form (its ISO string), which the contract then refuses where an object belongs.
+    ["variables that are a Date", JOB_ID, "defc", { taskData: { variables: new Date(0) } }, /body \/taskData\/variables must be object/],
+    ["variables that are a Map", JOB_ID, "defc", { taskData: { variables: new Map([["a", 1]]) } }, /a Map at "variables" has no JSON form/],
+    ["a Set deeper in the variables", JOB_ID, "defc", { taskData: { variables: { ids: new Set([1]) } } }, /a Set at "ids" has no JSON form/],
+    ["circular taskData", JOB_ID, "defc", { taskData: circular() }, /body cannot be serialized to JSON \(Converting circular structure/],
+    ["a BigInt in taskData", JOB_ID, "defc", { taskData: { variables: { n: 10n } } }, /body cannot be serialized to JSON \(Do not know how to serialize a BigInt/],
   ])("refuses %s, sending nothing", async (_what, jobId, taskId, body, message) => {
     const error = await failure(om.finishManualTask(jobId, taskId, body as never));
     expect(error.kind).toBe("invalid-request");
@@ -375,6 +380,74 @@ describe("options", () => {
     expect(response.status).toBe(200);
     expect(data?.data._id).toBe("string");
     expect(server.requests[0]!.headers.authorization).toBe(`Basic ${TOKEN}`);
+  });
+});
+
+describe("validate: answers checked against the contract", () => {
+  const broken = { ...claimBody, data: { ...(claimBody.data as JsonObject), name: 42 } };
+  const client = (validate: NonNullable<Parameters<typeof createOperationsManagerClient>[0]["validate"]>) =>
+    createOperationsManagerClient({ baseUrl: server.url, auth: { username: USERNAME, password: PASSWORD }, timeoutMs: 2_000, validate });
+
+  it('"throw": a 2xx answer with data.name 42 rejects as invalid-response, naming /data/name', async () => {
+    server.json(200, broken);
+    const error = await failure(client("throw").claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "invalid-response", status: 200, operationId: "claimTask", body: broken });
+    expect(error.violations).toEqual([{ path: "/data/name", message: "must be string" }]);
+    expect(error.message).toMatch(/\/data\/name must be string/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('"throw": an answer that keeps the contract, with unknown extra members, resolves', async () => {
+    const grown = { ...finishBody, extra: 1, data: { ...(finishBody.data as JsonObject), newField: { x: 1 } } };
+    server.json(200, grown);
+    await expect(client("throw").finishManualTask(JOB_ID, "defc")).resolves.toEqual(grown.data);
+  });
+
+  it("a function: told once with the violations and { operationId, status }; the call resolves with the data", async () => {
+    server.json(200, broken);
+    const told = jest.fn();
+    await expect(client(told).claimTask(TASK_ID)).resolves.toEqual(broken.data);
+    expect(told).toHaveBeenCalledTimes(1);
+    expect(told).toHaveBeenCalledWith([{ path: "/data/name", message: "must be string" }], { operationId: "claimTask", status: 200 });
+  });
+
+  it('"off" (the default) sends and returns exactly what it does without the option', async () => {
+    server.json(200, broken);
+    const plain = await om.claimTask(TASK_ID);
+    const off = await client("off").claimTask(TASK_ID);
+    expect(off).toEqual(plain);
+    expect(off).toEqual(broken.data);
+    const [a, b] = server.requests;
+    expect({ ...b!, headers: { ...b!.headers, connection: undefined } }).toEqual({ ...a!, headers: { ...a!.headers, connection: undefined } });
+  });
+
+  it("a non-2xx answer stays kind http, carrying the violations of its declared error schema (and the function is told)", async () => {
+    server.json(500, { data: null });
+    const told = jest.fn();
+    for (const validate of ["throw", told] as const) {
+      const error = await failure(client(validate).claimTask(TASK_ID));
+      expect(error).toMatchObject({ kind: "http", status: 500, body: { data: null } });
+      expect(error.violations).toEqual([{ path: "/message", message: "is required" }]);
+    }
+    expect(told).toHaveBeenCalledWith([{ path: "/message", message: "is required" }], { operationId: "claimTask", status: 500 });
+  });
+
+  it("a non-2xx answer that keeps its declared schema carries no violations; an undeclared status is not judged", async () => {
+    server.json(500, { message: "Internal Server Error" });
+    expect((await failure(client("throw").claimTask(TASK_ID))).violations).toBeUndefined();
+    server.json(418, { teapot: true });
+    expect((await failure(client("throw").claimTask(TASK_ID))).violations).toBeUndefined();
+  });
+
+  it("violations name no credential the answer echoes", async () => {
+    server.json(200, { ...claimBody, data: { ...(claimBody.data as JsonObject), [PASSWORD]: 1, _id: 7 } });
+    const error = await failure(client("throw").claimTask(TASK_ID));
+    expect(error.violations).toEqual([{ path: "/data/_id", message: "must be string" }]);
+    expectNoSecret(error);
+  });
+
+  it("refuses a validate option that is none of the three", () => {
+    expect(() => client("loud" as never)).toThrow(/validate must be "off", "throw" or a function/);
   });
 });
 

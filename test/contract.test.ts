@@ -98,6 +98,16 @@ describe("named examples (Prefer: example=…)", () => {
   });
 });
 
+describe("the contract check itself", () => {
+  const claim = require("./fixtures/claim-task.200.json") as JsonObject;
+  const json = new Headers({ "content-type": "application/json" });
+  it("names a body that breaks the contract by pointer, as the client and verify do", () => {
+    const broken = { ...claim, data: { ...(claim.data as JsonObject), name: 42 } };
+    expect(contractViolations(v, "claimTask", { status: 200, headers: json, text: JSON.stringify(broken) })).toEqual(["body: /data/name must be string"]);
+    expect(contractViolations(v, "claimTask", { status: 200, headers: json, text: JSON.stringify(claim) })).toEqual([]);
+  });
+});
+
 describe("wrong requests", () => {
   it.each([
     ["no credentials at all", {}],

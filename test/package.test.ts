@@ -37,11 +37,19 @@ for (const auth of [{ clientId: "svc-automation", clientSecret: "client-s3cret" 
   const client = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth });
   signedIn.push([(await client.claimTask(${JSON.stringify(TASK_ID)}))._id, (await client.finishManualTask(${JSON.stringify(JOB_ID)}, "defc")).name]);
 }
+const strict = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth: { username: "automation", password: "s3cr3t" }, validate: "throw" });
+const checkedTask = await strict.claimTask(${JSON.stringify(TASK_ID)});
+const brokenAnswer = JSON.stringify({ message: "ok", data: { _id: "x", name: 42 } });
+const broken = await createOperationsManagerClient({
+  baseUrl: "http://127.0.0.1:1", auth: { username: "u", password: "p" }, validate: "throw",
+  fetch: async () => new Response(brokenAnswer, { status: 200, headers: { "Content-Type": "application/json" } }),
+}).claimTask(${JSON.stringify(TASK_ID)}).catch((e) => e);
 const mockError = await mock.startMockServer().then((s) => s.close().then(() => "started"), (e) => \`\${e.code}: \${e.message}\`);
 console.log(JSON.stringify({
   taskId: task._id, jobName: job.name,
   refusal: { isError: refusal instanceof OperationsManagerError, kind: refusal.kind, message: refusal.message },
   specTitle: spec.info.title, mockError, signedIn,
+  validated: { taskId: checkedTask._id, kind: broken.kind, violations: broken.violations },
   otherBuild: { sameClass: other.OperationsManagerError === OperationsManagerError, instanceOf: foreign instanceof OperationsManagerError },
 }));`;
 }
@@ -191,6 +199,10 @@ describe.each(["esm", "cjs"])("a consumer that loads it with %s", (format) => {
 
   it("recognises an OperationsManagerError thrown by the other build (ESM vs CommonJS) with instanceof", () => {
     expect(result().otherBuild).toEqual({ sameClass: false, instanceOf: true });
+  });
+
+  it('validates answers with validate: "throw": a mock answer passes, a broken one is named by pointer', () => {
+    expect(result().validated).toEqual({ taskId: expect.any(String), kind: "invalid-response", violations: [{ path: "/data/name", message: "must be string" }] });
   });
 
   it("reads the bundled spec from ./openapi.json", () => {

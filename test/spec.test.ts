@@ -1,5 +1,6 @@
 // The spec is faithful to the API reference: every example in it is valid, the reference's own
 // example bodies validate, and values of the wrong type or shape are rejected.
+import { claimAccepted, claimMutants, finishAccepted, finishMutants, mutate } from "./support/mutants";
 import { deref, describeErrors, escapePointer, readJson, SpecValidator, type Json, type JsonObject } from "./support/spec";
 
 const v = new SpecValidator();
@@ -124,50 +125,11 @@ function mutate(body: JsonObject, path: Array<string | number>, value: Json | un
 }
 
 describe("typed mutations of the reference bodies are rejected", () => {
-  const claimCases: Array<[string, Array<string | number>, Json | undefined]> = [
-    ["a number where a string belongs (data.name)", ["data", "name"], 42],
-    ["a string where an integer belongs (data.encodingVersion)", ["data", "encodingVersion"], "1"],
-    ["a fraction where an integer belongs (data._meta.migrationVersion)", ["data", "groups", 0, "_meta", "migrationVersion"], 1.5],
-    ["a number in an array of timestamps (metrics.start_time)", ["data", "metrics", "start_time", 0], 1740438512495],
-    ["a non-date-time timestamp (data.last_updated)", ["data", "last_updated"], "yesterday"],
-    ["a string where a number belongs (metrics.end_time)", ["data", "metrics", "end_time"], "1740438512495"],
-    ["a string where a boolean belongs (groups[0].inactive)", ["data", "groups", 0, "inactive"], "true"],
-    ["null where the reference shows no null (metrics.user)", ["data", "metrics", "user"], null],
-    ["an object where an array belongs (data.groups)", ["data", "groups"], {}],
-    ["a string where an object belongs (data.variables.incoming)", ["data", "variables", "incoming"], "x"],
-    ["a number as the e-mail (metrics.user.email)", ["data", "metrics", "user", "email"], 42],
-    ["no data", ["data"], undefined],
-    ["a number as the message", ["message"], 200],
-    ["an array as metadata", ["metadata"], []],
-  ];
-  it.each(claimCases)("claim: %s", (_name, path, value) => {
+  it.each(claimMutants)("claim: %s", (_name, path, value) => {
     expect(v.validate(claim200, mutate(claimFixture, path, value)).valid).toBe(false);
   });
 
-  const finishCases: Array<[string, Array<string | number>, Json | undefined]> = [
-    ["a number in an array of strings (data.tags)", ["data", "tags", 0], 7],
-    ["a fraction where an integer belongs (data.font_size)", ["data", "font_size"], 12.5],
-    ["a string where a number belongs (metrics.progress)", ["data", "metrics", "progress"], "0.5"],
-    ["an object where a number belongs (metrics.progress)", ["data", "metrics", "progress"], {}],
-    ["a negative progress (metrics.progress -0.5)", ["data", "metrics", "progress"], -0.5],
-    ["a number where a user belongs (metrics.user)", ["data", "metrics", "user"], 7],
-    ["a boolean where a user belongs (metrics.owner)", ["data", "metrics", "owner"], true],
-    ["an array where a user belongs (data.created_by)", ["data", "created_by"], ["admin"]],
-    ["a number where a user belongs (tasks.workflow_start.metrics.user)", ["data", "tasks", "workflow_start", "metrics", "user"], 1],
-    ["an array as a job task's actor", ["data", "tasks", "error_handler", "actor"], []],
-    ["a number as an error message", ["data", "error", 0, "message"], 500],
-    ["null as a warning message", ["data", "warnings", 0, "message"], null],
-    ["a wrong-case parent.job", ["data", "parent", "job"], "FE7043AC41D24206AA556C49"],
-    ["a string where an integer belongs (parent.iteration)", ["data", "parent", "iteration"], "1"],
-    ["a string as an error timestamp", ["data", "error", 0, "timestamp"], "1.1"],
-    ["a number as a job task's groups entry", ["data", "tasks", "workflow_start", "groups", 0], 1],
-    ["an array where a task in the task map belongs", ["data", "tasks", "defc"], []],
-    ["a string as the variables map", ["data", "variables"], "initiator"],
-    ["a number where a boolean belongs (data.mocked)", ["data", "mocked"], 1],
-    ["a number as a watcher", ["data", "watchers", 0], 3],
-    ["an array as a watcher", ["data", "watchers", 0], ["admin"]],
-  ];
-  it.each(finishCases)("finish: %s", (_name, path, value) => {
+  it.each(finishMutants)("finish: %s", (_name, path, value) => {
     expect(v.validate(finish200, mutate(finishFixture, path, value)).valid).toBe(false);
   });
 
@@ -180,30 +142,11 @@ describe("typed mutations of the reference bodies are rejected", () => {
 // The reference states no format, range or type for these beyond its one example value; a real
 // platform may send any of these, and verify (Prism as a validating proxy) must not call it a FAIL.
 describe("values the reference does not rule out are accepted", () => {
-  const user = { _id: "5cb0d3e2a2e6a0e4a4d4a1f0", username: "admin@pronghorn", email: "admin@itential.com" };
-  const claimCases: Array<[string, Array<string | number>, Json]> = [
-    ["an empty e-mail (metrics.user.email)", ["data", "metrics", "user", "email"], ""],
-    ["a local account's non-e-mail name as the e-mail (metrics.owner.email)", ["data", "metrics", "owner", "email"], "admin"],
-  ];
-  it.each(claimCases)("claim: %s", (_name, path, value) => {
+  it.each(claimAccepted)("claim: %s", (_name, path, value) => {
     expect(describeErrors(v.validate(claim200, mutate(claimFixture, path, value)).errors)).toBe("");
   });
 
-  const finishCases: Array<[string, Array<string | number>, Json]> = [
-    ["a progress given as a percentage (metrics.progress 50)", ["data", "metrics", "progress"], 50],
-    ["a user object (metrics.user)", ["data", "metrics", "user"], user],
-    ["a user id (metrics.user)", ["data", "metrics", "user"], "5cb0d3e2a2e6a0e4a4d4a1f0"],
-    ["a user object (metrics.owner)", ["data", "metrics", "owner"], user],
-    ["a user name (data.created_by)", ["data", "created_by"], "admin@pronghorn"],
-    ["a user object (data.last_updated_by)", ["data", "last_updated_by"], user],
-    ["a user object (tasks.workflow_start.metrics.user)", ["data", "tasks", "workflow_start", "metrics", "user"], user],
-    ["a user id (tasks.error_handler.actor)", ["data", "tasks", "error_handler", "actor"], "admin"],
-    ["a user object (tasks.error_handler.actor)", ["data", "tasks", "error_handler", "actor"], user],
-    ["a user id and a user object as watchers", ["data", "watchers"], ["admin", user, null]],
-    ["a string as an error message", ["data", "error", 0, "message"], "Task failed: timeout"],
-    ["a string as a warning message", ["data", "warnings", 0, "message"], "Deprecated task"],
-  ];
-  it.each(finishCases)("finish: %s", (_name, path, value) => {
+  it.each(finishAccepted)("finish: %s", (_name, path, value) => {
     expect(describeErrors(v.validate(finish200, mutate(finishFixture, path, value)).errors)).toBe("");
   });
 });

@@ -28,6 +28,12 @@ export async function wellTyped(): Promise<void> {
   const kind: OperationsManagerErrorKind = "timeout";
   void [status, fromPaths, schema, body, kind];
   await om.raw.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId: "x" } } });
+  const told = createOperationsManagerClient({
+    baseUrl: "http://127.0.0.1:4010",
+    auth: { username: "u", password: "p" },
+    validate: (violations, { operationId, status: answered }) => void [violations[0]?.path, violations[0]?.message, operationId, answered],
+  });
+  void told;
 }
 
 export async function misuse(error: OperationsManagerError): Promise<void> {
@@ -50,11 +56,17 @@ export async function misuse(error: OperationsManagerError): Promise<void> {
   const kind: OperationsManagerErrorKind = "oops";
   // @ts-expect-error options need auth
   createOperationsManagerClient({ baseUrl: "http://127.0.0.1:4010" });
+  // @ts-expect-error validate is "off", "throw" or a function
+  createOperationsManagerClient({ baseUrl: "http://127.0.0.1:4010", auth: { username: "u", password: "p" }, validate: "warn" });
   // @ts-expect-error the raw client knows only the contract's paths
   await om.raw.POST("/operations-manager/tasks/{taskId}/release", { params: { path: { taskId: "x" } } });
   // @ts-expect-error raw is a client to read, not to replace
   om.raw = om.raw;
   // @ts-expect-error status is a number
   const status: string = error.status;
+  const pointer: string | undefined = error.violations?.[0]?.path;
+  // @ts-expect-error a violation's path is a JSON pointer string
+  const notPointer: number | undefined = error.violations?.[0]?.path;
+  void [pointer, notPointer];
   void [job, kind, status];
 }
