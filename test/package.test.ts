@@ -15,8 +15,20 @@ const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
 const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
 const JOB_ID = "67be20c2dda0df69ebe60824";
 
+// The Prism a consumer of ./mock gets on this Node, as the README's install hint says: on Node 24
+// the newest 5.x (5.15 and later need Node 24), elsewhere the releases this package is developed
+// with, its own devDependencies' ranges.
+const nodeMajor = Number(process.versions.node.split(".")[0]);
+const devDependencies = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies as Record<string, string>;
+const prismNames = ["@stoplight/prism-http", "@stoplight/prism-http-server"];
+const prismSpecs = prismNames.map((name) => `${name}@${nodeMajor >= 24 ? "5" : devDependencies[name]}`);
+const installedVersion = (root: string, name: string) => JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version as string;
+const newer = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true }) > 0;
+const minor = (version: string) => version.split(".").slice(0, 2).join(".");
+
 let work: string;
 let consumer: string;
+let prismConsumer: string;
 let tarball: string;
 let packed: string[];
 const checks: Record<string, Run> = {};
@@ -120,8 +132,31 @@ beforeAll(async () => {
     mkdirSync(path.dirname(path.join(consumer, name)), { recursive: true });
     writeFileSync(path.join(consumer, name), text);
   }
-  const install = await npm(["install", tarball, "--prefer-offline", "--no-package-lock"], consumer);
+  // The ./mock with Prism installed beside it, in a project of its own (the one above has none):
+  // started, asked for a claim with and without credentials, closed.
+  prismConsumer = path.join(work, "prism-consumer");
+  mkdirSync(prismConsumer);
+  writeFileSync(path.join(prismConsumer, "package.json"), JSON.stringify({ name: "prism-consumer", private: true, type: "module" }));
+  writeFileSync(
+    path.join(prismConsumer, "mock.mjs"),
+    `import { createOperationsManagerClient } from "operations-manager-tasks-contract";
+import { startMockServer } from "operations-manager-tasks-contract/mock";
+const mock = await startMockServer();
+try {
+  const om = createOperationsManagerClient({ baseUrl: mock.url, auth: { username: "automation", password: "s3cr3t" } });
+  const task = await om.claimTask(${JSON.stringify(TASK_ID)});
+  const anonymous = await fetch(\`\${mock.url}/operations-manager/tasks/${TASK_ID}/claim\`, { method: "POST" });
+  console.log(JSON.stringify({ url: mock.url, taskId: task._id, anonymousStatus: anonymous.status }));
+} finally {
+  await mock.close();
+}`,
+  );
+  const [install, prismInstall] = await Promise.all([
+    npm(["install", tarball, "--prefer-offline", "--no-package-lock"], consumer),
+    npm(["install", tarball, ...prismSpecs, "--prefer-offline", "--no-package-lock"], prismConsumer),
+  ]);
   if (install.code !== 0) throw new Error(`installing the tarball failed:\n${install.stderr}`);
+  if (prismInstall.code !== 0) throw new Error(`installing the tarball with ${prismSpecs.join(" ")} failed:\n${prismInstall.stderr}`);
 
   const env = { OM_MOCK_URL: process.env.OM_MOCK_URL };
   const runs = {
@@ -131,6 +166,7 @@ beforeAll(async () => {
     bundler: exec(process.execPath, [tsc, "-p", "tsconfig.bundler.json", "--pretty", "false"], consumer),
     publint: exec(bin("publint"), ["run", tarball, "--strict"], repoRoot),
     attw: exec(bin("attw"), [tarball, "--format", "json"], repoRoot),
+    prismMock: exec(process.execPath, ["mock.mjs"], prismConsumer),
   };
   for (const [name, run] of Object.entries(runs)) checks[name] = await run;
 }, 180_000);
@@ -219,5 +255,25 @@ describe("a strict TypeScript consumer", () => {
     const run = checks[mode]!;
     expect(run.stdout + run.stderr).toBe("");
     expect(run.code).toBe(0);
+  });
+});
+
+describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and ")}`, () => {
+  it(nodeMajor >= 24 ? "gets a newer Prism than the one this package is developed with" : "gets the Prism this package is developed with", () => {
+    for (const name of prismNames) {
+      const theirs = installedVersion(prismConsumer, name);
+      const ours = installedVersion(repoRoot, name);
+      if (nodeMajor >= 24) expect(newer(theirs, ours)).toBe(true);
+      else expect(minor(theirs)).toBe(minor(ours));
+    }
+  });
+
+  it("starts the ./mock on a free loopback port, gets a claim answered, and a claim without credentials refused", () => {
+    const run = checks.prismMock!;
+    if (run.code !== 0) throw new Error(`the ./mock consumer failed:\n${run.stderr}`);
+    const result = JSON.parse(run.stdout) as { url: string; taskId: string; anonymousStatus: number };
+    expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(result.taskId).toEqual(expect.any(String));
+    expect(result.anonymousStatus).toBe(401);
   });
 });
