@@ -33,7 +33,8 @@ export const bundledSpecPath = path.join(packageRoot, "generated", "openapi.json
 export const PRISM_MISSING =
   "operations-manager-tasks-contract/mock needs Prism, an optional peer dependency: " +
   "npm install --save-dev @stoplight/prism-http@~5.12.0 @stoplight/prism-http-server@~5.12.2 " +
-  "(the releases tested here; 5.15 and later need Node 24)";
+  "on Node 20 or 22 (5.15 and later need Node 24); on Node 24, @stoplight/prism-http@5 @stoplight/prism-http-server@5 " +
+  "(the releases tested here)";
 
 export async function startPrismServer(options: PrismServerOptions = {}): Promise<RunningServer> {
   const { getHttpOperationsFromSpec, createServer } = await loadPrism();
