@@ -19,7 +19,8 @@ import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { Bench } from "tinybench";
-import { fail, repoRoot, run } from "./lib/run.mjs";
+import { ensureBuilt } from "./lib/ensure-built.mjs";
+import { fail, repoRoot } from "./lib/run.mjs";
 
 const { values: args } = parseArgs({ options: { quick: { type: "boolean" }, json: { type: "boolean" }, strict: { type: "boolean" } } });
 const say = args.json ? (line) => console.error(line) : (line) => console.log(line);
@@ -28,7 +29,7 @@ const TARGETS = { offVsBare: 1.0, throwVsBare: 1.1, throwVsHey: 0.5, validatorVs
 
 // The built package, and the peer generated from the same bundle.
 say(`bench: ${process.version} on ${os.cpus()[0]?.model.trim()} (${os.cpus().length} cores), load ${os.loadavg()[0].toFixed(2)}`);
-if (run("node", ["scripts/build.mjs"], { capture: true }).status !== 0) fail("bench: the build failed (run npm run build)");
+ensureBuilt();
 const dist = (file) => import(pathToFileURL(path.join(repoRoot, "dist/esm", file)).href);
 const ours = await dist("src/index.js");
 const { responseValidators } = await dist("generated/response-validators.js");

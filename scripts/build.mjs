@@ -4,7 +4,14 @@
 import { transform } from "esbuild";
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { isStale, STAMP } from "./lib/ensure-built.mjs";
 import { fail, repoRoot, run } from "./lib/run.mjs";
+
+// --if-stale: only when dist/ is missing or older than what it is made from (lib/ensure-built.mjs).
+if (process.argv.includes("--if-stale") && !isStale()) {
+  console.log("dist/ is up to date");
+  process.exit(0);
+}
 
 // Built aside and moved into place at the end, so that a concurrent build or test never sees
 // half a dist/.
@@ -56,6 +63,7 @@ for (const format of ["esm", "cjs"]) {
     }
   }
 }
+writeFileSync(path.join(dist, path.relative("dist", STAMP)), `${new Date().toISOString()}\n`);
 rmSync(target, { recursive: true, force: true });
 renameSync(dist, target);
 console.log("built dist/esm and dist/cjs");

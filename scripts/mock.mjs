@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: serves the contract as a Prism mock (with --errors) until interrupted.
 // HOST and PORT override 127.0.0.1:4010.
-import { startMockServer } from "../dist/esm/src/mock.js";
+import { ensureBuilt } from "./lib/ensure-built.mjs";
+
+ensureBuilt();
+const { startMockServer } = await import("../dist/esm/src/mock.js");
 
 const host = process.env.HOST || "127.0.0.1";
 const port = Number(process.env.PORT || 4010);

@@ -23,11 +23,12 @@
 // keeps the contract says nothing about the success schemas, which were then never checked. Such
 // an answer is NOT CHECKED (exit 1) with a hint: wrong credentials, or ids that exist on no platform
 // (the defaults are the spec's examples).
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { repoRoot, run } from "./lib/run.mjs";
+import { ensureBuilt } from "./lib/ensure-built.mjs";
+import { repoRoot } from "./lib/run.mjs";
 import { deref as derefIn, escapePointer, findOperation as findOperationIn } from "./lib/spec.mjs";
 
 const USAGE = `usage: npm run verify -- --upstream <http://host:port> [options]
@@ -202,37 +203,10 @@ function idOption(value, flag, operationId, name) {
   return value;
 }
 
-/** A module of the built package; dist/ is built when this checkout has none yet, or src/ or generated/ changed since. */
+/** A module of dist/, built first when missing or stale (the same check npm start, bench and the tests use). */
 async function loadBuilt(file) {
-  const entry = path.join(repoRoot, "dist/esm", file);
-  if (!existsSync(entry) || newerThan(statSync(entry).mtimeMs, ["src", "generated"])) {
-    const built = run("node", ["scripts/build.mjs"], { capture: true });
-    if (built.status !== 0) {
-      console.error(`error: building dist/ failed:\n${built.stdout}${built.stderr}`);
-      process.exit(1);
-    }
-  }
-  return import(pathToFileURL(entry).href);
-}
-
-/** Whether any file under the given folders was modified after `mtimeMs` (a few dozen stats). */
-function newerThan(mtimeMs, folders) {
-  const stack = folders.map((f) => path.join(repoRoot, f));
-  while (stack.length > 0) {
-    const dir = stack.pop();
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) stack.push(full);
-      else if (e.isFile() && statSync(full).mtimeMs > mtimeMs) return true;
-    }
-  }
-  return false;
+  ensureBuilt();
+  return import(pathToFileURL(path.join(repoRoot, "dist/esm", file)).href);
 }
 
 function requestFor(operationId, { ids, body, auth }) {

@@ -5,7 +5,8 @@ const path = require("node:path");
 
 module.exports = async function globalSetup() {
   const root = path.resolve(__dirname, "..");
-  const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs")], { cwd: root, encoding: "utf8" });
+  // Built only when stale (scripts/lib/ensure-built.mjs), as npm start, verify and bench do.
+  const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs"), "--if-stale"], { cwd: root, encoding: "utf8" });
   if (built.status !== 0) throw new Error(`build failed before the tests:\n${built.stdout}${built.stderr}`);
   const { startMockServer } = require(path.join(root, "dist/cjs/src/mock.js"));
   const server = await startMockServer({ port: 0, host: "127.0.0.1" });

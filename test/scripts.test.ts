@@ -1,7 +1,8 @@
 // The spec tooling: `check` catches drift and lint failures (Redocly's and Spectral's); `bundle` reports a broken file by name.
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { makeSandbox, runNode, type Run } from "./support/sandbox";
+import { run } from "./support/run";
 
 type Scenario = { name: string; script: string; args?: string[]; breakIt(dir: string): void; read?: string; first?: string };
 
@@ -42,7 +43,8 @@ const scenarios: Scenario[] = [
   { name: "Spectral-only error", script: "scripts/check.mjs", breakIt: (d) => edit(path.join(d, "openapi/components/schemas/JobVariable.yaml"), /\n    items: \{\}\n/, "\n") },
   { name: "broken YAML", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => appendFileSync(path.join(d, "openapi/components/schemas/Job.yaml"), "oops: [unclosed\n") },
   { name: "check on broken YAML", script: "scripts/check.mjs", breakIt: (d) => appendFileSync(path.join(d, "openapi/components/schemas/Job.yaml"), "oops: [unclosed\n") },
-  { name: "docs", script: "scripts/docs.mjs", breakIt: () => {}, read: "docs-build/index.html" },
+  // `npm run docs` is redocly build-docs itself; --inlineBundle embeds Redoc, or the page is blank offline.
+  { name: "docs", script: "npm", args: ["run", "docs"], breakIt: () => {}, read: "docs-build/index.html" },
   { name: "dangling $ref", script: "scripts/bundle.mjs", args: ["--out", "out.json"], breakIt: (d) => edit(path.join(d, "openapi/components/schemas/Task.yaml"), "TaskMetrics.yaml", "TaskMetricz.yaml") },
 ];
 
@@ -59,7 +61,7 @@ beforeAll(async () => {
           const first = await runNode(box.dir, s.first);
           if (first.code !== 0) throw new Error(`${s.first} failed:\n${first.stderr}`);
         }
-        results.set(s.name, await runNode(box.dir, s.script, s.args));
+        results.set(s.name, s.script === "npm" ? await run("npm", s.args ?? [], { cwd: box.dir, timeout: 120_000 }) : await runNode(box.dir, s.script, s.args));
         if (s.read) outputs.set(s.name, readFileSync(path.join(box.dir, s.read), "utf8"));
       } finally {
         box.remove();
@@ -124,5 +126,37 @@ describe("npm run docs", () => {
     expect(html).toMatch(/Finish a manual task/);
     const remoteLoads = html.match(/<(script|link)\b[^>]*\b(src|href)="https?:\/\/[^"]*"|\bfrom\s*"https?:\/\/[^"]*"/g) ?? [];
     expect(remoteLoads).toEqual([]);
+  });
+});
+
+describe("ensureBuilt (scripts/lib/ensure-built.mjs): one rule for when dist/ is rebuilt", () => {
+  /** isStale() in a copy of the repository whose dist/ stamp and one source have the given times. */
+  async function staleWhen(stampAt: Date | undefined, sourceAt: Date): Promise<string> {
+    const box = makeSandbox(["src", "tsconfig.build.json"]);
+    try {
+      utimesSync(path.join(box.dir, "src/index.ts"), sourceAt, sourceAt);
+      if (stampAt) {
+        mkdirSync(path.join(box.dir, "dist"));
+        writeFileSync(path.join(box.dir, "dist/.built"), "");
+        utimesSync(path.join(box.dir, "dist/.built"), stampAt, stampAt);
+      }
+      // Every other input is older than the stamp, whatever time the copy gave it.
+      const older = new Date(2000, 0, 1);
+      for (const dir of ["src", "generated"]) {
+        for (const f of readdirSync(path.join(box.dir, dir))) if (!(dir === "src" && f === "index.ts")) utimesSync(path.join(box.dir, dir, f), older, older);
+      }
+      for (const f of ["tsconfig.build.json", "package.json", "scripts/build.mjs"]) utimesSync(path.join(box.dir, f), older, older);
+      const probe = await runNode(box.dir, "--input-type=module", ["-e", 'import("./scripts/lib/ensure-built.mjs").then((m) => console.log(m.isStale()))']);
+      return probe.stdout.trim();
+    } finally {
+      box.remove();
+    }
+  }
+  const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+
+  it("is stale with no build, current after one, stale again once a source is newer", async () => {
+    expect(await staleWhen(undefined, t(0))).toBe("true");
+    expect(await staleWhen(t(10), t(5))).toBe("false");
+    expect(await staleWhen(t(10), t(20))).toBe("true");
   });
 });

@@ -9,9 +9,9 @@ export type { Run };
 
 const COPIED = ["openapi", "generated", "scripts", "redocly.yaml", ".spectral.yaml", "package.json"];
 
-export function makeSandbox(): { dir: string; remove(): void } {
+export function makeSandbox(extra: string[] = []): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), "om-contract-sandbox-"));
-  for (const entry of COPIED) cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of [...COPIED, ...extra]) cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
