@@ -67,8 +67,9 @@ function usageError(message) {
 
 const spec = JSON.parse(readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8"));
 // The generated validators and the client's wording of their verdicts, from the built package.
-const [{ requestValidators }, { responseValidators }, { bodyViolations, describeViolations, violationsOf }] = await Promise.all(
-  ["generated/request-validators.js", "generated/response-validators.js", "src/validation.js"].map(loadBuilt),
+// The credentials' headers are the client's own (credentialHeaders).
+const [{ requestValidators }, { responseValidators }, { bodyViolations, describeViolations, violationsOf }, { credentialHeaders }] = await Promise.all(
+  ["generated/request-validators.js", "generated/response-validators.js", "src/validation.js", "src/auth.js"].map(loadBuilt),
 );
 
 const deref = (node) => derefIn(spec, node);
@@ -165,7 +166,7 @@ function authOption() {
       body: new URLSearchParams({ grant_type: "client_credentials", client_id: env.OM_CLIENT_ID, client_secret: env.OM_CLIENT_SECRET }).toString(),
       contentType: "application/x-www-form-urlencoded",
       token: (answer) => answer?.access_token,
-      headers: (token) => ({ Authorization: `Bearer ${token}` }),
+      headers: credentialHeaders.bearer,
       check: "OM_CLIENT_ID/OM_CLIENT_SECRET",
     };
   }
@@ -183,13 +184,13 @@ function authOption() {
       contentType: "application/json",
       // The token itself, as plain text or as a JSON string.
       token: (answer, text) => (typeof answer === "string" ? answer : text.trim()),
-      headers: (token) => ({ Cookie: `token=${token}` }),
+      headers: credentialHeaders.loginCookie,
       check: "OM_USERNAME/OM_PASSWORD",
     };
   }
   if (username.includes(":")) usageError("OM_USERNAME must not contain ':' (HTTP Basic cannot carry it)");
-  const basic = Buffer.from(`${username}:${password}`).toString("base64");
-  return { method, secrets: [password, basic], headers: () => ({ Authorization: `Basic ${basic}` }), check: "OM_USERNAME/OM_PASSWORD" };
+  const headers = credentialHeaders.basic(username, password);
+  return { method, secrets: [password, headers.Authorization.slice("Basic ".length)], headers: () => headers, check: "OM_USERNAME/OM_PASSWORD" };
 }
 
 /** An id the contract refuses would be answered by Prism itself and never reach the platform. */

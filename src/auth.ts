@@ -92,17 +92,27 @@ export function createAuthenticator(auth: AuthOptions, engine: () => Engine, tim
   }
   if ("token" in auth) return givenToken(auth.token, redact);
   if (auth.method === "login") {
-    const source = tokenSource(() => fetchLoginToken(engine(), auth, timeoutMs, redact), cookie);
+    const source = tokenSource(() => fetchLoginToken(engine(), auth, timeoutMs, redact), credentialHeaders.loginCookie);
     return { ...source, secrets: () => [auth.password, ...source.tokens()] };
   }
-  const basic = base64(`${auth.username}:${auth.password}`);
-  const secrets = [auth.password, basic, `${auth.username}:${auth.password}`];
-  return { fixedHeaders: { Authorization: `Basic ${basic}` }, secrets: () => secrets };
+  const fixedHeaders = credentialHeaders.basic(auth.username, auth.password);
+  const secrets = [auth.password, fixedHeaders.Authorization.slice("Basic ".length), `${auth.username}:${auth.password}`];
+  return { fixedHeaders, secrets: () => secrets };
 }
 
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-// Cookie values may not hold spaces, quotes, commas, semicolons or backslashes (RFC 6265).
-const cookie = (token: string) => ({ Cookie: `token=${/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/.test(token) ? token : encodeURIComponent(token)}` });
+/**
+ * The headers each way in sends, in one place: the client, `npm run verify`, the bench and the
+ * tests all build them here.
+ */
+export const credentialHeaders = {
+  /** `Authorization: Basic <base64(username:password)>`, the user id and password as UTF-8 (RFC 7617). */
+  basic: (username: string, password: string) => ({ Authorization: `Basic ${base64(`${username}:${password}`)}` }),
+  /** `Authorization: Bearer <token>`: an OAuth access token, or a token you manage. */
+  bearer: (token: string) => ({ Authorization: `Bearer ${token}` }),
+  /** `Cookie: token=<token>`: the login session token (percent-encoded only where RFC 6265 forbids a character). */
+  loginCookie: (token: string) => ({ Cookie: `token=${/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/.test(token) ? token : encodeURIComponent(token)}` }),
+};
+const { bearer } = credentialHeaders;
 
 /** A cached token, fetched by one request however many calls wait for it, renewed before expiry. */
 function tokenSource(fetchToken: () => Promise<Fetched>, headersFor: (token: string) => Record<string, string> = bearer) {
