@@ -29,7 +29,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { ensureBuilt } from "./lib/ensure-built.mjs";
 import { repoRoot } from "./lib/run.mjs";
-import { deref as derefIn, escapePointer, findOperation as findOperationIn } from "./lib/spec.mjs";
+import { deref as derefIn, escapePointer, findOperation as findOperationIn } from "./lib/spec.cjs";
 
 const USAGE = `usage: npm run verify -- --upstream <http://host:port> [options]
   Calls each operation once through Prism (as a validating proxy) against a real platform and

@@ -1,7 +1,7 @@
 // Turns the JSON report of `redocly diff --format json` into plain lines, one per breaking change,
 // each saying where it is (operation, request part, field) in words rather than a JSON pointer.
 
-import { decodePointer, deref } from "./spec.mjs";
+import { decodePointer, deref } from "./spec.cjs";
 
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 

@@ -10,7 +10,7 @@ import { _ } from "ajv/dist/compile/codegen/index.js";
 import { build } from "esbuild";
 import { formats as ourFormats } from "./formats.mjs";
 import { repoRoot } from "./run.mjs";
-import { deref as derefIn, escapePointer, operations } from "./spec.mjs";
+import { deref as derefIn, escapePointer, operations } from "./spec.cjs";
 
 const HEADER = (what) =>
   [

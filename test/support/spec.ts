@@ -1,44 +1,19 @@
-// The bundled spec, and Ajv (JSON Schema 2020-12, as the spec's jsonSchemaDialect says)
-// validators for any schema in it, addressed by JSON pointer.
+// The bundled spec for the tests: its navigation and examples come from scripts/lib/spec.cjs, the
+// one copy the scripts use too; here only Ajv (JSON Schema 2020-12, as the spec's
+// jsonSchemaDialect says), which tests the spec itself, and the tests' own constants.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import * as specHelpers from "../../scripts/lib/spec.cjs";
+import type { Json, JsonObject } from "../../scripts/lib/spec.cjs";
 
-export const repoRoot = path.resolve(__dirname, "../..");
-export const specPath = path.join(repoRoot, "generated/openapi.json");
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
-
-export function loadSpec(file = specPath): JsonObject {
-  return JSON.parse(readFileSync(file, "utf8")) as JsonObject;
-}
+export type { Json, JsonObject };
+export const { repoRoot, specPath, loadSpec, deref, pointer, escapePointer, findOperation, operations, parameterExample, responseExamples } = specHelpers;
 
 export function readJson<T = Json>(file: string): T {
   return JSON.parse(readFileSync(path.resolve(repoRoot, file), "utf8")) as T;
-}
-
-/** Follows a local `$ref` (or returns the node itself). */
-export function deref(spec: JsonObject, node: Json | undefined): Json | undefined {
-  let at = node;
-  while (at && typeof at === "object" && !Array.isArray(at) && typeof at.$ref === "string") {
-    at = pointer(spec, at.$ref);
-  }
-  return at;
-}
-
-export function pointer(spec: JsonObject, ref: string): Json | undefined {
-  return ref
-    .replace(/^#\//, "")
-    .split("/")
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .reduce<Json | undefined>((at, key) => (at && typeof at === "object" && !Array.isArray(at) ? at[key] : undefined), spec);
-}
-
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 export class SpecValidator {
@@ -72,22 +47,11 @@ export class SpecValidator {
   }
 
   operation(operationId: string): { path: string; method: string; operation: JsonObject } {
-    for (const [p, item] of Object.entries(this.spec.paths as JsonObject)) {
-      for (const [method, op] of Object.entries(item as JsonObject)) {
-        if (op && typeof op === "object" && !Array.isArray(op) && op.operationId === operationId) {
-          return { path: p, method, operation: op };
-        }
-      }
-    }
-    throw new Error(`no operation ${operationId}`);
+    return findOperation(this.spec, operationId);
   }
 
   operationIds(): string[] {
-    return Object.values(this.spec.paths as JsonObject).flatMap((item) =>
-      Object.values(item as JsonObject)
-        .filter((op): op is JsonObject => !!op && typeof op === "object" && !Array.isArray(op) && typeof op.operationId === "string")
-        .map((op) => op.operationId as string),
-    );
+    return [...operations(this.spec)].map((o) => o.operation.operationId as string);
   }
 }
 
