@@ -21,6 +21,7 @@ import { gzipSync } from "node:zlib";
 import { Bench } from "tinybench";
 import { ensureBuilt } from "./lib/ensure-built.mjs";
 import { fail, repoRoot } from "./lib/run.mjs";
+import { loadSpec, parameterExample, responseExamples } from "./lib/spec.cjs";
 
 const { values: args } = parseArgs({ options: { quick: { type: "boolean" }, json: { type: "boolean" }, strict: { type: "boolean" } } });
 const say = args.json ? (line) => console.error(line) : (line) => console.log(line);
@@ -48,12 +49,15 @@ const heyEntry = 'export * from "./sdk.gen.ts"; export * as zod from "./zod.gen.
 await build({ stdin: { contents: heyEntry, resolveDir: heyDir, loader: "ts" }, bundle: true, format: "esm", platform: "node", outfile: `${heyDir}.mjs`, logLevel: "silent" });
 const hey = await import(pathToFileURL(`${heyDir}.mjs`).href);
 
-const fixture = (name) => readFileSync(path.join(repoRoot, "test/fixtures", name), "utf8");
-const bodies = { claimTask: fixture("claim-task.200.json"), finishManualTask: fixture("finish-manual-task.200.json") };
-const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
-const JOB_ID = "67be20c2dda0df69ebe60824";
+// Ids, answers and credentials as the tests have them: the spec's own examples, the client's headers.
+const spec = loadSpec();
+const reference = (operationId) => JSON.stringify(responseExamples(spec, operationId, 200).reference);
+const bodies = { claimTask: reference("claimTask"), finishManualTask: reference("finishManualTask") };
+const TASK_ID = parameterExample(spec, "claimTask", "taskId");
+const JOB_ID = parameterExample(spec, "finishManualTask", "jobId");
+const TASK_KEY = parameterExample(spec, "finishManualTask", "taskId");
 const auth = { username: "automation", password: "s3cr3t" };
-const AUTHORIZATION = `Basic ${btoa(`${auth.username}:${auth.password}`)}`;
+const { Authorization: AUTHORIZATION } = (await dist("src/auth.js")).credentialHeaders.basic(auth.username, auth.password);
 const taskData = { finish_state: "success", variables: { approved: true } };
 const CLAIM = "/operations-manager/tasks/{taskId}/claim";
 const FINISH = "/operations-manager/jobs/{jobId}/tasks/{taskId}/finish";
@@ -83,12 +87,12 @@ function contenders(baseUrl, fetch) {
       "hey-api + zod": async () => (await hey.claimTask({ client: heyClient, path: { taskId: TASK_ID }, throwOnError: true })).data.data,
     },
     finishManualTask: {
-      "raw fetch": () => raw(`${baseUrl}/operations-manager/jobs/${JOB_ID}/tasks/defc/finish`, { method: "POST", headers: json, body: JSON.stringify({ taskData }) }),
-      "bare openapi-fetch": async () => data(await bare.POST(FINISH, { params: { path: { jobId: JOB_ID, taskId: "defc" } }, body: { taskData } })),
-      'ours, validate "off"': () => off.finishManualTask(JOB_ID, "defc", { taskData }),
-      'ours, validate "throw"': () => strict.finishManualTask(JOB_ID, "defc", { taskData }),
+      "raw fetch": () => raw(`${baseUrl}/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`, { method: "POST", headers: json, body: JSON.stringify({ taskData }) }),
+      "bare openapi-fetch": async () => data(await bare.POST(FINISH, { params: { path: { jobId: JOB_ID, taskId: TASK_KEY } }, body: { taskData } })),
+      'ours, validate "off"': () => off.finishManualTask(JOB_ID, TASK_KEY, { taskData }),
+      'ours, validate "throw"': () => strict.finishManualTask(JOB_ID, TASK_KEY, { taskData }),
       "hey-api + zod": async () =>
-        (await hey.finishManualTask({ client: heyClient, path: { jobId: JOB_ID, taskId: "defc" }, body: { taskData }, throwOnError: true })).data.data,
+        (await hey.finishManualTask({ client: heyClient, path: { jobId: JOB_ID, taskId: TASK_KEY }, body: { taskData }, throwOnError: true })).data.data,
     },
   };
 }

@@ -5,9 +5,8 @@ import { inspect } from "node:util";
 import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClientOptions } from "../src/index";
 import { startFakePlatform } from "./support/fake-platform";
 import { startRecordingServer } from "./support/recording-server";
+import { TASK_ID, JOB_ID, TASK_KEY } from "./support/constants";
 
-const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
-const JOB_ID = "67be20c2dda0df69ebe60824";
 
 type Platform = Awaited<ReturnType<typeof startFakePlatform>>;
 const platforms: Platform[] = [];
@@ -57,7 +56,7 @@ describe("each way in works against a platform", () => {
     const p = await platform();
     const om = client(p, oauth(p));
     await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
-    await expect(om.finishManualTask(JOB_ID, "defc", { taskData: { finish_state: "success" } })).resolves.toHaveProperty("_id");
+    await expect(om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: "success" } })).resolves.toHaveProperty("_id");
     expect(p.tokenRequests()).toBe(1);
     const tokenRequest = p.requests.find((r) => r.url === "/oauth/token")!;
     expect(tokenRequest.headers["content-type"]).toBe("application/x-www-form-urlencoded");
@@ -73,7 +72,7 @@ describe("each way in works against a platform", () => {
     const p = await platform({ loginAnswer });
     const om = client(p, login(p));
     await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
-    await expect(om.finishManualTask(JOB_ID, "defc")).resolves.toHaveProperty("_id");
+    await expect(om.finishManualTask(JOB_ID, TASK_KEY)).resolves.toHaveProperty("_id");
     expect(p.loginRequests()).toBe(1);
     const loginRequest = p.requests.find((r) => r.url === "/login")!;
     expect(JSON.parse(loginRequest.body)).toEqual({ user: { username: p.options.username, password: p.options.password } });
@@ -261,7 +260,7 @@ describe("failing to get a token is kind auth, and no secret shows", () => {
     const p = await platform();
     const wrong = "n0t-the-P@ssword";
     const om = client(p, { username: p.options.username, password: wrong, method: "login" });
-    const error = await failure(om.finishManualTask(JOB_ID, "defc"));
+    const error = await failure(om.finishManualTask(JOB_ID, TASK_KEY));
     expect(error).toMatchObject({ kind: "auth", operationId: "login", status: 401 });
     expect(JSON.stringify(error.body)).toContain("[redacted]");
     expect(everythingShown(error)).not.toContain(wrong);

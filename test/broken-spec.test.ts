@@ -8,8 +8,9 @@ import { startPrismServer, type RunningServer } from "../src/prism-server";
 import { BROKEN_FIELD, writeBrokenSpec } from "./fixtures/broken-spec";
 import { answerOf, contractViolations } from "./support/contract";
 import { SpecValidator, loadSpec } from "./support/spec";
+import { BASIC } from "./support/constants";
 
-const AUTH = `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}`;
+const AUTH = BASIC;
 const CLAIM = "/operations-manager/tasks/3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34/claim";
 
 let dir: string;

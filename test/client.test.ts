@@ -6,15 +6,14 @@ import { runInNewContext } from "node:vm";
 import { createOperationsManagerClient, isOperationsManagerError, OperationsManagerError, type OperationsManagerClient } from "../src/index";
 import { readJson, repoRoot, type JsonObject } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
+import { TASK_ID, JOB_ID, TASK_KEY, claimAnswer, finishAnswer } from "./support/constants";
 
 const USERNAME = "automation";
 const PASSWORD = "s3cr3t-P@ss:w0rd";
 const TOKEN = Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64");
-const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
-const JOB_ID = "67be20c2dda0df69ebe60824";
 
-const claimBody = readJson<JsonObject>("test/fixtures/claim-task.200.json");
-const finishBody = readJson<JsonObject>("test/fixtures/finish-manual-task.200.json");
+const claimBody = claimAnswer;
+const finishBody = finishAnswer;
 
 let server: Awaited<ReturnType<typeof startRecordingServer>>;
 let om: OperationsManagerClient;
@@ -91,11 +90,11 @@ describe("finishManualTask", () => {
   it("sends exactly {taskData} as JSON and resolves to the Job", async () => {
     server.json(200, finishBody);
     const taskData = { finish_state: "success", variables: { approved: true }, note: "extra members pass" };
-    const job = await om.finishManualTask(JOB_ID, "defc", { taskData });
+    const job = await om.finishManualTask(JOB_ID, TASK_KEY, { taskData });
     expect(job).toEqual(finishBody.data);
     const [req] = server.requests;
     expect(req!.method).toBe("POST");
-    expect(req!.url).toBe(`/operations-manager/jobs/${JOB_ID}/tasks/defc/finish`);
+    expect(req!.url).toBe(`/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`);
     expect(req!.headers["content-type"]).toBe("application/json");
     expect(req!.headers.authorization).toBe(`Basic ${TOKEN}`);
     expect(JSON.parse(req!.body)).toEqual({ taskData });
@@ -106,7 +105,7 @@ describe("finishManualTask", () => {
     const fromJson = (await new Response('{"finish_state":"success","variables":{"ok":true}}').json()) as Record<string, unknown>;
     const fromVm = runInNewContext('({ finish_state: "success", variables: { ok: true } })') as Record<string, unknown>;
     expect(Object.getPrototypeOf(fromVm)).not.toBe(Object.prototype);
-    for (const taskData of [fromJson, fromVm]) await om.finishManualTask(JOB_ID, "defc", { taskData });
+    for (const taskData of [fromJson, fromVm]) await om.finishManualTask(JOB_ID, TASK_KEY, { taskData });
     expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([
       { taskData: { finish_state: "success", variables: { ok: true } } },
       { taskData: { finish_state: "success", variables: { ok: true } } },
@@ -121,29 +120,29 @@ describe("finishManualTask", () => {
   });
 
   it.each([
-    ["a wrong-case jobId", "67BE20C2DDA0DF69EBE60824", "defc", undefined, /jobId/],
-    ["a short jobId", "67be20c2", "defc", undefined, /jobId/],
+    ["a wrong-case jobId", "67BE20C2DDA0DF69EBE60824", TASK_KEY, undefined, /jobId/],
+    ["a short jobId", "67be20c2", TASK_KEY, undefined, /jobId/],
     ["an empty taskId", JOB_ID, "", undefined, /taskId/],
     ["a taskId with a slash", JOB_ID, "a/b", undefined, /taskId/],
     ["a dotted taskId", JOB_ID, "..", undefined, /taskId/],
-    ["taskData that is a string", JOB_ID, "defc", { taskData: "done" }, /taskData must be a plain object, got string/],
-    ["taskData that is an array", JOB_ID, "defc", { taskData: [] }, /taskData must be a plain object, got an array/],
-    ["taskData that is null", JOB_ID, "defc", { taskData: null }, /taskData must be a plain object, got null/],
-    ["a finish_state that is not a string", JOB_ID, "defc", { taskData: { finish_state: 1 } }, /body \/taskData\/finish_state must be string\. Nothing was sent\./],
-    ["variables that are not an object", JOB_ID, "defc", { taskData: { variables: "x" } }, /body \/taskData\/variables must be object/],
-    ["a body with other members", JOB_ID, "defc", { taskData: {}, finish_state: "success" }, /body \/finish_state is not allowed here/],
-    ["a misspelt taskdata", JOB_ID, "defc", { taskdata: { finish_state: "success" } }, /body \/taskdata is not allowed here/],
-    ["a wrong finish_state and a misspelt member at once", JOB_ID, "defc", { taskData: { finish_state: 1 }, extra: 1 }, /body \/extra is not allowed here; \/taskData\/finish_state must be string/],
-    ["a body that is an array", JOB_ID, "defc", [], /body must be a plain object/],
-    ["taskData that is a Date", JOB_ID, "defc", { taskData: new Date(0) }, /taskData must be a plain object, got a Date/],
-    ["taskData that is a Map", JOB_ID, "defc", { taskData: new Map([["a", 1]]) }, /taskData must be a plain object, got a Map/],
-    ["taskData with its own toJSON", JOB_ID, "defc", { taskData: { toJSON: () => "hi" } }, /taskData must be a plain object, got an object with toJSON/],
+    ["taskData that is a string", JOB_ID, TASK_KEY, { taskData: "done" }, /taskData must be a plain object, got string/],
+    ["taskData that is an array", JOB_ID, TASK_KEY, { taskData: [] }, /taskData must be a plain object, got an array/],
+    ["taskData that is null", JOB_ID, TASK_KEY, { taskData: null }, /taskData must be a plain object, got null/],
+    ["a finish_state that is not a string", JOB_ID, TASK_KEY, { taskData: { finish_state: 1 } }, /body \/taskData\/finish_state must be string\. Nothing was sent\./],
+    ["variables that are not an object", JOB_ID, TASK_KEY, { taskData: { variables: "x" } }, /body \/taskData\/variables must be object/],
+    ["a body with other members", JOB_ID, TASK_KEY, { taskData: {}, finish_state: "success" }, /body \/finish_state is not allowed here/],
+    ["a misspelt taskdata", JOB_ID, TASK_KEY, { taskdata: { finish_state: "success" } }, /body \/taskdata is not allowed here/],
+    ["a wrong finish_state and a misspelt member at once", JOB_ID, TASK_KEY, { taskData: { finish_state: 1 }, extra: 1 }, /body \/extra is not allowed here; \/taskData\/finish_state must be string/],
+    ["a body that is an array", JOB_ID, TASK_KEY, [], /body must be a plain object/],
+    ["taskData that is a Date", JOB_ID, TASK_KEY, { taskData: new Date(0) }, /taskData must be a plain object, got a Date/],
+    ["taskData that is a Map", JOB_ID, TASK_KEY, { taskData: new Map([["a", 1]]) }, /taskData must be a plain object, got a Map/],
+    ["taskData with its own toJSON", JOB_ID, TASK_KEY, { taskData: { toJSON: () => "hi" } }, /taskData must be a plain object, got an object with toJSON/],
     // A Date has a JSON form (its ISO string), which the contract then refuses where an object belongs.
-    ["variables that are a Date", JOB_ID, "defc", { taskData: { variables: new Date(0) } }, /body \/taskData\/variables must be object/],
-    ["variables that are a Map", JOB_ID, "defc", { taskData: { variables: new Map([["a", 1]]) } }, /a Map at "variables" has no JSON form/],
-    ["a Set deeper in the variables", JOB_ID, "defc", { taskData: { variables: { ids: new Set([1]) } } }, /a Set at "ids" has no JSON form/],
-    ["circular taskData", JOB_ID, "defc", { taskData: circular() }, /body cannot be serialized to JSON \(Converting circular structure/],
-    ["a BigInt in taskData", JOB_ID, "defc", { taskData: { variables: { n: 10n } } }, /body cannot be serialized to JSON \(Do not know how to serialize a BigInt/],
+    ["variables that are a Date", JOB_ID, TASK_KEY, { taskData: { variables: new Date(0) } }, /body \/taskData\/variables must be object/],
+    ["variables that are a Map", JOB_ID, TASK_KEY, { taskData: { variables: new Map([["a", 1]]) } }, /a Map at "variables" has no JSON form/],
+    ["a Set deeper in the variables", JOB_ID, TASK_KEY, { taskData: { variables: { ids: new Set([1]) } } }, /a Set at "ids" has no JSON form/],
+    ["circular taskData", JOB_ID, TASK_KEY, { taskData: circular() }, /body cannot be serialized to JSON \(Converting circular structure/],
+    ["a BigInt in taskData", JOB_ID, TASK_KEY, { taskData: { variables: { n: 10n } } }, /body cannot be serialized to JSON \(Do not know how to serialize a BigInt/],
   ])("refuses %s, sending nothing", async (_what, jobId, taskId, body, message) => {
     const error = await failure(om.finishManualTask(jobId, taskId, body as never));
     expect(error.kind).toBe("invalid-request");
@@ -181,7 +180,7 @@ describe("failures", () => {
 
   it("an HTML 502 page: kind http, the body as text", async () => {
     server.answer((_req, res) => res.writeHead(502, { "Content-Type": "text/html" }).end("<html><body>Bad Gateway</body></html>"));
-    const error = await failure(om.finishManualTask(JOB_ID, "defc"));
+    const error = await failure(om.finishManualTask(JOB_ID, TASK_KEY));
     expect(error).toMatchObject({ kind: "http", status: 502, body: "<html><body>Bad Gateway</body></html>" });
   });
 
@@ -378,7 +377,7 @@ describe("options", () => {
     server.json(200, claimBody);
     const { data, response } = await om.raw.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId: TASK_ID } } });
     expect(response.status).toBe(200);
-    expect(data?.data._id).toBe("string");
+    expect(data?.data._id).toBe((claimBody.data as JsonObject)._id);
     expect(server.requests[0]!.headers.authorization).toBe(`Basic ${TOKEN}`);
   });
 });
@@ -400,7 +399,7 @@ describe("validate: answers checked against the contract", () => {
   it('"throw": an answer that keeps the contract, with unknown extra members, resolves', async () => {
     const grown = { ...finishBody, extra: 1, data: { ...(finishBody.data as JsonObject), newField: { x: 1 } } };
     server.json(200, grown);
-    await expect(client("throw").finishManualTask(JOB_ID, "defc")).resolves.toEqual(grown.data);
+    await expect(client("throw").finishManualTask(JOB_ID, TASK_KEY)).resolves.toEqual(grown.data);
   });
 
   it("a function: told once with the violations and { operationId, status }; the call resolves with the data", async () => {

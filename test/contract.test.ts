@@ -6,6 +6,7 @@ import { answerOf, contractViolations } from "./support/contract";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { deref, describeErrors, repoRoot, SpecValidator, type JsonObject } from "./support/spec";
+import { TASK_ID, JOB_ID, TASK_KEY, BASIC, claimAnswer } from "./support/constants";
 
 const v = new SpecValidator();
 const base = () => {
@@ -13,15 +14,13 @@ const base = () => {
   if (!url) throw new Error("OM_MOCK_URL is not set: the jest global setup did not start Prism");
   return url;
 };
-const AUTH = `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}`;
-const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
-const JOB_ID = "67be20c2dda0df69ebe60824";
+const AUTH = BASIC;
 
 const FORM = "application/x-www-form-urlencoded";
 const credentials = { grant_type: "client_credentials", client_id: "svc-automation", client_secret: "client-s3cret" };
 const requests: Record<string, { path: string; body?: unknown; type?: string }> = {
   claimTask: { path: `/operations-manager/tasks/${TASK_ID}/claim` },
-  finishManualTask: { path: `/operations-manager/jobs/${JOB_ID}/tasks/defc/finish`, body: { taskData: { finish_state: "success" } } },
+  finishManualTask: { path: `/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`, body: { taskData: { finish_state: "success" } } },
   getOAuthToken: { path: "/oauth/token", body: credentials, type: FORM },
   login: { path: "/login", body: { user: { username: "automation", password: "s3cr3t" } } },
 };
@@ -99,7 +98,7 @@ describe("named examples (Prefer: example=…)", () => {
 });
 
 describe("the contract check itself", () => {
-  const claim = require("./fixtures/claim-task.200.json") as JsonObject;
+  const claim = claimAnswer;
   const json = new Headers({ "content-type": "application/json" });
   it("names a body that breaks the contract by pointer, as the client and verify do", () => {
     const broken = { ...claim, data: { ...(claim.data as JsonObject), name: 42 } };
@@ -123,7 +122,7 @@ describe("wrong requests", () => {
 
   it.each([
     ["claimTask", "a taskId that is not a UUID", "/operations-manager/tasks/not-a-uuid/claim"],
-    ["finishManualTask", "an upper-case jobId", `/operations-manager/jobs/${JOB_ID.toUpperCase()}/tasks/defc/finish`],
+    ["finishManualTask", "an upper-case jobId", `/operations-manager/jobs/${JOB_ID.toUpperCase()}/tasks/${TASK_KEY}/finish`],
     ["finishManualTask", "a short jobId", "/operations-manager/jobs/67be20c2/tasks/defc/finish"],
     ["finishManualTask", "a dotted taskId", `/operations-manager/jobs/${JOB_ID}/tasks/a.b/finish`],
   ])("%s with %s → 400", async (operationId, _what, path) => {
@@ -218,7 +217,7 @@ describe("every way in the contract names", () => {
     const om = createOperationsManagerClient({ baseUrl: base(), auth });
     const task = await om.claimTask(TASK_ID);
     expect(v.validate("#/components/schemas/Task", task).valid).toBe(true);
-    const job = await om.finishManualTask(JOB_ID, "defc", { taskData: { finish_state: "success" } });
+    const job = await om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: "success" } });
     expect(v.validate("#/components/schemas/Job", job).valid).toBe(true);
   });
 });

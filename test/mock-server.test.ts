@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { PRISM_MISSING } from "../src/prism-server";
 import { answerOf, contractViolations } from "./support/contract";
 import { SpecValidator, repoRoot } from "./support/spec";
+import {  } from "./support/constants";
 
 const v = new SpecValidator();
 const AUTH = `Basic ${Buffer.from("admin:admin").toString("base64")}`;

@@ -6,14 +6,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { run, type Run } from "./support/run";
 import { repoRoot } from "./support/spec";
+import { JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 
 const exec = (file: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}) => run(file, args, { cwd, env });
 const npm = (args: string[], cwd: string) => exec("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
 const bin = (name: string) => path.join(repoRoot, "node_modules/.bin", name);
 const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
 
-const TASK_ID = "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34";
-const JOB_ID = "67be20c2dda0df69ebe60824";
 
 // The Prism a consumer of ./mock gets on this Node, as the README's install hint says: on Node 24
 // the newest 5.x (5.15 and later need Node 24), elsewhere the releases this package is developed
@@ -40,14 +39,14 @@ const other = ${loadOtherBuild};
 const { createOperationsManagerClient, OperationsManagerError } = pkg;
 const om = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth: { username: "automation", password: "s3cr3t" } });
 const task = await om.claimTask(${JSON.stringify(TASK_ID)});
-const job = await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: { finish_state: "success" } });
-const refusal = await om.finishManualTask("NOT-A-JOB", "defc").catch((e) => e);
+const job = await om.finishManualTask(${JSON.stringify(JOB_ID)}, ${JSON.stringify(TASK_KEY)}, { taskData: { finish_state: "success" } });
+const refusal = await om.finishManualTask("NOT-A-JOB", ${JSON.stringify(TASK_KEY)}).catch((e) => e);
 const foreign = await other.createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { username: "u", password: "p" } }).claimTask("x").catch((e) => e);
 // The token methods against the mock: it serves /oauth/token and /login from their examples.
 const signedIn = [];
 for (const auth of [{ clientId: "svc-automation", clientSecret: "client-s3cret" }, { username: "automation", password: "s3cr3t", method: "login" }]) {
   const client = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth });
-  signedIn.push([(await client.claimTask(${JSON.stringify(TASK_ID)}))._id, (await client.finishManualTask(${JSON.stringify(JOB_ID)}, "defc")).name]);
+  signedIn.push([(await client.claimTask(${JSON.stringify(TASK_ID)}))._id, (await client.finishManualTask(${JSON.stringify(JOB_ID)}, ${JSON.stringify(TASK_KEY)})).name]);
 }
 const strict = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth: { username: "automation", password: "s3cr3t" }, validate: "throw" });
 const checkedTask = await strict.claimTask(${JSON.stringify(TASK_ID)});
@@ -73,14 +72,14 @@ import type { MockServer } from "operations-manager-tasks-contract/mock";
 export async function use(): Promise<[Task, Job]> {
   const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:4010", auth: { username: "u", password: "p" } });
   const task: components["schemas"]["Task"] = await om.claimTask(${JSON.stringify(TASK_ID)});
-  const job = await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: { finish_state: "success" } });
+  const job = await om.finishManualTask(${JSON.stringify(JOB_ID)}, ${JSON.stringify(TASK_KEY)}, { taskData: { finish_state: "success" } });
   const status: string | undefined = task.status;
   const route: keyof paths = "/operations-manager/tasks/{taskId}/claim";
   const close: MockServer["close"] | undefined = undefined;
   // @ts-expect-error a taskId is a string
   await om.claimTask(42);
   // @ts-expect-error taskData is an object
-  await om.finishManualTask(${JSON.stringify(JOB_ID)}, "defc", { taskData: "done" });
+  await om.finishManualTask(${JSON.stringify(JOB_ID)}, ${JSON.stringify(TASK_KEY)}, { taskData: "done" });
   // @ts-expect-error a Task has no such field
   void task.notAField;
   createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { clientId: "id", clientSecret: "secret" } });

@@ -2,6 +2,7 @@
 // example bodies validate, and values of the wrong type or shape are rejected.
 import { claimAccepted, claimMutants, finishAccepted, finishMutants, mutate } from "./support/mutants";
 import { deref, describeErrors, escapePointer, readJson, SpecValidator, type Json, type JsonObject } from "./support/spec";
+import { TASK_KEY, referenceBody } from "./support/constants";
 
 const v = new SpecValidator();
 const spec = v.spec;
@@ -70,8 +71,9 @@ describe("examples in the spec", () => {
   });
 });
 
-const claimFixture = readJson<JsonObject>("test/fixtures/claim-task.200.json");
-const finishFixture = readJson<JsonObject>("test/fixtures/finish-manual-task.200.json");
+// The reference pages' own bodies: what the spec is held to.
+const claimFixture = referenceBody("claim-task");
+const finishFixture = referenceBody("finish-manual-task");
 const claim200 = v.responseSchemaRef("claimTask", "200");
 const finish200 = v.responseSchemaRef("finishManualTask", "200");
 
@@ -113,16 +115,6 @@ function differingLeaves(reference: Json | undefined, ours: Json | undefined, at
   return JSON.stringify(reference) === JSON.stringify(ours) ? [] : [{ path: at, reference, ours }];
 }
 
-/** A deep copy of `body` with the value at `path` replaced (or removed, for `undefined`). */
-function mutate(body: JsonObject, path: Array<string | number>, value: Json | undefined): JsonObject {
-  const copy = structuredClone(body);
-  let at: any = copy;
-  for (const key of path.slice(0, -1)) at = at[key];
-  const last = path[path.length - 1]!;
-  if (value === undefined) delete at[last];
-  else at[last] = value;
-  return copy;
-}
 
 describe("typed mutations of the reference bodies are rejected", () => {
   it.each(claimMutants)("claim: %s", (_name, path, value) => {
@@ -290,7 +282,7 @@ describe("path parameters", () => {
   });
 
   it("finish taskId is a reserved workflow key or a plain task key", () => {
-    for (const good of ["workflow_start", "workflow_end", "error_handler", "defc", "e28f", "my-task_2"]) {
+    for (const good of ["workflow_start", "workflow_end", "error_handler", TASK_KEY, "e28f", "my-task_2"]) {
       expect(finishTaskId(good)).toBe(true);
     }
     for (const bad of ["", "a/b", "../defc", "a.b", ".", "..", "de fc", 7]) {

@@ -9,6 +9,7 @@ import { responseValidators } from "../generated/response-validators";
 import { violationsOf } from "../src/validation";
 import { claimAccepted, claimMutants, finishAccepted, finishMutants, mutate, pointerOf } from "./support/mutants";
 import { deref, readJson, SpecValidator, type Json, type JsonObject } from "./support/spec";
+import { claimAnswer, finishAnswer } from "./support/constants";
 
 const v = new SpecValidator();
 const spec = v.spec;
@@ -83,8 +84,8 @@ describe("every example in the spec passes its generated validator", () => {
   });
 });
 
-const claimFixture = readJson<JsonObject>("test/fixtures/claim-task.200.json");
-const finishFixture = readJson<JsonObject>("test/fixtures/finish-manual-task.200.json");
+const claimFixture = claimAnswer;
+const finishFixture = finishAnswer;
 const claim200 = responseValidators.claimTask["200"]!["application/json"]!;
 const finish200 = responseValidators.finishManualTask["200"]!["application/json"]!;
 

@@ -4,11 +4,12 @@ import { run as runCommand, type Run } from "./support/run";
 import { readJson, repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 import { startFakePlatform } from "./support/fake-platform";
+import { JOB_ID, TASK_KEY, claimAnswer, finishAnswer } from "./support/constants";
 
 const USERNAME = "automation";
 const PASSWORD = "Pa55-verify-s3cret";
-const claim = readJson<{ data: Record<string, unknown> }>("test/fixtures/claim-task.200.json");
-const finish = readJson("test/fixtures/finish-manual-task.200.json");
+const claim = claimAnswer as { data: Record<string, unknown> };
+const finish = finishAnswer;
 
 // One task id per scenario: the fake platform's answer is chosen by the id in the path.
 const ids = {
@@ -67,7 +68,7 @@ describe("npm run verify against a platform", () => {
   it("passes (exit 0) when the real answers keep the contract, one line per operation", () => {
     const { code, stdout } = run("good");
     expect(stdout).toMatch(new RegExp(`^PASS claimTask POST /operations-manager/tasks/${ids.good}/claim → 200$`, "m"));
-    expect(stdout).toMatch(/^PASS finishManualTask POST \/operations-manager\/jobs\/67be20c2dda0df69ebe60824\/tasks\/defc\/finish → 200$/m);
+    expect(stdout).toMatch(new RegExp(`^PASS finishManualTask POST /operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish → 200$`, "m"));
     expect(code).toBe(0);
   });
 
