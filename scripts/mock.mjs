@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: serves the contract as a Prism mock (with --errors) until interrupted.
 // HOST and PORT override 127.0.0.1:4010.
-import { ensureBuilt } from "./lib/ensure-built.mjs";
+import { loadBuilt } from "./lib/ensure-built.mjs";
 
-ensureBuilt();
-const { startMockServer } = await import("../dist/esm/src/mock.js");
+const { startMockServer } = await loadBuilt("src/mock.js");
 
 const host = process.env.HOST || "127.0.0.1";
 const port = Number(process.env.PORT || 4010);

@@ -3,6 +3,7 @@
 // one that is current.
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { fail, repoRoot, run } from "./run.mjs";
 
 /** What dist/ is made from: a change to any of these makes it stale. */
@@ -35,4 +36,10 @@ export function ensureBuilt() {
   console.error("dist/ is missing or older than src/ or generated/: building it (npm run build)…");
   const built = run("node", ["scripts/build.mjs"], { capture: true });
   if (built.status !== 0) fail(`building dist/ failed:\n${built.stdout}${built.stderr}`);
+}
+
+/** A module of dist/esm (such as "src/auth.js"), built first when stale. */
+export async function loadBuilt(file) {
+  ensureBuilt();
+  return import(pathToFileURL(path.join(repoRoot, "dist/esm", file)).href);
 }

@@ -1,0 +1,10 @@
+// The package's own pieces, from dist/ (built first when stale): verify judges answers with the
+// validators and wording the client and the contract tests use, sends the client's credentials
+// headers, scrubs with its redactor and proxies with its Prism.
+import { loadBuilt } from "../lib/ensure-built.mjs";
+import { loadSpec } from "../lib/spec.cjs";
+
+export const spec = loadSpec();
+const modules = ["generated/request-validators.js", "generated/response-validators.js", "src/validation.js", "src/auth.js", "src/secrets.js", "src/prism-server.js"];
+export const [{ requestValidators }, { responseValidators }, { bodyViolations, describeViolations, violationsOf }, { credentialHeaders }, { createRedactor }, { startPrismServer }] =
+  await Promise.all(modules.map(loadBuilt));
