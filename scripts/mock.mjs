@@ -2,6 +2,7 @@
 // `npm start`: serves the contract as a Prism mock (with --errors) until interrupted.
 // HOST and PORT override 127.0.0.1:4010.
 import { loadBuilt } from "./lib/ensure-built.mjs";
+import { loadSpec, parameterExample } from "./lib/spec.cjs";
 
 const { startMockServer } = await loadBuilt("src/mock.js");
 
@@ -28,8 +29,11 @@ try {
 
 console.log(`Mock of the Operations Manager tasks contract listening on ${server.url}`);
 console.log("Try:");
-console.log(`  curl -u admin:admin -X POST ${server.url}/operations-manager/tasks/3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34/claim`);
-console.log(`  curl -u admin:admin -X POST -H 'Content-Type: application/json' -d '{"taskData":{"finish_state":"success"}}' ${server.url}/operations-manager/jobs/67be20c2dda0df69ebe60824/tasks/defc/finish`);
+// The ids are the spec's own parameter examples, which the mock answers.
+const spec = loadSpec();
+const [taskId, jobId, taskKey] = [["claimTask", "taskId"], ["finishManualTask", "jobId"], ["finishManualTask", "taskId"]].map(([op, name]) => parameterExample(spec, op, name));
+console.log(`  curl -u admin:admin -X POST ${server.url}/operations-manager/tasks/${taskId}/claim`);
+console.log(`  curl -u admin:admin -X POST -H 'Content-Type: application/json' -d '{"taskData":{"finish_state":"success"}}' ${server.url}/operations-manager/jobs/${jobId}/tasks/${taskKey}/finish`);
 console.log(`  curl -X POST -d grant_type=client_credentials -d client_id=svc -d client_secret=secret ${server.url}/oauth/token`);
 console.log("Any of the four ways in is accepted: Basic, a Bearer token, or the login token as cookie or ?token=.");
 console.log("Stop with Ctrl+C.");

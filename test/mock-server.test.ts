@@ -7,11 +7,11 @@ import { pathToFileURL } from "node:url";
 import { PRISM_MISSING } from "../src/prism-server";
 import { answerOf, contractViolations } from "./support/contract";
 import { SpecValidator, repoRoot } from "./support/spec";
-import {  } from "./support/constants";
+import { BASIC, TASK_ID } from "./support/constants";
 
 const v = new SpecValidator();
-const AUTH = `Basic ${Buffer.from("admin:admin").toString("base64")}`;
-const CLAIM = "/operations-manager/tasks/3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34/claim";
+const AUTH = BASIC;
+const CLAIM = `/operations-manager/tasks/${TASK_ID}/claim`;
 
 /** Resolves true when something accepts a TCP connection at `url`, false when it is refused. */
 function accepts(url: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 // `npm run verify`: scripts/verify.mjs, run as users run it, against a fake platform on loopback
 // that answers each task id its own way, so that every run can go at once.
+import { credentialHeaders } from "../src/auth";
 import { run as runCommand, type Run } from "./support/run";
 import { readJson, repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
@@ -142,7 +143,7 @@ describe("npm run verify against a platform", () => {
   });
 
   it("sends Basic auth built from OM_USERNAME and OM_PASSWORD, and never prints the password", () => {
-    const expected = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`;
+    const expected = credentialHeaders.basic(USERNAME, PASSWORD).Authorization;
     const reached = upstream.requests.filter((r) => r.url.startsWith("/operations-manager/"));
     expect(reached.length).toBeGreaterThanOrEqual(6);
     for (const r of reached) expect(r.headers.authorization).toBe(expected);
