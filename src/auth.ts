@@ -54,8 +54,12 @@ type Fetched = { token: string; expiresAt: number };
 
 /** Renew this much before `expires_in` runs out: a tenth of the lifetime, at most a minute. */
 const renewMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
-/** Fetched tokens kept for redaction: the current one and a few it replaced. */
-const REMEMBERED_TOKENS = 4;
+/** Tokens kept for redaction: the current one and those it replaced (a token function may mint one a call). */
+const REMEMBERED_TOKENS = 64;
+/** A token request never waits longer than this, even for a client with no timeout: it is shared. */
+const TOKEN_TIMEOUT_MS = 30_000;
+/** What a header can carry as a token: visible ASCII, no spaces (RFC 6750's b64token is narrower). */
+const usableToken = (token: unknown): token is string => typeof token === "string" && /^[\x21-\x7e]+$/.test(token);
 
 const refuse = (message: string) => new OperationsManagerError("invalid-request", `createOperationsManagerClient: ${message}`);
 
@@ -73,7 +77,10 @@ export function checkAuth(auth: unknown): AuthOptions {
     nonEmpty("clientId");
     nonEmpty("clientSecret");
   } else if (given[0] === "token") {
-    if (typeof a.token !== "function") nonEmpty("token");
+    if (typeof a.token !== "function") {
+      nonEmpty("token");
+      if (!usableToken(a.token)) throw refuse("auth.token must be visible ASCII without spaces, as a header carries it");
+    }
   } else {
     nonEmpty("username");
     if (typeof a.password !== "string") throw refuse("auth.password must be a string");
@@ -163,7 +170,10 @@ function givenToken(token: TokenAuth["token"], redact: Redactor): Authenticator 
     } catch (cause) {
       throw authError(undefined, `auth.token() failed (${describeCause(cause, redact)})`, {}, cause, redact);
     }
-    if (typeof value !== "string" || value === "") throw authError(undefined, `auth.token() must give a non-empty string, got ${kindOf(value)}`, {});
+    if (!usableToken(value)) {
+      const what = typeof value === "string" && value !== "" ? "a string with spaces or characters a header cannot carry" : kindOf(value);
+      throw authError(undefined, `auth.token() must give a non-empty string of visible ASCII, got ${what}`, {});
+    }
     remember(seen, value);
     return { token: value, headers: bearer(value) };
   };
@@ -187,7 +197,7 @@ async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAuth, time
   );
   const answer = parseJson(text);
   const token = (answer as { access_token?: unknown } | undefined)?.access_token;
-  if (typeof token !== "string" || token === "") {
+  if (!usableToken(token)) {
     throw authError(step, `the platform answered ${response.status} without an access_token`, { status: response.status, body: answer ?? text }, undefined, redact);
   }
   // Seconds; some servers send the number as a string. Without one, the token lasts until a 401.
@@ -202,9 +212,10 @@ async function fetchLoginToken(engine: Engine, auth: LoginAuth, timeoutMs: numbe
     engine.POST("/login", { body: { user: { username: auth.username, password: auth.password } }, parseAs: "text", signal }),
   );
   // The token itself, as plain text or as a JSON string, depending on the platform's version.
+  // A JSON object or array is no token, whatever it holds: the platform answered something else.
   const trimmed = text.trim();
-  const token = trimmed.startsWith('"') ? parseJson(trimmed) : trimmed;
-  if (typeof token !== "string" || token === "" || /\s/.test(token)) {
+  const token = trimmed.startsWith('"') ? parseJson(trimmed) : /^[[{]/.test(trimmed) ? undefined : trimmed;
+  if (!usableToken(token)) {
     throw authError(step, `the platform answered ${response.status} with a body that is not a session token`, { status: response.status, body: text }, undefined, redact);
   }
   // The session lasts until the platform says otherwise (a 401); no lifetime is given.
@@ -215,18 +226,20 @@ type Answered = { data?: unknown; error?: unknown; response: Response };
 
 /** One token request, with its own time limit: it is shared, so no single caller's signal may end it. */
 async function tokenCall(step: "getOAuthToken" | "login", timeoutMs: number, redact: Redactor, call: (signal?: AbortSignal) => Promise<Answered>) {
-  const signal = Number.isFinite(timeoutMs) ? AbortSignal.timeout(timeoutMs) : undefined;
+  const limitMs = Math.min(timeoutMs, TOKEN_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(limitMs);
   let answered: Answered;
   try {
     answered = await call(signal);
   } catch (cause) {
-    const why = signal?.aborted ? `no answer within ${timeoutMs} ms` : `no answer from the server (${describeCause(cause, redact)})`;
+    const why = signal.aborted ? `no answer within ${limitMs} ms` : `no answer from the server (${describeCause(cause, redact)})`;
     throw authError(step, why, {}, cause, redact);
   }
   const { response } = answered;
   if (!response.ok) {
     // openapi-fetch hands an error body over parsed when it is JSON, as text otherwise.
-    const body = answered.error === "" ? undefined : answered.error;
+    // Scrubbed before anything is cut from it, so no part of a secret survives a cut.
+    const body = redact(answered.error === "" ? undefined : answered.error);
     const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
     const said = platformMessage(body) ?? (location === null ? undefined : `a redirect to ${location}, not followed`);
     const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;

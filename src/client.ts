@@ -181,10 +181,13 @@ function checkOptions(options: OperationsManagerClientOptions) {
   return { baseUrl: options.baseUrl, auth, timeoutMs: timeoutMs > MAX_TIMER_MS ? Infinity : timeoutMs };
 }
 
-/** 127.0.0.0/8, ::1 and localhost (with its subdomains, RFC 6761): traffic that never leaves the machine. */
+/**
+ * 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. Not `*.localhost`: a
+ * resolver that does not special-case it (RFC 6761 only asks) may send it anywhere.
+ */
 function isLoopback(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /**

@@ -326,6 +326,94 @@ describe("failing to get a token is kind auth, and no secret shows", () => {
   });
 });
 
+describe("secrets stay out of errors in every form a server or a fetch may hand them back", () => {
+  const secret = 's+cr/et&x=1"\\q';
+
+  it("a form echo (URL-encoded) and a JSON echo (escaped) of the credentials are scrubbed", async () => {
+    const server = await startRecordingServer();
+    try {
+      server.answer((req, res) => res.writeHead(401, { "Content-Type": "text/plain" }).end(`refused: ${req.body}`));
+      for (const auth of [{ clientId: "id", clientSecret: secret }, { username: "u", password: secret, method: "login" as const }]) {
+        const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth }).claimTask(TASK_ID));
+        expect(error).toMatchObject({ kind: "auth", status: 401 });
+        const shown = everythingShown(error);
+        for (const form of [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]) {
+          expect(shown).not.toContain(form);
+        }
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("no part of a secret survives when a long answer is cut for the message", async () => {
+    const server = await startRecordingServer();
+    try {
+      const long = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+      server.answer((_req, res) => res.writeHead(401, { "Content-Type": "text/plain" }).end(`${"x".repeat(188)}secret=${long}`));
+      const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "id", clientSecret: long } }).claimTask(TASK_ID));
+      expect(everythingShown(error)).not.toContain(long.slice(0, 8));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a fetch failure whose cause holds headers, a config or a non-Error value keeps none of it", async () => {
+    const password = "Pa55-in-a-cause";
+    const basic = Buffer.from(`u:${password}`).toString("base64");
+    const throwers: Array<(init: RequestInit) => unknown> = [
+      (init) => new Error("proxy refused", { cause: { headers: init.headers } }),
+      () => new Error("vault", { cause: `password was ${password}` }),
+      () => Object.assign(new Error("circular"), { config: { password }, self: undefined as unknown }),
+      (init) => Object.assign(new Error("with request"), { request: { headers: new Headers(init.headers) } }),
+    ];
+    for (const make of throwers) {
+      const fetch = async (_url: string, init: RequestInit) => {
+        throw make(init);
+      };
+      const error = await failure(createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { username: "u", password }, fetch }).claimTask(TASK_ID));
+      const shown = everythingShown(error);
+      expect(shown).not.toContain(password);
+      expect(shown).not.toContain(basic);
+    }
+  });
+
+  it("a token function that throws a non-Error holding a token it gave before does not leak it", async () => {
+    class VaultFailure {
+      constructor(readonly token: string) {}
+    }
+    const p = await platform();
+    const token = await oauthTokenFrom(p);
+    let calls = 0;
+    const om = client(p, {
+      token: () => {
+        if (++calls === 1) return token;
+        throw new VaultFailure(token);
+      },
+    });
+    await om.claimTask(TASK_ID);
+    const error = await failure(om.claimTask(TASK_ID));
+    expect(error).toMatchObject({ kind: "auth" });
+    expect(everythingShown(error)).not.toContain(token);
+  });
+
+  it("a token a header cannot carry is refused, never sent: given, from a function, or answered by login", async () => {
+    expect(() => createOperationsManagerClient({ baseUrl: "http://127.0.0.1", auth: { token: "tok en" } })).toThrow(/visible ASCII/);
+    const server = await startRecordingServer();
+    try {
+      const injected = await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { token: () => "tok\r\nX-Injected: 1" } }).claimTask(TASK_ID));
+      expect(injected).toMatchObject({ kind: "auth" });
+      expect(server.requests).toHaveLength(0);
+      server.json(200, { token: "abc123" }); // a JSON object is no session token
+      const login = await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { username: "u", password: "p", method: "login" } }).claimTask(TASK_ID));
+      expect(login).toMatchObject({ kind: "auth", operationId: "login" });
+      expect(server.requests.map((r) => r.url)).toEqual(["/login"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("options", () => {
   const fetchSpy = () => jest.fn(async () => new Response('{"message":"ok","data":{},"metadata":{}}', { status: 200 }));
 
@@ -336,14 +424,17 @@ describe("options", () => {
     ["a token", { token: "t" }],
   ])("%s over plain http:// to a remote host is refused before sending", (_name, auth) => {
     const fetch = fetchSpy();
-    const create = () => createOperationsManagerClient({ baseUrl: "http://itential.example.com:3000", auth, fetch });
-    expect(create).toThrow(OperationsManagerError);
-    expect(create).toThrow(/plain http:\/\/.*allowInsecureHttp/);
+    // Hosts that only look local are remote: a resolver may send *.localhost anywhere.
+    for (const baseUrl of ["http://itential.example.com:3000", "http://127.0.0.1.example.com", "http://localhost.example.com", "http://mock.localhost"]) {
+      const create = () => createOperationsManagerClient({ baseUrl, auth, fetch });
+      expect(create).toThrow(OperationsManagerError);
+      expect(create).toThrow(/plain http:\/\/.*allowInsecureHttp/);
+    }
     expect(fetch).not.toHaveBeenCalled();
   });
 
   it("allowInsecureHttp: true, https, and loopback hosts are allowed", async () => {
-    for (const baseUrl of ["http://itential.example.com", "https://itential.example.com", "http://localhost:3000", "http://127.0.0.2:3000", "http://[::1]:3000", "http://mock.localhost"]) {
+    for (const baseUrl of ["http://itential.example.com", "https://itential.example.com", "http://localhost:3000", "http://127.0.0.2:3000", "http://[::1]:3000"]) {
       const fetch = fetchSpy();
       const om = createOperationsManagerClient({ baseUrl, auth: { token: "t" }, fetch, allowInsecureHttp: baseUrl === "http://itential.example.com" });
       await expect(om.claimTask(TASK_ID)).resolves.toEqual({});
