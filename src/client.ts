@@ -133,8 +133,8 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     },
     async finishManualTask(jobId, taskId, body, callOptions) {
       checkPathParams("finishManualTask", { jobId, taskId });
-      const { checked, json } = checkFinishBody(body);
-      checkRequestBody("finishManualTask", json);
+      const { checked, json, sent } = checkFinishBody(body);
+      checkRequestBody("finishManualTask", json, undefined, sent);
       return (await send(
         "finishManualTask",
         (signal, headers) =>
@@ -226,29 +226,48 @@ function tokenHeaders(credential: () => Promise<Credential>): Middleware {
 // What JSON Schema cannot say: the body and its taskData are plain objects (a Date, a Map or a
 // class instance would be sent changed or emptied) and serialisable. The contract's own rules
 // are checked on exactly the JSON that is sent (checkRequestBody).
-function checkFinishBody(body: unknown): { checked: FinishManualTaskBody; json: string } {
+function checkFinishBody(body: unknown): { checked: FinishManualTaskBody; json: string; sent: () => unknown } {
   const refuse = (message: string) =>
     new OperationsManagerError("invalid-request", `finishManualTask: ${message}. Nothing was sent.`, { operationId: "finishManualTask" });
-  if (body === undefined) return { checked: {}, json: "{}" };
+  if (body === undefined) return { checked: {}, json: "{}", sent: () => ({}) };
   if (!isPlainObject(body)) throw refuse(`body must be a plain object { taskData? }, got ${kindOf(body)}`);
   const { taskData } = body as FinishManualTaskBody;
   if (taskData !== undefined && !isPlainObject(taskData)) throw refuse(`taskData must be a plain object, got ${kindOf(taskData)}`);
   let json: string;
+  const serializer = jsonOf();
   try {
-    json = JSON.stringify(body, refuseMapsAndSets);
+    json = JSON.stringify(body, serializer.replacer);
   } catch (error) {
     throw refuse(`body cannot be serialized to JSON (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
   }
-  return { checked: body as FinishManualTaskBody, json };
+  // The contract judges what is sent: the object itself when JSON sends it as it is, else the JSON read back.
+  const sent = serializer.changed ? () => JSON.parse(json) as unknown : () => body;
+  return { checked: body as FinishManualTaskBody, json, sent };
+}
+
+/**
+ * A replacer that refuses what JSON would send as `{}` (a Map, a Set), and notes whether JSON sends
+ * anything other than the value itself (a toJSON, such as a Date's; a member it drops), so that the
+ * object need not be parsed back before it is checked.
+ */
+function jsonOf() {
+  const state = {
+    changed: false,
+    replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+      if (value === undefined || typeof value === "function" || typeof value === "symbol" || (key !== "" && this[key] !== value)) state.changed = true;
+      if (typeof value === "object" && value !== null) refuseMapsAndSets(key, value);
+      return value;
+    },
+  };
+  return state;
 }
 
 /** A Map or a Set has no JSON form: JSON.stringify would send it as {} and lose its entries. */
-function refuseMapsAndSets(key: string, value: unknown): unknown {
+function refuseMapsAndSets(key: string, value: object): void {
   const tag = Object.prototype.toString.call(value);
   if (tag === "[object Map]" || tag === "[object Set]") {
     throw new TypeError(`a ${tag.slice(8, -1)}${key ? ` at ${JSON.stringify(key)}` : ""} has no JSON form; it would be sent as {}`);
   }
-  return value;
 }
 
 function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor) {

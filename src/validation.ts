@@ -90,10 +90,13 @@ function describeValue(value: unknown): string {
   return value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}… (${value.length} characters)` : JSON.stringify(value);
 }
 
-/** Refuses a JSON request body that breaks the contract; `json` is exactly what would be sent. */
-export function checkRequestBody(operationId: OperationId, json: string, mediaType = "application/json"): void {
+/**
+ * Refuses a JSON request body that breaks the contract; `json` is exactly what would be sent, and
+ * `sent()` gives its value (parsed from `json` unless the caller knows the object is the same).
+ */
+export function checkRequestBody(operationId: OperationId, json: string, mediaType = "application/json", sent: () => unknown = () => JSON.parse(json)): void {
   const validate = requestValidators[operationId].body[mediaType];
-  if (!validate || validate(JSON.parse(json))) return;
+  if (!validate || validate(sent())) return;
   throw refuse(operationId, `body ${describeViolations(violationsOf(validate.errors))}`);
 }
 

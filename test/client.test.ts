@@ -112,6 +112,17 @@ describe("finishManualTask", () => {
     ]);
   });
 
+  it("judges what JSON sends, not the object: a dropped undefined member and a nested Date's string pass", async () => {
+    server.json(200, finishBody);
+    await om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: undefined, variables: { when: new Date(0), skip: undefined } } } as never);
+    // A member whose toJSON gives a string is a string on the wire, which is what the contract wants.
+    await om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: { toJSON: () => "success" } } } as never);
+    expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([
+      { taskData: { variables: { when: "1970-01-01T00:00:00.000Z" } } },
+      { taskData: { finish_state: "success" } },
+    ]);
+  });
+
   it("sends {} when there is no task data, as the reference's curl does", async () => {
     server.json(200, finishBody);
     await om.finishManualTask(JOB_ID, "workflow_start");
