@@ -141,14 +141,24 @@ export function answerCheck(option: ValidateOption | undefined, redact: Redactor
   const tell = typeof option === "function" ? option : undefined;
   let validators: ResponseValidators | undefined;
   // A separate module, imported only here: a bundler leaves it out of a client that never validates.
-  let loading: Promise<void> | undefined = import("../generated/response-validators.js").then((m) => {
-    validators = m.responseValidators;
-    loading = undefined;
-  });
+  // A failed load is the calls' typed error, and the next call tries again.
+  const load = () =>
+    import("../generated/response-validators.js").then(
+      (m) => {
+        validators = m.responseValidators;
+        loading = undefined;
+      },
+      (cause: unknown) => {
+        loading = undefined;
+        const why = cause instanceof Error ? cause.message : String(cause);
+        throw new OperationsManagerError("invalid-request", `validate: the response validators could not be loaded (${why}). Nothing was sent.`);
+      },
+    );
+  let loading: Promise<void> | undefined = load();
   loading.catch(() => {}); // reported by the first call that waits for it
   return {
     throws: option === "throw",
-    ready: () => loading,
+    ready: () => loading ?? (validators ? undefined : (loading = load())),
     judge(operationId, status, mediaType, body) {
       const found = validators && bodyViolations(validators, operationId, status, mediaType, body);
       if (!found) return undefined;
