@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The spec lints clean (Redocly and Spectral), and everything in generated/ is what the spec produces today (drift).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { withFreshBundle } from "./lib/fresh-bundle.mjs";
 import { run, fail, repoRoot } from "./lib/run.mjs";
 
 const problems = [];
@@ -10,19 +10,12 @@ const problems = [];
 // The same two linters as `npm run lint` (Redocly and Spectral), from their one home.
 if (run("node", [path.join(repoRoot, "scripts/lint.mjs")]).status !== 0) problems.push("the spec does not lint clean (see above)");
 
-const dir = mkdtempSync(path.join(tmpdir(), "om-contract-check-"));
-try {
-  const fresh = path.join(dir, "openapi.json");
-  const bundled = run("node", [path.join(repoRoot, "scripts/bundle.mjs"), "--out", fresh], { capture: true });
-  if (bundled.status !== 0) {
-    process.stderr.write(bundled.stdout + bundled.stderr);
-    problems.push("the spec does not bundle");
-  } else if (readFileSync(fresh, "utf8") !== readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")) {
+withFreshBundle((fresh) => {
+  if (!fresh) problems.push("the spec does not bundle");
+  else if (readFileSync(fresh, "utf8") !== readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")) {
     problems.push("generated/openapi.json differs from a fresh bundle of openapi/: run `npm run bundle` and commit it (never edit generated/ by hand)");
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+});
 
 // Types and path checks come from a spec that bundles; when it does not, saying they are stale
 // would only hide the real problem.
