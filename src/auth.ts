@@ -2,7 +2,7 @@
 // the tokens two of them fetch. Tokens are fetched through openapi-fetch like every other call,
 // cached, shared by concurrent calls (one request in flight), and renewed before they expire.
 import type { Client } from "openapi-fetch";
-import { OperationsManagerError } from "./errors.js";
+import { OperationsManagerError, optionError } from "./errors.js";
 import { describeCause, safeCause, type Redactor } from "./secrets.js";
 import type { paths } from "./types.js";
 
@@ -61,7 +61,7 @@ const TOKEN_TIMEOUT_MS = 30_000;
 /** What a header can carry as a token: visible ASCII, no spaces (RFC 6750's b64token is narrower). */
 const usableToken = (token: unknown): token is string => typeof token === "string" && /^[\x21-\x7e]+$/.test(token);
 
-const refuse = (message: string) => new OperationsManagerError("invalid-request", `createOperationsManagerClient: ${message}`);
+const refuse = optionError;
 
 /** Checks `auth` and says which way it is, without ever naming a secret's value. */
 export function checkAuth(auth: unknown): AuthOptions {

@@ -1,6 +1,6 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { checkAuth, createAuthenticator, type Authenticator, type AuthOptions, type Credential } from "./auth.js";
-import { OperationsManagerError } from "./errors.js";
+import { OperationsManagerError, optionError } from "./errors.js";
 import { createRedactor, describeCause, safeCause, type Redactor } from "./secrets.js";
 import { deadline, RequestCarrier, unpackingFetch, type Fetch } from "./transport.js";
 import type { FinishManualTaskBody, Job, OperationId, paths, Task } from "./types.js";
@@ -154,7 +154,7 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
 }
 
 function checkOptions(options: OperationsManagerClientOptions) {
-  const refuse = (message: string) => new OperationsManagerError("invalid-request", `createOperationsManagerClient: ${message}`);
+  const refuse = optionError;
   if (!options || typeof options !== "object") throw refuse("options are required: { baseUrl, auth: { username, password } }");
   let url: URL;
   try {

@@ -61,3 +61,8 @@ export class OperationsManagerError extends Error {
 export function isOperationsManagerError(value: unknown): value is OperationsManagerError {
   return value instanceof OperationsManagerError;
 }
+
+/** Bad options given to createOperationsManagerClient: refused before any call, naming what was wrong. */
+export function optionError(message: string): OperationsManagerError {
+  return new OperationsManagerError("invalid-request", `createOperationsManagerClient: ${message}`);
+}
