@@ -3,6 +3,7 @@
 // (password, client secret, fetched or given token) shows anywhere in an error.
 import { inspect } from "node:util";
 import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClientOptions } from "../src/index";
+import { everythingShown, failure } from "./support/failure";
 import { startFakePlatform } from "./support/fake-platform";
 import { startRecordingServer } from "./support/recording-server";
 import { TASK_ID, JOB_ID, TASK_KEY } from "./support/constants";
@@ -23,23 +24,6 @@ const client = (p: Platform, auth: OperationsManagerClientOptions["auth"], extra
   createOperationsManagerClient({ baseUrl: p.url, auth, timeoutMs: 5_000, ...extra });
 const oauth = (p: Platform) => ({ clientId: p.options.clientId, clientSecret: p.options.clientSecret });
 const login = (p: Platform) => ({ username: p.options.username, password: p.options.password, method: "login" as const });
-
-async function failure(promise: Promise<unknown>): Promise<OperationsManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OperationsManagerError);
-  return error as OperationsManagerError;
-}
-
-/** Every way an error can be shown or serialised: none may hold a secret. */
-function everythingShown(error: unknown): string {
-  const e = error as Error & { cause?: unknown };
-  const causes: unknown[] = [];
-  for (let c: unknown = e.cause; c instanceof Error && causes.length < 5; c = (c as Error & { cause?: unknown }).cause) causes.push(c);
-  return [e.message, e.stack, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), String(e), ...causes.map((c) => inspect(c, { depth: 10 }))].join("\n");
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
