@@ -5,7 +5,7 @@ import { createOperationsManagerClient, OperationsManagerError } from "../src/in
 import { answerOf, contractViolations } from "./support/contract";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { deref, describeErrors, repoRoot, SpecValidator, type JsonObject } from "./support/spec";
+import { deref, repoRoot, SpecValidator, type JsonObject } from "./support/spec";
 import { TASK_ID, JOB_ID, TASK_KEY, BASIC, claimAnswer } from "./support/constants";
 
 const v = new SpecValidator();
