@@ -1,10 +1,11 @@
-// A front for Prism that no request can bring down. Prism 5.12 decodes a form body's names with a
-// decodeURIComponent it does not catch: the body `%` (or `%zz=1`) throws a URIError out of its
-// request pipeline, an unhandled rejection that ends the process hosting it (`npm start`, a jest
-// worker). It answers JSON that does not parse in micri's own shape, not as a problem. This front
-// reads each request's body, answers a malformed one with a 400 problem (application/problem+json)
-// and hands every other request, unchanged, to Prism listening on a private loopback port.
-// Nothing in node_modules is patched; Prism never sees a body it cannot decode.
+// A front for Prism that no request can bring down. Prism 5.12 reads some parts of a request with
+// code that throws outside any catch, an unhandled rejection that ends the process hosting it
+// (`npm start`, a jest worker): a form body's names (`%` or `%zz=1` to POST /oauth/token is a
+// URIError), a path parameter's escapes, and an `Accept` or `Content-Type` that is not a media
+// type. It answers JSON that does not parse in micri's own shape, not as a problem. This front
+// reads each request, answers one that Prism could not read with a 400 problem
+// (application/problem+json) naming what was wrong, and hands every other request, unchanged, to
+// Prism listening on a private loopback port. Nothing in node_modules is patched.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -19,7 +20,7 @@ export interface GuardedServer {
 }
 
 /**
- * Listens on `host:port` and passes each request whose body Prism can decode to `prismUrl` (an
+ * Listens on `host:port` and passes each request that Prism can read to `prismUrl` (an
  * `http://127.0.0.1:PORT` that nothing else uses); closing it closes `closeInner` as well.
  */
 export async function startGuard(prismUrl: string, port: number, host: string, closeInner: () => Promise<void>): Promise<GuardedServer> {
@@ -66,7 +67,13 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
     answerProblem(res, 413, "Request body too large", `the body is over ${MAX_BODY_BYTES} bytes, the mock's limit`, { connection: "close" });
     return;
   }
-  const pathname = new URL(req.url ?? "/", "http://mock").pathname;
+  let pathname: string;
+  try {
+    pathname = new URL(req.url ?? "/", "http://mock").pathname;
+  } catch {
+    answerProblem(res, 400, "Malformed request", `${req.method}: the request target is not a URL path`);
+    return;
+  }
   const unreadable = malformedRequest(pathname, req.headers.accept, req.headers["content-type"]);
   if (unreadable) {
     answerProblem(res, 400, "Malformed request", `${req.method} ${pathname}: ${unreadable}`);
