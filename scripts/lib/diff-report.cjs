@@ -188,4 +188,4 @@ function gateVerdict({ changes, entries, since, listFile, others = 0 }) {
   return { lines, failed: false };
 }
 
-module.exports = { breakingChanges, describeLocation, formatChange, parseAccepted, applyAccepted, gateVerdict };
+module.exports = { breakingChanges, describeLocation, parseAccepted, gateVerdict };

@@ -16,12 +16,7 @@ export type AcceptedEntry = { rule: string; location: string; change: string; re
 
 export declare function breakingChanges(report: DiffReport, specs: { base: JsonObject; head: JsonObject }): BreakingChange[];
 export declare function describeLocation(change: Pick<DiffChange, "path" | "kind" | "property">, spec: JsonObject): string;
-export declare function formatChange(change: BreakingChange): string;
 export declare function parseAccepted(text: string, label: string): { base: string; entries: AcceptedEntry[] };
-export declare function applyAccepted(
-  changes: BreakingChange[],
-  entries: AcceptedEntry[],
-): { accepted: Array<BreakingChange & { reason: string }>; unaccepted: BreakingChange[]; stale: AcceptedEntry[] };
 export declare function gateVerdict(options: {
   changes: BreakingChange[];
   entries: AcceptedEntry[];
