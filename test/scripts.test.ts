@@ -1,8 +1,9 @@
 // The spec tooling, run as users run it in throw-away copies of the repository: `check` catches
 // drift and lint failures (Redocly's and Spectral's), `bundle` reports a broken file by name, and
-// `docs` writes a self-contained page. Each copy is broken in several ways at once and every
-// command reports them all in one run, so each detector is seen firing without a copy and a
-// check run of its own (a check run starts Redocly, Spectral and openapi-typescript: seconds each).
+// `docs` writes a self-contained page. Three copies: the committed tree, and two broken in several
+// ways at once, which check reports all in one run; so each detector is seen firing without a
+// copy and a check run of its own (a check run starts Redocly, Spectral and openapi-typescript:
+// seconds each).
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { makeSandbox, runNode, type Run } from "./support/sandbox";
