@@ -13,7 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { run, fail, relative, repoRoot } from "./lib/run.mjs";
 import { commitOf, defaultRef, resolveCommit, extractSpec } from "./lib/git-spec.mjs";
-import { applyAccepted, breakingChanges, formatAccepted, formatChange, formatStale, parseAccepted } from "./lib/diff-report.mjs";
+import { breakingChanges, gateVerdict, parseAccepted } from "./lib/diff-report.cjs";
 
 const ACCEPTED_FILE = path.join(repoRoot, "scripts/breaking-accepted.jsonc");
 const USAGE = "usage: npm run breaking -- [REF] [--accepted FILE] | --base FILE [--head FILE]";
@@ -106,26 +106,18 @@ if (!existsSync(reportFile)) {
 
 const report = JSON.parse(readFileSync(reportFile, "utf8"));
 const specs = { base: JSON.parse(readFileSync(base, "utf8")), head: JSON.parse(readFileSync(head, "utf8")) };
-const { accepted, unaccepted: breaking, stale } = applyAccepted(breakingChanges(report, specs), acceptedList.entries);
-
-for (const change of accepted) console.log(formatAccepted(change));
-for (const entry of stale) console.log(formatStale(entry, relative(acceptedList.file), since));
-if (breaking.length) {
-  console.log(`${breaking.length} breaking change${breaking.length === 1 ? "" : "s"} since ${since}:`);
-  for (const change of breaking) console.log(`  - ${formatChange(change)}`);
-  process.exit(1);
-}
-// An entry that accepts nothing would quietly accept a later, unreviewed change at that place.
-if (stale.length) {
-  console.log(`${stale.length} stale entr${stale.length === 1 ? "y" : "ies"} in ${relative(acceptedList.file)}: remove ${stale.length === 1 ? "it" : "them"} (see above)`);
-  process.exit(1);
-}
+const verdict = gateVerdict({
+  changes: breakingChanges(report, specs),
+  entries: acceptedList.entries,
+  since,
+  listFile: acceptedList.file && relative(acceptedList.file),
+  others: report.changes.filter((change) => change.impact !== "major").length,
+});
 // redocly can fail without a major change (e.g. the revision does not resolve): never pass that.
-// With --fail-on major it also exits non-zero for the changes accepted above, which is expected.
-if (diff.status !== 0 && !report.changes.some((change) => change.impact === "major")) {
+// With --fail-on major it also exits non-zero for accepted changes, which is expected.
+if (!verdict.failed && diff.status !== 0 && !report.changes.some((change) => change.impact === "major")) {
   process.stderr.write(diff.stdout + diff.stderr);
   fail("redocly diff failed without naming a breaking change (see its output above)");
 }
-const others = report.changes.filter((change) => change.impact !== "major").length;
-const notes = [accepted.length && `other than ${accepted.length} accepted`, others && `(${others} non-breaking change${others === 1 ? "" : "s"})`];
-console.log([`no breaking changes since ${since}`, ...notes.filter(Boolean)].join(" "));
+for (const line of verdict.lines) console.log(line);
+process.exitCode = verdict.failed ? 1 : 0;

@@ -4,10 +4,10 @@
 import { transform } from "esbuild";
 import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { isStale, STAMP } from "./lib/ensure-built.mjs";
+import { isStale, STAMP } from "./lib/build-stamp.cjs";
 import { fail, repoRoot, run } from "./lib/run.mjs";
 
-// --if-stale: only when dist/ is missing or older than what it is made from (lib/ensure-built.mjs).
+// --if-stale: only when dist/ is missing or older than what it is made from (lib/build-stamp.cjs).
 if (process.argv.includes("--if-stale") && !isStale()) {
   console.log("dist/ is up to date");
   process.exit(0);

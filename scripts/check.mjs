@@ -3,14 +3,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { withFreshBundle } from "./lib/fresh-bundle.mjs";
+import { lintProblems } from "./lib/linters.mjs";
 import { run, fail, repoRoot } from "./lib/run.mjs";
 
 const problems = [];
 
-// The same two linters as `npm run lint` (Redocly and Spectral), from their one home.
-if (run("node", [path.join(repoRoot, "scripts/lint.mjs")]).status !== 0) problems.push("the spec does not lint clean (see above)");
-
+// One fresh bundle of openapi/ for both: Spectral lints it, and generated/openapi.json must equal it.
 withFreshBundle((fresh) => {
+  // The same two linters as `npm run lint`, from their one home.
+  const lint = lintProblems(fresh);
+  if (lint.length) problems.push(`the spec does not lint clean: ${lint.join(" and ")} found problems (see above)`);
   if (!fresh) problems.push("the spec does not bundle");
   else if (readFileSync(fresh, "utf8") !== readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")) {
     problems.push("generated/openapi.json differs from a fresh bundle of openapi/: run `npm run bundle` and commit it (never edit generated/ by hand)");

@@ -1,34 +1,10 @@
-// The one place that decides whether dist/ must be built again: `npm start`, verify, bench and the
+// Builds dist/ when it is stale (the rule: build-stamp.cjs): `npm start`, verify, bench and the
 // jest setup all go through it, so none of them tests or serves a stale build, and none rebuilds
 // one that is current.
-import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { isStale } from "./build-stamp.cjs";
 import { fail, repoRoot, run } from "./run.mjs";
-
-/** What dist/ is made from: a change to any of these makes it stale. */
-const INPUTS = ["src", "generated", "tsconfig.build.json", "package.json", "scripts/build.mjs"];
-/** Written by scripts/build.mjs when a build is complete. */
-export const STAMP = "dist/.built";
-
-/** Whether dist/ is missing, or older than anything it is made from. */
-export function isStale() {
-  let built;
-  try {
-    built = statSync(path.join(repoRoot, STAMP)).mtimeMs;
-  } catch {
-    return true;
-  }
-  const stack = INPUTS.map((f) => path.join(repoRoot, f));
-  while (stack.length > 0) {
-    const entry = stack.pop();
-    const stats = statSync(entry, { throwIfNoEntry: false });
-    if (!stats) continue;
-    if (stats.isDirectory()) stack.push(...readdirSync(entry).map((name) => path.join(entry, name)));
-    else if (stats.mtimeMs > built) return true;
-  }
-  return false;
-}
 
 /** Builds dist/ when it is stale; says so on stderr, and exits with the build's report if it fails. */
 export function ensureBuilt() {

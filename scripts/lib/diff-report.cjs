@@ -1,12 +1,15 @@
 // Turns the JSON report of `redocly diff --format json` into plain lines, one per breaking change,
-// each saying where it is (operation, request part, field) in words rather than a JSON pointer.
-
-import { decodePointer, deref } from "./spec.cjs";
+// each saying where it is (operation, request part, field) in words rather than a JSON pointer, and
+// weighs them against the reviewed allow-list. No file, process or git here: the gate
+// (scripts/breaking.mjs) does the I/O, and the tests call this in-process, which is why it is
+// CommonJS (ts-jest compiles the tests to CommonJS, which cannot load ESM); types in diff-report.d.cts.
+"use strict";
+const { decodePointer, deref } = require("./spec.cjs");
 
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 
 /** The breaking ("major") verdicts of a report, as `{ where, message, ruleId }`. */
-export function breakingChanges(report, specs) {
+function breakingChanges(report, specs) {
   const out = [];
   for (const change of report.changes) {
     if (change.impact !== "major") continue;
@@ -21,12 +24,12 @@ export function breakingChanges(report, specs) {
   return out;
 }
 
-export function formatChange({ where, message, ruleId }) {
+function formatChange({ where, message, ruleId }) {
   return `${where}: ${message} (${ruleId})`;
 }
 
 /** `POST /a/{id}, response 200 application/json, field data.mockId` from the change's pointer. */
-export function describeLocation(change, spec) {
+function describeLocation(change, spec) {
   const segments = decodePointer(change.path);
   const parts = [];
   if (segments[0] === "paths" && segments.length > 1) {
@@ -94,7 +97,7 @@ const ENTRY_KEYS = ["rule", "location", "change", "reason"];
  * Returns `{ base, entries }`; throws an Error naming the file (`label`) and the entry for anything
  * malformed, since a misspelt key must not quietly accept nothing (or everything).
  */
-export function parseAccepted(text, label) {
+function parseAccepted(text, label) {
   // Blank the comment lines rather than dropping them, so that JSON.parse's positions stay right.
   const json = text.replace(/^[ \t]*\/\/.*$/gm, (line) => " ".repeat(line.length));
   let doc;
@@ -132,7 +135,7 @@ const acceptKey = ({ rule, location, change }) => `${rule}\u0000${location}\u000
  * Splits breaking changes into those an entry accepts (exact rule id, location and change, as
  * formatChange prints them; no patterns) and the rest, and names the entries that accept nothing.
  */
-export function applyAccepted(changes, entries) {
+function applyAccepted(changes, entries) {
   const byKey = new Map(entries.map((entry) => [acceptKey(entry), entry]));
   const used = new Set();
   const accepted = [];
@@ -151,10 +154,38 @@ export function applyAccepted(changes, entries) {
   return { accepted, unaccepted, stale };
 }
 
-export function formatAccepted(change) {
+function formatAccepted(change) {
   return `accepted: ${formatChange(change)} (${change.reason})`;
 }
 
-export function formatStale(entry, file, since) {
+function formatStale(entry, file, since) {
   return `stale: ${file} accepts ${entry.rule} at ${entry.location} ("${entry.change}"), but there is no such change since ${since}: remove or update the entry`;
 }
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The gate's verdict on the breaking changes since `since` (as breakingChanges gives them), weighed
+ * against the allow-list's entries from `listFile`: the lines to print, accepted changes and stale
+ * entries first, and whether the gate fails. `others` (the non-breaking changes) is named only in
+ * the line of a pass.
+ */
+function gateVerdict({ changes, entries, since, listFile, others = 0 }) {
+  const { accepted, unaccepted, stale } = applyAccepted(changes, entries);
+  const lines = [...accepted.map(formatAccepted), ...stale.map((entry) => formatStale(entry, listFile, since))];
+  if (unaccepted.length) {
+    lines.push(`${plural(unaccepted.length, "breaking change", "breaking changes")} since ${since}:`);
+    lines.push(...unaccepted.map((change) => `  - ${formatChange(change)}`));
+    return { lines, failed: true };
+  }
+  // An entry that accepts nothing would quietly accept a later, unreviewed change at that place.
+  if (stale.length) {
+    lines.push(`${plural(stale.length, "stale entry", "stale entries")} in ${listFile}: remove ${stale.length === 1 ? "it" : "them"} (see above)`);
+    return { lines, failed: true };
+  }
+  const notes = [accepted.length && `other than ${accepted.length} accepted`, others && `(${plural(others, "non-breaking change", "non-breaking changes")})`];
+  lines.push([`no breaking changes since ${since}`, ...notes.filter(Boolean)].join(" "));
+  return { lines, failed: false };
+}
+
+module.exports = { breakingChanges, describeLocation, parseAccepted, gateVerdict };
