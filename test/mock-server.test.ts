@@ -33,7 +33,7 @@ describe("npm start (scripts/mock.mjs)", () => {
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ["scripts/mock.mjs"], {
+    child = spawn(process.execPath, ["scripts/cli.mjs", "mock"], {
       cwd: repoRoot,
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],
