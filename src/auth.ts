@@ -2,9 +2,11 @@
 // the tokens two of them fetch. Tokens are fetched through openapi-fetch like every other call,
 // cached, shared by concurrent calls (one request in flight), and renewed before they expire.
 import type { Client } from "openapi-fetch";
+import { refusalError, type Answer } from "./answers.js";
 import { OperationsManagerError, optionError } from "./errors.js";
-import { describeCause, safeCause, type Redactor } from "./secrets.js";
+import { createRedactor, describeCause, noRedaction, safeCause } from "./redaction.js";
 import type { paths } from "./types.js";
+import { isPlainObject, kindOf } from "./values.js";
 
 /** HTTP Basic on every call (the reference pages' way; the platform accepts it only over TLS). */
 export interface BasicAuth {
@@ -32,30 +34,38 @@ export interface TokenAuth {
 }
 export type AuthOptions = BasicAuth | LoginAuth | ClientCredentialsAuth | TokenAuth;
 
-/** What one call is sent with: its headers, and the token they carry (to drop it after a 401). */
+/** What one call is sent with: its headers, and the token they carry (to drop it after a 401, and to scrub it from that call's errors). */
 export interface Credential {
   readonly headers: Record<string, string>;
   readonly token: string;
 }
 
-export interface Authenticator {
-  /** Headers for every call, when they never change (Basic): set once on the openapi-fetch client. */
-  readonly fixedHeaders?: Record<string, string>;
-  /** The credential for the next call; absent for Basic. Rejects with kind "auth" when none can be had. */
-  readonly credential?: () => Promise<Credential>;
-  /** After a 401 answered to `used`: forgets it, and says whether asking again may give another. */
-  readonly renew?: (used: Credential) => boolean;
-  /** Every secret the client has held, for redaction: credentials and the tokens fetched. */
-  readonly secrets: () => readonly string[];
-}
+/** Which request gets a token: OAuth 2's token endpoint, or the platform's login. */
+export type TokenStep = "getOAuthToken" | "login";
+
+/**
+ * How a client gets in, by kind. `secrets` are the fixed credentials, for redaction; a token
+ * method's tokens are scrubbed from each call's errors through the credential that call used.
+ */
+export type Authenticator =
+  /** The same headers on every call (Basic): set once on the openapi-fetch client. */
+  | { readonly kind: "basic"; readonly headers: Record<string, string>; readonly secrets: readonly string[] }
+  | {
+      readonly kind: "token";
+      /** The token request it makes, if any (none for a token you manage). */
+      readonly step?: TokenStep;
+      /** The credential for the next call. Rejects with kind "auth" when none can be had. */
+      credential(): Promise<Credential>;
+      /** After a 401 answered to `used`: forgets it, and says whether asking again may give another. */
+      renew(used: Credential): boolean;
+      readonly secrets: readonly string[];
+    };
 
 type Engine = Client<paths>;
 type Fetched = { token: string; expiresAt: number };
 
 /** Renew this much before `expires_in` runs out: a tenth of the lifetime, at most a minute. */
 const renewMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
-/** Tokens kept for redaction: the current one and those it replaced (a token function may mint one a call). */
-const REMEMBERED_TOKENS = 64;
 /** A token request never waits longer than this, even for a client with no timeout: it is shared. */
 const TOKEN_TIMEOUT_MS = 30_000;
 /** What a header can carry as a token: visible ASCII, no spaces (RFC 6750's b64token is narrower). */
@@ -63,48 +73,53 @@ const usableToken = (token: unknown): token is string => typeof token === "strin
 
 const refuse = optionError;
 
-/** Checks `auth` and says which way it is, without ever naming a secret's value. */
+/**
+ * Checks `auth` and says which way it is, without ever naming a secret's value. Returns a copy
+ * read once, so a getter or Proxy cannot give one value to the check and another to the request.
+ */
 export function checkAuth(auth: unknown): AuthOptions {
   const ways = "{ username, password }, { username, password, method: \"login\" }, { clientId, clientSecret } or { token }";
   if (!auth || typeof auth !== "object") throw refuse(`auth is required: ${ways}`);
-  const a = auth as Record<string, unknown>;
-  const given = ["username", "clientId", "token"].filter((key) => key in a || (key === "clientId" && "clientSecret" in a));
+  const given = ["username", "clientId", "token"].filter((key) => key in auth || (key === "clientId" && "clientSecret" in auth));
   if (given.length !== 1) throw refuse(`auth must be exactly one of ${ways}; got ${given.length ? given.join(" and ") : "none of them"}`);
-  const nonEmpty = (key: string) => {
-    if (typeof a[key] !== "string" || a[key] === "") throw refuse(`auth.${key} must be a non-empty string`);
+  const a = auth as Record<string, unknown>;
+  const nonEmpty = (key: string, value: unknown): string => {
+    if (typeof value !== "string" || value === "") throw refuse(`auth.${key} must be a non-empty string`);
+    return value;
   };
   if (given[0] === "clientId") {
-    nonEmpty("clientId");
-    nonEmpty("clientSecret");
-  } else if (given[0] === "token") {
-    if (typeof a.token !== "function") {
-      nonEmpty("token");
-      if (!usableToken(a.token)) throw refuse("auth.token must be visible ASCII without spaces, as a header carries it");
-    }
-  } else {
-    nonEmpty("username");
-    if (typeof a.password !== "string") throw refuse("auth.password must be a string");
-    if (a.method !== undefined && a.method !== "basic" && a.method !== "login") {
-      throw refuse(`auth.method must be "basic" or "login", got ${JSON.stringify(String(a.method))}`);
-    }
-    if (a.method !== "login" && (a.username as string).includes(":")) throw refuse("auth.username must not contain ':' (HTTP Basic)");
+    return { clientId: nonEmpty("clientId", a.clientId), clientSecret: nonEmpty("clientSecret", a.clientSecret) };
   }
-  return auth as AuthOptions;
+  if (given[0] === "token") {
+    const token = a.token;
+    if (typeof token === "function") return { token: token as TokenAuth["token"] };
+    if (!usableToken(nonEmpty("token", token))) throw refuse("auth.token must be visible ASCII without spaces, as a header carries it");
+    return { token: token as string };
+  }
+  const username = nonEmpty("username", a.username);
+  const password = a.password;
+  const method = a.method;
+  if (typeof password !== "string") throw refuse("auth.password must be a string");
+  if (method !== undefined && method !== "basic" && method !== "login") {
+    throw refuse(`auth.method must be "basic" or "login", got ${typeof method === "string" ? JSON.stringify(method.slice(0, 40)) : typeof method}`);
+  }
+  if (method === "login") return { username, password, method };
+  if (username.includes(":")) throw refuse("auth.username must not contain ':' (HTTP Basic)");
+  return method === "basic" ? { username, password, method } : { username, password };
 }
 
-export function createAuthenticator(auth: AuthOptions, engine: () => Engine, timeoutMs: number, redact: Redactor): Authenticator {
+export function createAuthenticator(auth: AuthOptions, engine: () => Engine, timeoutMs: number): Authenticator {
   if ("clientId" in auth) {
-    const source = tokenSource(() => fetchOAuthToken(engine(), auth, timeoutMs, redact));
-    return { ...source, secrets: () => [auth.clientSecret, ...source.tokens()] };
+    const secrets = [auth.clientSecret];
+    return { kind: "token", step: "getOAuthToken", secrets, ...tokenSource("getOAuthToken", secrets, () => fetchOAuthToken(engine(), auth, timeoutMs, secrets)) };
   }
-  if ("token" in auth) return givenToken(auth.token, redact);
+  if ("token" in auth) return givenToken(auth.token);
   if (auth.method === "login") {
-    const source = tokenSource(() => fetchLoginToken(engine(), auth, timeoutMs, redact), credentialHeaders.loginCookie);
-    return { ...source, secrets: () => [auth.password, ...source.tokens()] };
+    const secrets = [auth.password, `${auth.username}:${auth.password}`];
+    return { kind: "token", step: "login", secrets, ...tokenSource("login", secrets, () => fetchLoginToken(engine(), auth, timeoutMs, secrets), credentialHeaders.loginCookie) };
   }
-  const fixedHeaders = credentialHeaders.basic(auth.username, auth.password);
-  const secrets = [auth.password, fixedHeaders.Authorization.slice("Basic ".length), `${auth.username}:${auth.password}`];
-  return { fixedHeaders, secrets: () => secrets };
+  const headers = credentialHeaders.basic(auth.username, auth.password);
+  return { kind: "basic", headers, secrets: [auth.password, headers.Authorization.slice("Basic ".length), `${auth.username}:${auth.password}`] };
 }
 
 /**
@@ -122,22 +137,21 @@ export const credentialHeaders = {
 const { bearer } = credentialHeaders;
 
 /** A cached token, fetched by one request however many calls wait for it, renewed before expiry. */
-function tokenSource(fetchToken: () => Promise<Fetched>, headersFor: (token: string) => Record<string, string> = bearer) {
+function tokenSource(step: TokenStep, secrets: readonly string[], fetchToken: () => Promise<Fetched>, headersFor: (token: string) => Record<string, string> = bearer) {
   let current: (Fetched & Credential) | undefined;
   let inFlight: Promise<Credential> | undefined;
-  const seen: string[] = [];
   const credential = (): Promise<Credential> => {
     if (current && Date.now() < current.expiresAt) return Promise.resolve(current);
     inFlight ??= fetchToken().then(
       (fetched) => {
         inFlight = undefined;
-        remember(seen, fetched.token);
         current = { ...fetched, headers: headersFor(fetched.token) };
         return current;
       },
       (error: unknown) => {
         inFlight = undefined;
-        throw error;
+        // Whatever failed, it failed at the token step.
+        throw error instanceof OperationsManagerError ? error : authError(step, `failed (${describeCause(error, createRedactor(secrets))})`, {}, secrets, error);
       },
     );
     return inFlight;
@@ -147,44 +161,36 @@ function tokenSource(fetchToken: () => Promise<Fetched>, headersFor: (token: str
     if (current?.token === used.token) current = undefined;
     return true;
   };
-  return { credential, renew, tokens: () => seen };
+  return { credential, renew };
 }
 
-/** Keeps a token for redaction: the newest few, each once. */
-function remember(seen: string[], token: string): void {
-  if (seen.includes(token)) return;
-  seen.unshift(token);
-  seen.length = Math.min(seen.length, REMEMBERED_TOKENS);
-}
-
-function givenToken(token: TokenAuth["token"], redact: Redactor): Authenticator {
+function givenToken(token: TokenAuth["token"]): Authenticator {
   if (typeof token === "string") {
     const credential = { token, headers: bearer(token) };
-    return { credential: () => Promise.resolve(credential), renew: () => false, secrets: () => [token] };
+    return { kind: "token", secrets: [token], credential: () => Promise.resolve(credential), renew: () => false };
   }
-  const seen: string[] = [];
   const credential = async (): Promise<Credential> => {
     let value: unknown;
     try {
       value = await token();
     } catch (cause) {
-      throw authError(undefined, `auth.token() failed (${describeCause(cause, redact)})`, {}, cause, redact);
+      throw authError(undefined, `auth.token() failed (${describeCause(cause, noRedaction)})`, {}, [], cause);
     }
     if (!usableToken(value)) {
       const what = typeof value === "string" && value !== "" ? "a string with spaces or characters a header cannot carry" : kindOf(value);
-      throw authError(undefined, `auth.token() must give a non-empty string of visible ASCII, got ${what}`, {});
+      // A string it gave is scrubbed too: it was meant as a secret, usable or not.
+      throw authError(undefined, `auth.token() must give a non-empty string of visible ASCII, got ${what}`, {}, typeof value === "string" ? [value] : []);
     }
-    remember(seen, value);
     return { token: value, headers: bearer(value) };
   };
   // Asking again helps only when the function then gives another token: the client compares.
-  return { credential, renew: () => true, secrets: () => seen };
+  return { kind: "token", secrets: [], credential, renew: () => true };
 }
 
-async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAuth, timeoutMs: number, redact: Redactor): Promise<Fetched> {
+async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAuth, timeoutMs: number, secrets: readonly string[]): Promise<Fetched> {
   const step = "getOAuthToken";
   const sentAt = Date.now();
-  const { text, response } = await tokenCall(step, timeoutMs, redact, (signal) =>
+  const { text, response } = await tokenCall(step, timeoutMs, secrets, (signal) =>
     engine.POST("/oauth/token", {
       body: { grant_type: "client_credentials", client_id: auth.clientId, client_secret: auth.clientSecret },
       // OAuth 2 takes a form, never JSON. Serialized here: openapi-fetch's default serializer
@@ -196,19 +202,21 @@ async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAuth, time
     }),
   );
   const answer = parseJson(text);
-  const token = (answer as { access_token?: unknown } | undefined)?.access_token;
+  const token = isPlainObject(answer) ? answer.access_token : undefined;
   if (!usableToken(token)) {
-    throw authError(step, `the platform answered ${response.status} without an access_token`, { status: response.status, body: answer ?? text }, undefined, redact);
+    // The answer may hold a token all the same (one a header cannot carry): scrubbed with it.
+    const why = unusable(token, "an access_token");
+    throw authError(step, `the platform answered ${response.status} ${why}`, { status: response.status, body: answer ?? text }, typeof token === "string" ? [...secrets, token] : secrets);
   }
   // Seconds; some servers send the number as a string. Without one, the token lasts until a 401.
-  const expiresIn = Number((answer as { expires_in?: unknown }).expires_in ?? NaN);
+  const expiresIn = Number((answer as Record<string, unknown>).expires_in ?? NaN);
   const lifetimeMs = expiresIn >= 0 ? expiresIn * 1000 : Infinity;
   return { token, expiresAt: sentAt + lifetimeMs - renewMargin(lifetimeMs) };
 }
 
-async function fetchLoginToken(engine: Engine, auth: LoginAuth, timeoutMs: number, redact: Redactor): Promise<Fetched> {
+async function fetchLoginToken(engine: Engine, auth: LoginAuth, timeoutMs: number, secrets: readonly string[]): Promise<Fetched> {
   const step = "login";
-  const { text, response } = await tokenCall(step, timeoutMs, redact, (signal) =>
+  const { text, response } = await tokenCall(step, timeoutMs, secrets, (signal) =>
     engine.POST("/login", { body: { user: { username: auth.username, password: auth.password } }, parseAs: "text", signal }),
   );
   // The token itself, as plain text or as a JSON string, depending on the platform's version.
@@ -216,62 +224,45 @@ async function fetchLoginToken(engine: Engine, auth: LoginAuth, timeoutMs: numbe
   const trimmed = text.trim();
   const token = trimmed.startsWith('"') ? parseJson(trimmed) : /^[[{]/.test(trimmed) ? undefined : trimmed;
   if (!usableToken(token)) {
-    throw authError(step, `the platform answered ${response.status} with a body that is not a session token`, { status: response.status, body: text }, undefined, redact);
+    const why = /^[[{]/.test(trimmed) ? "with JSON that is not a session token" : unusable(token, "a session token");
+    throw authError(step, `the platform answered ${response.status} ${why}`, { status: response.status, body: text }, typeof token === "string" ? [...secrets, token] : secrets);
   }
   // The session lasts until the platform says otherwise (a 401); no lifetime is given.
   return { token, expiresAt: Infinity };
 }
 
-type Answered = { data?: unknown; error?: unknown; response: Response };
+/** Why a token the platform gave cannot be used: missing, or present but not something a header can carry. */
+function unusable(token: unknown, what: string): string {
+  if (typeof token === "string" && token.trim() !== "") return `with ${what} that has spaces or characters a header cannot carry`;
+  return `without ${what}`;
+}
 
 /** One token request, with its own time limit: it is shared, so no single caller's signal may end it. */
-async function tokenCall(step: "getOAuthToken" | "login", timeoutMs: number, redact: Redactor, call: (signal?: AbortSignal) => Promise<Answered>) {
+async function tokenCall(step: TokenStep, timeoutMs: number, secrets: readonly string[], call: (signal?: AbortSignal) => Promise<Answer>) {
   const limitMs = Math.min(timeoutMs, TOKEN_TIMEOUT_MS);
   const signal = AbortSignal.timeout(limitMs);
-  let answered: Answered;
+  let answered: Answer;
   try {
     answered = await call(signal);
   } catch (cause) {
+    const redact = createRedactor(secrets);
     const why = signal.aborted ? `no answer within ${limitMs} ms` : `no answer from the server (${describeCause(cause, redact)})`;
-    throw authError(step, why, {}, cause, redact);
+    throw authError(step, why, {}, secrets, cause);
   }
-  const { response } = answered;
-  if (!response.ok) {
-    // openapi-fetch hands an error body over parsed when it is JSON, as text otherwise.
-    // Scrubbed before anything is cut from it, so no part of a secret survives a cut.
-    const body = redact(answered.error === "" ? undefined : answered.error);
-    const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
-    const said = platformMessage(body) ?? (location === null ? undefined : `a redirect to ${location}, not followed`);
-    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-    throw authError(step, `the platform refused (${status}${said ? `: ${said}` : ""})`, { status: response.status, body }, undefined, redact);
-  }
-  return { text: typeof answered.data === "string" ? answered.data : "", response };
+  if (!answered.response.ok) throw refusalError("auth", step, `${step}: could not get a token`, answered, createRedactor(secrets));
+  return { text: typeof answered.data === "string" ? answered.data : "", response: answered.response };
 }
 
-function authError(
-  step: "getOAuthToken" | "login" | undefined,
-  why: string,
-  details: { status?: number; body?: unknown },
-  cause?: unknown,
-  redact?: Redactor,
-): OperationsManagerError {
-  const scrub: Redactor = redact ?? ((value) => value);
+/** No token could be had: scrubbed with the credentials it was asked with (and any token-like value seen). */
+function authError(step: TokenStep | undefined, why: string, details: { status?: number; body?: unknown }, secrets: readonly string[], cause?: unknown): OperationsManagerError {
+  const redact = createRedactor(secrets);
   const what = step ? `${step}: could not get a token` : "could not get a token";
-  return new OperationsManagerError("auth", scrub(`${what}: ${why}`), {
+  return new OperationsManagerError("auth", redact(`${what}: ${why}`), {
     operationId: step,
     status: details.status,
-    body: scrub(details.body),
-    cause: cause === undefined ? undefined : safeCause(cause, scrub),
+    body: redact(details.body),
+    cause: cause === undefined ? undefined : safeCause(cause, redact),
   });
-}
-
-/** The platform's own words in an error body: its envelope's message, or an OAuth 2 error. */
-function platformMessage(body: unknown): string | undefined {
-  if (typeof body === "string") return body.slice(0, 200);
-  if (!body || typeof body !== "object") return undefined;
-  const b = body as Record<string, unknown>;
-  const said = [b.message, b.error_description, b.error].find((m): m is string => typeof m === "string" && m !== "");
-  return said;
 }
 
 function parseJson(text: string): unknown {
@@ -280,10 +271,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function kindOf(value: unknown): string {
-  return value === null ? "null" : typeof value === "string" ? "an empty string" : typeof value;
 }
 
 function base64(text: string): string {

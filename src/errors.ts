@@ -42,7 +42,7 @@ export class OperationsManagerError extends Error {
   readonly violations?: Violation[];
 
   constructor(kind: OperationsManagerErrorKind, message: string, details: OperationsManagerErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(bounded(message), details.cause === undefined ? undefined : { cause: details.cause });
     Object.defineProperty(this, BRAND, { value: true });
     this.kind = kind;
     this.operationId = details.operationId;
@@ -63,6 +63,18 @@ Object.defineProperty(OperationsManagerError, Symbol.hasInstance, {
     return Object.prototype.toString.call(value) === "[object Error]" && (value as { [BRAND]?: unknown })[BRAND] === true;
   },
 });
+
+/** An error message stays readable whatever a platform answers: at most this many characters. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+function bounded(message: string): string {
+  if (message.length <= MAX_MESSAGE_LENGTH) return message;
+  const note = ` (cut from ${message.length} characters)`;
+  let end = MAX_MESSAGE_LENGTH - note.length - 1;
+  // Not between the two halves of a surrogate pair.
+  if (/[\ud800-\udbff]/.test(message[end - 1] ?? "")) end--;
+  return `${message.slice(0, end)}…${note}`;
+}
 
 export function isOperationsManagerError(value: unknown): value is OperationsManagerError {
   return value instanceof OperationsManagerError;

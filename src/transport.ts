@@ -28,25 +28,24 @@ export function unpackingFetch(getFetch: () => Fetch): (request: RequestCarrier)
   return (request) => getFetch()(request.url, request);
 }
 
-/** A signal that aborts on the caller's signal or after `timeoutMs`, telling which one fired. */
+/**
+ * A signal that aborts on the caller's signal or after `timeoutMs`, telling which one fired. It is
+ * the call's own: `fetch` and the client listen on it, never on the caller's signal, which many
+ * calls may share (a listener each would set off Node's MaxListenersExceededWarning).
+ * `AbortSignal.any` follows the caller's signal without adding a listener to it.
+ */
 export function deadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
-  // With no time limit the caller's signal is enough: a signal costs Node's fetch ~10 µs a call.
-  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal, timedOut: () => false, done() {} };
+  // With no time limit the caller's signal is enough: a timer costs Node's fetch ~10 µs a call.
+  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal && AbortSignal.any([callerSignal]), timedOut: () => false, done() {} };
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError"));
   }, timeoutMs);
-  const forward = () => controller.abort(callerSignal?.reason);
-  if (callerSignal?.aborted) forward();
-  else callerSignal?.addEventListener("abort", forward, { once: true });
   return {
-    signal: controller.signal,
+    signal: callerSignal ? AbortSignal.any([controller.signal, callerSignal]) : controller.signal,
     timedOut: () => timedOut,
-    done() {
-      clearTimeout(timer);
-      callerSignal?.removeEventListener("abort", forward);
-    },
+    done: () => clearTimeout(timer),
   };
 }

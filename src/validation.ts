@@ -4,7 +4,7 @@
 // restated here: this module only runs the generated code and words what it found.
 import { requestValidators, type ValidationError } from "../generated/request-validators.js";
 import { OperationsManagerError } from "./errors.js";
-import type { Redactor } from "./secrets.js";
+import type { Redactor } from "./redaction.js";
 import type { OperationId } from "./types.js";
 
 /** One way a value breaks the contract: `path` is a JSON pointer into it (`""` for the whole). */
@@ -131,12 +131,15 @@ export interface AnswerCheck {
   readonly throws: boolean;
   /** Resolves once the response validators are loaded (they are loaded only when validating). */
   ready(): Promise<void> | undefined;
-  /** The violations of the body declared for this status (and media type); undefined when it keeps it. */
-  judge(operationId: OperationId, status: number, mediaType: () => string | null, body: unknown): Violation[] | undefined;
+  /**
+   * The violations of the body declared for this status (and media type), scrubbed with the call's
+   * redactor (member names come from the answer, which may echo a credential); undefined when it keeps it.
+   */
+  judge(operationId: OperationId, status: number, mediaType: () => string | null, body: unknown, redact: Redactor): Violation[] | undefined;
 }
 
 /** What checks answers for a client created with `validate`; undefined for `"off"`. */
-export function answerCheck(option: ValidateOption | undefined, redact: Redactor): AnswerCheck | undefined {
+export function answerCheck(option: ValidateOption | undefined): AnswerCheck | undefined {
   if (option === undefined || option === "off") return undefined;
   const tell = typeof option === "function" ? option : undefined;
   let validators: ResponseValidators | undefined;
@@ -159,11 +162,10 @@ export function answerCheck(option: ValidateOption | undefined, redact: Redactor
   return {
     throws: option === "throw",
     ready: () => loading ?? (validators ? undefined : (loading = load())),
-    judge(operationId, status, mediaType, body) {
+    judge(operationId, status, mediaType, body, redact) {
       const found = validators && bodyViolations(validators, operationId, status, mediaType, body);
       if (!found) return undefined;
-      // Member names come from the answer, which may echo a credential.
-      const violations = found.map((v) => ({ path: redact(v.path), message: redact(v.message) }));
+      const violations = redact(found);
       tell?.(violations, { operationId, status });
       return violations;
     },

@@ -136,7 +136,7 @@ describe("finishManualTask", () => {
     ["an empty taskId", JOB_ID, "", undefined, /taskId/],
     ["a taskId with a slash", JOB_ID, "a/b", undefined, /taskId/],
     ["a dotted taskId", JOB_ID, "..", undefined, /taskId/],
-    ["taskData that is a string", JOB_ID, TASK_KEY, { taskData: "done" }, /taskData must be a plain object, got string/],
+    ["taskData that is a string", JOB_ID, TASK_KEY, { taskData: "done" }, /taskData must be a plain object, got a string/],
     ["taskData that is an array", JOB_ID, TASK_KEY, { taskData: [] }, /taskData must be a plain object, got an array/],
     ["taskData that is null", JOB_ID, TASK_KEY, { taskData: null }, /taskData must be a plain object, got null/],
     ["a finish_state that is not a string", JOB_ID, TASK_KEY, { taskData: { finish_state: 1 } }, /body \/taskData\/finish_state must be string\. Nothing was sent\./],

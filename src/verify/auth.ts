@@ -19,7 +19,7 @@ export interface VerifyAuth {
 const TERMS: [RegExp, string][] = [
   [/^createOperationsManagerClient: /, ""],
   [/\bbaseUrl\b/g, "--upstream"],
-  [/\ballowInsecureHttp\b/g, "--allow-insecure-http"],
+  [/\ballowInsecureHttp(: true)?/g, "--allow-insecure-http"],
   [/\bauth\.username\b/g, "OM_USERNAME"],
   [/\bauth\.password\b/g, "OM_PASSWORD"],
   [/\bauth\.clientId\b/g, "OM_CLIENT_ID"],
@@ -57,8 +57,8 @@ export function authFromEnv(env: NodeJS.ProcessEnv, upstream: URL, allowInsecure
   } else {
     throw new UsageError(`OM_AUTH must be oauth, login, basic or none, got ${JSON.stringify(method)}`, "verify");
   }
-  asUsage(() => checkAuth(options));
+  const checked = asUsage(() => checkAuth(options));
   // The client's rule, with its wording: no credentials in clear text to a host that is not loopback.
   asUsage(() => checkBaseUrl(upstream.href, allowInsecureHttp));
-  return { method, options, check: method === "oauth" ? "OM_CLIENT_ID/OM_CLIENT_SECRET" : "OM_USERNAME/OM_PASSWORD" };
+  return { method, options: checked, check: method === "oauth" ? "OM_CLIENT_ID/OM_CLIENT_SECRET" : "OM_USERNAME/OM_PASSWORD" };
 }

@@ -1,0 +1,147 @@
+// The call pipeline: one operation's call, from its arguments to its data or its error. Every
+// failure on the way is an OperationsManagerError of the stage it happened in (invalid-request
+// before sending; auth, network or timeout while sending; http or invalid-response once
+// answered), scrubbed of the secrets that call used: the client's fixed credentials and the
+// tokens it sent.
+import { envelopeData, type Answer } from "./answers.js";
+import type { Authenticator, Credential } from "./auth.js";
+import { OperationsManagerError } from "./errors.js";
+import { checkCallOptions, type CallOptions } from "./options.js";
+import { createRedactor, describeCause, safeCause, type Redactor } from "./redaction.js";
+import { deadline } from "./transport.js";
+import type { OperationId } from "./types.js";
+import type { AnswerCheck } from "./validation.js";
+
+/** Sends the operation's request once, with these headers (a call's own and its credential's). */
+export type Send = (signal: AbortSignal | undefined, headers: Record<string, string> | undefined) => Promise<Answer>;
+
+export interface Pipeline {
+  /**
+   * Runs one call: `prepare` checks the arguments (throwing before anything is sent) and gives the
+   * request to send; the answer's envelope `data` is returned.
+   */
+  run(operationId: OperationId, prepare: () => Send, options: CallOptions | undefined): Promise<unknown>;
+}
+
+export function createPipeline(authenticator: Authenticator, timeoutMs: number, answers: AnswerCheck | undefined): Pipeline {
+  const redactors = redactorsFor(authenticator.secrets);
+
+  async function run(operationId: OperationId, prepare: () => Send, options: CallOptions | undefined): Promise<unknown> {
+    let send: Send;
+    let callOptions: ReturnType<typeof checkCallOptions>;
+    try {
+      callOptions = checkCallOptions(operationId, options);
+      send = prepare();
+    } catch (error) {
+      throw unreadable("invalid-request", operationId, "its arguments could not be read", error, redactors.fixed);
+    }
+    // Only the first calls of a validating client wait, while its response validators load; no
+    // other call pays even an await for it.
+    const loading = answers?.ready();
+    if (loading) await loading;
+    const limit = deadline(timeoutMs, callOptions.signal);
+    const used: Credential[] = [];
+    let answer: Answer;
+    try {
+      answer =
+        authenticator.kind === "token"
+          ? await withToken(authenticator, send, limit.signal, callOptions.headers, used)
+          : await send(limit.signal, callOptions.headers);
+    } catch (cause) {
+      throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used));
+    } finally {
+      limit.done();
+    }
+    const redact = redactors.of(used);
+    try {
+      return envelopeData(operationId, answer, redact, answers);
+    } catch (error) {
+      // Whatever went wrong reading an answer, it was answered: the kind says how.
+      throw unreadable(answer.response.ok ? "invalid-response" : "http", operationId, `its ${answer.response.status} answer could not be read`, error, redact, answer.response.status);
+    }
+  }
+  return { run };
+}
+
+/**
+ * The redactor for a call: the fixed credentials' (built once), or, for a call that sent tokens,
+ * one for those tokens too, built only when an error needs it, and kept with the credential (a
+ * cached token serves many calls).
+ */
+function redactorsFor(secrets: readonly string[]) {
+  const fixed = createRedactor(secrets);
+  const byCredential = new WeakMap<Credential, Redactor>();
+  const of = (used: readonly Credential[]): Redactor => {
+    if (used.length === 0) return fixed;
+    let built: Redactor | undefined;
+    return ((value: unknown) => {
+      built ??= used.length === 1 ? cached(used[0]!) : createRedactor([...secrets, ...used.map((c) => c.token)]);
+      return built(value);
+    }) as Redactor;
+  };
+  const cached = (credential: Credential): Redactor => {
+    let redact = byCredential.get(credential);
+    if (!redact) byCredential.set(credential, (redact = createRedactor([...secrets, credential.token])));
+    return redact;
+  };
+  return { fixed, of };
+}
+
+/**
+ * One call with a token: a 401 answered to it drops the token, and the call is sent once more
+ * with a new one (a 401 means the platform did nothing, so repeating is safe); never more.
+ * `used` collects the credentials sent, for scrubbing this call's errors.
+ */
+async function withToken(
+  auth: Extract<Authenticator, { kind: "token" }>,
+  send: Send,
+  signal: AbortSignal | undefined,
+  headers: Record<string, string> | undefined,
+  used: Credential[],
+): Promise<Answer> {
+  const first = await waitFor(auth.credential(), signal);
+  used.push(first);
+  const sent = await send(signal, { ...headers, ...first.headers });
+  if (sent.response.status !== 401 || !auth.renew(first)) return sent;
+  const fresh = await waitFor(auth.credential(), signal);
+  if (fresh.token === first.token) return sent;
+  used.push(fresh);
+  return send(signal, { ...headers, ...fresh.headers });
+}
+
+/** A shared token request goes on for the other calls; this caller stops waiting when its signal aborts. */
+function waitFor(pending: Promise<Credential>, signal: AbortSignal | undefined): Promise<Credential> {
+  if (!signal) return pending;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    // The call's own signal (see deadline): one listener per call, removed when settled.
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
+}
+
+function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor) {
+  // Getting a token failed: that error already says which step and why.
+  if (cause instanceof OperationsManagerError) return cause;
+  const callerTimeout = callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
+  if (timedOut || callerTimeout) {
+    return new OperationsManagerError("timeout", `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`, {
+      operationId,
+      cause: safeCause(cause, redact),
+    });
+  }
+  const reason = callerSignal?.aborted ? "aborted by the caller's signal" : `no answer from the server (${describeCause(cause, redact)})`;
+  return new OperationsManagerError("network", `${operationId}: ${reason}`, { operationId, cause: safeCause(cause, redact) });
+}
+
+/** An error of ours stays as it is; anything else thrown at a stage becomes that stage's kind. */
+function unreadable(kind: "invalid-request" | "invalid-response" | "http", operationId: OperationId, what: string, error: unknown, redact: Redactor, status?: number) {
+  if (error instanceof OperationsManagerError) return error;
+  const nothingSent = kind === "invalid-request" ? ". Nothing was sent." : "";
+  return new OperationsManagerError(kind, `${operationId}: ${what} (${describeCause(error, redact)})${nothingSent}`, {
+    operationId,
+    status,
+    cause: safeCause(error, redact),
+  });
+}
