@@ -6,9 +6,10 @@ import { claimAnswer } from "./support/constants";
 
 const request = { method: "POST", path: "/operations-manager/tasks/x/claim" };
 const context = { defaulted: ["--task-id", "--job-id", "--task-key"] as const, check: "OM_USERNAME/OM_PASSWORD" };
-const answer = (status: number, body: unknown, upstreamStatus: number | undefined = status, headers: Record<string, string> = { "content-type": "application/json" }): Outcome => {
+/** `upstreamStatus` null: Prism answered by itself (its log named no platform status). */
+const answer = (status: number, body: unknown, upstreamStatus: number | null = status, headers: Record<string, string> = { "content-type": "application/json" }): Outcome => {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  return { response: new Response(text, { status, headers }), text, upstreamStatus };
+  return { response: new Response(text, { status, headers }), text, upstreamStatus: upstreamStatus ?? undefined };
 };
 const claim = claimAnswer as { data: Record<string, unknown> };
 
@@ -53,7 +54,7 @@ describe("classify", () => {
   });
 
   it("says when the platform was not reached, or nothing answered", () => {
-    expect(classify("claimTask", request, answer(502, { title: "upstream down" }, undefined), context)).toMatchObject({ result: "error", error: expect.stringMatching(/not reached \(Prism answered 502: upstream down\)/) });
+    expect(classify("claimTask", request, answer(502, { title: "upstream down" }, null), context)).toMatchObject({ result: "error", error: expect.stringMatching(/not reached \(Prism answered 502: upstream down\)/) });
     expect(classify("claimTask", request, { error: "timed out after 1s" }, context)).toMatchObject({ result: "error", error: "no answer through Prism: timed out after 1s" });
   });
 });

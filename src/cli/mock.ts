@@ -31,12 +31,13 @@ export function mockOptions(args: string[], env: NodeJS.ProcessEnv): MockCommand
     help: { type: "boolean", short: "h" },
   });
   if (parsed.help) return "help";
-  const [portText, portFrom] = parsed.port !== undefined ? [parsed.port, "--port"] : env.PORT ? [env.PORT, "PORT"] : ["4010", "the default"];
+  const flag = (name: string) => parsed[name] as string | undefined;
+  const [portText, portFrom] = flag("port") !== undefined ? [flag("port")!, "--port"] : env.PORT ? [env.PORT, "PORT"] : ["4010", "the default"];
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`${portFrom} must be a port number (0 to 65535), got ${JSON.stringify(portText)}`, "mock");
-  const host = parsed.host ?? (env.HOST || "127.0.0.1");
+  const host = flag("host") ?? (env.HOST || "127.0.0.1");
   if (host === "") throw new UsageError("--host must not be empty", "mock");
-  const example = parsed.example ?? (env.EXAMPLE || undefined);
+  const example = flag("example") ?? (env.EXAMPLE || undefined);
   if (example === "") throw new UsageError("--example must name an example", "mock");
   return { port, host, ...(parsed.dynamic ? { dynamic: true } : {}), ...(example === undefined ? {} : { example }) };
 }

@@ -21,8 +21,10 @@ export function describeUsageError(error: UsageError): string {
   return `error: ${error.message}\nsee: ${BIN}${error.command ? ` ${error.command}` : ""} --help`;
 }
 
+export type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
 /** node:util's parseArgs (strict, no positionals), its refusals as UsageErrors of `command`. */
-export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(command: string, args: string[], options: T) {
+export function parseOptions(command: string, args: string[], options: NonNullable<ParseArgsConfig["options"]>): ParsedOptions {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {

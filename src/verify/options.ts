@@ -61,7 +61,7 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
     "allow-insecure-http": { type: "boolean" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
-  }) as Record<string, string | string[] | boolean | undefined>;
+  });
   if (parsed.help) return "help";
 
   const given = parsed.upstream as string | undefined;
