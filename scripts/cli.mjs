@@ -4,14 +4,4 @@
 // and verifies what its sources say, exactly as the installed package does from dist/.
 import { loadBuilt } from "./lib/ensure-built.mjs";
 
-// npm runs a script through `sh -c`, which (dash) does not exec it: a SIGTERM to npm reaches the
-// shell, which dies and leaves this process running, the mock still serving. Run by npm, this
-// process therefore stops as on SIGTERM once its parent is gone (it is then re-parented).
-if (process.env.npm_lifecycle_event) {
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) process.kill(process.pid, "SIGTERM");
-  }, 250).unref();
-}
-
 await loadBuilt("src/cli.js");
