@@ -86,7 +86,7 @@ const strict = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL,
 const checkedTask = await strict.claimTask(${JSON.stringify(TASK_ID)});
 const brokenAnswer = JSON.stringify({ message: "ok", data: { _id: "x", name: 42 } });
 const broken = await createOperationsManagerClient({
-  baseUrl: "http://127.0.0.1:1", auth: { username: "u", password: "p" }, validate: "throw",
+  baseUrl: "http://127.0.0.1:1", auth: { username: "automation", password: "s3cr3t" }, validate: "throw",
   fetch: async () => new Response(brokenAnswer, { status: 200, headers: { "Content-Type": "application/json" } }),
 }).claimTask(${JSON.stringify(TASK_ID)}).catch((e) => e);
 const mockError = await mock.startMockServer().then((s) => s.close().then(() => "started"), (e) => \`\${e.code}: \${e.message}\`);
