@@ -144,15 +144,42 @@ export interface components {
          * @example 2024-01-15T09:30:00Z
          */
         Timestamp: string;
+        /**
+         * @description The id of a Job (a MongoDB ObjectId of 24 lower-case hexadecimal digits).
+         * @example 67be20c2dda0df69ebe60824
+         */
+        JobId: string;
+        /**
+         * @description A task key that every workflow has: `workflow_start` (its start), `workflow_end` (its end) and
+         *     `error_handler` (the task run when the workflow errors).
+         * @enum {string}
+         */
+        ReservedWorkflowTaskKey: "workflow_start" | "workflow_end" | "error_handler";
+        /**
+         * @description The key of a task in a workflow, such as `defc` or `e28f`: letters, digits, `_` and `-` only,
+         *     so that it is a single, safe path segment (no empty string, slash or dot).
+         * @example defc
+         */
+        WorkflowTaskKey: string;
+        /**
+         * @description A workflow task key: one of the reserved keys of every workflow, or the key of a task in it.
+         * @example workflow_start
+         * @example defc
+         */
+        WorkflowTaskId: components["schemas"]["ReservedWorkflowTaskKey"] | components["schemas"]["WorkflowTaskKey"];
         /** @description The job a task iteration belongs to. */
         TaskJobSummary: {
-            /** @description The id of the job. */
-            _id?: string;
             /**
-             * @description The workflow task key of this task inside the job.
+             * @description The id of the job: what `finishManualTask` takes as `jobId` (the same `JobId` schema), so a
+             *     claimed task can be finished with it.
+             */
+            _id?: components["schemas"]["JobId"];
+            /**
+             * @description The workflow task key of this task inside the job: what `finishManualTask` takes as `taskId`
+             *     (the same `WorkflowTaskId` schema).
              * @example e28f
              */
-            task?: string;
+            task?: components["schemas"]["WorkflowTaskId"];
             /** @description The name of the job. */
             name?: string;
             /** @description The description of the job. */
@@ -369,29 +396,6 @@ export interface components {
             data?: unknown;
             metadata?: components["schemas"]["Metadata"];
         };
-        /**
-         * @description The id of a Job (a MongoDB ObjectId of 24 lower-case hexadecimal digits).
-         * @example 67be20c2dda0df69ebe60824
-         */
-        JobId: string;
-        /**
-         * @description A task key that every workflow has: `workflow_start` (its start), `workflow_end` (its end) and
-         *     `error_handler` (the task run when the workflow errors).
-         * @enum {string}
-         */
-        ReservedWorkflowTaskKey: "workflow_start" | "workflow_end" | "error_handler";
-        /**
-         * @description The key of a task in a workflow, such as `defc` or `e28f`: letters, digits, `_` and `-` only,
-         *     so that it is a single, safe path segment (no empty string, slash or dot).
-         * @example defc
-         */
-        WorkflowTaskKey: string;
-        /**
-         * @description A workflow task key: one of the reserved keys of every workflow, or the key of a task in it.
-         * @example workflow_start
-         * @example defc
-         */
-        WorkflowTaskId: components["schemas"]["ReservedWorkflowTaskKey"] | components["schemas"]["WorkflowTaskKey"];
         /**
          * @description The data with which the manual task is worked: an open object. On a real platform it usually
          *     carries `finish_state` (the transition the task takes) and `variables` (the task's outgoing
@@ -800,15 +804,22 @@ export interface components {
             client_secret: string;
         };
         /**
+         * @description A token as a request header (or the cookie `token`) carries it: one or more visible ASCII
+         *     characters (0x21–0x7E), no spaces or control characters. The client refuses any other token
+         *     before sending it, so a platform's token must keep this rule (RFC 6750's `b64token` is narrower).
+         * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhdXRvbWF0aW9uIn0.c2lnbmF0dXJl
+         */
+        HeaderToken: string;
+        /**
          * @description The access token `POST /oauth/token` answers (RFC 6749 §5.1), sent as
          *     `Authorization: Bearer <access_token>` until it expires. Platforms may add members.
          */
         OAuthToken: {
             /**
-             * @description The bearer token.
+             * @description The bearer token (visible ASCII, no spaces, as a header carries it).
              * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhdXRvbWF0aW9uIn0.c2lnbmF0dXJl
              */
-            access_token: string;
+            access_token: components["schemas"]["HeaderToken"];
             /**
              * @description `bearer` (compared without regard to case, as RFC 6749 says).
              * @example bearer
@@ -857,12 +868,13 @@ export interface components {
             };
         };
         /**
-         * @description The session token `POST /login` answers: the body is the token itself, as plain text or as a JSON
-         *     string (with quotes), depending on the platform's version. Sent back as the cookie `token` (or the
-         *     query parameter `token`) until the session times out.
+         * @description The session token `POST /login` answers as plain text, as some platform versions do: the body is
+         *     the token itself, visible ASCII and no spaces as in `HeaderToken`, and its first character is
+         *     not `"`, `[` or `{`, since a body that starts so is read as JSON (a quoted token, or not a token
+         *     at all). Other versions answer it as a JSON string (`LoginToken`).
          * @example ZDJiNWQ4ZTMtN2YxYy00YjlhLWE2ZTQtM2M4ZjFkMGI5ZTJh
          */
-        LoginToken: string;
+        LoginTokenText: string;
     };
     responses: {
         /** @description The request fails validation (a path parameter of the wrong shape, or a body other than `{ taskData }` with `taskData` an object). Beyond the reference page, which documents only 500; every real client meets it. */
@@ -928,19 +940,19 @@ export interface components {
     parameters: {
         /**
          * @description The id of the Task iteration to be claimed (a UUID).
-         * @example 3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34
+         * @example 7c1e5b2a-94d3-4f6e-8a0b-3d2c1f9e8b47
          */
         ClaimTaskId: components["schemas"]["TaskIterationId"];
         /**
          * @description The id of the Job containing the Task to be worked (24 lower-case hexadecimal digits).
-         * @example 67be20c2dda0df69ebe60824
+         * @example 6745f1c2a9b3d84e2c7f0a15
          */
         JobId: components["schemas"]["JobId"];
         /**
          * @description The id of the Task to be worked: its workflow task key inside the job. Either one of the
          *     reserved workflow keys (`workflow_start`, `workflow_end`, `error_handler`) or the key of a
          *     task in the workflow, such as `defc`.
-         * @example defc
+         * @example 3b7e
          */
         FinishTaskId: components["schemas"]["WorkflowTaskId"];
     };
@@ -957,7 +969,7 @@ export interface operations {
             path: {
                 /**
                  * @description The id of the Task iteration to be claimed (a UUID).
-                 * @example 3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34
+                 * @example 7c1e5b2a-94d3-4f6e-8a0b-3d2c1f9e8b47
                  */
                 taskId: components["parameters"]["ClaimTaskId"];
             };
@@ -965,7 +977,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The result of the claim operation. */
+            /**
+             * @description The result of the claim operation. The named examples are scenarios: each has a
+             *     `finishManualTask` answer of the same name, for the job and task key the claimed Task
+             *     names (`approved`, the first and so the mock's default; `rejected`; `jobError`).
+             *     `reference` is the reference page's own example.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -986,14 +1003,14 @@ export interface operations {
             path: {
                 /**
                  * @description The id of the Job containing the Task to be worked (24 lower-case hexadecimal digits).
-                 * @example 67be20c2dda0df69ebe60824
+                 * @example 6745f1c2a9b3d84e2c7f0a15
                  */
                 jobId: components["parameters"]["JobId"];
                 /**
                  * @description The id of the Task to be worked: its workflow task key inside the job. Either one of the
                  *     reserved workflow keys (`workflow_start`, `workflow_end`, `error_handler`) or the key of a
                  *     task in the workflow, such as `defc`.
-                 * @example defc
+                 * @example 3b7e
                  */
                 taskId: components["parameters"]["FinishTaskId"];
             };
@@ -1006,7 +1023,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The result of the finish manual Task operation. */
+            /**
+             * @description The result of the finish manual Task operation. The named examples are scenarios, each the
+             *     job after the task that the `claimTask` answer of the same name names was finished
+             *     (`approved`, the first and so the mock's default: `finish_state` `success`; `rejected`:
+             *     `failure`; `jobError`: approved, then the job failed). `reference` is the reference page's
+             *     own example.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1074,8 +1097,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["LoginToken"];
-                    "application/json": components["schemas"]["LoginToken"];
+                    "text/plain": components["schemas"]["LoginTokenText"];
+                    "application/json": components["schemas"]["HeaderToken"];
                 };
             };
             400: components["responses"]["AuthBadRequest"];

@@ -26,7 +26,7 @@ import { loadSpec, parameterExample, responseExamples } from "./lib/spec.cjs";
 const { values: args } = parseArgs({ options: { quick: { type: "boolean" }, json: { type: "boolean" }, strict: { type: "boolean" } } });
 const say = args.json ? (line) => console.error(line) : (line) => console.log(line);
 const plan = args.quick ? { rounds: 1, time: 200, warmupTime: 50 } : { rounds: 5, time: 600, warmupTime: 150 };
-const TARGETS = { offVsBare: 1.0, throwVsBare: 1.1, throwVsHey: 0.5, validatorVsZod: 1.0 };
+const TARGETS = { offVsBare: 1.0, throwVsBare: 1.1, throwVsHey: 0.5, validatorVsZod: 1.0, hugeErrorVsParse: 4.0 };
 
 // The built package, and the peer generated from the same bundle.
 say(`bench: ${process.version} on ${os.cpus()[0]?.model.trim()} (${os.cpus().length} cores), load ${os.loadavg()[0].toFixed(2)}`);
@@ -172,6 +172,47 @@ for (const operationId of ["claimTask", "finishManualTask"]) {
     target: TARGETS.validatorVsZod,
     detail: ` (${us["generated validator"].toFixed(2)} vs ${us["zod parse"].toFixed(2)} µs)`,
   });
+}
+
+// A failed call whose answer is a 10 MB error body that echoes the password: the error is scrubbed
+// and bounded, and that must cost a few times what merely reading the answer costs (issue 18).
+{
+  const { createRedactor } = await dist("src/redaction.js");
+  const items = Array.from({ length: 40_000 }, (_, i) => ({ id: `item-${i}`, note: `refused for ${auth.password} at step ${i}`, n: i }));
+  const hugeText = JSON.stringify({ message: `${"x".repeat(4_000_000)} ${auth.password} ${"y".repeat(1_000_000)}`, data: items });
+  const hugeFetch = () => Promise.resolve(new Response(hugeText, { status: 500, headers: { "Content-Type": "application/json" } }));
+  const baseUrl = "https://om.example.test";
+  let minted = 0;
+  const mint = () => `tok-${++minted}-${"z".repeat(20)}`;
+  const withTokens = ours.createOperationsManagerClient({ baseUrl, auth: { token: mint }, fetch: async (url, init) => (url.includes("/claim") && minted > 64 ? hugeFetch() : new Response("{}", { status: 500 })) });
+  for (let i = 0; i < 64; i++) await withTokens.claimTask(TASK_ID).catch(() => {});
+  // The Basic client's password must be gone from its error; the token client knows no password.
+  const expectFailure = async (promise, secret) => {
+    const error = await promise.then(() => undefined, (e) => e);
+    if (error?.kind !== "http" || error.message.length > 2000 || (secret && error.body.message.includes(secret))) fail("bench: the huge error was not a scrubbed, bounded http error");
+  };
+  await expectFailure(withTokens.claimTask(TASK_ID));
+  const redact = createRedactor([auth.password, `${auth.username}:${auth.password}`, AUTHORIZATION.slice(6)]);
+  const parsed = JSON.parse(hugeText);
+  say(`bench: a failed call with a ${(hugeText.length / 1e6).toFixed(1)} MB error body…`);
+  const saved = { ...plan };
+  Object.assign(plan, { rounds: Math.min(plan.rounds, 3), time: args.quick ? 300 : 1500, warmupTime: 100 });
+  const { us, ratio } = await race({
+    "raw fetch + text + JSON.parse": async () => JSON.parse(await (await hugeFetch()).text()),
+    "ours, fresh Basic client": () => expectFailure(ours.createOperationsManagerClient({ baseUrl, auth, fetch: hugeFetch }).claimTask(TASK_ID), auth.password),
+    "ours, token function after 64 tokens": () => expectFailure(withTokens.claimTask(TASK_ID)),
+    "scrubbing alone": () => redact(parsed),
+    "JSON.parse alone": () => JSON.parse(hugeText),
+  });
+  Object.assign(plan, saved);
+  const ms = (name) => `${(us[name] / 1000).toFixed(0)} ms`;
+  for (const name of ["ours, fresh Basic client", "ours, token function after 64 tokens"]) {
+    figure(`10 MB error body: ${name} vs raw fetch + text + JSON.parse`, ratio(name, "raw fetch + text + JSON.parse"), {
+      target: TARGETS.hugeErrorVsParse,
+      detail: ` (${ms(name)} vs ${ms("raw fetch + text + JSON.parse")})`,
+    });
+  }
+  figure("10 MB error body: scrubbing alone vs JSON.parse alone", ratio("scrubbing alone", "JSON.parse alone"), { detail: ` (${ms("scrubbing alone")} vs ${ms("JSON.parse alone")})` });
 }
 
 // Sizes as a bundler ships them.

@@ -1,6 +1,5 @@
 export { createOperationsManagerClient } from "./client.js";
 export type { CallOptions, OperationsManagerClient, OperationsManagerClientOptions } from "./client.js";
-export { credentialHeaders } from "./auth.js";
 export type { AuthOptions, BasicAuth, ClientCredentialsAuth, LoginAuth, TokenAuth } from "./auth.js";
 export { OperationsManagerError, isOperationsManagerError } from "./errors.js";
 export type { OperationsManagerErrorKind } from "./errors.js";

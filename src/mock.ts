@@ -6,8 +6,21 @@ export interface MockServerOptions {
   port?: number;
   /** Address to listen on; default 127.0.0.1. */
   host?: string;
-  /** Generate bodies from the schemas instead of the reference's examples. */
+  /**
+   * Generate bodies from the schemas instead of answering the spec's examples (every pattern the
+   * spec states is kept, so a generated Task's `job._id` and `job.task` can be finished).
+   * Not with `example`.
+   */
   dynamic?: boolean;
+  /**
+   * The scenario every operation answers by default, without a `Prefer` header: the name of one
+   * of the spec's named examples, such as `"approved"` (the default anyway), `"rejected"` or
+   * `"jobError"` (a claim and a finish answer that chain), or `"reference"` (the API reference's
+   * own examples). An answer without an example of that name keeps its first one;
+   * `Prefer: example=NAME` still picks another per request. A name that no answer has is a
+   * `RangeError` (`code: "ERR_UNKNOWN_EXAMPLE"`) naming the examples there are.
+   */
+  example?: string;
   /** Receives Prism's log lines; silent when left out. */
   log?: (level: string, message: string) => void;
 }
@@ -16,7 +29,9 @@ export type MockServer = RunningServer;
 
 /**
  * Starts Prism serving this package's contract as a mock, with `--errors` semantics: a request
- * that breaks the contract gets `400`/`401`/`422`, never a made-up success.
+ * that breaks the contract gets `400`/`401`/`422`, never a made-up success. A body that cannot be
+ * decoded (malformed JSON or form) gets a `400` problem answer (`application/problem+json`) and
+ * the mock keeps serving.
  */
 export function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   return startPrismServer({ ...options, errors: true });

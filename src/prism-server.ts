@@ -1,7 +1,9 @@
 // Prism, in this process, serving the bundled contract: as a mock, or as a validating proxy in
 // front of a real platform. Prism is loaded only here, so the package root never needs it.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "./package-root.js";
+import { startGuard } from "./request-guard.js";
 
 export interface PrismServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -12,6 +14,11 @@ export interface PrismServerOptions {
   upstream?: string;
   /** Generate bodies from the schemas instead of answering the spec's examples. */
   dynamic?: boolean;
+  /**
+   * Answer this named example by default wherever an answer has one (Prism answers the first
+   * example unless `Prefer: example=NAME` picks another). Not with `dynamic`.
+   */
+  example?: string;
   /** Turn contract violations into `422`/`500` problem answers (default true, as `prism --errors`). */
   errors?: boolean;
   /** Refuse requests that carry none of the spec's security schemes (default true). */
@@ -37,8 +44,16 @@ export const PRISM_MISSING =
   "(the releases tested here)";
 
 export async function startPrismServer(options: PrismServerOptions = {}): Promise<RunningServer> {
+  const { example } = options;
+  if (example !== undefined) {
+    if (typeof example !== "string" || example === "") throw new TypeError(`example must be the name of one of the spec's examples, got ${JSON.stringify(example)}`);
+    if (options.dynamic) throw new TypeError("example and dynamic cannot both be set: dynamic answers generated bodies, not examples");
+  }
+  const specPath = options.spec ?? bundledSpecPath;
+  // With an example chosen, Prism is handed the spec itself, that example moved first.
+  const spec = example === undefined ? specPath : withExampleFirst(JSON.parse(readFileSync(specPath, "utf8")) as SpecNode, example);
   const { getHttpOperationsFromSpec, createServer } = await loadPrism();
-  const operations = await getHttpOperationsFromSpec(options.spec ?? bundledSpecPath);
+  const operations = await getHttpOperationsFromSpec(spec);
   const shared = {
     validateRequest: true,
     validateResponse: true,
@@ -51,8 +66,50 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
     ? { ...shared, isProxy: true as const, upstream: new URL(options.upstream) }
     : { ...shared, isProxy: false as const };
   const server = createServer(operations, { cors: false, config, components: { logger: logger(options.log) } });
-  const url = await server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
-  return { url, close: () => server.close() };
+  // Prism listens where only the guard in front of it (request-guard.ts) reaches it.
+  const inner = await server.listen(0, "127.0.0.1");
+  return startGuard(inner, options.port ?? 0, options.host ?? "127.0.0.1", () => server.close());
+}
+
+type SpecNode = { [key: string]: unknown };
+
+/**
+ * The spec with the named example first in every answer that has it, so that Prism answers it
+ * without being asked. Throws, naming the examples there are, when no answer has that name.
+ */
+export function withExampleFirst(spec: SpecNode, name: string): SpecNode {
+  const known = new Set<string>();
+  let moved = 0;
+  const components = (spec.components ?? {}) as SpecNode;
+  const resolve = (node: unknown): SpecNode | undefined => {
+    const ref = (node as SpecNode | undefined)?.$ref;
+    // A bundle's responses are inline or `#/components/responses/NAME`.
+    if (typeof ref === "string") return ((components.responses ?? {}) as SpecNode)[ref.replace("#/components/responses/", "")] as SpecNode | undefined;
+    return node as SpecNode | undefined;
+  };
+  for (const pathItem of Object.values((spec.paths ?? {}) as SpecNode)) {
+    for (const operation of Object.values(pathItem as SpecNode)) {
+      for (const response of Object.values(((operation as SpecNode | undefined)?.responses ?? {}) as SpecNode)) {
+        for (const media of Object.values((resolve(response)?.content ?? {}) as SpecNode)) {
+          const examples = (media as SpecNode).examples as SpecNode | undefined;
+          if (!examples) continue;
+          Object.keys(examples).forEach((key) => known.add(key));
+          if (!(name in examples) || Object.keys(examples)[0] === name) {
+            moved += name in examples ? 1 : 0;
+            continue;
+          }
+          (media as SpecNode).examples = { [name]: examples[name], ...Object.fromEntries(Object.entries(examples).filter(([key]) => key !== name)) };
+          moved++;
+        }
+      }
+    }
+  }
+  if (moved === 0) {
+    throw Object.assign(new RangeError(`example ${JSON.stringify(name)} is no answer's example; the spec's examples are ${[...known].sort().join(", ")}`), {
+      code: "ERR_UNKNOWN_EXAMPLE",
+    });
+  }
+  return spec;
 }
 
 async function loadPrism() {

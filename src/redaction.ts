@@ -7,6 +7,8 @@
 // the cost is linear in the text, whatever its size. Values are walked with an explicit stack, so
 // a body nested thousands of levels deep cannot overflow the call stack.
 
+import { isObjectLiteral } from "./values.js";
+
 const REDACTED = "[redacted]";
 
 /** Returns a copy of `value` with every secret replaced by `[redacted]`; strings, arrays and plain objects are scrubbed (member names too). */
@@ -110,11 +112,9 @@ function step(value: unknown, scrub: (text: string) => string, stack: Array<[obj
   return copy;
 }
 
+/** What is walked into: arrays and object literals (a parsed body's kinds); anything else is kept as it is. */
 function isContainer(value: unknown): value is object {
-  if (Array.isArray(value)) return true;
-  if (value === null || typeof value !== "object") return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === null || Object.getPrototypeOf(proto) === null;
+  return Array.isArray(value) || (value !== null && typeof value === "object" && isObjectLiteral(value));
 }
 
 function copyShell(value: object): Record<string, unknown> | unknown[] {

@@ -4,6 +4,7 @@
 // restated here: this module only runs the generated code and words what it found.
 import { requestValidators, type ValidationError } from "../generated/request-validators.js";
 import { OperationsManagerError } from "./errors.js";
+import { escapePointer, unescapePointer } from "./json-pointer.js";
 import type { Redactor } from "./redaction.js";
 import type { OperationId } from "./types.js";
 
@@ -26,7 +27,6 @@ export interface ValidateContext {
  */
 export type ValidateOption = "off" | "throw" | ((violations: Violation[], context: ValidateContext) => void);
 
-const escape = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /** Ajv's errors as violations: the member a `required` or `additionalProperties` names, alternatives folded. */
 export function violationsOf(errors: readonly ValidationError[] | null | undefined): Violation[] {
@@ -49,9 +49,9 @@ export function violationsOf(errors: readonly ValidationError[] | null | undefin
       const unique = [...new Set(branches.map((b) => b.message))];
       out.push({ path: e.instancePath, message: unique.length ? unique.join(" or ") : (e.message ?? e.keyword) });
     } else if (e.keyword === "required") {
-      out.push({ path: `${e.instancePath}/${escape(String(params.missingProperty))}`, message: "is required" });
+      out.push({ path: `${e.instancePath}/${escapePointer(String(params.missingProperty))}`, message: "is required" });
     } else if (e.keyword === "additionalProperties") {
-      out.push({ path: `${e.instancePath}/${escape(String(params.additionalProperty))}`, message: "is not allowed here" });
+      out.push({ path: `${e.instancePath}/${escapePointer(String(params.additionalProperty))}`, message: "is not allowed here" });
     } else if (e.keyword === "enum") {
       const values = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
       out.push({ path: e.instancePath, message: `must be one of ${values}` });
@@ -79,7 +79,7 @@ export function checkPathParams(operationId: OperationId, params: Record<string,
   const validate = requestValidators[operationId].path;
   if (!validate || validate(params)) return;
   const said = violationsOf(validate.errors).map((v) => {
-    const name = v.path.slice(1).replace(/~1/g, "/").replace(/~0/g, "~");
+    const name = unescapePointer(v.path.slice(1));
     return `path parameter ${name} (${describeValue(params[name])}) ${v.message}`;
   });
   throw refuse(operationId, said.join("; "));

@@ -7,8 +7,13 @@
  */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  return isObjectLiteral(value as object) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}
+
+/** An object made by a literal or JSON.parse, of any realm, or with no prototype: not a class instance. */
+export function isObjectLiteral(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
-  return (proto === null || Object.getPrototypeOf(proto) === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** How to name a value the caller got wrong, without showing it: "null", "an array", "a Date"… */

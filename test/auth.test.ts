@@ -3,6 +3,8 @@
 // (password, client secret, fetched or given token) shows anywhere in an error.
 import { inspect } from "node:util";
 import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClientOptions } from "../src/index";
+import { shiftedClock } from "./support/clock";
+import { everythingShown, failure } from "./support/failure";
 import { startFakePlatform } from "./support/fake-platform";
 import { startRecordingServer } from "./support/recording-server";
 import { TASK_ID, JOB_ID, TASK_KEY } from "./support/constants";
@@ -24,24 +26,6 @@ const client = (p: Platform, auth: OperationsManagerClientOptions["auth"], extra
 const oauth = (p: Platform) => ({ clientId: p.options.clientId, clientSecret: p.options.clientSecret });
 const login = (p: Platform) => ({ username: p.options.username, password: p.options.password, method: "login" as const });
 
-async function failure(promise: Promise<unknown>): Promise<OperationsManagerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OperationsManagerError);
-  return error as OperationsManagerError;
-}
-
-/** Every way an error can be shown or serialised: none may hold a secret. */
-function everythingShown(error: unknown): string {
-  const e = error as Error & { cause?: unknown };
-  const causes: unknown[] = [];
-  for (let c: unknown = e.cause; c instanceof Error && causes.length < 5; c = (c as Error & { cause?: unknown }).cause) causes.push(c);
-  return [e.message, e.stack, JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }), String(e), ...causes.map((c) => inspect(c, { depth: 10 }))].join("\n");
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("each way in works against a platform", () => {
   it("HTTP Basic: the header on every call, no token request", async () => {
@@ -149,18 +133,27 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
     expect(p.tokenRequests()).toBe(2);
   });
 
-  it("OAuth: a token is renewed shortly before expires_in runs out, without a 401", async () => {
-    const p = await platform({ expiresIn: 1 });
-    const om = client(p, oauth(p));
-    await om.claimTask(TASK_ID);
-    await sleep(1_000);
-    await om.claimTask(TASK_ID);
-    expect(p.tokenRequests()).toBe(2);
-    expect(p.operationRequests()).toHaveLength(2); // no refused call in between
-    expect(p.operationRequests()[1]!.headers.authorization).toBe(`Bearer ${p.issued[1]}`);
+  it("OAuth: a token is renewed shortly before expires_in runs out (a tenth of its life), without a 401", async () => {
+    const clock = shiftedClock();
+    try {
+      const p = await platform({ expiresIn: 100 });
+      const om = client(p, oauth(p));
+      await om.claimTask(TASK_ID);
+      clock.advance(85_000); // within its first nine tenths: still used
+      await om.claimTask(TASK_ID);
+      expect(p.tokenRequests()).toBe(1);
+      clock.advance(6_000); // 91 s of 100: renewed before it runs out
+      await om.claimTask(TASK_ID);
+      expect(p.tokenRequests()).toBe(2);
+      expect(p.operationRequests()).toHaveLength(3); // no refused call in between
+      expect(p.operationRequests()[2]!.headers.authorization).toBe(`Bearer ${p.issued[1]}`);
+    } finally {
+      clock.restore();
+    }
   });
 
   it("OAuth: expires_in sent as a string is honoured too", async () => {
+    const clock = shiftedClock();
     const server = await startRecordingServer();
     try {
       server.answer((req, res) => {
@@ -169,10 +162,11 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
       });
       const om = createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } });
       await om.claimTask(TASK_ID);
-      await sleep(1_000);
+      clock.advance(1_000);
       await om.claimTask(TASK_ID);
       expect(server.requests.filter((r) => r.url === "/oauth/token")).toHaveLength(2);
     } finally {
+      clock.restore();
       await server.close();
     }
   });

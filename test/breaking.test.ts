@@ -64,7 +64,10 @@ const facts: { firstCommit?: string; leftovers?: string[] } = {};
 
 // The allow-list cases: a sandbox whose working tree tightens JobId's pattern since its first
 // commit, compared with that commit under different lists (--accepted FILE).
-const JOB_ID_PATTERN = "POST /operations-manager/jobs/{jobId}/tasks/{taskId}/finish, path parameter jobId, keyword pattern";
+// JobId is both finishManualTask's jobId and the claimed Task's job._id; redocly diff names a
+// changed component once, at the first place it meets it: the claim answer.
+const JOB_ID_LOCATION = "POST /operations-manager/tasks/{taskId}/claim, response 200 application/json, field data.job._id.$ref";
+const JOB_ID_PATTERN = `${JOB_ID_LOCATION}, keyword pattern`;
 const JOB_ID_CHANGE = "`pattern` of `JobId` changed from '^[0-9a-f]{24}$' to '^6[0-9a-f]{23}$'.";
 const entry = (rule: string, location: string, change = JOB_ID_CHANGE, reason = "only ids starting with 6 exist") => ({ rule, location, change, reason });
 const acceptedLists: Record<string, (base: string) => unknown> = {
@@ -83,7 +86,7 @@ const acceptedLists: Record<string, (base: string) => unknown> = {
   "near misses": (base) => ({
     base,
     accepted: [
-      entry("schema-constraint-changed", "POST /operations-manager/jobs/{jobId}/tasks/{taskId}/finish, path parameter jobId"),
+      entry("schema-constraint-changed", JOB_ID_LOCATION),
       entry("schema-type-changed", JOB_ID_PATTERN),
       entry("schema-constraint-changed", JOB_ID_PATTERN, "`pattern` of `JobId` changed from '^[0-9a-f]{24}$' to '^[0-9a-f]{23,24}$'."),
     ],
@@ -158,7 +161,7 @@ const result = (name: string) => {
 describe("breaking changes are caught and named", () => {
   it.each([
     ["response field removed", /POST \/operations-manager\/tasks\/\{taskId\}\/claim, response 200 application\/json, field data\.name: Property `name` of `data` was removed\. \(property-removed\)/],
-    ["jobId pattern tightened", /POST \/operations-manager\/jobs\/\{jobId\}\/tasks\/\{taskId\}\/finish, path parameter jobId, keyword pattern: .*\^6\[0-9a-f\]\{23\}\$.*\(schema-constraint-changed\)/],
+    ["jobId pattern tightened", /POST \/operations-manager\/tasks\/\{taskId\}\/claim, response 200 application\/json, field data\.job\._id\.\$ref, keyword pattern: .*\^6\[0-9a-f\]\{23\}\$.*\(schema-constraint-changed\)/],
     ["taskData required", /POST \/operations-manager\/jobs\/\{jobId\}\/tasks\/\{taskId\}\/finish, request body application\/json, keyword required: .*`taskData`.*\(required-properties-added\)/],
   ])("%s", (name, line) => {
     const { code, output } = result(name);
@@ -201,7 +204,7 @@ describe("git refs", () => {
   it("defaults to the newest v* tag, and fails on a change made since", () => {
     const { code, output } = result("default, tagged");
     expect(output).toMatch(/^1 breaking change since v0\.1\.0 \([0-9a-f]{7}\):$/m);
-    expect(output).toMatch(/path parameter jobId, keyword pattern/);
+    expect(output).toContain(`${JOB_ID_PATTERN}: `);
     expect(code).toBe(1);
   });
 
@@ -229,7 +232,7 @@ describe("accepted breaking changes (--accepted FILE; by default scripts/breakin
     const { code, output } = result("list: accepted");
     const lines = output.trim().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^accepted: POST \/operations-manager\/jobs\/\{jobId\}\/tasks\/\{taskId\}\/finish, path parameter jobId, keyword pattern: .*\^6\[0-9a-f\]\{23\}\$.*\(schema-constraint-changed\) \(only ids starting with 6 exist\)$/);
+    expect(lines[0]).toBe(`${acceptedLine}${JOB_ID_CHANGE} (schema-constraint-changed) (only ids starting with 6 exist)`);
     expect(lines[1]).toMatch(/^no breaking changes since [0-9a-f]{7} other than 1 accepted$/);
     expect(code).toBe(0);
   });

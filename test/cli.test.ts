@@ -41,6 +41,7 @@ describe("the bin's commands", () => {
     ["an unknown command", ["deploy"], /^error: unknown command "deploy" \(commands: mock, verify\)$/, "see: operations-manager-tasks-contract --help"],
     ["no command", [], /^error: a command is required: mock or verify$/, "see: operations-manager-tasks-contract --help"],
     ["a bad --port", ["mock", "--port", "http"], /^error: --port must be a port number \(0 to 65535\), got "http"$/, "see: operations-manager-tasks-contract mock --help"],
+    ["a scenario no answer has", ["mock", "--port", "0", "--example", "nope"], /^error: example "nope" is no answer's example; the spec's examples are .*rejected/, "see: operations-manager-tasks-contract mock --help"],
     ["an unknown option of verify", ["verify", "--bogus"], /^error: Unknown option '--bogus'/, "see: operations-manager-tasks-contract verify --help"],
   ])("%s exits 2 with one line saying what was wrong and a pointer to --help", async (_what, args, message, pointer) => {
     const { code, stdout, stderr } = await cli(args);
@@ -88,6 +89,7 @@ describe("mock's options: flags, else HOST, PORT and EXAMPLE, else 127.0.0.1:401
     [["--port=-1"], {}, /--port must be a port number/],
     [[], { PORT: "forty" }, /PORT must be a port number .* got "forty"/],
     [["stray"], {}, /Unexpected argument 'stray'/],
+    [["--example", "rejected", "--dynamic"], {}, /--example and --dynamic cannot both be set/],
   ])("refuses %j %j naming what was wrong", (args, env, message) => {
     expect(() => mockOptions(args, env)).toThrow(UsageError);
     expect(() => mockOptions(args, env)).toThrow(message);

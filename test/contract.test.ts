@@ -5,7 +5,7 @@ import { createOperationsManagerClient, OperationsManagerError } from "../src/in
 import { answerOf, contractViolations } from "./support/contract";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { deref, describeErrors, repoRoot, SpecValidator, type JsonObject } from "./support/spec";
+import { deref, repoRoot, SpecValidator, type JsonObject } from "./support/spec";
 import { TASK_ID, JOB_ID, TASK_KEY, BASIC, claimAnswer } from "./support/constants";
 
 const v = new SpecValidator();
@@ -80,12 +80,12 @@ describe("named examples (Prefer: example=…)", () => {
     Object.entries(namedExamples(operationId)).map(([name, value]) => [operationId, name, value] as const),
   );
 
-  it("include the reference's answers and the real-platform ones the README lists", () => {
+  it("include the reference's answers and the scenarios that docs/testing-with-the-mock.md lists", () => {
     expect(named.map(([op, name]) => `${op} ${name}`)).toEqual(expect.arrayContaining([
-      "claimTask reference", "claimTask manualApproval", "finishManualTask reference", "finishManualTask failurePath", "finishManualTask jobError",
+      "claimTask approved", "claimTask rejected", "claimTask reference", "finishManualTask approved", "finishManualTask rejected", "finishManualTask reference",
     ]));
-    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
-    for (const [op, name] of named) expect([op, name, readme.includes(`| \`${op}\` | \`${name}\` |`)]).toEqual([op, name, true]);
+    const guide = readFileSync(path.join(repoRoot, "docs/testing-with-the-mock.md"), "utf8");
+    for (const [op, name] of named) expect([op, name, guide.includes(`| \`${name}\` |`)]).toEqual([op, name, true]);
   });
 
   it.each(named)("%s answers its %s example, as it is in the spec", async (operationId, name, value) => {
@@ -236,18 +236,8 @@ describe("the client against the mock", () => {
     expect(task._id).toBeDefined();
   });
 
-  // The flow these two endpoints exist for: claim a task, then finish it with the ids it names.
-  it.each([
-    ["the default examples", undefined, undefined, undefined],
-    ["a manual approval rejected (manualApproval, then failurePath)", "example=manualApproval", "example=failurePath", { taskData: { finish_state: "failure" } }],
-    ["a manual approval whose job then errs (manualApproval, then jobError)", "example=manualApproval", "example=jobError", { taskData: { finish_state: "success" } }],
-  ] as const)("claim → finish with the claimed Task's job._id and job.task: %s", async (_what, claimPrefer, finishPrefer, body) => {
-    const task = await client(claimPrefer).claimTask(TASK_ID);
-    expect(v.validate("#/components/schemas/Task", task).valid).toBe(true);
-    const job = await client(finishPrefer).finishManualTask(task.job!._id!, task.job!.task!, body);
-    expect(describeErrors(v.validate("#/components/schemas/Job", job).errors)).toBe("");
-    expect(v.validate("#/components/schemas/JobId", job._id).valid).toBe(true);
-  });
+  // The flow these two endpoints exist for, claim → finish with the claimed Task's job._id and
+  // job.task, is tested for the default answers and every scenario in scenarios.test.ts.
 
   it("finishManualTask resolves to a Job that validates, with and without taskData", async () => {
     for (const body of [undefined, { taskData: { finish_state: "success", variables: { ok: true } } }]) {

@@ -88,6 +88,15 @@ describe("npm start (scripts/mock.mjs)", () => {
     expect(res.status).toBe(400);
   });
 
+  it("answers a malformed form body with a 400 problem and keeps serving (Prism alone would exit)", async () => {
+    const res = await fetch(url + "/oauth/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "%zz=1" });
+    expect([res.status, res.headers.get("content-type")]).toEqual([400, "application/problem+json"]);
+    await res.arrayBuffer();
+    const claim = await fetch(url + CLAIM, { method: "POST", headers: { Authorization: AUTH } });
+    await claim.arrayBuffer();
+    expect([claim.status, child!.exitCode]).toEqual([200, null]);
+  });
+
   it("on SIGTERM exits with code 0 and its port refuses connections", async () => {
     expect(await accepts(url)).toBe(true);
     child!.kill("SIGTERM");

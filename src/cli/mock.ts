@@ -14,15 +14,13 @@ export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [-
   --port <n>          port to listen on (default: PORT, else 4010; 0 picks a free one)
   --host <address>    address to listen on (default: HOST, else 127.0.0.1)
   --dynamic           generate bodies from the schemas instead of answering the examples
-  --example <name>    answer with each operation's example of this name (default: EXAMPLE, else
-                      the first example)
+  --example <name>    the scenario every answer gives by default: approved (the default),
+                      rejected, jobError or reference (default: EXAMPLE); Prefer: example=NAME
+                      still picks another per request
   -h, --help          this text`;
 
-/** What `startMockServer` is given; `example` is the option of the mock's named scenarios. */
-export type MockCommandOptions = MockServerOptions & { example?: string };
-
 /** The mock's options from argv, else the environment; "help" when --help was asked for. */
-export function mockOptions(args: string[], env: NodeJS.ProcessEnv): MockCommandOptions | "help" {
+export function mockOptions(args: string[], env: NodeJS.ProcessEnv): MockServerOptions | "help" {
   const parsed = parseOptions("mock", args, {
     port: { type: "string" },
     host: { type: "string" },
@@ -39,6 +37,7 @@ export function mockOptions(args: string[], env: NodeJS.ProcessEnv): MockCommand
   if (host === "") throw new UsageError("--host must not be empty", "mock");
   const example = flag("example") ?? (env.EXAMPLE || undefined);
   if (example === "") throw new UsageError("--example must name an example", "mock");
+  if (example !== undefined && parsed.dynamic) throw new UsageError("--example and --dynamic cannot both be set: --dynamic answers generated bodies, not examples", "mock");
   return { port, host, ...(parsed.dynamic ? { dynamic: true } : {}), ...(example === undefined ? {} : { example }) };
 }
 
@@ -58,6 +57,8 @@ export async function mockCommand(args: string[], env: NodeJS.ProcessEnv, output
       },
     });
   } catch (error) {
+    // A scenario no answer has is bad usage: the message lists the names there are.
+    if ((error as { code?: unknown })?.code === "ERR_UNKNOWN_EXAMPLE") throw new UsageError((error as Error).message, "mock");
     output.err(`error: the mock could not start on ${options.host}:${options.port}: ${(error as Error)?.message ?? String(error)}`);
     return 1;
   }

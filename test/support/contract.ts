@@ -3,6 +3,7 @@
 // the generated validators, as the client and `npm run verify` judge it), and Prism reported no
 // violation of its own.
 import { responseValidators } from "../../generated/response-validators";
+import { parseMediaType } from "../../src/answers";
 import { bodyViolations, describeViolations } from "../../src/validation";
 import type { OperationId } from "../../src/types";
 import { deref, type JsonObject, type SpecValidator } from "./spec";
@@ -28,7 +29,7 @@ export function contractViolations(v: SpecValidator, operationId: string, answer
     if (!answer.headers.has(name)) problems.push(`header ${name} is missing`);
   }
   const content = (declared.content as JsonObject | undefined) ?? {};
-  const mediaType = (answer.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const mediaType = parseMediaType(answer.headers.get("content-type")) ?? "";
   if (!(mediaType in content)) {
     problems.push(`media type ${JSON.stringify(mediaType)} is not declared (${Object.keys(content).join(", ")})`);
     return problems;

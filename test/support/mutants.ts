@@ -1,7 +1,7 @@
 // Typed mutations of the reference bodies that the contract rejects: each a name, the path of the
 // changed value (or of the removed one) and the value put there. The spec tests check that the
 // spec rejects them; the validator tests that the generated validators do, at that path.
-import type { Json, JsonObject } from "./spec";
+import { escapePointer, type Json, type JsonObject } from "./spec";
 
 export type Mutant = [name: string, path: Array<string | number>, value: Json | undefined];
 
@@ -18,7 +18,7 @@ export function mutate(body: JsonObject, path: Array<string | number>, value: Js
 
 /** The JSON pointer of a mutation's path. */
 export function pointerOf(path: Array<string | number>): string {
-  return path.map((p) => `/${String(p).replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+  return path.map((p) => `/${escapePointer(p)}`).join("");
 }
 
 export const claimMutants: Mutant[] = [

@@ -1,0 +1,62 @@
+// Personal values out of recordings: the values of members that name people (an e-mail, a user
+// name, a first or last name, and any more a user names) become placeholders that still keep the
+// contract (an e-mail stays an e-mail), the same value always the same placeholder so that the
+// recording stays coherent. Member names match case-insensitively, at any depth; no recursion.
+
+/** The members whose values name people, by default. */
+export const PERSONAL_MEMBERS: readonly string[] = ["email", "username", "firstname", "lastname"];
+
+export interface PersonalScrubber {
+  /** A copy of `value` with the personal members' string values replaced. */
+  <T>(value: T): T;
+  /** How many distinct personal values were replaced so far. */
+  readonly replaced: number;
+}
+
+/** A scrubber for these member names (and the defaults); one per recording session keeps placeholders stable across files. */
+export function personalScrubber(extra: readonly string[] = []): PersonalScrubber {
+  const names = new Set([...PERSONAL_MEMBERS, ...extra].map((n) => n.toLowerCase()));
+  const placeholders = new Map<string, string>();
+  const placeholder = (member: string, original: string): string => {
+    const key = `${member}\u0000${original}`;
+    let value = placeholders.get(key);
+    if (value === undefined) {
+      const n = placeholders.size + 1;
+      value = member.includes("mail") ? `person-${n}@example.com` : `${member}-${n}`;
+      placeholders.set(key, value);
+    }
+    return value;
+  };
+  const scrub = (<T>(value: T): T => {
+    const root = copy(value);
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i++) stack.push((node[i] = copy(node[i])));
+      } else if (node && typeof node === "object") {
+        const record = node as Record<string, unknown>;
+        for (const key of Object.keys(record)) {
+          const member = key.toLowerCase();
+          const v = record[key];
+          if (names.has(member) && typeof v === "string" && v !== "") record[key] = placeholder(member, v);
+          else stack.push((record[key] = copy(v)));
+        }
+      }
+    }
+    return root as T;
+  }) as PersonalScrubber;
+  Object.defineProperty(scrub, "replaced", { get: () => placeholders.size });
+  return scrub;
+}
+
+/** A shallow copy of an array or plain object (its members are copied as the walk reaches them). */
+function copy<T>(value: T): T {
+  if (Array.isArray(value)) return [...value] as T;
+  if (value && typeof value === "object") {
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
+    return Object.setPrototypeOf(out, Object.prototype) as T;
+  }
+  return value;
+}

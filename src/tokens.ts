@@ -1,0 +1,161 @@
+// Tokens: the two requests that get one (OAuth 2 client credentials, the platform's login), each
+// through openapi-fetch like every other call and with its own time limit; a cache that shares one
+// request among concurrent calls and renews before expiry; and a token the caller manages. Every
+// failure here is kind "auth", scrubbed with the credentials it was asked with.
+import type { Client } from "openapi-fetch";
+import { refusalError, type Answer } from "./answers.js";
+import type { Authenticator, ClientCredentialsAuth, Credential, LoginAuth, TokenAuth, TokenStep } from "./auth.js";
+import { credentialHeaders } from "./credential-headers.js";
+import { OperationsManagerError } from "./errors.js";
+import { createRedactor, describeCause, noRedaction, safeCause } from "./redaction.js";
+import type { paths } from "./types.js";
+import { isPlainObject, kindOf } from "./values.js";
+
+type Engine = Client<paths>;
+type Fetched = { token: string; expiresAt: number };
+const { bearer } = credentialHeaders;
+
+/** What a header can carry as a token: visible ASCII, no spaces (RFC 6750's b64token is narrower). */
+export const usableToken = (token: unknown): token is string => typeof token === "string" && /^[\x21-\x7e]+$/.test(token);
+/** Renew this much before `expires_in` runs out: a tenth of the lifetime, at most a minute. */
+const renewMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
+/** A token request never waits longer than this, even for a client with no timeout: it is shared. */
+const TOKEN_TIMEOUT_MS = 30_000;
+
+/** A cached token, fetched by one request however many calls wait for it, renewed before expiry. */
+export function tokenSource(step: TokenStep, secrets: readonly string[], fetchToken: () => Promise<Fetched>, headersFor: (token: string) => Record<string, string> = bearer) {
+  let current: (Fetched & Credential) | undefined;
+  let inFlight: Promise<Credential> | undefined;
+  const credential = (): Promise<Credential> => {
+    if (current && Date.now() < current.expiresAt) return Promise.resolve(current);
+    inFlight ??= fetchToken().then(
+      (fetched) => {
+        inFlight = undefined;
+        current = { ...fetched, headers: headersFor(fetched.token) };
+        return current;
+      },
+      (error: unknown) => {
+        inFlight = undefined;
+        // Whatever failed, it failed at the token step.
+        throw error instanceof OperationsManagerError ? error : authError(step, `failed (${describeCause(error, createRedactor(secrets))})`, {}, secrets, error);
+      },
+    );
+    return inFlight;
+  };
+  const renew = (used: Credential) => {
+    // Only the token that was refused is dropped: a concurrent call may have renewed it already.
+    if (current?.token === used.token) current = undefined;
+    return true;
+  };
+  return { credential, renew };
+}
+
+export function givenToken(token: TokenAuth["token"]): Authenticator {
+  if (typeof token === "string") {
+    const credential = { token, headers: bearer(token) };
+    return { kind: "token", secrets: [token], credential: () => Promise.resolve(credential), renew: () => false };
+  }
+  const credential = async (): Promise<Credential> => {
+    let value: unknown;
+    try {
+      value = await token();
+    } catch (cause) {
+      throw authError(undefined, `auth.token() failed (${describeCause(cause, noRedaction)})`, {}, [], cause);
+    }
+    if (!usableToken(value)) {
+      const what = typeof value === "string" && value !== "" ? "a string with spaces or characters a header cannot carry" : kindOf(value);
+      // A string it gave is scrubbed too: it was meant as a secret, usable or not.
+      throw authError(undefined, `auth.token() must give a non-empty string of visible ASCII, got ${what}`, {}, typeof value === "string" ? [value] : []);
+    }
+    return { token: value, headers: bearer(value) };
+  };
+  // Asking again helps only when the function then gives another token: the client compares.
+  return { kind: "token", secrets: [], credential, renew: () => true };
+}
+
+export async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAuth, timeoutMs: number, secrets: readonly string[]): Promise<Fetched> {
+  const step = "getOAuthToken";
+  const sentAt = Date.now();
+  const { text, response } = await tokenCall(step, timeoutMs, secrets, (signal) =>
+    engine.POST("/oauth/token", {
+      body: { grant_type: "client_credentials", client_id: auth.clientId, client_secret: auth.clientSecret },
+      // OAuth 2 takes a form, never JSON. Serialized here: openapi-fetch's default serializer
+      // spots the form's content type with an instanceof check that fails across realms (jest).
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      bodySerializer: (form) => new URLSearchParams(form).toString(),
+      parseAs: "text",
+      signal,
+    }),
+  );
+  const answer = parseJson(text);
+  const token = isPlainObject(answer) ? answer.access_token : undefined;
+  if (!usableToken(token)) {
+    // The answer may hold a token all the same (one a header cannot carry): scrubbed with it.
+    const why = unusable(token, "an access_token");
+    throw authError(step, `the platform answered ${response.status} ${why}`, { status: response.status, body: answer ?? text }, typeof token === "string" ? [...secrets, token] : secrets);
+  }
+  // Seconds; some servers send the number as a string. Without one, the token lasts until a 401.
+  const expiresIn = Number((answer as Record<string, unknown>).expires_in ?? NaN);
+  const lifetimeMs = expiresIn >= 0 ? expiresIn * 1000 : Infinity;
+  return { token, expiresAt: sentAt + lifetimeMs - renewMargin(lifetimeMs) };
+}
+
+export async function fetchLoginToken(engine: Engine, auth: LoginAuth, timeoutMs: number, secrets: readonly string[]): Promise<Fetched> {
+  const step = "login";
+  const { text, response } = await tokenCall(step, timeoutMs, secrets, (signal) =>
+    engine.POST("/login", { body: { user: { username: auth.username, password: auth.password } }, parseAs: "text", signal }),
+  );
+  // The token itself, as plain text or as a JSON string, depending on the platform's version.
+  // A JSON object or array is no token, whatever it holds: the platform answered something else.
+  const trimmed = text.trim();
+  const token = trimmed.startsWith('"') ? parseJson(trimmed) : /^[[{]/.test(trimmed) ? undefined : trimmed;
+  if (!usableToken(token)) {
+    const why = /^[[{]/.test(trimmed) ? "with JSON that is not a session token" : unusable(token, "a session token");
+    throw authError(step, `the platform answered ${response.status} ${why}`, { status: response.status, body: text }, typeof token === "string" ? [...secrets, token] : secrets);
+  }
+  // The session lasts until the platform says otherwise (a 401); no lifetime is given.
+  return { token, expiresAt: Infinity };
+}
+
+/** Why a token the platform gave cannot be used: missing, or present but not something a header can carry. */
+function unusable(token: unknown, what: string): string {
+  if (typeof token === "string" && token.trim() !== "") return `with ${what} that has spaces or characters a header cannot carry`;
+  return `without ${what}`;
+}
+
+/** One token request, with its own time limit: it is shared, so no single caller's signal may end it. */
+async function tokenCall(step: TokenStep, timeoutMs: number, secrets: readonly string[], call: (signal?: AbortSignal) => Promise<Answer>) {
+  const limitMs = Math.min(timeoutMs, TOKEN_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(limitMs);
+  let answered: Answer;
+  try {
+    answered = await call(signal);
+  } catch (cause) {
+    const redact = createRedactor(secrets);
+    const why = signal.aborted ? `no answer within ${limitMs} ms` : `no answer from the server (${describeCause(cause, redact)})`;
+    throw authError(step, why, {}, secrets, cause);
+  }
+  if (!answered.response.ok) throw refusalError("auth", step, `${step}: could not get a token`, answered, createRedactor(secrets));
+  return { text: typeof answered.data === "string" ? answered.data : "", response: answered.response };
+}
+
+/** No token could be had: scrubbed with the credentials it was asked with (and any token-like value seen). */
+function authError(step: TokenStep | undefined, why: string, details: { status?: number; body?: unknown }, secrets: readonly string[], cause?: unknown): OperationsManagerError {
+  const redact = createRedactor(secrets);
+  const what = step ? `${step}: could not get a token` : "could not get a token";
+  return new OperationsManagerError("auth", redact(`${what}: ${why}`), {
+    operationId: step,
+    status: details.status,
+    body: redact(details.body),
+    cause: cause === undefined ? undefined : safeCause(cause, redact),
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+

@@ -1,0 +1,274 @@
+// The client's promises against a hostile platform (issue 18): no secret in any error whatever the
+// server echoes and however many tokens came before, always an OperationsManagerError of the
+// right kind (deep, huge and malformed bodies included), what is checked is what is sent, and no
+// warnings printed.
+import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
+import { MAX_MESSAGE_LENGTH } from "../src/errors";
+import { expectNoSecret, failure } from "./support/failure";
+import { CLIENT_ID, CLIENT_SECRET, echo, hostileToken, PASSWORD, startHostilePlatform, USERNAME, type HostileOptions } from "./support/hostile-platform";
+import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
+import path from "node:path";
+import { run } from "./support/run";
+import { repoRoot } from "./support/spec";
+
+type Platform = Awaited<ReturnType<typeof startHostilePlatform>>;
+const platforms: Platform[] = [];
+async function platform(options: HostileOptions = {}) {
+  const p = await startHostilePlatform(options);
+  platforms.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(platforms.splice(0).map((p) => p.close()));
+});
+
+const GIVEN_TOKEN = hostileToken();
+/** The five auth shapes, each with the secrets it holds before any call. */
+const shapes: Array<[string, () => OperationsManagerClientOptions["auth"], string[]]> = [
+  ["basic", () => ({ username: USERNAME, password: PASSWORD }), [PASSWORD, `${USERNAME}:${PASSWORD}`]],
+  ["login", () => ({ username: USERNAME, password: PASSWORD, method: "login" }), [PASSWORD]],
+  ["oauth", () => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }), [CLIENT_SECRET]],
+  ["given token", () => ({ token: GIVEN_TOKEN }), [GIVEN_TOKEN]],
+  ["token function", () => ({ token: () => hostileToken() }), []],
+];
+
+const client = (p: Platform, auth: OperationsManagerClientOptions["auth"], extra: Partial<OperationsManagerClientOptions> = {}) =>
+  createOperationsManagerClient({ baseUrl: p.url, auth, timeoutMs: 10_000, ...extra });
+
+/** Every secret the platform saw: the shape's own and every token it issued or was sent. */
+const seen = (p: Platform, own: string[]) => [
+  ...own,
+  ...p.issued,
+  ...p.requests.flatMap((r) => [r.headers.authorization?.replace(/^(Bearer|Basic) /, "") ?? "", decodeURIComponent(/token=([^;]*)/.exec(r.headers.cookie ?? "")?.[1] ?? "")]).filter(Boolean),
+];
+
+describe.each(shapes)("%s: no secret in any error, in any form the platform echoes it", (_name, auth, own) => {
+  it("a 500 whose JSON message echoes every credential and token in every encoding", async () => {
+    const p = await platform();
+    const error = await failure(client(p, auth()).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual(["http", 500]);
+    expectNoSecret(error, seen(p, own));
+  });
+
+  it("a text answer, a status text and a redirect that echo them", async () => {
+    const p = await platform({
+      operation: (req, secrets, res) => {
+        if (req.url.includes("/claim")) {
+          res.statusMessage = `Nope ${secrets.filter((s) => /^[\x21-\x7e]+$/.test(s)).join(" ")}`;
+          return res.writeHead(502, { "Content-Type": "text/plain" }).end(echo(secrets));
+        }
+        res.writeHead(302, { Location: `https://elsewhere.example/?t=${encodeURIComponent(secrets.join(","))}` }).end();
+      },
+    });
+    const om = client(p, auth());
+    const text = await failure(om.claimTask(TASK_ID));
+    expect([text.kind, text.status]).toEqual(["http", 502]);
+    expectNoSecret(text, seen(p, own));
+    const redirect = await failure(om.finishManualTask(JOB_ID, TASK_KEY));
+    expect([redirect.kind, redirect.status]).toEqual(["http", 302]);
+    expectNoSecret(redirect, seen(p, own));
+  });
+
+  it("a 2xx that is no envelope, and one whose member names hold the secrets (violations, validate function)", async () => {
+    const told: Violation[][] = [];
+    const p = await platform({
+      operation: (req, secrets, res) => {
+        if (req.url.includes("/claim")) return res.writeHead(200, { "Content-Type": "text/html" }).end(`<p>${echo(secrets)}</p>`);
+        const data = structuredClone(finishAnswer.data) as Record<string, unknown>;
+        data.tasks = Object.fromEntries(secrets.map((s) => [s, { status: 42 }]));
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ message: echo(secrets), data, metadata: {} }));
+      },
+    });
+    const invalid = await failure(client(p, auth()).claimTask(TASK_ID));
+    expect(invalid.kind).toBe("invalid-response");
+    expectNoSecret(invalid, seen(p, own));
+
+    const throwing = await failure(client(p, auth(), { validate: "throw" }).finishManualTask(JOB_ID, TASK_KEY));
+    expect(throwing.kind).toBe("invalid-response");
+    expect(throwing.violations!.length).toBeGreaterThan(0);
+    expectNoSecret(throwing, seen(p, own));
+
+    await client(p, auth(), { validate: (violations) => told.push(violations) }).finishManualTask(JOB_ID, TASK_KEY);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.some((v) => v.path.startsWith("/data/tasks/"))).toBe(true);
+    expectNoSecret(Object.assign(new Error("told"), { body: told }), seen(p, own));
+  });
+});
+
+describe("redaction by design, not by memory", () => {
+  it("a token's own call scrubs it, after 70 newer tokens were fetched (expires_in 0)", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    const p = await platform({
+      expiresIn: 0,
+      operation: (_req, secrets, res) => {
+        const answer = () => res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `refused Bearer ${secrets.join(" ")}` }));
+        if (first) {
+          first = false;
+          void held.then(answer);
+        } else answer();
+      },
+    });
+    const om = client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    const firstCall = failure(om.claimTask(TASK_ID));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 70; i++) await failure(om.claimTask(TASK_ID));
+    expect(p.issued.length).toBeGreaterThan(64);
+    release();
+    const error = await firstCall;
+    expect(error.message).toMatch(/refused Bearer \[redacted\]/);
+    expectNoSecret(error, [p.issued[0]!, CLIENT_SECRET]);
+  });
+
+  it("a token function minting a token per call: 100 concurrent errors, each scrubbed of its own", async () => {
+    const p = await platform({
+      operation: (_req, secrets, res) => setTimeout(() => res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `refused ${echo(secrets)}` })), 5),
+    });
+    const minted: string[] = [];
+    const om = client(p, { token: () => (minted.push(hostileToken()), minted.at(-1)!) });
+    const errors = await Promise.all(Array.from({ length: 100 }, () => failure(om.claimTask(TASK_ID))));
+    expect(minted).toHaveLength(100);
+    errors.forEach((error) => expectNoSecret(error, minted));
+  });
+});
+
+describe("always our error, of the right kind", () => {
+  const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+  const deepArray = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+
+  it.each([
+    ["a 500 nested 3,247 levels deep", 500, deep(3247), "http"],
+    ["a 500 of arrays 100,000 levels deep", 500, deepArray(100_000), "http"],
+    ["a 200 that is a deep object, not the envelope", 200, deep(3247), "invalid-response"],
+    ["a 200 envelope whose data is deep", 200, `{"message":"ok","metadata":{},"data":${deep(5000)}}`, "invalid-response"],
+  ])("%s", async (_name, status, body, kind) => {
+    const p = await platform({ operation: (_req, _s, res) => res.writeHead(status, { "Content-Type": "application/json" }).end(body) });
+    for (const validate of ["off", "throw"] as const) {
+      const om = client(p, { username: USERNAME, password: PASSWORD }, { validate });
+      if (kind === "invalid-response" && validate === "off" && body.includes('"data"')) {
+        // Without validate, an envelope with object data is data.
+        await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("a");
+        continue;
+      }
+      const error = await failure(om.claimTask(TASK_ID));
+      expect([error.kind, error.status]).toEqual([kind, status]);
+    }
+  });
+
+  it.each([
+    ["a 400 with a deep body", 400, deep(3247)],
+    ["a 200 with a deep body", 200, deep(3247)],
+    ["a 200 with an access_token a header cannot carry", 200, JSON.stringify({ access_token: "has spaces in it" })],
+    ["a 200 that is not JSON", 200, "<html>"],
+  ])("the token step: %s is kind auth", async (_name, status, body) => {
+    const p = await platform({ token: (_req, res) => res.writeHead(status, { "Content-Type": "application/json" }).end(body) });
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect([error.kind, error.operationId]).toEqual(["auth", "getOAuthToken"]);
+    expectNoSecret(error, [CLIENT_SECRET]);
+  });
+
+  it("a token that is there but unusable says so, not that it is missing", async () => {
+    const p = await platform({ token: (_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ access_token: "Excepteur est pariatur" })) });
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect(error.message).toMatch(/access_token that has spaces or characters a header cannot carry/);
+    expect(error.message).not.toContain("Excepteur est pariatur");
+  });
+
+  it("a 10 MB message makes a bounded error message; the body keeps it, scrubbed", async () => {
+    const huge = `${"x".repeat(5_000_000)} ${PASSWORD} ${"y".repeat(5_000_000)}`;
+    const p = await platform({ operation: (_req, _s, res) => res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: huge })) });
+    const error = await failure(client(p, { username: USERNAME, password: PASSWORD }).claimTask(TASK_ID));
+    expect(error.message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    expect(error.message).toMatch(/^claimTask: the platform answered 500.*…/);
+    const message = (error.body as { message: string }).message;
+    expect(message.length).toBe(huge.length - PASSWORD.length + "[redacted]".length);
+    expect(message.includes(PASSWORD)).toBe(false);
+  });
+
+  it("a custom fetch that resolves to no Response, or throws a non-Error, or an error named with the password", async () => {
+    const base = { baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD } };
+    const odd = [
+      async () => ({}) as Response,
+      async () => {
+        throw `thrown string ${PASSWORD}`;
+      },
+      async () => {
+        throw Object.assign(new Error(`boom ${encodeURIComponent(PASSWORD)}`), { name: `Err ${PASSWORD}` });
+      },
+    ];
+    for (const fetch of odd) {
+      const error = await failure(createOperationsManagerClient({ ...base, fetch }).claimTask(TASK_ID));
+      expect(["network", "invalid-response"]).toContain(error.kind);
+      expectNoSecret(error, [PASSWORD]);
+    }
+  });
+
+  it("hostile call options (a Proxy that throws, credential headers, CR/LF) are refused with nothing sent", async () => {
+    const p = await platform();
+    const om = client(p, { username: USERNAME, password: PASSWORD });
+    const trap = new Proxy({}, { ownKeys: () => { throw new Error(`trap ${PASSWORD}`); } });
+    const cases: unknown[] = [{ headers: trap }, { headers: { Authorization: "Basic x" } }, { headers: { cookie: "token=x" } }, { headers: { Prefer: "a\r\nInjected: 1" } }, { headers: { "Bad Name": "x" } }, { signal: "no" }];
+    for (const options of cases) {
+      const error = await failure(om.claimTask(TASK_ID, options as never));
+      expect(error.kind).toBe("invalid-request");
+      expectNoSecret(error, [PASSWORD]);
+    }
+    const body = new Proxy({ taskData: {} }, { getPrototypeOf: () => { throw new Error("trap"); } });
+    expect((await failure(om.finishManualTask(JOB_ID, TASK_KEY, body))).kind).toBe("invalid-request");
+    expect(p.requests).toHaveLength(0);
+  });
+});
+
+describe("checked is sent", () => {
+  /** A taskData whose finish_state is `before` on its first `reads` reads and `after` from then on. */
+  const fickle = (before: unknown, after: unknown, reads: number) => {
+    let n = 0;
+    return { taskData: { get finish_state() { return n++ < reads ? before : after; } } };
+  };
+
+  it("a getter giving 42 to the check and 'success' later: refused, nothing sent", async () => {
+    const p = await platform({ operation: (_req, _s, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(finishAnswer)) });
+    const error = await failure(client(p, { username: USERNAME, password: PASSWORD }).finishManualTask(JOB_ID, TASK_KEY, fickle(42, "success", 2) as never));
+    expect(error.kind).toBe("invalid-request");
+    expect(error.message).toMatch(/finish_state/);
+    expect(p.requests).toHaveLength(0);
+  });
+
+  it("a getter giving 'success' first and 42 later: what was checked is exactly what arrives", async () => {
+    const p = await platform({ operation: (_req, _s, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(finishAnswer)) });
+    await client(p, { username: USERNAME, password: PASSWORD }).finishManualTask(JOB_ID, TASK_KEY, fickle("success", 42, 1) as never);
+    expect(JSON.parse(p.requests[0]!.body)).toEqual({ taskData: { finish_state: "success" } });
+  });
+});
+
+describe("the client logs nothing", () => {
+  // Node prints the warning from its own process object, which jest's sandbox does not share: a
+  // child process running the built package shows what a user's process would print.
+  it("30 calls sharing one caller signal print no MaxListenersExceededWarning (a child process, with and without a timeout, Basic and OAuth)", async () => {
+    const script = `
+      import { createServer } from "node:http";
+      const { createOperationsManagerClient } = await import(process.argv[1]);
+      const server = createServer((req, res) => {
+        if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end('{"access_token":"t0k","expires_in":3600}');
+        setTimeout(() => res.writeHead(500).end(), 20);
+      });
+      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const baseUrl = "http://127.0.0.1:" + server.address().port;
+      const shared = new AbortController().signal;
+      let failed = 0;
+      for (const auth of [{ username: "u", password: "p" }, { clientId: "c", clientSecret: "s" }]) {
+        for (const timeoutMs of [10000, Infinity]) {
+          const om = createOperationsManagerClient({ baseUrl, auth, timeoutMs });
+          await Promise.all(Array.from({ length: 30 }, () => om.claimTask(process.argv[2], { signal: shared }).catch(() => failed++)));
+        }
+      }
+      server.close();
+      console.log(JSON.stringify({ failed }));
+    `;
+    const entry = path.join(repoRoot, "dist/esm/src/index.js");
+    const child = await run(process.execPath, ["--input-type=module", "-e", script, entry, TASK_ID], { cwd: repoRoot, timeout: 60_000 });
+    expect(JSON.parse(child.stdout)).toEqual({ failed: 120 });
+    expect(child.stderr).not.toMatch(/Warning/);
+  });
+});

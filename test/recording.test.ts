@@ -1,0 +1,82 @@
+// The pieces of recording from the field, in-process: the drift of an answer from the contract
+// (undeclared members, optional members left out) and the scrubbing of values that name people.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { driftOf } from "../src/recording/drift";
+import { personalScrubber } from "../src/recording/personal";
+import { claimAnswer, finishAnswer } from "./support/constants";
+import { deref, findOperation, loadSpec, repoRoot, type JsonObject } from "./support/spec";
+
+const spec = loadSpec();
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/real-platform", name), "utf8")) as JsonObject;
+/** The schema an operation declares for its 200 JSON answer, from the bundle. */
+const answerSchema = (operationId: string) => {
+  const response = deref(spec, (findOperation(spec, operationId).operation.responses as JsonObject)["200"]) as JsonObject;
+  return ((response.content as JsonObject)["application/json"] as JsonObject).schema;
+};
+const envelope = (data: unknown) => ({ message: "ok", data, metadata: {} });
+
+describe("driftOf", () => {
+  it("the spec's own examples declare every member they hold", () => {
+    for (const [operationId, body] of [["claimTask", claimAnswer], ["finishManualTask", finishAnswer]] as const) {
+      expect([operationId, driftOf(spec, answerSchema(operationId), body).undeclared]).toEqual([operationId, []]);
+    }
+  });
+
+  it("names exactly the members the contract does not declare, with their JSON types, map keys and indexes collapsed", () => {
+    const job = structuredClone(finishAnswer.data) as any;
+    // A workflow's own task (its key is a map key, not a reserved one) with two members too many.
+    const own = structuredClone(job.tasks.workflow_start);
+    own.metrics.server_id_x = "srv-1";
+    own.transitions = { success: [{ task: "workflow_end", type: "standard", weight: 0.5 }] };
+    job.tasks.beef = own;
+    job.brand_new = { nested: [1] };
+    const drift = driftOf(spec, answerSchema("finishManualTask"), { ...finishAnswer, data: job, traceId: "abc" });
+    expect(drift.undeclared).toEqual([
+      "/data/brand_new: object",
+      "/data/tasks/*/metrics/server_id_x: string",
+      "/data/tasks/*/transitions/*/*/weight: number",
+      "/traceId: string",
+    ]);
+  });
+
+  it("lists the optional members the answer left out, and never a required one", () => {
+    const task = fixture("task-get.json") as any;
+    const drift = driftOf(spec, answerSchema("claimTask"), envelope(task));
+    const declared = deref(spec, (spec.components as any).schemas.Task) as JsonObject;
+    const optional = Object.keys(declared.properties as JsonObject).filter((k) => !((declared.required as string[]) ?? []).includes(k));
+    const left = optional.filter((k) => !(k in task));
+    expect(left.length).toBeGreaterThan(0);
+    for (const k of left) expect(drift.missingOptional).toContain(`/data/${k}`);
+    delete task._id;
+    expect(driftOf(spec, answerSchema("claimTask"), envelope(task)).missingOptional).not.toContain("/data/_id");
+  });
+
+  it("walks a body nested 20,000 levels deep without overflowing", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    expect(driftOf(spec, answerSchema("claimTask"), { ...envelope({}), extra: deep }).undeclared).toEqual(["/extra: object"]);
+  });
+});
+
+describe("personalScrubber", () => {
+  it("replaces the values of people's members at any depth, any case, with stable placeholders that keep an e-mail an e-mail", () => {
+    const scrub = personalScrubber(["Phone"]);
+    const body = {
+      data: {
+        metrics: { user: { _id: "u1", email: "jane.doe@corp.example", username: "jdoe", firstname: "Jane", lastname: "Doe" } },
+        watchers: [{ Email: "jane.doe@corp.example", USERNAME: "jdoe", phone: "+1 555 0100" }],
+        name: "Port turn-up",
+      },
+    };
+    const out = scrub(body) as any;
+    const text = JSON.stringify(out);
+    for (const personal of ["jane.doe@corp.example", "jdoe", "Jane", "Doe", "555 0100"]) expect(text).not.toContain(personal);
+    expect(out.data.metrics.user.email).toMatch(/^[^@\s]+@example\.com$/);
+    expect(out.data.watchers[0].Email).toBe(out.data.metrics.user.email);
+    expect(out.data.watchers[0].USERNAME).toBe(out.data.metrics.user.username);
+    expect(out.data.name).toBe("Port turn-up");
+    expect(body.data.metrics.user.email).toBe("jane.doe@corp.example"); // the input is not changed
+    expect(scrub.replaced).toBe(5);
+  });
+});

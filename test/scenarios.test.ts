@@ -1,0 +1,161 @@
+// The mock's scenarios: named examples that exist on both operations' 200 answers and chain (the
+// claimed Task names the job and task key that the finish answer of the same name shows worked),
+// read from the bundle and checked against a real Prism; `startMockServer({ example })`; and the
+// rules the client checks on answers, kept by Prism's generated (dynamic) answers.
+import path from "node:path";
+import { createOperationsManagerClient, type Job, type Task } from "../src/index";
+import type { Fetch } from "../src/transport";
+import { JOB_ID, PASSWORD, TASK_ID, TASK_KEY, USERNAME } from "./support/constants";
+import { loadSpec, repoRoot, responseExamples, type JsonObject } from "./support/spec";
+
+// The CommonJS build, as a consumer's jest loads it (see mock-server.test.ts).
+const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
+
+const spec = loadSpec();
+const claims = responseExamples(spec, "claimTask", 200) as Record<string, JsonObject>;
+const finishes = responseExamples(spec, "finishManualTask", 200) as Record<string, JsonObject>;
+/** The reference pages' own examples: kept as they are, so they are no scenario (their ids do not chain). */
+const REFERENCE = "reference";
+const scenarios = Object.keys(claims).filter((name) => name !== REFERENCE);
+
+/** What each scenario is for: the finish_state its approval task is finished with. */
+const FINISH_STATE: Record<string, string> = { approved: "success", rejected: "failure", jobError: "success" };
+
+const base = () => {
+  const url = process.env.OM_MOCK_URL;
+  if (!url) throw new Error("OM_MOCK_URL is not set: the jest global setup did not start Prism");
+  return url;
+};
+
+/** A Basic client whose requests all carry `Prefer` (no token request to spoil). */
+function client(baseUrl: string, prefer?: string) {
+  const fetchWith: Fetch = (url, init) => fetch(url, prefer ? { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), Prefer: prefer } } : init);
+  return createOperationsManagerClient({ baseUrl, auth: { username: USERNAME, password: PASSWORD }, fetch: fetchWith, validate: "throw" });
+}
+
+/** Problems with one claim → finish pair as a scenario: the ids chain, the task is worked, its transition taken. */
+function chainProblems(task: Task, job: Job, finishState: string): string[] {
+  const problems: string[] = [];
+  const key = task.job?.task;
+  if (task.job?._id !== job._id) problems.push(`claimed job._id ${task.job?._id} is not the finish answer's _id ${job._id}`);
+  const entry = key === undefined ? undefined : job.tasks?.[key];
+  if (!entry) return [...problems, `claimed job.task ${key} is no key of the job's tasks (${Object.keys(job.tasks ?? {}).join(", ")})`];
+  if (entry.status !== "complete") problems.push(`task ${key} is ${entry.status}, not complete`);
+  if (entry.metrics?.finish_state !== finishState) problems.push(`task ${key} metrics.finish_state is ${entry.metrics?.finish_state}, not ${finishState}`);
+  if (entry.finish_state !== undefined && entry.finish_state !== finishState) problems.push(`task ${key} finish_state is ${entry.finish_state}, not ${finishState}`);
+  if (!entry.iterations?.includes(task._id)) problems.push(`the claimed iteration ${task._id} is not among task ${key}'s iterations`);
+  const next = entry.transitions?.[finishState] ?? [];
+  if (next.length === 0) problems.push(`task ${key} has no ${finishState} transition`);
+  for (const { task: target } of next) {
+    if (job.tasks?.[target!]?.status === "incomplete") problems.push(`the ${finishState} transition's task ${target} was not started`);
+  }
+  return problems;
+}
+
+describe("the scenarios in the spec", () => {
+  it("exist under the same names on both 200 answers, approved first, with the reference's own examples named reference", () => {
+    expect(Object.keys(claims).sort()).toEqual(Object.keys(finishes).sort());
+    expect(scenarios).toEqual(expect.arrayContaining(["approved", "rejected"]));
+    expect(Object.keys(claims)[0]).toBe("approved");
+    expect(Object.keys(finishes)[0]).toBe("approved");
+    expect(Object.keys(claims)).toContain(REFERENCE);
+    // Each scenario says what it is finished with (a new one must be added here).
+    expect(scenarios.filter((name) => !(name in FINISH_STATE))).toEqual([]);
+  });
+
+  it.each(scenarios)("%s chains: the claimed Task's job is the finish answer's, its task worked", (name) => {
+    expect(chainProblems(claims[name]!.data as Task, finishes[name]!.data as Job, FINISH_STATE[name]!)).toEqual([]);
+  });
+
+  it("approved ends well and rejected takes the failure path: the two jobs run on (or complete), neither in error", () => {
+    for (const name of ["approved", "rejected"]) {
+      expect([name, ["running", "complete"].includes((finishes[name]!.data as Job).status!)]).toEqual([name, true]);
+    }
+  });
+
+  it("the spec's parameter examples are the approved chain's ids (npm start's curl lines finish what they claim)", () => {
+    const task = claims.approved!.data as Task;
+    expect([TASK_ID, JOB_ID, TASK_KEY]).toEqual([task._id, task.job!._id, task.job!.task]);
+  });
+
+  it("the chain check can fail: a scenario's claim against another's finish", () => {
+    expect(chainProblems(claims.approved!.data as Task, finishes.rejected!.data as Job, "success")).not.toEqual([]);
+    expect(chainProblems(claims.rejected!.data as Task, finishes.rejected!.data as Job, "success")).not.toEqual([]);
+  });
+});
+
+describe("the scenarios on the mock, through the client", () => {
+  it("without Prefer, claim → finish with the claimed ids is the approved scenario", async () => {
+    const om = client(base());
+    const task = await om.claimTask(TASK_ID);
+    const job = await om.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: FINISH_STATE.approved! } });
+    expect(task).toEqual(claims.approved!.data);
+    expect(job).toEqual(finishes.approved!.data);
+    expect(chainProblems(task, job, FINISH_STATE.approved!)).toEqual([]);
+  });
+
+  it.each(scenarios)("Prefer: example=%s answers that scenario's claim and finish, chained", async (name) => {
+    const om = client(base(), `example=${name}`);
+    const task = await om.claimTask(TASK_ID);
+    const job = await om.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: FINISH_STATE[name]! } });
+    expect(task).toEqual(claims[name]!.data);
+    expect(job).toEqual(finishes[name]!.data);
+    expect(chainProblems(task, job, FINISH_STATE[name]!)).toEqual([]);
+  });
+});
+
+describe("startMockServer({ example })", () => {
+  it("answers that scenario without a header, on both operations; token operations keep their own example", async () => {
+    const mock = await startMockServer({ example: "rejected" });
+    try {
+      const om = createOperationsManagerClient({ baseUrl: mock.url, auth: { clientId: "svc-automation", clientSecret: "client-s3cret" }, validate: "throw" });
+      const task = await om.claimTask(TASK_ID);
+      expect(task).toEqual(claims.rejected!.data);
+      const job = await om.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: FINISH_STATE.rejected! } });
+      expect(job).toEqual(finishes.rejected!.data);
+      // A header still picks another, per request.
+      expect(await client(mock.url, "example=approved").claimTask(TASK_ID)).toEqual(claims.approved!.data);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it("an unknown name is a RangeError naming the examples there are; with dynamic, a TypeError", async () => {
+    const error = await startMockServer({ example: "aproved" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error).toMatchObject({ code: "ERR_UNKNOWN_EXAMPLE" });
+    for (const name of Object.keys(claims)) expect((error as Error).message).toContain(name);
+    expect((error as Error).message).toContain('"aproved"');
+    await expect(startMockServer({ example: "rejected", dynamic: true })).rejects.toThrow(TypeError);
+    await expect(startMockServer({ example: "" })).rejects.toThrow(TypeError);
+  });
+});
+
+// Every rule the client checks on an answer is stated in the spec, so Prism's generated answers
+// keep it: a token a header can carry, a Task whose job._id and job.task finishManualTask takes.
+// A rule the client checks and the spec does not state fails this flow in most runs.
+describe("generated answers (dynamic: true) keep every rule the client checks", () => {
+  const RUNS = 10;
+  it(`an OAuth client and a login client claim, then finish the claimed ids, in ${RUNS} of ${RUNS} fresh starts`, async () => {
+    const failures: string[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const mock = await startMockServer({ dynamic: true });
+      try {
+        for (const auth of [{ clientId: "svc-automation", clientSecret: "client-s3cret" }, { username: USERNAME, password: PASSWORD, method: "login" as const }]) {
+          const om = createOperationsManagerClient({ baseUrl: mock.url, auth, validate: "throw" });
+          try {
+            const task = await om.claimTask(TASK_ID);
+            // Generated, not one of the examples.
+            if (Object.values(claims).some((example) => (example.data as Task).job?._id === task.job?._id)) failures.push(`run ${run + 1}: an example's job answered`);
+            await om.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: "success" } });
+          } catch (error) {
+            failures.push(`run ${run + 1}, ${"clientId" in auth ? "OAuth" : "login"}: ${(error as Error).message}`);
+          }
+        }
+      } finally {
+        await mock.close();
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,68 @@
+// A hostile fake platform on 127.0.0.1: it issues tokens full of characters that need escaping,
+// and answers operations however a test says, typically echoing back every credential the
+// request carried in every encoding a server might use. Built on the recording server.
+import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { secretForms } from "./failure";
+import { startRecordingServer, type Recorded } from "./recording-server";
+
+export const CLIENT_ID = "svc-hostile";
+export const CLIENT_SECRET = "cl/ient~se cret+<&>\"9";
+export const USERNAME = "automation";
+export const PASSWORD = "pa/ss~w ord+<&>é\"7";
+
+/** A token a header can carry (visible ASCII) with every character JSON, URLs and pointers escape. */
+export const hostileToken = () => `Lg/Tok+en~0<&>=${randomBytes(9).toString("base64url")}`;
+
+export type OperationAnswer = (req: Recorded, secrets: string[], res: ServerResponse) => void;
+
+export interface HostileOptions {
+  /** `expires_in` of each OAuth token (seconds); 0 makes every call fetch a new one. */
+  expiresIn?: number;
+  /** How operations answer; default: a 500 echoing the request's secrets. */
+  operation?: OperationAnswer;
+  /** How the token endpoints answer; default: a fresh hostile token. */
+  token?: (req: Recorded, res: ServerResponse) => void;
+}
+
+/** Every secret a request carried: Basic's password (and user:password), a bearer token, the cookie token, a form's client_secret. */
+export function secretsOf(req: Recorded): string[] {
+  const found: string[] = [];
+  const authorization = req.headers.authorization ?? "";
+  if (authorization.startsWith("Basic ")) {
+    const decoded = Buffer.from(authorization.slice(6), "base64").toString("utf8");
+    found.push(decoded, decoded.slice(decoded.indexOf(":") + 1), authorization.slice(6));
+  }
+  if (authorization.startsWith("Bearer ")) found.push(authorization.slice(7));
+  const cookie = /(?:^|;\s*)token=([^;]*)/.exec(req.headers.cookie ?? "");
+  if (cookie) found.push(decodeURIComponent(cookie[1]!));
+  const form = new URLSearchParams(req.body);
+  if (form.get("client_secret")) found.push(form.get("client_secret")!);
+  return found;
+}
+
+/** A text that holds each secret in each form a server may echo it in. */
+export function echo(secrets: readonly string[]): string {
+  return secrets.flatMap((s) => secretForms(s).map((form) => `[${form}]`)).join(" ");
+}
+
+export async function startHostilePlatform(options: HostileOptions = {}) {
+  const server = await startRecordingServer();
+  const issued: string[] = [];
+  const operation: OperationAnswer =
+    options.operation ??
+    ((_req, secrets, res) => res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `refused ${echo(secrets)}`, data: null })));
+  server.answer((req, res) => {
+    if (req.url === "/oauth/token" || req.url === "/login") {
+      if (options.token) return options.token(req, res);
+      const token = hostileToken();
+      issued.push(token);
+      if (req.url === "/login") return res.writeHead(200, { "Content-Type": "text/plain" }).end(token);
+      return res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ access_token: token, token_type: "Bearer", expires_in: options.expiresIn ?? 3600 }));
+    }
+    operation(req, secretsOf(req), res);
+  });
+  return { ...server, issued };
+}
