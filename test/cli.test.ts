@@ -79,7 +79,8 @@ describe("mock's options: flags, else HOST, PORT and EXAMPLE, else 127.0.0.1:401
   it.each([
     [[], {}, { host: "127.0.0.1", port: 4010 }],
     [[], { HOST: "0.0.0.0", PORT: "0", EXAMPLE: "reference" }, { host: "0.0.0.0", port: 0, example: "reference" }],
-    [["--host", "::1", "--port", "5000", "--example", "minimal", "--dynamic"], { HOST: "0.0.0.0", PORT: "1", EXAMPLE: "x" }, { host: "::1", port: 5000, example: "minimal", dynamic: true }],
+    [["--host", "::1", "--port", "5000", "--example", "rejected"], { HOST: "0.0.0.0", PORT: "1", EXAMPLE: "x" }, { host: "::1", port: 5000, example: "rejected" }],
+    [["--dynamic"], {}, { host: "127.0.0.1", port: 4010, dynamic: true }],
   ])("%j with %j", (args, env, expected) => {
     expect(mockOptions(args, env)).toEqual(expected);
   });

@@ -1,8 +1,8 @@
 // The bin's dispatch: `mock`, `verify`, `--help`. Bad usage is exit 2 with one line and a pointer
 // to --help; the whole usage only when asked for.
-import { verifyCommand, type Output } from "../verify/command.js";
+import { verifyCommand } from "../verify/command.js";
 import { mockCommand } from "./mock.js";
-import { BIN, UsageError, describeUsageError } from "./usage.js";
+import { BIN, UsageError, describeUsageError, type Output } from "./usage.js";
 
 export const USAGE = `usage: ${BIN} <command> [options]
   mock      serve the contract as a Prism mock (${BIN} mock --help)

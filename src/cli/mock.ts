@@ -3,8 +3,7 @@
 // environment, else 127.0.0.1:4010 and the first example.
 import { bundledSpec, parameterExample } from "../bundled-spec.js";
 import { startMockServer, type MockServer, type MockServerOptions } from "../mock.js";
-import { BIN, UsageError, parseOptions } from "./usage.js";
-import type { Output } from "../verify/command.js";
+import { BIN, UsageError, parseOptions, type Output } from "./usage.js";
 
 export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [--dynamic] [--example <name>]
        (in a clone of the repository: npm start, with HOST, PORT and EXAMPLE in the environment)

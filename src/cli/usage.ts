@@ -4,6 +4,12 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 export const BIN = "operations-manager-tasks-contract";
 
+/** Where a command writes: the console in the bin, a buffer in a test. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
 /** Bad usage of a subcommand: the bin prints the message and a pointer to its --help, and exits 2. */
 export class UsageError extends Error {
   constructor(

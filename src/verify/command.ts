@@ -4,15 +4,11 @@
 // options (argv and environment), auth (the environment as the client's auth options), run (Prism
 // and the calls), classify (the verdict on each answer), report (lines or --json), operations
 // (what is called, from the spec).
+import type { Output } from "../cli/usage.js";
 import { createRedactor } from "../redaction.js";
 import { report } from "./report.js";
 import { startProxy, verifyAll } from "./run.js";
 import { VERIFY_USAGE, verifyOptions } from "./options.js";
-
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 /** Runs verify; resolves to its exit status (0 every operation passed, 1 otherwise). Bad usage throws a UsageError (2). */
 export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, output: Output): Promise<number> {
