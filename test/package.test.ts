@@ -245,6 +245,13 @@ describe("the tarball", () => {
     expect(unwanted).toEqual([]);
   });
 
+  it("ships every file the README links to, so its links work in an installed package", () => {
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const linked = [...readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => path.posix.normalize(m[1]!));
+    expect(linked).toEqual(expect.arrayContaining(["docs/testing-with-the-mock.md", "docs/development.md"]));
+    expect(linked.filter((file) => !packed.includes(file))).toEqual([]);
+  });
+
   it("installs openapi-fetch and nothing of the tooling (Prism stays an optional peer)", () => {
     const installed = JSON.parse(readFileSync(path.join(consumer, "node_modules/operations-manager-tasks-contract/package.json"), "utf8"));
     expect(Object.keys(installed.dependencies)).toEqual(["openapi-fetch"]);

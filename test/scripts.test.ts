@@ -143,7 +143,7 @@ describe("ensureBuilt (scripts/lib/ensure-built.mjs): one rule for when dist/ is
       // Every other input is older than the stamp, whatever time the copy gave it.
       const older = new Date(2000, 0, 1);
       for (const dir of ["src", "generated"]) {
-        for (const f of readdirSync(path.join(box.dir, dir))) if (!(dir === "src" && f === "index.ts")) utimesSync(path.join(box.dir, dir, f), older, older);
+        for (const f of readdirSync(path.join(box.dir, dir), { recursive: true, encoding: "utf8" })) if (!(dir === "src" && f === "index.ts")) utimesSync(path.join(box.dir, dir, f), older, older);
       }
       for (const f of ["tsconfig.build.json", "package.json", "scripts/build.mjs"]) utimesSync(path.join(box.dir, f), older, older);
       const probe = await runNode(box.dir, "--input-type=module", ["-e", 'import("./scripts/lib/ensure-built.mjs").then((m) => console.log(m.isStale()))']);
