@@ -39,11 +39,46 @@ var require_ucs2length = __commonJS({
 
 // request-validators.mjs
 var v0 = validate20;
-var pattern4 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
+var pattern4 = new RegExp("^[\\x21-\\x7e]+$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
   const evaluated0 = validate20.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (typeof data === "string") {
+    if (!pattern4.test(data)) {
+      const err0 = { instancePath, schemaPath: "spec#/components/schemas/HeaderToken/pattern", keyword: "pattern", params: { pattern: "^[\\x21-\\x7e]+$" }, message: 'must match pattern "^[\\x21-\\x7e]+$"' };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+  } else {
+    const err1 = { instancePath, schemaPath: "spec#/components/schemas/HeaderToken/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (vErrors === null) {
+      vErrors = [err1];
+    } else {
+      vErrors.push(err1);
+    }
+    errors++;
+  }
+  validate20.errors = vErrors;
+  return errors === 0;
+}
+validate20.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var v1 = validate22;
+var pattern5 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate22.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -63,7 +98,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.taskId !== void 0) {
       let data0 = data.taskId;
       if (typeof data0 === "string") {
-        if (!pattern4.test(data0)) {
+        if (!pattern5.test(data0)) {
           const err1 = { instancePath: instancePath + "/taskId", schemaPath: "spec#/components/parameters/ClaimTaskId/schema/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"' };
           if (vErrors === null) {
             vErrors = [err1];
@@ -91,18 +126,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate20.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-validate20.evaluated = { "props": { "taskId": true }, "dynamicProps": false, "dynamicItems": false };
-var v5 = validate22;
-var pattern5 = new RegExp("^[0-9a-f]{24}$", "u");
-var schema37 = { "type": "string", "enum": ["workflow_start", "workflow_end", "error_handler"] };
-var pattern6 = new RegExp("^[A-Za-z0-9_-]{1,128}$", "u");
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate22.evaluated = { "props": { "taskId": true }, "dynamicProps": false, "dynamicItems": false };
+var v6 = validate23;
+var pattern6 = new RegExp("^[0-9a-f]{24}$", "u");
+var schema39 = { "type": "string", "enum": ["workflow_start", "workflow_end", "error_handler"] };
+var pattern7 = new RegExp("^[A-Za-z0-9_-]{1,128}$", "u");
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate23.evaluated;
+  const evaluated0 = validate24.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -122,7 +157,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     errors++;
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
-    const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values" };
+    const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values" };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -134,7 +169,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (typeof data === "string") {
-    if (!pattern6.test(data)) {
+    if (!pattern7.test(data)) {
       const err2 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_-]{1,128}$" }, message: 'must match pattern "^[A-Za-z0-9_-]{1,128}$"' };
       if (vErrors === null) {
         vErrors = [err2];
@@ -172,14 +207,14 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate23.errors = vErrors;
+  validate24.errors = vErrors;
   return errors === 0;
 }
-validate23.evaluated = { "dynamicProps": false, "dynamicItems": false };
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate24.evaluated = { "dynamicProps": false, "dynamicItems": false };
+function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate22.evaluated;
+  const evaluated0 = validate23.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -208,7 +243,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.jobId !== void 0) {
       let data0 = data.jobId;
       if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
+        if (!pattern6.test(data0)) {
           const err2 = { instancePath: instancePath + "/jobId", schemaPath: "spec#/components/parameters/JobId/schema/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{24}$" }, message: 'must match pattern "^[0-9a-f]{24}$"' };
           if (vErrors === null) {
             vErrors = [err2];
@@ -228,8 +263,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.taskId !== void 0) {
-      if (!validate23(data.taskId, { instancePath: instancePath + "/taskId", parentData: data, parentDataProperty: "taskId", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+      if (!validate24(data.taskId, { instancePath: instancePath + "/taskId", parentData: data, parentDataProperty: "taskId", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
         errors = vErrors.length;
       }
     }
@@ -242,15 +277,15 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate22.errors = vErrors;
+  validate23.errors = vErrors;
   return errors === 0;
 }
-validate22.evaluated = { "props": { "jobId": true, "taskId": true }, "dynamicProps": false, "dynamicItems": false };
-var v6 = validate25;
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate23.evaluated = { "props": { "jobId": true, "taskId": true }, "dynamicProps": false, "dynamicItems": false };
+var v7 = validate26;
+function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate27.evaluated;
+  const evaluated0 = validate28.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -291,14 +326,14 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate27.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
-validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate28.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate26.evaluated;
+  const evaluated0 = validate27.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -318,8 +353,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.taskData !== void 0) {
-      if (!validate27(data.taskData, { instancePath: instancePath + "/taskData", parentData: data, parentDataProperty: "taskData", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+      if (!validate28(data.taskData, { instancePath: instancePath + "/taskData", parentData: data, parentDataProperty: "taskData", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
         errors = vErrors.length;
       }
     }
@@ -332,35 +367,35 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate26.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate27.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate25.evaluated;
+  const evaluated0 = validate26.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  if (!validate26(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+  if (!validate27(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
     errors = vErrors.length;
   }
-  validate25.errors = vErrors;
+  validate26.errors = vErrors;
   return errors === 0;
 }
-validate25.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var v11 = validate30;
-var schema44 = { "type": "object", "required": ["grant_type", "client_id", "client_secret"], "properties": { "grant_type": { "type": "string", "enum": ["client_credentials"] }, "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 } } };
+validate26.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var v12 = validate31;
+var schema46 = { "type": "object", "required": ["grant_type", "client_id", "client_secret"], "properties": { "grant_type": { "type": "string", "enum": ["client_credentials"] }, "client_id": { "type": "string", "minLength": 1 }, "client_secret": { "type": "string", "minLength": 1 } } };
 var func1 = require_ucs2length().default;
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate30.evaluated;
+  const evaluated0 = validate31.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -407,7 +442,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "client_credentials")) {
-        const err4 = { instancePath: instancePath + "/grant_type", schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema44.properties.grant_type.enum }, message: "must be equal to one of the allowed values" };
+        const err4 = { instancePath: instancePath + "/grant_type", schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema46.properties.grant_type.enum }, message: "must be equal to one of the allowed values" };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -469,15 +504,15 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate30.errors = vErrors;
+  validate31.errors = vErrors;
   return errors === 0;
 }
-validate30.evaluated = { "props": { "grant_type": true, "client_id": true, "client_secret": true }, "dynamicProps": false, "dynamicItems": false };
-var v16 = validate31;
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate31.evaluated = { "props": { "grant_type": true, "client_id": true, "client_secret": true }, "dynamicProps": false, "dynamicItems": false };
+var v17 = validate32;
+function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate31.evaluated;
+  const evaluated0 = validate32.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -567,31 +602,34 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate31.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-validate31.evaluated = { "props": { "user": true }, "dynamicProps": false, "dynamicItems": false };
+validate32.evaluated = { "props": { "user": true }, "dynamicProps": false, "dynamicItems": false };
 var __validators = {
   "claimTask": {
-    "path": v0,
+    "path": v1,
     "body": {}
   },
   "finishManualTask": {
-    "path": v5,
+    "path": v6,
     "body": {
-      "application/json": v6
+      "application/json": v7
     }
   },
   "getOAuthToken": {
     "body": {
-      "application/x-www-form-urlencoded": v11
+      "application/x-www-form-urlencoded": v12
     }
   },
   "login": {
     "body": {
-      "application/json": v16
+      "application/json": v17
     }
   }
+};
+var __schemas = {
+  "HeaderToken": v0
 };
 
 /** One violation as Ajv reports it; `instancePath` is a JSON pointer into the value checked. */
@@ -612,3 +650,5 @@ export type ValidatedOperationId = "claimTask" | "finishManualTask" | "getOAuthT
 export const requestValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, { readonly path?: Validate; readonly body: Readonly<Record<string, Validate>> }>
 >;
+/** The component schemas the client checks values against outside a request or answer, by name. */
+export const schemaValidators = __schemas as unknown as Readonly<Record<"HeaderToken", Validate>>;

@@ -31,13 +31,13 @@ var formats = { "date-time": dateTime };
 
 // response-validators.mjs
 var __formats = formats;
-var v1 = validate32;
-var schema50 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } } };
-var schema54 = { "type": "object", "properties": { "type": { "type": ["string", "null"] }, "pointer": { "type": "string" } } };
-function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var v2 = validate33;
+var schema52 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } } };
+var schema56 = { "type": "object", "properties": { "type": { "type": ["string", "null"] }, "pointer": { "type": "string" } } };
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate35.evaluated;
+  const evaluated0 = validate36.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -81,7 +81,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.type !== void 0) {
               let data4 = data3.type;
               if (typeof data4 !== "string" && data4 !== null) {
-                const err2 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema54.properties.type.type }, message: "must be string,null" };
+                const err2 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema56.properties.type.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err2];
                 } else {
@@ -130,17 +130,17 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate35.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-validate35.evaluated = { "props": { "incoming": true, "outgoing": true, "decorators": true }, "dynamicProps": false, "dynamicItems": false };
-var pattern5 = new RegExp("^[0-9a-f]{24}$", "u");
-var schema37 = { "type": "string", "enum": ["workflow_start", "workflow_end", "error_handler"] };
-var pattern6 = new RegExp("^[A-Za-z0-9_-]{1,128}$", "u");
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate36.evaluated = { "props": { "incoming": true, "outgoing": true, "decorators": true }, "dynamicProps": false, "dynamicItems": false };
+var pattern6 = new RegExp("^[0-9a-f]{24}$", "u");
+var schema39 = { "type": "string", "enum": ["workflow_start", "workflow_end", "error_handler"] };
+var pattern7 = new RegExp("^[A-Za-z0-9_-]{1,128}$", "u");
+function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate38.evaluated;
+  const evaluated0 = validate39.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -160,7 +160,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     errors++;
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
-    const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema37.enum }, message: "must be equal to one of the allowed values" };
+    const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values" };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -172,7 +172,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (typeof data === "string") {
-    if (!pattern6.test(data)) {
+    if (!pattern7.test(data)) {
       const err2 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_-]{1,128}$" }, message: 'must match pattern "^[A-Za-z0-9_-]{1,128}$"' };
       if (vErrors === null) {
         vErrors = [err2];
@@ -210,14 +210,14 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate38.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-validate38.evaluated = { "dynamicProps": false, "dynamicItems": false };
-function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate39.evaluated = { "dynamicProps": false, "dynamicItems": false };
+function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate37.evaluated;
+  const evaluated0 = validate38.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -228,7 +228,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data._id !== void 0) {
       let data0 = data._id;
       if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
+        if (!pattern6.test(data0)) {
           const err0 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/JobId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{24}$" }, message: 'must match pattern "^[0-9a-f]{24}$"' };
           if (vErrors === null) {
             vErrors = [err0];
@@ -248,8 +248,8 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.task !== void 0) {
-      if (!validate38(data.task, { instancePath: instancePath + "/task", parentData: data, parentDataProperty: "task", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+      if (!validate39(data.task, { instancePath: instancePath + "/task", parentData: data, parentDataProperty: "task", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
         errors = vErrors.length;
       }
     }
@@ -309,14 +309,14 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate37.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-validate37.evaluated = { "props": { "_id": true, "task": true, "name": true, "description": true, "ancestors": true }, "dynamicProps": false, "dynamicItems": false };
-function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate38.evaluated = { "props": { "_id": true, "task": true, "name": true, "description": true, "ancestors": true }, "dynamicProps": false, "dynamicItems": false };
+function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate43.evaluated;
+  const evaluated0 = validate44.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -344,15 +344,15 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate43.errors = vErrors;
+  validate44.errors = vErrors;
   return errors === 0;
 }
-validate43.evaluated = { "props": { "roleId": true }, "dynamicProps": false, "dynamicItems": false };
+validate44.evaluated = { "props": { "roleId": true }, "dynamicProps": false, "dynamicItems": false };
 var formats0 = __formats["date-time"];
-function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate45.evaluated;
+  const evaluated0 = validate46.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -425,14 +425,14 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate45.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-validate45.evaluated = { "props": { "created": true, "updated": true, "migrationVersion": true }, "dynamicProps": false, "dynamicItems": false };
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate46.evaluated = { "props": { "created": true, "updated": true, "migrationVersion": true }, "dynamicProps": false, "dynamicItems": false };
+function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate42.evaluated;
+  const evaluated0 = validate43.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -547,8 +547,8 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data8)) {
         const len1 = data8.length;
         for (let i1 = 0; i1 < len1; i1++) {
-          if (!validate43(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+          if (!validate44(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
             errors = vErrors.length;
           }
         }
@@ -574,8 +574,8 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data._meta !== void 0) {
-      if (!validate45(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+      if (!validate46(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
         errors = vErrors.length;
       }
     }
@@ -588,14 +588,14 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate42.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-validate42.evaluated = { "props": { "_id": true, "provenance": true, "name": true, "description": true, "memberOf": true, "assignedRoles": true, "inactive": true, "_meta": true }, "dynamicProps": false, "dynamicItems": false };
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate43.evaluated = { "props": { "_id": true, "provenance": true, "name": true, "description": true, "memberOf": true, "assignedRoles": true, "inactive": true, "_meta": true }, "dynamicProps": false, "dynamicItems": false };
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate41.evaluated;
+  const evaluated0 = validate42.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -617,8 +617,8 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
-  if (!validate42(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+  if (!validate43(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -652,16 +652,16 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate41.errors = vErrors;
+  validate42.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate41.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var schema70 = { "type": "object", "properties": { "start_time": { "type": "array", "items": { "$ref": "#/components/schemas/Timestamp" } }, "claim_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "server_id": { "type": "string" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "user": { "$ref": "#/components/schemas/UserOrId" }, "owner": { "$ref": "#/components/schemas/UserOrId" } } };
-function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate42.evaluated = { "dynamicProps": true, "dynamicItems": false };
+var schema72 = { "type": "object", "properties": { "start_time": { "type": "array", "items": { "$ref": "#/components/schemas/Timestamp" } }, "claim_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "server_id": { "type": "string" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "user": { "$ref": "#/components/schemas/UserOrId" }, "owner": { "$ref": "#/components/schemas/UserOrId" } } };
+function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate51.evaluated;
+  const evaluated0 = validate52.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -776,8 +776,8 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data8)) {
         const len1 = data8.length;
         for (let i1 = 0; i1 < len1; i1++) {
-          if (!validate43(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+          if (!validate44(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
             errors = vErrors.length;
           }
         }
@@ -825,8 +825,8 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data._meta !== void 0) {
-      if (!validate45(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+      if (!validate46(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
         errors = vErrors.length;
       }
     }
@@ -850,14 +850,14 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate51.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
-validate51.evaluated = { "props": { "_id": true, "provenance": true, "username": true, "firstname": true, "memberOf": true, "assignedRoles": true, "inactive": true, "lastLogin": true, "_meta": true, "email": true }, "dynamicProps": false, "dynamicItems": false };
-function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate52.evaluated = { "props": { "_id": true, "provenance": true, "username": true, "firstname": true, "memberOf": true, "assignedRoles": true, "inactive": true, "lastLogin": true, "_meta": true, "email": true }, "dynamicProps": false, "dynamicItems": false };
+function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate50.evaluated;
+  const evaluated0 = validate51.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -879,8 +879,8 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
-  if (!validate51(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+  if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -916,15 +916,15 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate50.errors = vErrors;
+  validate51.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate50.evaluated = { "dynamicProps": true, "dynamicItems": false };
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate51.evaluated = { "dynamicProps": true, "dynamicItems": false };
+function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate49.evaluated;
+  const evaluated0 = validate50.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1015,7 +1015,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data5 = data.finish_state;
       if (typeof data5 !== "string" && data5 !== null) {
-        const err7 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema70.properties.finish_state.type }, message: "must be string,null" };
+        const err7 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema72.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -1036,14 +1036,14 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.user !== void 0) {
-      if (!validate50(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+      if (!validate51(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
-      if (!validate50(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+      if (!validate51(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
         errors = vErrors.length;
       }
     }
@@ -1056,14 +1056,14 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate49.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-validate49.evaluated = { "props": { "start_time": true, "claim_time": true, "end_time": true, "server_id": true, "finish_state": true, "run_time": true, "user": true, "owner": true }, "dynamicProps": false, "dynamicItems": false };
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate50.evaluated = { "props": { "start_time": true, "claim_time": true, "end_time": true, "server_id": true, "finish_state": true, "run_time": true, "user": true, "owner": true }, "dynamicProps": false, "dynamicItems": false };
+function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate34.evaluated;
+  const evaluated0 = validate35.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1147,8 +1147,8 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.variables !== void 0) {
-      if (!validate35(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+      if (!validate36(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
         errors = vErrors.length;
       }
     }
@@ -1187,8 +1187,8 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.job !== void 0) {
-      if (!validate37(data.job, { instancePath: instancePath + "/job", parentData: data, parentDataProperty: "job", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+      if (!validate38(data.job, { instancePath: instancePath + "/job", parentData: data, parentDataProperty: "job", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
         errors = vErrors.length;
       }
     }
@@ -1233,8 +1233,8 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data13)) {
         const len1 = data13.length;
         for (let i1 = 0; i1 < len1; i1++) {
-          if (!validate41(data13[i1], { instancePath: instancePath + "/groups/" + i1, parentData: data13, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+          if (!validate42(data13[i1], { instancePath: instancePath + "/groups/" + i1, parentData: data13, parentDataProperty: i1, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
             errors = vErrors.length;
           }
         }
@@ -1251,7 +1251,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data15 = data.type;
       if (typeof data15 !== "string" && data15 !== null) {
-        const err14 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema50.properties.type.type }, message: "must be string,null" };
+        const err14 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema52.properties.type.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -1261,8 +1261,8 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.metrics !== void 0) {
-      if (!validate49(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+      if (!validate50(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
         errors = vErrors.length;
       }
     }
@@ -1275,14 +1275,14 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate34.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-validate34.evaluated = { "props": { "_id": true, "location": true, "view": true, "status": true, "app": true, "name": true, "variables": true, "last_updated": true, "encodingVersion": true, "job": true, "incomingRefs": true, "mockId": true, "groups": true, "type": true, "metrics": true }, "dynamicProps": false, "dynamicItems": false };
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate35.evaluated = { "props": { "_id": true, "location": true, "view": true, "status": true, "app": true, "name": true, "variables": true, "last_updated": true, "encodingVersion": true, "job": true, "incomingRefs": true, "mockId": true, "groups": true, "type": true, "metrics": true }, "dynamicProps": false, "dynamicItems": false };
+function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate33.evaluated;
+  const evaluated0 = validate34.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1320,8 +1320,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate34(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+      if (!validate35(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
         errors = vErrors.length;
       }
     }
@@ -1347,29 +1347,86 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate33.errors = vErrors;
+  validate34.errors = vErrors;
   return errors === 0;
 }
-validate33.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate34.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate32.evaluated;
+  const evaluated0 = validate33.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  if (!validate33(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+  if (!validate34(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
     errors = vErrors.length;
   }
-  validate32.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-validate32.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-var v2 = validate60;
+validate33.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+var v3 = validate61;
+function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate62.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.message === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.message !== void 0) {
+      if (typeof data.message !== "string") {
+        const err1 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== void 0) {
+      let data1 = data.metadata;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+      } else {
+        const err2 = { instancePath: instancePath + "/metadata", schemaPath: "#/components/schemas/Metadata/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate62.errors = vErrors;
+  return errors === 0;
+}
+validate62.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
 function validate61(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1380,6 +1437,25 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
+  if (!validate62(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+    errors = vErrors.length;
+  }
+  validate61.errors = vErrors;
+  return errors === 0;
+}
+validate61.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+var v4 = validate64;
+function validate65(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate65.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
       const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
@@ -1423,29 +1499,10 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate61.errors = vErrors;
+  validate65.errors = vErrors;
   return errors === 0;
 }
-validate61.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate60.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate61(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-    errors = vErrors.length;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-validate60.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-var v3 = validate63;
+validate65.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
 function validate64(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1456,6 +1513,25 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
+  if (!validate65(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+    errors = vErrors.length;
+  }
+  validate64.errors = vErrors;
+  return errors === 0;
+}
+validate64.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+var v5 = validate67;
+function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate68.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
       const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
@@ -1499,29 +1575,10 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate64.errors = vErrors;
+  validate68.errors = vErrors;
   return errors === 0;
 }
-validate64.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-function validate63(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate63.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate64(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-    errors = vErrors.length;
-  }
-  validate63.errors = vErrors;
-  return errors === 0;
-}
-validate63.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-var v4 = validate66;
+validate68.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
 function validate67(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1532,78 +1589,21 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.message === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.message !== void 0) {
-      if (typeof data.message !== "string") {
-        const err1 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.metadata !== void 0) {
-      let data1 = data.metadata;
-      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-      } else {
-        const err2 = { instancePath: instancePath + "/metadata", schemaPath: "#/components/schemas/Metadata/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
+  if (!validate68(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+    errors = vErrors.length;
   }
   validate67.errors = vErrors;
   return errors === 0;
 }
 validate67.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var v8 = validate70;
+var schema94 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "uuid": { "type": "string" }, "font_size": { "type": "integer" }, "type": { "type": "string" }, "created": { "$ref": "#/components/schemas/Timestamp" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "createdVersion": { "type": "string" }, "lastUpdatedVersion": { "type": "string" }, "canvasVersion": { "type": "integer" }, "encodingVersion": { "type": "integer" }, "migrationVersion": { "type": "integer" }, "name": { "type": "string" }, "description": { "type": "string" }, "preAutomationTime": { "type": "number" }, "sla": { "type": "number" }, "decorators": { "type": "array", "items": { "$ref": "#/components/schemas/Decorator" } }, "transitions": { "$ref": "#/components/schemas/FreeFormObject" }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/JobVariables" }, "tags": { "type": "array", "items": { "type": "string" } }, "error": { "type": "array", "items": { "$ref": "#/components/schemas/JobError" } }, "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/JobWarning" } }, "ancestors": { "type": "array", "items": { "type": "string" } }, "validationErrors": { "type": "array", "items": { "$ref": "#/components/schemas/ValidationError" } }, "namespace": { "$ref": "#/components/schemas/FreeFormObject" }, "mocked": { "type": "boolean" }, "created_by": { "$ref": "#/components/schemas/UserReference" }, "last_updated_by": { "$ref": "#/components/schemas/UserReference" }, "tasks": { "$ref": "#/components/schemas/JobTasks" }, "parent": { "$ref": "#/components/schemas/JobParent" }, "errorHandler": { "type": ["object", "null"], "additionalProperties": true }, "groups": { "type": "array", "items": { "type": "string" } }, "watchers": { "type": "array", "items": { "$ref": "#/components/schemas/UserReference" } }, "metrics": { "$ref": "#/components/schemas/JobMetrics" }, "output": { "$ref": "#/components/schemas/FreeFormObject" }, "outputData": { "$ref": "#/components/schemas/FreeFormObject" } } };
+var schema100 = { "anyOf": [{ "$ref": "#/components/schemas/JobVariablePointer" }, { "type": ["string", "number", "boolean", "null"] }, { "type": "array", "items": {} }, { "type": "object", "additionalProperties": true, "not": { "properties": { "location": {}, "_id": {} }, "required": ["location", "_id"] } }] };
+function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate66.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate67(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-    errors = vErrors.length;
-  }
-  validate66.errors = vErrors;
-  return errors === 0;
-}
-validate66.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-var v7 = validate69;
-var schema92 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "uuid": { "type": "string" }, "font_size": { "type": "integer" }, "type": { "type": "string" }, "created": { "$ref": "#/components/schemas/Timestamp" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "createdVersion": { "type": "string" }, "lastUpdatedVersion": { "type": "string" }, "canvasVersion": { "type": "integer" }, "encodingVersion": { "type": "integer" }, "migrationVersion": { "type": "integer" }, "name": { "type": "string" }, "description": { "type": "string" }, "preAutomationTime": { "type": "number" }, "sla": { "type": "number" }, "decorators": { "type": "array", "items": { "$ref": "#/components/schemas/Decorator" } }, "transitions": { "$ref": "#/components/schemas/FreeFormObject" }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/JobVariables" }, "tags": { "type": "array", "items": { "type": "string" } }, "error": { "type": "array", "items": { "$ref": "#/components/schemas/JobError" } }, "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/JobWarning" } }, "ancestors": { "type": "array", "items": { "type": "string" } }, "validationErrors": { "type": "array", "items": { "$ref": "#/components/schemas/ValidationError" } }, "namespace": { "$ref": "#/components/schemas/FreeFormObject" }, "mocked": { "type": "boolean" }, "created_by": { "$ref": "#/components/schemas/UserReference" }, "last_updated_by": { "$ref": "#/components/schemas/UserReference" }, "tasks": { "$ref": "#/components/schemas/JobTasks" }, "parent": { "$ref": "#/components/schemas/JobParent" }, "errorHandler": { "type": ["object", "null"], "additionalProperties": true }, "groups": { "type": "array", "items": { "type": "string" } }, "watchers": { "type": "array", "items": { "$ref": "#/components/schemas/UserReference" } }, "metrics": { "$ref": "#/components/schemas/JobMetrics" }, "output": { "$ref": "#/components/schemas/FreeFormObject" }, "outputData": { "$ref": "#/components/schemas/FreeFormObject" } } };
-var schema98 = { "anyOf": [{ "$ref": "#/components/schemas/JobVariablePointer" }, { "type": ["string", "number", "boolean", "null"] }, { "type": "array", "items": {} }, { "type": "object", "additionalProperties": true, "not": { "properties": { "location": {}, "_id": {} }, "required": ["location", "_id"] } }] };
-function validate74(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate74.evaluated;
+  const evaluated0 = validate75.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1660,14 +1660,14 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate74.errors = vErrors;
+  validate75.errors = vErrors;
   return errors === 0;
 }
-validate74.evaluated = { "props": { "location": true, "_id": true }, "dynamicProps": false, "dynamicItems": false };
-function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate75.evaluated = { "props": { "location": true, "_id": true }, "dynamicProps": false, "dynamicItems": false };
+function validate74(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate73.evaluated;
+  const evaluated0 = validate74.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1677,8 +1677,8 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
   const _errs0 = errors;
   let valid0 = false;
   const _errs1 = errors;
-  if (!validate74(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+  if (!validate75(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -1690,7 +1690,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
   }
   const _errs2 = errors;
   if (typeof data !== "string" && !(typeof data == "number") && typeof data !== "boolean" && data !== null) {
-    const err0 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: schema98.anyOf[1].type }, message: "must be string,number,boolean,null" };
+    const err0 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: schema100.anyOf[1].type }, message: "must be string,number,boolean,null" };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -1784,16 +1784,16 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate73.errors = vErrors;
+  validate74.errors = vErrors;
   evaluated0.props = props0;
   evaluated0.items = items0;
   return errors === 0;
 }
-validate73.evaluated = { "dynamicProps": true, "dynamicItems": true };
-function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate74.evaluated = { "dynamicProps": true, "dynamicItems": true };
+function validate73(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate72.evaluated;
+  const evaluated0 = validate73.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1802,8 +1802,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!validate73(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+      if (!validate74(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
         errors = vErrors.length;
       }
     }
@@ -1816,16 +1816,16 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate72.errors = vErrors;
+  validate73.errors = vErrors;
   return errors === 0;
 }
-validate72.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema101 = { "type": "object", "properties": { "task": { "type": ["string", "null"] }, "message": { "$ref": "#/components/schemas/JobMessage" }, "timestamp": { "$ref": "#/components/schemas/EpochMillis" } } };
-var schema102 = { "type": ["object", "string"], "additionalProperties": true };
-function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate73.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+var schema103 = { "type": "object", "properties": { "task": { "type": ["string", "null"] }, "message": { "$ref": "#/components/schemas/JobMessage" }, "timestamp": { "$ref": "#/components/schemas/EpochMillis" } } };
+var schema104 = { "type": ["object", "string"], "additionalProperties": true };
+function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate78.evaluated;
+  const evaluated0 = validate79.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1836,7 +1836,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.task !== void 0) {
       let data0 = data.task;
       if (typeof data0 !== "string" && data0 !== null) {
-        const err0 = { instancePath: instancePath + "/task", schemaPath: "#/properties/task/type", keyword: "type", params: { type: schema101.properties.task.type }, message: "must be string,null" };
+        const err0 = { instancePath: instancePath + "/task", schemaPath: "#/properties/task/type", keyword: "type", params: { type: schema103.properties.task.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -1848,7 +1848,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data1 = data.message;
       if (!(data1 && typeof data1 == "object" && !Array.isArray(data1)) && typeof data1 !== "string") {
-        const err1 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema102.type }, message: "must be object,string" };
+        const err1 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema104.type }, message: "must be object,string" };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -1877,14 +1877,14 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate78.errors = vErrors;
+  validate79.errors = vErrors;
   return errors === 0;
 }
-validate78.evaluated = { "props": { "task": true, "message": true, "timestamp": true }, "dynamicProps": false, "dynamicItems": false };
-function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate79.evaluated = { "props": { "task": true, "message": true, "timestamp": true }, "dynamicProps": false, "dynamicItems": false };
+function validate81(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate80.evaluated;
+  const evaluated0 = validate81.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -1917,7 +1917,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data2 = data.message;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && typeof data2 !== "string") {
-        const err2 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema102.type }, message: "must be object,string" };
+        const err2 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema104.type }, message: "must be object,string" };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -1935,14 +1935,14 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate80.errors = vErrors;
+  validate81.errors = vErrors;
   return errors === 0;
 }
-validate80.evaluated = { "props": { "task": true, "name": true, "message": true }, "dynamicProps": false, "dynamicItems": false };
-function validate82(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate81.evaluated = { "props": { "task": true, "name": true, "message": true }, "dynamicProps": false, "dynamicItems": false };
+function validate83(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate82.evaluated;
+  const evaluated0 = validate83.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2016,14 +2016,14 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate82.errors = vErrors;
+  validate83.errors = vErrors;
   return errors === 0;
 }
-validate82.evaluated = { "props": { "keyword": true, "instancePath": true, "schemaPath": true, "params": true, "message": true }, "dynamicProps": false, "dynamicItems": false };
-function validate84(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate83.evaluated = { "props": { "keyword": true, "instancePath": true, "schemaPath": true, "params": true, "message": true }, "dynamicProps": false, "dynamicItems": false };
+function validate85(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate84.evaluated;
+  const evaluated0 = validate85.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2045,8 +2045,8 @@ function validate84(data, { instancePath = "", parentData, parentDataProperty, r
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
-  if (!validate51(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+  if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -2094,17 +2094,17 @@ function validate84(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate84.errors = vErrors;
+  validate85.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate84.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var schema112 = { "type": "object", "properties": { "name": { "type": "string" }, "summary": { "type": "string" }, "description": { "type": "string" }, "location": { "type": "string" }, "app": { "type": "string" }, "type": { "type": ["string", "null"] }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "transitions": { "type": "object", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/JobTaskTransition" } } }, "finish_state": { "type": ["string", "null"] }, "start_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "taskId": { "type": "string" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "actor": { "$ref": "#/components/schemas/UserReference" }, "serverId": { "type": "string" }, "x": { "type": "number" }, "y": { "type": "number" }, "nodeLocation": { "$ref": "#/components/schemas/CanvasLocation" }, "metrics": { "$ref": "#/components/schemas/JobTaskMetrics" }, "groups": { "type": "array", "items": { "type": "string" } }, "iterations": { "type": "array", "items": { "anyOf": [{ "$ref": "#/components/schemas/TaskIterationId" }, { "$ref": "#/components/schemas/FreeFormObject" }] } } } };
-var schema117 = { "type": "object", "properties": { "user": { "$ref": "#/components/schemas/UserReference" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "start_time": { "anyOf": [{ "$ref": "#/components/schemas/EpochMillis" }, { "$ref": "#/components/schemas/Timestamp" }] }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "server_id": { "type": "string" } } };
-function validate93(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate85.evaluated = { "dynamicProps": true, "dynamicItems": false };
+var schema114 = { "type": "object", "properties": { "name": { "type": "string" }, "summary": { "type": "string" }, "description": { "type": "string" }, "location": { "type": "string" }, "app": { "type": "string" }, "type": { "type": ["string", "null"] }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "transitions": { "type": "object", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/JobTaskTransition" } } }, "finish_state": { "type": ["string", "null"] }, "start_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "taskId": { "type": "string" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "actor": { "$ref": "#/components/schemas/UserReference" }, "serverId": { "type": "string" }, "x": { "type": "number" }, "y": { "type": "number" }, "nodeLocation": { "$ref": "#/components/schemas/CanvasLocation" }, "metrics": { "$ref": "#/components/schemas/JobTaskMetrics" }, "groups": { "type": "array", "items": { "type": "string" } }, "iterations": { "type": "array", "items": { "anyOf": [{ "$ref": "#/components/schemas/TaskIterationId" }, { "$ref": "#/components/schemas/FreeFormObject" }] } } } };
+var schema119 = { "type": "object", "properties": { "user": { "$ref": "#/components/schemas/UserReference" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "start_time": { "anyOf": [{ "$ref": "#/components/schemas/EpochMillis" }, { "$ref": "#/components/schemas/Timestamp" }] }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "server_id": { "type": "string" } } };
+function validate94(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate93.evaluated;
+  const evaluated0 = validate94.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2113,14 +2113,14 @@ function validate93(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user !== void 0) {
-      if (!validate84(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+      if (!validate85(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
-      if (!validate84(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+      if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
     }
@@ -2195,7 +2195,7 @@ function validate93(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data4 = data.finish_state;
       if (typeof data4 !== "string" && data4 !== null) {
-        const err5 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema117.properties.finish_state.type }, message: "must be string,null" };
+        const err5 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema119.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -2235,15 +2235,15 @@ function validate93(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate93.errors = vErrors;
+  validate94.errors = vErrors;
   return errors === 0;
 }
-validate93.evaluated = { "props": { "user": true, "owner": true, "start_time": true, "end_time": true, "finish_state": true, "run_time": true, "server_id": true }, "dynamicProps": false, "dynamicItems": false };
-var pattern4 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
-function validate89(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate94.evaluated = { "props": { "user": true, "owner": true, "start_time": true, "end_time": true, "finish_state": true, "run_time": true, "server_id": true }, "dynamicProps": false, "dynamicItems": false };
+var pattern5 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
+function validate90(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate89.evaluated;
+  const evaluated0 = validate90.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2309,7 +2309,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data5 = data.type;
       if (typeof data5 !== "string" && data5 !== null) {
-        const err5 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema112.properties.type.type }, message: "must be string,null" };
+        const err5 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema114.properties.type.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -2330,8 +2330,8 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.variables !== void 0) {
-      if (!validate35(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+      if (!validate36(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
         errors = vErrors.length;
       }
     }
@@ -2400,7 +2400,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data13 = data.finish_state;
       if (typeof data13 !== "string" && data13 !== null) {
-        const err12 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema112.properties.finish_state.type }, message: "must be string,null" };
+        const err12 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema114.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -2454,14 +2454,14 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.owner !== void 0) {
-      if (!validate84(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+      if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
     }
     if (data.actor !== void 0) {
-      if (!validate84(data.actor, { instancePath: instancePath + "/actor", parentData: data, parentDataProperty: "actor", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+      if (!validate85(data.actor, { instancePath: instancePath + "/actor", parentData: data, parentDataProperty: "actor", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
     }
@@ -2534,8 +2534,8 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.metrics !== void 0) {
-      if (!validate93(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+      if (!validate94(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
         errors = vErrors.length;
       }
     }
@@ -2574,7 +2574,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
           let valid14 = false;
           const _errs62 = errors;
           if (typeof data29 === "string") {
-            if (!pattern4.test(data29)) {
+            if (!pattern5.test(data29)) {
               const err25 = { instancePath: instancePath + "/iterations/" + i2, schemaPath: "#/components/schemas/TaskIterationId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"' };
               if (vErrors === null) {
                 vErrors = [err25];
@@ -2645,14 +2645,14 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate89.errors = vErrors;
+  validate90.errors = vErrors;
   return errors === 0;
 }
-validate89.evaluated = { "props": { "name": true, "summary": true, "description": true, "location": true, "app": true, "type": true, "status": true, "variables": true, "transitions": true, "finish_state": true, "start_time": true, "end_time": true, "taskId": true, "owner": true, "actor": true, "serverId": true, "x": true, "y": true, "nodeLocation": true, "metrics": true, "groups": true, "iterations": true }, "dynamicProps": false, "dynamicItems": false };
-function validate88(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate90.evaluated = { "props": { "name": true, "summary": true, "description": true, "location": true, "app": true, "type": true, "status": true, "variables": true, "transitions": true, "finish_state": true, "start_time": true, "end_time": true, "taskId": true, "owner": true, "actor": true, "serverId": true, "x": true, "y": true, "nodeLocation": true, "metrics": true, "groups": true, "iterations": true }, "dynamicProps": false, "dynamicItems": false };
+function validate89(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate88.evaluated;
+  const evaluated0 = validate89.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2662,27 +2662,27 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "workflow_start" || key0 === "workflow_end" || key0 === "error_handler")) {
-        if (!validate89(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData, dynamicAnchors })) {
-          vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+        if (!validate90(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
           errors = vErrors.length;
         }
       }
     }
     if (data.workflow_start !== void 0) {
-      if (!validate89(data.workflow_start, { instancePath: instancePath + "/workflow_start", parentData: data, parentDataProperty: "workflow_start", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+      if (!validate90(data.workflow_start, { instancePath: instancePath + "/workflow_start", parentData: data, parentDataProperty: "workflow_start", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
         errors = vErrors.length;
       }
     }
     if (data.workflow_end !== void 0) {
-      if (!validate89(data.workflow_end, { instancePath: instancePath + "/workflow_end", parentData: data, parentDataProperty: "workflow_end", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+      if (!validate90(data.workflow_end, { instancePath: instancePath + "/workflow_end", parentData: data, parentDataProperty: "workflow_end", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
         errors = vErrors.length;
       }
     }
     if (data.error_handler !== void 0) {
-      if (!validate89(data.error_handler, { instancePath: instancePath + "/error_handler", parentData: data, parentDataProperty: "error_handler", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+      if (!validate90(data.error_handler, { instancePath: instancePath + "/error_handler", parentData: data, parentDataProperty: "error_handler", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
         errors = vErrors.length;
       }
     }
@@ -2695,14 +2695,14 @@ function validate88(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate88.errors = vErrors;
+  validate89.errors = vErrors;
   return errors === 0;
 }
-validate88.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-function validate102(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate89.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+function validate103(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate102.evaluated;
+  const evaluated0 = validate103.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2713,7 +2713,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
     if (data.job !== void 0) {
       let data0 = data.job;
       if (typeof data0 === "string") {
-        if (!pattern5.test(data0)) {
+        if (!pattern6.test(data0)) {
           const err0 = { instancePath: instancePath + "/job", schemaPath: "#/components/schemas/JobId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{24}$" }, message: 'must match pattern "^[0-9a-f]{24}$"' };
           if (vErrors === null) {
             vErrors = [err0];
@@ -2776,14 +2776,14 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate102.errors = vErrors;
+  validate103.errors = vErrors;
   return errors === 0;
 }
-validate102.evaluated = { "props": { "job": true, "task": true, "iteration": true, "element": true }, "dynamicProps": false, "dynamicItems": false };
-function validate105(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate103.evaluated = { "props": { "job": true, "task": true, "iteration": true, "element": true }, "dynamicProps": false, "dynamicItems": false };
+function validate106(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate105.evaluated;
+  const evaluated0 = validate106.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -2836,14 +2836,14 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
     if (data.user !== void 0) {
-      if (!validate84(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+      if (!validate85(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
-      if (!validate84(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+      if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
     }
@@ -2856,14 +2856,14 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate105.errors = vErrors;
+  validate106.errors = vErrors;
   return errors === 0;
 }
-validate105.evaluated = { "props": { "start_time": true, "progress": true, "end_time": true, "user": true, "owner": true }, "dynamicProps": false, "dynamicItems": false };
-function validate71(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate106.evaluated = { "props": { "start_time": true, "progress": true, "end_time": true, "user": true, "owner": true }, "dynamicProps": false, "dynamicItems": false };
+function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate71.evaluated;
+  const evaluated0 = validate72.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -3081,7 +3081,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
             if (data16.type !== void 0) {
               let data17 = data16.type;
               if (typeof data17 !== "string" && data17 !== null) {
-                const err18 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema54.properties.type.type }, message: "must be string,null" };
+                const err18 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema56.properties.type.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err18];
                 } else {
@@ -3146,8 +3146,8 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.variables !== void 0) {
-      if (!validate72(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+      if (!validate73(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
         errors = vErrors.length;
       }
     }
@@ -3181,8 +3181,8 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data24)) {
         const len2 = data24.length;
         for (let i2 = 0; i2 < len2; i2++) {
-          if (!validate78(data24[i2], { instancePath: instancePath + "/error/" + i2, parentData: data24, parentDataProperty: i2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+          if (!validate79(data24[i2], { instancePath: instancePath + "/error/" + i2, parentData: data24, parentDataProperty: i2, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
             errors = vErrors.length;
           }
         }
@@ -3201,8 +3201,8 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data26)) {
         const len3 = data26.length;
         for (let i3 = 0; i3 < len3; i3++) {
-          if (!validate80(data26[i3], { instancePath: instancePath + "/warnings/" + i3, parentData: data26, parentDataProperty: i3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+          if (!validate81(data26[i3], { instancePath: instancePath + "/warnings/" + i3, parentData: data26, parentDataProperty: i3, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
             errors = vErrors.length;
           }
         }
@@ -3246,8 +3246,8 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data30)) {
         const len5 = data30.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          if (!validate82(data30[i5], { instancePath: instancePath + "/validationErrors/" + i5, parentData: data30, parentDataProperty: i5, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+          if (!validate83(data30[i5], { instancePath: instancePath + "/validationErrors/" + i5, parentData: data30, parentDataProperty: i5, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
             errors = vErrors.length;
           }
         }
@@ -3286,33 +3286,33 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.created_by !== void 0) {
-      if (!validate84(data.created_by, { instancePath: instancePath + "/created_by", parentData: data, parentDataProperty: "created_by", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+      if (!validate85(data.created_by, { instancePath: instancePath + "/created_by", parentData: data, parentDataProperty: "created_by", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
     }
     if (data.last_updated_by !== void 0) {
-      if (!validate84(data.last_updated_by, { instancePath: instancePath + "/last_updated_by", parentData: data, parentDataProperty: "last_updated_by", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+      if (!validate85(data.last_updated_by, { instancePath: instancePath + "/last_updated_by", parentData: data, parentDataProperty: "last_updated_by", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
     }
     if (data.tasks !== void 0) {
-      if (!validate88(data.tasks, { instancePath: instancePath + "/tasks", parentData: data, parentDataProperty: "tasks", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+      if (!validate89(data.tasks, { instancePath: instancePath + "/tasks", parentData: data, parentDataProperty: "tasks", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
         errors = vErrors.length;
       }
     }
     if (data.parent !== void 0) {
-      if (!validate102(data.parent, { instancePath: instancePath + "/parent", parentData: data, parentDataProperty: "parent", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+      if (!validate103(data.parent, { instancePath: instancePath + "/parent", parentData: data, parentDataProperty: "parent", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
         errors = vErrors.length;
       }
     }
     if (data.errorHandler !== void 0) {
       let data38 = data.errorHandler;
       if (!(data38 && typeof data38 == "object" && !Array.isArray(data38)) && data38 !== null) {
-        const err33 = { instancePath: instancePath + "/errorHandler", schemaPath: "#/properties/errorHandler/type", keyword: "type", params: { type: schema92.properties.errorHandler.type }, message: "must be object,null" };
+        const err33 = { instancePath: instancePath + "/errorHandler", schemaPath: "#/properties/errorHandler/type", keyword: "type", params: { type: schema94.properties.errorHandler.type }, message: "must be object,null" };
         if (vErrors === null) {
           vErrors = [err33];
         } else {
@@ -3351,8 +3351,8 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       if (Array.isArray(data41)) {
         const len7 = data41.length;
         for (let i7 = 0; i7 < len7; i7++) {
-          if (!validate84(data41[i7], { instancePath: instancePath + "/watchers/" + i7, parentData: data41, parentDataProperty: i7, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+          if (!validate85(data41[i7], { instancePath: instancePath + "/watchers/" + i7, parentData: data41, parentDataProperty: i7, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
             errors = vErrors.length;
           }
         }
@@ -3367,8 +3367,8 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.metrics !== void 0) {
-      if (!validate105(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+      if (!validate106(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
         errors = vErrors.length;
       }
     }
@@ -3407,14 +3407,14 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate71.errors = vErrors;
+  validate72.errors = vErrors;
   return errors === 0;
 }
-validate71.evaluated = { "props": { "_id": true, "uuid": true, "font_size": true, "type": true, "created": true, "last_updated": true, "createdVersion": true, "lastUpdatedVersion": true, "canvasVersion": true, "encodingVersion": true, "migrationVersion": true, "name": true, "description": true, "preAutomationTime": true, "sla": true, "decorators": true, "transitions": true, "status": true, "variables": true, "tags": true, "error": true, "warnings": true, "ancestors": true, "validationErrors": true, "namespace": true, "mocked": true, "created_by": true, "last_updated_by": true, "tasks": true, "parent": true, "errorHandler": true, "groups": true, "watchers": true, "metrics": true, "output": true, "outputData": true }, "dynamicProps": false, "dynamicItems": false };
-function validate70(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate72.evaluated = { "props": { "_id": true, "uuid": true, "font_size": true, "type": true, "created": true, "last_updated": true, "createdVersion": true, "lastUpdatedVersion": true, "canvasVersion": true, "encodingVersion": true, "migrationVersion": true, "name": true, "description": true, "preAutomationTime": true, "sla": true, "decorators": true, "transitions": true, "status": true, "variables": true, "tags": true, "error": true, "warnings": true, "ancestors": true, "validationErrors": true, "namespace": true, "mocked": true, "created_by": true, "last_updated_by": true, "tasks": true, "parent": true, "errorHandler": true, "groups": true, "watchers": true, "metrics": true, "output": true, "outputData": true }, "dynamicProps": false, "dynamicItems": false };
+function validate71(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate70.evaluated;
+  const evaluated0 = validate71.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -3452,8 +3452,8 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate71(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+      if (!validate72(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
+        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
         errors = vErrors.length;
       }
     }
@@ -3479,29 +3479,86 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate70.errors = vErrors;
+  validate71.errors = vErrors;
   return errors === 0;
 }
-validate70.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-function validate69(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate71.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+function validate70(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate69.evaluated;
+  const evaluated0 = validate70.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  if (!validate70(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+  if (!validate71(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
     errors = vErrors.length;
   }
-  validate69.errors = vErrors;
+  validate70.errors = vErrors;
   return errors === 0;
 }
-validate69.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-var v8 = validate111;
+validate70.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+var v9 = validate112;
+function validate113(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate113.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.message === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.message !== void 0) {
+      if (typeof data.message !== "string") {
+        const err1 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.metadata !== void 0) {
+      let data1 = data.metadata;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+      } else {
+        const err2 = { instancePath: instancePath + "/metadata", schemaPath: "#/components/schemas/Metadata/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  validate113.errors = vErrors;
+  return errors === 0;
+}
+validate113.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
 function validate112(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3512,6 +3569,25 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
+  if (!validate113(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+    errors = vErrors.length;
+  }
+  validate112.errors = vErrors;
+  return errors === 0;
+}
+validate112.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+var v10 = validate115;
+function validate116(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate116.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
       const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
@@ -3555,29 +3631,10 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate112.errors = vErrors;
+  validate116.errors = vErrors;
   return errors === 0;
 }
-validate112.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-function validate111(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate111.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate112(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-    errors = vErrors.length;
-  }
-  validate111.errors = vErrors;
-  return errors === 0;
-}
-validate111.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-var v9 = validate114;
+validate116.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
 function validate115(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3588,6 +3645,25 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
+  if (!validate116(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+    errors = vErrors.length;
+  }
+  validate115.errors = vErrors;
+  return errors === 0;
+}
+validate115.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+var v11 = validate118;
+function validate119(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate119.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
       const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
@@ -3631,29 +3707,10 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate115.errors = vErrors;
+  validate119.errors = vErrors;
   return errors === 0;
 }
-validate115.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-function validate114(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate114.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate115(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-    errors = vErrors.length;
-  }
-  validate114.errors = vErrors;
-  return errors === 0;
-}
-validate114.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-var v10 = validate117;
+validate119.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
 function validate118(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3664,77 +3721,20 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.message === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.message !== void 0) {
-      if (typeof data.message !== "string") {
-        const err1 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.metadata !== void 0) {
-      let data1 = data.metadata;
-      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-      } else {
-        const err2 = { instancePath: instancePath + "/metadata", schemaPath: "#/components/schemas/Metadata/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err3 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
+  if (!validate119(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+    errors = vErrors.length;
   }
   validate118.errors = vErrors;
   return errors === 0;
 }
 validate118.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-function validate117(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var v13 = validate121;
+var pattern4 = new RegExp("^[\\x21-\\x7e]+$", "u");
+function validate122(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate117.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate118(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-    errors = vErrors.length;
-  }
-  validate117.errors = vErrors;
-  return errors === 0;
-}
-validate117.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
-var v12 = validate120;
-var pattern11 = new RegExp("^[\\x21-\\x7e]+$", "u");
-function validate121(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate121.evaluated;
+  const evaluated0 = validate122.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -3763,7 +3763,7 @@ function validate121(data, { instancePath = "", parentData, parentDataProperty, 
     if (data.access_token !== void 0) {
       let data0 = data.access_token;
       if (typeof data0 === "string") {
-        if (!pattern11.test(data0)) {
+        if (!pattern4.test(data0)) {
           const err2 = { instancePath: instancePath + "/access_token", schemaPath: "#/components/schemas/HeaderToken/pattern", keyword: "pattern", params: { pattern: "^[\\x21-\\x7e]+$" }, message: 'must match pattern "^[\\x21-\\x7e]+$"' };
           if (vErrors === null) {
             vErrors = [err2];
@@ -3825,33 +3825,33 @@ function validate121(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate121.errors = vErrors;
+  validate122.errors = vErrors;
   return errors === 0;
 }
-validate121.evaluated = { "props": { "access_token": true, "token_type": true, "expires_in": true }, "dynamicProps": false, "dynamicItems": false };
-function validate120(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate122.evaluated = { "props": { "access_token": true, "token_type": true, "expires_in": true }, "dynamicProps": false, "dynamicItems": false };
+function validate121(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate120.evaluated;
+  const evaluated0 = validate121.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  if (!validate121(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+  if (!validate122(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
     errors = vErrors.length;
   }
-  validate120.errors = vErrors;
+  validate121.errors = vErrors;
   return errors === 0;
 }
-validate120.evaluated = { "props": { "access_token": true, "token_type": true, "expires_in": true }, "dynamicProps": false, "dynamicItems": false };
-var v13 = validate123;
-function validate125(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate121.evaluated = { "props": { "access_token": true, "token_type": true, "expires_in": true }, "dynamicProps": false, "dynamicItems": false };
+var v14 = validate124;
+function validate126(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate125.evaluated;
+  const evaluated0 = validate126.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -3901,10 +3901,109 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate125.errors = vErrors;
+  validate126.errors = vErrors;
   return errors === 0;
 }
-validate125.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+validate126.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
+function validate125(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate125.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  const _errs1 = errors;
+  if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    errors = vErrors.length;
+  }
+  var _valid0 = _errs1 === errors;
+  valid0 = valid0 || _valid0;
+  if (_valid0) {
+    var props0 = {};
+    props0.message = true;
+    props0.data = true;
+    props0.metadata = true;
+  }
+  const _errs2 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.error === void 0) {
+      const err0 = { instancePath, schemaPath: "#/anyOf/1/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.error !== void 0) {
+      if (typeof data.error !== "string") {
+        const err1 = { instancePath: instancePath + "/error", schemaPath: "#/anyOf/1/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.error_description !== void 0) {
+      if (typeof data.error_description !== "string") {
+        const err2 = { instancePath: instancePath + "/error_description", schemaPath: "#/anyOf/1/properties/error_description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err3 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  var _valid0 = _errs2 === errors;
+  valid0 = valid0 || _valid0;
+  if (_valid0) {
+    if (props0 !== true) {
+      props0 = props0 || {};
+      props0.error = true;
+      props0.error_description = true;
+    }
+  }
+  if (!valid0) {
+    const err4 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+    if (vErrors === null) {
+      vErrors = [err4];
+    } else {
+      vErrors.push(err4);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate125.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate125.evaluated = { "dynamicProps": true, "dynamicItems": false };
 function validate124(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3915,11 +4014,33 @@ function validate124(data, { instancePath = "", parentData, parentDataProperty, 
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
+  if (!validate125(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+    errors = vErrors.length;
+  } else {
+    var props0 = validate125.evaluated.props;
+  }
+  validate124.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate124.evaluated = { "dynamicProps": true, "dynamicItems": false };
+var v15 = validate129;
+function validate130(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate130.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
   const _errs0 = errors;
   let valid0 = false;
   const _errs1 = errors;
-  if (!validate125(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+  if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -3999,33 +4120,11 @@ function validate124(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
   }
-  validate124.errors = vErrors;
+  validate130.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate124.evaluated = { "dynamicProps": true, "dynamicItems": false };
-function validate123(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate123.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate124(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-    errors = vErrors.length;
-  } else {
-    var props0 = validate124.evaluated.props;
-  }
-  validate123.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
-}
-validate123.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var v14 = validate128;
+validate130.evaluated = { "dynamicProps": true, "dynamicItems": false };
 function validate129(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -4036,11 +4135,33 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
+  if (!validate130(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+    errors = vErrors.length;
+  } else {
+    var props0 = validate130.evaluated.props;
+  }
+  validate129.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate129.evaluated = { "dynamicProps": true, "dynamicItems": false };
+var v16 = validate133;
+function validate134(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate134.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
   const _errs0 = errors;
   let valid0 = false;
   const _errs1 = errors;
-  if (!validate125(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+  if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4120,33 +4241,11 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
   }
-  validate129.errors = vErrors;
+  validate134.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate129.evaluated = { "dynamicProps": true, "dynamicItems": false };
-function validate128(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate128.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate129(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
-    errors = vErrors.length;
-  } else {
-    var props0 = validate129.evaluated.props;
-  }
-  validate128.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
-}
-validate128.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var v15 = validate132;
+validate134.evaluated = { "dynamicProps": true, "dynamicItems": false };
 function validate133(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -4157,122 +4256,23 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  if (!validate125(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+  if (!validate134(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
     errors = vErrors.length;
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    var props0 = {};
-    props0.message = true;
-    props0.data = true;
-    props0.metadata = true;
-  }
-  const _errs2 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.error === void 0) {
-      const err0 = { instancePath, schemaPath: "#/anyOf/1/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.error !== void 0) {
-      if (typeof data.error !== "string") {
-        const err1 = { instancePath: instancePath + "/error", schemaPath: "#/anyOf/1/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.error_description !== void 0) {
-      if (typeof data.error_description !== "string") {
-        const err2 = { instancePath: instancePath + "/error_description", schemaPath: "#/anyOf/1/properties/error_description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err3 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  var _valid0 = _errs2 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    if (props0 !== true) {
-      props0 = props0 || {};
-      props0.error = true;
-      props0.error_description = true;
-    }
-  }
-  if (!valid0) {
-    const err4 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
+    var props0 = validate134.evaluated.props;
   }
   validate133.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
 validate133.evaluated = { "dynamicProps": true, "dynamicItems": false };
-function validate132(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+var v18 = validate137;
+var pattern13 = new RegExp("^[!#-Z\\\\\\]-z|-~][!-~]*$", "u");
+function validate137(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate132.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate133(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-    errors = vErrors.length;
-  } else {
-    var props0 = validate133.evaluated.props;
-  }
-  validate132.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
-}
-validate132.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var v17 = validate136;
-var pattern12 = new RegExp("^[\\x21\\x23-\\x5a\\x5c-\\x7a\\x7c-\\x7e][\\x21-\\x7e]*$", "u");
-function validate136(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate136.evaluated;
+  const evaluated0 = validate137.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -4280,8 +4280,8 @@ function validate136(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (typeof data === "string") {
-    if (!pattern12.test(data)) {
-      const err0 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/text~1plain/schema/pattern", keyword: "pattern", params: { pattern: "^[\\x21\\x23-\\x5a\\x5c-\\x7a\\x7c-\\x7e][\\x21-\\x7e]*$" }, message: 'must match pattern "^[\\x21\\x23-\\x5a\\x5c-\\x7a\\x7c-\\x7e][\\x21-\\x7e]*$"' };
+    if (!pattern13.test(data)) {
+      const err0 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/text~1plain/schema/pattern", keyword: "pattern", params: { pattern: "^[!#-Z\\\\\\]-z|-~][!-~]*$" }, message: 'must match pattern "^[!#-Z\\\\\\]-z|-~][!-~]*$"' };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4298,15 +4298,15 @@ function validate136(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate136.errors = vErrors;
+  validate137.errors = vErrors;
   return errors === 0;
 }
-validate136.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var v18 = validate137;
-function validate137(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+validate137.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var v19 = validate138;
+function validate138(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
-  const evaluated0 = validate137.evaluated;
+  const evaluated0 = validate138.evaluated;
   if (evaluated0.dynamicProps) {
     evaluated0.props = void 0;
   }
@@ -4314,7 +4314,7 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (typeof data === "string") {
-    if (!pattern11.test(data)) {
+    if (!pattern4.test(data)) {
       const err0 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/application~1json/schema/pattern", keyword: "pattern", params: { pattern: "^[\\x21-\\x7e]+$" }, message: 'must match pattern "^[\\x21-\\x7e]+$"' };
       if (vErrors === null) {
         vErrors = [err0];
@@ -4332,11 +4332,110 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
     }
     errors++;
   }
-  validate137.errors = vErrors;
+  validate138.errors = vErrors;
   return errors === 0;
 }
-validate137.evaluated = { "dynamicProps": false, "dynamicItems": false };
-var v19 = validate138;
+validate138.evaluated = { "dynamicProps": false, "dynamicItems": false };
+var v20 = validate139;
+function validate140(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate140.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
+  const _errs0 = errors;
+  let valid0 = false;
+  const _errs1 = errors;
+  if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    errors = vErrors.length;
+  }
+  var _valid0 = _errs1 === errors;
+  valid0 = valid0 || _valid0;
+  if (_valid0) {
+    var props0 = {};
+    props0.message = true;
+    props0.data = true;
+    props0.metadata = true;
+  }
+  const _errs2 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.error === void 0) {
+      const err0 = { instancePath, schemaPath: "#/anyOf/1/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.error !== void 0) {
+      if (typeof data.error !== "string") {
+        const err1 = { instancePath: instancePath + "/error", schemaPath: "#/anyOf/1/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    if (data.error_description !== void 0) {
+      if (typeof data.error_description !== "string") {
+        const err2 = { instancePath: instancePath + "/error_description", schemaPath: "#/anyOf/1/properties/error_description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err3 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err3];
+    } else {
+      vErrors.push(err3);
+    }
+    errors++;
+  }
+  var _valid0 = _errs2 === errors;
+  valid0 = valid0 || _valid0;
+  if (_valid0) {
+    if (props0 !== true) {
+      props0 = props0 || {};
+      props0.error = true;
+      props0.error_description = true;
+    }
+  }
+  if (!valid0) {
+    const err4 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
+    if (vErrors === null) {
+      vErrors = [err4];
+    } else {
+      vErrors.push(err4);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate140.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate140.evaluated = { "dynamicProps": true, "dynamicItems": false };
 function validate139(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -4347,11 +4446,33 @@ function validate139(data, { instancePath = "", parentData, parentDataProperty, 
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
+  if (!validate140(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+    errors = vErrors.length;
+  } else {
+    var props0 = validate140.evaluated.props;
+  }
+  validate139.errors = vErrors;
+  evaluated0.props = props0;
+  return errors === 0;
+}
+validate139.evaluated = { "dynamicProps": true, "dynamicItems": false };
+var v21 = validate143;
+function validate144(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const evaluated0 = validate144.evaluated;
+  if (evaluated0.dynamicProps) {
+    evaluated0.props = void 0;
+  }
+  if (evaluated0.dynamicItems) {
+    evaluated0.items = void 0;
+  }
   const _errs0 = errors;
   let valid0 = false;
   const _errs1 = errors;
-  if (!validate125(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+  if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4431,33 +4552,11 @@ function validate139(data, { instancePath = "", parentData, parentDataProperty, 
       }
     }
   }
-  validate139.errors = vErrors;
+  validate144.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
-validate139.evaluated = { "dynamicProps": true, "dynamicItems": false };
-function validate138(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate138.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate139(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-    errors = vErrors.length;
-  } else {
-    var props0 = validate139.evaluated.props;
-  }
-  validate138.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
-}
-validate138.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var v20 = validate142;
+validate144.evaluated = { "dynamicProps": true, "dynamicItems": false };
 function validate143(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -4468,169 +4567,70 @@ function validate143(data, { instancePath = "", parentData, parentDataProperty, 
   if (evaluated0.dynamicItems) {
     evaluated0.items = void 0;
   }
-  const _errs0 = errors;
-  let valid0 = false;
-  const _errs1 = errors;
-  if (!validate125(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+  if (!validate144(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+    vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
     errors = vErrors.length;
-  }
-  var _valid0 = _errs1 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    var props0 = {};
-    props0.message = true;
-    props0.data = true;
-    props0.metadata = true;
-  }
-  const _errs2 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.error === void 0) {
-      const err0 = { instancePath, schemaPath: "#/anyOf/1/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.error !== void 0) {
-      if (typeof data.error !== "string") {
-        const err1 = { instancePath: instancePath + "/error", schemaPath: "#/anyOf/1/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
-        }
-        errors++;
-      }
-    }
-    if (data.error_description !== void 0) {
-      if (typeof data.error_description !== "string") {
-        const err2 = { instancePath: instancePath + "/error_description", schemaPath: "#/anyOf/1/properties/error_description/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
   } else {
-    const err3 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
-    if (vErrors === null) {
-      vErrors = [err3];
-    } else {
-      vErrors.push(err3);
-    }
-    errors++;
-  }
-  var _valid0 = _errs2 === errors;
-  valid0 = valid0 || _valid0;
-  if (_valid0) {
-    if (props0 !== true) {
-      props0 = props0 || {};
-      props0.error = true;
-      props0.error_description = true;
-    }
-  }
-  if (!valid0) {
-    const err4 = { instancePath, schemaPath: "#/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf" };
-    if (vErrors === null) {
-      vErrors = [err4];
-    } else {
-      vErrors.push(err4);
-    }
-    errors++;
-  } else {
-    errors = _errs0;
-    if (vErrors !== null) {
-      if (_errs0) {
-        vErrors.length = _errs0;
-      } else {
-        vErrors = null;
-      }
-    }
+    var props0 = validate144.evaluated.props;
   }
   validate143.errors = vErrors;
   evaluated0.props = props0;
   return errors === 0;
 }
 validate143.evaluated = { "dynamicProps": true, "dynamicItems": false };
-function validate142(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const evaluated0 = validate142.evaluated;
-  if (evaluated0.dynamicProps) {
-    evaluated0.props = void 0;
-  }
-  if (evaluated0.dynamicItems) {
-    evaluated0.items = void 0;
-  }
-  if (!validate143(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
-    errors = vErrors.length;
-  } else {
-    var props0 = validate143.evaluated.props;
-  }
-  validate142.errors = vErrors;
-  evaluated0.props = props0;
-  return errors === 0;
-}
-validate142.evaluated = { "dynamicProps": true, "dynamicItems": false };
 var __validators = {
   "claimTask": {
     "200": {
-      "application/json": v1
-    },
-    "400": {
       "application/json": v2
     },
-    "401": {
+    "400": {
       "application/json": v3
     },
-    "500": {
+    "401": {
       "application/json": v4
+    },
+    "500": {
+      "application/json": v5
     }
   },
   "finishManualTask": {
     "200": {
-      "application/json": v7
-    },
-    "400": {
       "application/json": v8
     },
-    "401": {
+    "400": {
       "application/json": v9
     },
-    "500": {
+    "401": {
       "application/json": v10
+    },
+    "500": {
+      "application/json": v11
     }
   },
   "getOAuthToken": {
     "200": {
-      "application/json": v12
-    },
-    "400": {
       "application/json": v13
     },
-    "401": {
+    "400": {
       "application/json": v14
     },
-    "415": {
+    "401": {
       "application/json": v15
+    },
+    "415": {
+      "application/json": v16
     }
   },
   "login": {
     "200": {
-      "text/plain": v17,
-      "application/json": v18
-    },
-    "400": {
+      "text/plain": v18,
       "application/json": v19
     },
-    "401": {
+    "400": {
       "application/json": v20
+    },
+    "401": {
+      "application/json": v21
     }
   }
 };

@@ -21,6 +21,12 @@ export interface MockServerOptions {
    * `RangeError` (`code: "ERR_UNKNOWN_EXAMPLE"`) naming the examples there are.
    */
   example?: string;
+  /**
+   * A folder of recordings made by `verify --record DIR`: each recorded 2xx answer is served as a
+   * named example of its operation, `recorded-<label>`, picked with `Prefer: example=recorded-<label>`
+   * or `example`. A recording that breaks the contract is served as recorded (and logged).
+   */
+  examples?: string;
   /** Receives Prism's log lines; silent when left out. */
   log?: (level: string, message: string) => void;
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "./package-root.js";
+import { addRecordings } from "./recording/serve.js";
 import { startGuard } from "./request-guard.js";
 
 export interface PrismServerOptions {
@@ -19,6 +20,11 @@ export interface PrismServerOptions {
    * example unless `Prefer: example=NAME` picks another). Not with `dynamic`.
    */
   example?: string;
+  /**
+   * A folder of recordings (`verify --record`): each recorded 2xx answer is served as the named
+   * example `recorded-<label>` of its operation.
+   */
+  examples?: string;
   /** Turn contract violations into `422`/`500` problem answers (default true, as `prism --errors`). */
   errors?: boolean;
   /** Refuse requests that carry none of the spec's security schemes (default true). */
@@ -50,13 +56,21 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
     if (options.dynamic) throw new TypeError("example and dynamic cannot both be set: dynamic answers generated bodies, not examples");
   }
   const specPath = options.spec ?? bundledSpecPath;
-  // With an example chosen, Prism is handed the spec itself, that example moved first.
-  const spec = example === undefined ? specPath : withExampleFirst(JSON.parse(readFileSync(specPath, "utf8")) as SpecNode, example);
+  // With recordings or an example chosen, Prism is handed a copy of the spec itself: the
+  // recordings added as examples, the chosen example moved first.
+  let spec: string | SpecNode = specPath;
+  let servesBroken = false;
+  if (options.examples !== undefined || example !== undefined) {
+    spec = JSON.parse(readFileSync(specPath, "utf8")) as SpecNode;
+    if (options.examples !== undefined) servesBroken = addRecordings(spec, options.examples, (message) => options.log?.("warn", message)).anyBroken;
+    if (example !== undefined) withExampleFirst(spec, example);
+  }
   const { getHttpOperationsFromSpec, createServer } = await loadPrism();
   const operations = await getHttpOperationsFromSpec(spec);
   const shared = {
     validateRequest: true,
-    validateResponse: true,
+    // A recording that breaks the contract is served as the platform said it, not judged.
+    validateResponse: !servesBroken,
     checkSecurity: options.checkSecurity ?? true,
     errors: options.errors ?? true,
     mock: { dynamic: options.dynamic ?? false },

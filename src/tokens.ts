@@ -8,6 +8,7 @@ import type { Authenticator, ClientCredentialsAuth, Credential, LoginAuth, Token
 import { credentialHeaders } from "./credential-headers.js";
 import { OperationsManagerError } from "./errors.js";
 import { createRedactor, describeCause, noRedaction, safeCause } from "./redaction.js";
+import { schemaValidators } from "../generated/request-validators.js";
 import type { paths } from "./types.js";
 import { isPlainObject, kindOf } from "./values.js";
 
@@ -15,8 +16,8 @@ type Engine = Client<paths>;
 type Fetched = { token: string; expiresAt: number };
 const { bearer } = credentialHeaders;
 
-/** What a header can carry as a token: visible ASCII, no spaces (RFC 6750's b64token is narrower). */
-export const usableToken = (token: unknown): token is string => typeof token === "string" && /^[\x21-\x7e]+$/.test(token);
+/** What a header can carry as a token: the spec's HeaderToken (visible ASCII, no spaces), by its generated validator. */
+export const usableToken = (token: unknown): token is string => typeof token === "string" && schemaValidators.HeaderToken(token);
 /** Renew this much before `expires_in` runs out: a tenth of the lifetime, at most a minute. */
 const renewMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
 /** A token request never waits longer than this, even for a client with no timeout: it is shared. */

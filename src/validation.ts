@@ -165,7 +165,8 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
     judge(operationId, status, mediaType, body, redact) {
       const found = validators && bodyViolations(validators, operationId, status, mediaType, body);
       if (!found) return undefined;
-      const violations = redact(found);
+      // Only the values: the member names `path` and `message` are ours, not the answer's.
+      const violations = found.map((v) => ({ path: redact(v.path), message: redact(v.message) }));
       tell?.(violations, { operationId, status });
       return violations;
     },

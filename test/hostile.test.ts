@@ -220,6 +220,16 @@ describe("always our error, of the right kind", () => {
   });
 });
 
+describe("what redaction leaves alone", () => {
+  it("a one-character password scrubs the answer's values, never the error's own member names", async () => {
+    const p = await platform({
+      operation: (_req, _s, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ...finishAnswer, data: { ...(finishAnswer.data as object), name: 42 } })),
+    });
+    const error = await failure(client(p, { username: "u", password: "p" }, { validate: "throw" }).finishManualTask(JOB_ID, TASK_KEY));
+    expect(error.violations).toEqual([{ path: "/data/name", message: "must be string" }]);
+  });
+});
+
 describe("checked is sent", () => {
   /** A taskData whose finish_state is `before` on its first `reads` reads and `after` from then on. */
   const fickle = (before: unknown, after: unknown, reads: number) => {

@@ -80,3 +80,55 @@ describe("personalScrubber", () => {
     expect(scrub.replaced).toBe(5);
   });
 });
+
+describe("the mock serves recordings (startMockServer({ examples }))", () => {
+  const { mkdtempSync, writeFileSync, rmSync } = require("node:fs") as typeof import("node:fs");
+  const os = require("node:os") as typeof import("node:os");
+  const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
+  const { createOperationsManagerClient } = require("../src/index") as typeof import("../src/index");
+  const label = "2023.2 staging";
+  const recording = (operationId: string, status: number, body: unknown, verdict = "pass", violations: unknown[] = []) => ({
+    operationId, method: "POST", path: "/recorded", status, contentType: "application/json", recordedAt: "2026-12-05T12:00:00.000Z", label, body, verdict, violations,
+  });
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "recordings-"));
+    const task = { ...claimAnswer, data: { ...(claimAnswer.data as JsonObject), name: "Recorded approval", server_extra: true } };
+    const job = { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), name: 42 } };
+    writeFileSync(path.join(dir, "claimTask.200.json"), JSON.stringify(recording("claimTask", 200, task)));
+    writeFileSync(path.join(dir, "finishManualTask.200.json"), JSON.stringify(recording("finishManualTask", 200, job, "fail", [{ in: "body", path: "/data/name", message: "must be string", source: "validator" }])));
+    writeFileSync(path.join(dir, "claimTask.401.json"), JSON.stringify(recording("claimTask", 401, { message: "no" })));
+    writeFileSync(path.join(dir, "report.json"), "{}");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("answers a recording through the typed client with Prefer: example=recorded-<label>, and by default with example", async () => {
+    const lines: string[] = [];
+    const mock = await startMockServer({ examples: dir, log: (_level, message) => lines.push(message) });
+    try {
+      const client = createOperationsManagerClient({ baseUrl: mock.url, auth: { username: "u", password: "p" } });
+      const taskId = (claimAnswer.data as JsonObject)._id as string;
+      const headers = { Prefer: "example=recorded-2023.2-staging" };
+      const task = await client.claimTask(taskId, { headers });
+      expect(task).toMatchObject({ name: "Recorded approval", server_extra: true });
+      expect((await client.claimTask(taskId)).name).not.toBe("Recorded approval"); // the spec's own default still
+      // A recording that breaks the contract is served as recorded, and said once in the log.
+      const job = await client.finishManualTask(task.job!._id!, task.job!.task!, {}, { headers });
+      expect(job.name).toBe(42);
+      expect(lines.filter((l) => l.includes("finishManualTask.200.json") && l.includes("breaks the contract"))).toHaveLength(1);
+    } finally {
+      await mock.close();
+    }
+    const byDefault = await startMockServer({ examples: dir, example: "recorded-2023.2-staging" });
+    try {
+      const client = createOperationsManagerClient({ baseUrl: byDefault.url, auth: { username: "u", password: "p" } });
+      expect((await client.claimTask((claimAnswer.data as JsonObject)._id as string)).name).toBe("Recorded approval");
+    } finally {
+      await byDefault.close();
+    }
+  });
+
+  it("never changes the committed spec", () => {
+    expect(JSON.stringify(loadSpec())).not.toContain("recorded-");
+  });
+});

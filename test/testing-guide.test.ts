@@ -3,6 +3,7 @@
 // names), in the same order. That file is what a compile test hands tsc.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { run } from "./support/run";
 import { repoRoot } from "./support/spec";
 
 const guide = readFileSync(path.join(repoRoot, "docs/testing-with-the-mock.md"), "utf8");
@@ -38,3 +39,10 @@ it("the guide covers what a consumer's tests need: chained ids, a 500 and a 401,
     expect([needed, code.includes(needed)]).toEqual([needed, true]);
   }
 });
+
+it("test/snippets/mock-testing.ts compiles under strict NodeNext, as a consumer's file would", async () => {
+  const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
+  const { code, stdout, stderr } = await run(process.execPath, [tsc, "-p", path.join(repoRoot, "test/snippets/tsconfig.json"), "--pretty", "false"], { cwd: repoRoot });
+  expect(stdout + stderr).toBe("");
+  expect(code).toBe(0);
+}, 60_000);

@@ -47,9 +47,19 @@ function usedFormats(node, found = new Set()) {
   return found;
 }
 
-/** The pointer (into the spec) of each validated part of each operation. */
+/**
+ * Component schemas the client checks values against outside any operation's request or answer:
+ * the tokens it puts in a header (`auth.token`, a token function's result, a fetched token).
+ */
+export const CLIENT_SCHEMAS = ["HeaderToken"];
+
+/** The pointer (into the spec) of each validated part of each operation, and of each client schema. */
 export function validatedParts(spec) {
-  const parts = [];
+  const parts = CLIENT_SCHEMAS.filter((name) => spec.components?.schemas?.[name]).map((name) => ({
+    id: name,
+    part: "schema",
+    schema: { $ref: `spec#/components/schemas/${escapePointer(name)}` },
+  }));
   for (const { path, method, operation, pathItem } of operations(spec)) {
     const id = operation.operationId;
     const base = `#/paths/${escapePointer(path)}/${method}`;
@@ -126,7 +136,7 @@ export interface Validate {
 /** Source of the two modules: { requests, responses }. */
 export async function renderValidators(spec) {
   const parts = validatedParts(spec);
-  const ids = [...new Set(parts.map((p) => p.id))];
+  const ids = [...new Set(parts.filter((p) => p.part !== "schema").map((p) => p.id))];
   const { ajv, unknown } = compilerFor(spec);
   const exportName = (i) => `v${i}`;
   parts.forEach((p, i) => ajv.addSchema(p.schema, exportName(i)));
@@ -136,20 +146,24 @@ export async function renderValidators(spec) {
     const refs = Object.fromEntries(mine.map((p) => [exportName(p.i), exportName(p.i)]));
     const code = standaloneCode(ajv, refs);
     const map = {};
+    const schemas = {};
     for (const id of ids) map[id] = kind === "requests" ? { path: undefined, body: {} } : {};
     for (const p of mine) {
       const fn = exportName(p.i);
-      if (p.part === "path") map[p.id].path = fn;
+      if (p.part === "schema") schemas[p.id] = fn;
+      else if (p.part === "path") map[p.id].path = fn;
       else if (p.part === "body") map[p.id].body[p.mediaType] = fn;
       else (map[p.id][p.status] ??= {})[p.mediaType] = fn;
     }
     const literal = JSON.stringify(map, null, 2).replace(/"(v\d+)"/g, "$1");
+    const schemaLiteral = JSON.stringify(schemas, null, 2).replace(/"(v\d+)"/g, "$1");
     const entry = [
       `import { formats as __ourFormats } from "./scripts/lib/formats.mjs";`,
       `const __formats = __ourFormats;`,
       // Only the map is exported; Ajv's own exports become local names.
       code.replace(/^"use strict";/, "").replace(/export const (v\d+) = /g, "const $1 = "),
       `export const __validators = ${literal};`,
+      ...(kind === "requests" ? [`export const __schemas = ${schemaLiteral};`] : []),
     ].join("\n");
     const out = await build({
       stdin: { contents: entry, resolveDir: repoRoot, sourcefile: `${kind === "requests" ? "request" : "response"}-validators.mjs`, loader: "js" },
@@ -165,7 +179,7 @@ export async function renderValidators(spec) {
       preserveSymlinks: true,
     });
     let js = out.outputFiles[0].text;
-    const tail = "export {\n  __validators\n};\n";
+    const tail = kind === "requests" ? "export {\n  __schemas,\n  __validators\n};\n" : "export {\n  __validators\n};\n";
     if (!js.endsWith(tail)) throw new Error("esbuild's output does not end with the expected export");
     js = js.slice(0, -tail.length);
     const idType = ids.map((id) => JSON.stringify(id)).join(" | ") || "never";
@@ -177,6 +191,8 @@ export type ValidatedOperationId = ${idType};
 export const requestValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, { readonly path?: Validate; readonly body: Readonly<Record<string, Validate>> }>
 >;
+/** The component schemas the client checks values against outside a request or answer, by name. */
+export const schemaValidators = __schemas as unknown as Readonly<Record<${CLIENT_SCHEMAS.map((n) => JSON.stringify(n)).join(" | ") || "never"}, Validate>>;
 `
         : `${TYPES}
 export type ValidatedOperationId = ${idType};

@@ -1,0 +1,59 @@
+// The mock serves recordings: each recorded 2xx answer becomes a named example of its operation's
+// answer (`recorded-<label>`), picked with `Prefer: example=…` or the mock's `example` option. A
+// recording that breaks the contract is served all the same, since it is what the platform said;
+// one line is logged for it. The committed spec is never changed: this works on a copy.
+import { readRecordings, recordedExampleName } from "./format.js";
+
+type Node = { [key: string]: any };
+
+export interface ServedRecordings {
+  /** The example names added. */
+  names: string[];
+  /** Whether any recording breaks the contract (the mock must then not judge its own answers). */
+  anyBroken: boolean;
+}
+
+/** Adds the 2xx recordings in `dir` to `spec` (a bundle, changed in place) as named examples. */
+export function addRecordings(spec: Node, dir: string, log: (message: string) => void): ServedRecordings {
+  const names = new Set<string>();
+  let anyBroken = false;
+  for (const { file, recording } of readRecordings(dir)) {
+    if (recording.status < 200 || recording.status > 299) continue;
+    const operation = findOperation(spec, recording.operationId);
+    if (!operation) {
+      log(`${file}: no operation ${JSON.stringify(recording.operationId)} in the contract; not served`);
+      continue;
+    }
+    const status = String(recording.status);
+    const responses: Node = operation.responses ?? (operation.responses = {});
+    // A shared response ($ref) is copied into this operation before it changes.
+    const response: Node = resolve(spec, responses[status]) ?? { description: "An answer recorded from a platform." };
+    responses[status] = response === responses[status] ? response : structuredClone(response);
+    const content: Node = responses[status].content ?? (responses[status].content = {});
+    const mediaType = recording.contentType ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
+    const media: Node = content[mediaType] ?? (content[mediaType] = {});
+    const name = recordedExampleName(recording.label ?? "");
+    media.examples = { ...(media.examples ?? {}), [name]: { summary: `Recorded from ${recording.label} at ${recording.recordedAt}`, value: recording.body } };
+    names.add(name);
+    if (recording.verdict !== "pass" || (recording.violations ?? []).length > 0) {
+      anyBroken = true;
+      log(`${file}: served as ${name} although it breaks the contract (${(recording.violations ?? []).length} violation(s)), because it is what the platform answered`);
+    }
+  }
+  return { names: [...names], anyBroken };
+}
+
+function findOperation(spec: Node, operationId: string): Node | undefined {
+  for (const pathItem of Object.values((spec.paths ?? {}) as Node)) {
+    for (const operation of Object.values(pathItem as Node)) {
+      if ((operation as Node)?.operationId === operationId) return operation as Node;
+    }
+  }
+  return undefined;
+}
+
+function resolve(spec: Node, node: Node | undefined): Node | undefined {
+  const ref = node?.$ref;
+  if (typeof ref !== "string") return node;
+  return (spec.components?.responses ?? {})[ref.replace("#/components/responses/", "")];
+}
