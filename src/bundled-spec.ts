@@ -2,6 +2,7 @@
 // and the ids `mock` prints come from it, never from a list written here. The same navigation as
 // scripts/lib/spec.cjs, which the repository's scripts and tests use and which does not ship.
 import { readFileSync } from "node:fs";
+import { unescapePointer } from "./json-pointer.js";
 import { bundledSpecPath } from "./prism-server.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -19,18 +20,13 @@ export function bundledSpec(): JsonObject {
   return (loaded ??= JSON.parse(readFileSync(bundledSpecPath, "utf8")) as JsonObject);
 }
 
-/** A path segment as a JSON-pointer token (RFC 6901). */
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
-}
-
 const isObject = (node: unknown): node is JsonObject => typeof node === "object" && node !== null && !Array.isArray(node);
 
 /** Follows local `$ref`s (a bundle holds no other) until a node that is not one; undefined for a dangling one. */
 export function deref(spec: JsonObject, node: Json | undefined): Json | undefined {
   for (let hops = 0; isObject(node) && typeof node.$ref === "string"; hops++) {
     if (!node.$ref.startsWith("#/") || hops >= 20) return undefined;
-    const tokens = node.$ref.slice(2).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const tokens = node.$ref.slice(2).split("/").map(unescapePointer);
     node = tokens.reduce<Json | undefined>((at, key) => (isObject(at) ? at[key] : undefined), spec);
   }
   return node;

@@ -17,7 +17,9 @@
 // an answer is NOT CHECKED (exit 1) with a hint: wrong credentials, or ids that exist on no platform
 // (the defaults are the spec's examples).
 import { responseValidators } from "../../generated/response-validators.js";
-import { bundledSpec, deref, escapePointer, findOperation, members, type JsonObject } from "../bundled-spec.js";
+import { parseMediaType } from "../answers.js";
+import { bundledSpec, deref, findOperation, members, type JsonObject } from "../bundled-spec.js";
+import { escapePointer } from "../json-pointer.js";
 import type { OperationId } from "../types.js";
 import { bodyViolations } from "../validation.js";
 import { flagsOf, NAMES, type IdFlag } from "./operations.js";
@@ -135,7 +137,7 @@ function checkAnswer(spec: JsonObject, operationId: string, declared: JsonObject
     if (members(deref(spec, header)).required === true && !headers.has(name)) violation(`header ${name}`, null, "is required and missing", "ajv");
   }
   const content = members(declared.content);
-  const mediaType = (headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const mediaType = parseMediaType(headers.get("content-type")) ?? "";
   if (Object.keys(content).length === 0) return;
   if (!(mediaType in content)) return violation("content-type", null, `${JSON.stringify(mediaType)} is not declared (${Object.keys(content).join(", ")})`, "ajv");
   // A text/* answer (the login token) is its text; anything else must be JSON.
