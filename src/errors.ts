@@ -33,12 +33,6 @@ const BRAND = Symbol.for("operations-manager-tasks-contract@0");
 
 /** The one error every failure of the client rejects with. It never holds credentials. */
 export class OperationsManagerError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    // Subclasses keep the ordinary prototype check; only this class looks for the brand.
-    if (this !== OperationsManagerError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return Object.prototype.toString.call(value) === "[object Error]" && (value as { [BRAND]?: unknown })[BRAND] === true;
-  }
-
   override readonly name = "OperationsManagerError";
   readonly kind: OperationsManagerErrorKind;
   readonly operationId?: OperationId;
@@ -57,6 +51,18 @@ export class OperationsManagerError extends Error {
     if (details.violations?.length) this.violations = details.violations;
   }
 }
+
+// `instanceof` looks for the brand. Installed here rather than declared as a `static
+// [Symbol.hasInstance]` member: that would put `Symbol` in the declarations, which a consumer on
+// TypeScript's default target (lib ES5, no `Symbol` value) cannot read even for `import type`.
+Object.defineProperty(OperationsManagerError, Symbol.hasInstance, {
+  configurable: true,
+  value: function hasInstance(this: unknown, value: unknown): boolean {
+    // Subclasses keep the ordinary prototype check; only this class looks for the brand.
+    if (this !== OperationsManagerError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return Object.prototype.toString.call(value) === "[object Error]" && (value as { [BRAND]?: unknown })[BRAND] === true;
+  },
+});
 
 /** An error message stays readable whatever a platform answers: at most this many characters. */
 export const MAX_MESSAGE_LENGTH = 2000;

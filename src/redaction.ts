@@ -22,8 +22,10 @@ export const noRedaction: Redactor = (value) => value;
  * character by character and in any mixture: percent-encoded UTF-8 in either case, form-encoded
  * (`+` for a space), JSON-escaped (`\"`, `\\`, `\/`, `\n`…, and `\uXXXX` for any character),
  * and JSON-pointer-escaped (`~0`, `~1`), as member names in violation paths are.
+ * (An array, not an Iterable: the declarations must need no ES2015 lib, for a consumer on
+ * TypeScript's default target.)
  */
-export function createRedactor(secrets: Iterable<string>): Redactor {
+export function createRedactor(secrets: readonly string[]): Redactor {
   const unique = [...new Set(secrets)].filter((s) => typeof s === "string" && s.length > 0);
   if (unique.length === 0) return noRedaction;
   // Longest first, so a secret that contains another is replaced whole.

@@ -1,4 +1,4 @@
-// `npm start` (scripts/mock.mjs) and the `./mock` export: they serve the contract, and when told
+// `npm start` (scripts/cli.mjs mock, the bin's mock) and the `./mock` export: they serve the contract, and when told
 // to stop they stop, leaving no process and no open port behind.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
@@ -26,14 +26,14 @@ function accepts(url: string): Promise<boolean> {
   });
 }
 
-describe("npm start (scripts/mock.mjs)", () => {
+describe("npm start (scripts/cli.mjs mock)", () => {
   let child: ChildProcess | undefined;
   let output = "";
   let url = "";
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ["scripts/mock.mjs"], {
+    child = spawn(process.execPath, ["scripts/cli.mjs", "mock"], {
       cwd: repoRoot,
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,10 @@
 // The package as a consumer gets it: `npm pack`, installed into a fresh project, imported with
-// `import` and `require`, type-checked strictly under `nodenext` and `bundler`, and used against
-// the Prism that jest's global setup started. publint and attw judge the same tarball.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// `import` and `require`, type-checked strictly (skipLibCheck off) by TypeScript 5.9 and the newest
+// TypeScript 7 under `nodenext` and `bundler`, default target and es2022, the README's snippets
+// included, and used against the Prism that jest's global setup started. Installed beside Prism,
+// its bin serves the mock and verifies it. publint and attw judge the same tarball.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { run, type Run } from "./support/run";
@@ -12,6 +15,37 @@ const exec = (file: string, args: string[], cwd: string, env: Record<string, str
 const npm = (args: string[], cwd: string) => exec("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
 const bin = (name: string) => path.join(repoRoot, "node_modules/.bin", name);
 const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
+const BIN = "operations-manager-tasks-contract";
+
+/**
+ * The newest TypeScript 7's tsc, installed from the registry once into .cache/typescript-7 (ignored
+ * by git) and reused; delete that folder to take a newer 7.x.
+ */
+async function typescript7(): Promise<string> {
+  const folder = path.join(repoRoot, ".cache/typescript-7");
+  const tsc7 = path.join(folder, "node_modules/typescript/bin/tsc");
+  if (!existsSync(tsc7)) {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, "package.json"), JSON.stringify({ name: "typescript-7-cache", private: true }));
+    const installed = await npm(["install", "typescript@7", "--no-package-lock"], folder);
+    if (installed.code !== 0) throw new Error(`installing typescript@7 failed:\n${installed.stderr}`);
+  }
+  return tsc7;
+}
+
+/** The README's TypeScript snippets, each a file of its own: every one must compile as it stands. */
+const readmeSnippets = [...readFileSync(path.join(repoRoot, "README.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+
+/** A types-only consumer: what a package used for its types imports. */
+const typesOnly = `import type { Task, Job, paths, AuthOptions, OperationsManagerErrorKind } from "operations-manager-tasks-contract";
+export type Used = [Task["_id"], Job["name"], keyof paths, AuthOptions, OperationsManagerErrorKind];
+`;
+/** tsc on the command line, no tsconfig: each TypeScript's own defaults but for module and target. */
+const typesOnlyModes: Record<string, string[]> = {
+  "bundler, default target": ["--module", "esnext", "--moduleResolution", "bundler"],
+  "nodenext, default target": ["--module", "nodenext", "--moduleResolution", "nodenext"],
+  "bundler, target es2022": ["--module", "esnext", "--moduleResolution", "bundler", "--target", "es2022"],
+};
 
 
 // The Prism a consumer of ./mock gets on this Node, as the README's install hint says: on Node 24
@@ -52,7 +86,7 @@ const strict = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL,
 const checkedTask = await strict.claimTask(${JSON.stringify(TASK_ID)});
 const brokenAnswer = JSON.stringify({ message: "ok", data: { _id: "x", name: 42 } });
 const broken = await createOperationsManagerClient({
-  baseUrl: "http://127.0.0.1:1", auth: { username: "u", password: "p" }, validate: "throw",
+  baseUrl: "http://127.0.0.1:1", auth: { username: "automation", password: "s3cr3t" }, validate: "throw",
   fetch: async () => new Response(brokenAnswer, { status: 200, headers: { "Content-Type": "application/json" } }),
 }).claimTask(${JSON.stringify(TASK_ID)}).catch((e) => e);
 const mockError = await mock.startMockServer().then((s) => s.close().then(() => "started"), (e) => \`\${e.code}: \${e.message}\`);
@@ -126,6 +160,13 @@ beforeAll(async () => {
       compilerOptions: { strict: true, module: "esnext", moduleResolution: "bundler", target: "es2022", lib: ["es2022", "dom"], types: [], noEmit: true, skipLibCheck: false },
       files: ["src/consumer.mts"],
     }),
+    "types-only.ts": typesOnly,
+    // The README's snippets as a user pastes them into an ESM project on Node.
+    ...Object.fromEntries(readmeSnippets.map((code, i) => [`readme/snippet-${i + 1}.mts`, code])),
+    "tsconfig.readme.json": JSON.stringify({
+      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"], typeRoots: [path.join(repoRoot, "node_modules/@types")], noEmit: true, skipLibCheck: false },
+      include: ["readme"],
+    }),
   };
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(consumer, name)), { recursive: true });
@@ -158,7 +199,22 @@ try {
   if (prismInstall.code !== 0) throw new Error(`installing the tarball with ${prismSpecs.join(" ")} failed:\n${prismInstall.stderr}`);
 
   const env = { OM_MOCK_URL: process.env.OM_MOCK_URL };
+  const tsc7 = await typescript7();
+  const typeChecks = Object.fromEntries(
+    Object.entries({ "5.9": tsc, "7": tsc7 }).flatMap(([version, compiler]) => [
+      ...Object.entries(typesOnlyModes).map(([mode, args]) => [
+        `TypeScript ${version}: types only, ${mode}`,
+        exec(process.execPath, [compiler, "--strict", ...args, "--noEmit", "--pretty", "false", "types-only.ts"], consumer),
+      ]),
+      [`TypeScript ${version}: the README's snippets`, exec(process.execPath, [compiler, "-p", "tsconfig.readme.json", "--pretty", "false"], consumer)],
+      // 5.9's runs of the typed consumer are the nodenext and bundler checks below.
+      ...(version === "5.9"
+        ? []
+        : ["nodenext", "bundler"].map((mode) => [`TypeScript ${version}: the typed consumer, ${mode}`, exec(process.execPath, [compiler, "-p", `tsconfig.${mode}.json`, "--pretty", "false"], consumer)])),
+    ]),
+  ) as Record<string, Promise<Run>>;
   const runs = {
+    ...typeChecks,
     esm: exec(process.execPath, ["esm.mjs"], consumer, env),
     cjs: exec(process.execPath, ["cjs.cjs"], consumer, env),
     nodenext: exec(process.execPath, [tsc, "-p", "tsconfig.nodenext.json", "--pretty", "false"], consumer),
@@ -166,9 +222,11 @@ try {
     publint: exec(bin("publint"), ["run", tarball, "--strict"], repoRoot),
     attw: exec(bin("attw"), [tarball, "--format", "json"], repoRoot),
     prismMock: exec(process.execPath, ["mock.mjs"], prismConsumer),
+    binHelp: exec("npx", ["--no-install", BIN, "--help"], prismConsumer),
+    binBogus: exec("npx", ["--no-install", BIN, "bogus"], prismConsumer),
   };
   for (const [name, run] of Object.entries(runs)) checks[name] = await run;
-}, 180_000);
+}, 300_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -179,12 +237,19 @@ describe("the tarball", () => {
     expect(packed).toEqual(
       expect.arrayContaining([
         "dist/esm/src/index.js", "dist/esm/src/index.d.ts", "dist/cjs/src/index.js", "dist/cjs/src/index.d.ts",
-        "dist/cjs/package.json", "dist/esm/src/mock.js", "dist/cjs/src/mock.js",
+        "dist/cjs/package.json", "dist/esm/src/mock.js", "dist/cjs/src/mock.js", "dist/esm/src/cli.js", "dist/esm/src/verify/command.js",
         "generated/openapi.json", "dist/esm/generated/schema.d.ts", "dist/cjs/generated/schema.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json",
       ]),
     );
     const unwanted = packed.filter((f) => /^(test|src|scripts|openapi|\.ci)\/|\.test\.|jest|tsconfig|redocly/.test(f));
     expect(unwanted).toEqual([]);
+  });
+
+  it("ships every file the README links to, so its links work in an installed package", () => {
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const linked = [...readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => path.posix.normalize(m[1]!));
+    expect(linked).toEqual(expect.arrayContaining(["docs/testing-with-the-mock.md", "docs/development.md"]));
+    expect(linked.filter((file) => !packed.includes(file))).toEqual([]);
   });
 
   it("installs openapi-fetch and nothing of the tooling (Prism stays an optional peer)", () => {
@@ -249,7 +314,27 @@ describe.each(["esm", "cjs"])("a consumer that loads it with %s", (format) => {
   });
 });
 
-describe("a strict TypeScript consumer", () => {
+describe("a strict TypeScript consumer, skipLibCheck off", () => {
+  it("has every TypeScript snippet of the README to compile", () => {
+    expect(readmeSnippets.length).toBeGreaterThanOrEqual(2);
+    expect(readmeSnippets.some((code) => code.includes("createOperationsManagerClient("))).toBe(true);
+  });
+
+  it.each(["5.9", "7"].flatMap((version) => [...Object.keys(typesOnlyModes).map((mode) => `TypeScript ${version}: types only, ${mode}`), `TypeScript ${version}: the README's snippets`]))(
+    "%s",
+    (name) => {
+      const run = checks[name]!;
+      expect(run.stdout + run.stderr).toBe("");
+      expect(run.code).toBe(0);
+    },
+  );
+
+  it.each(["nodenext", "bundler"])("TypeScript 7: the typed consumer under %s, misuse included as errors", (mode) => {
+    const run = checks[`TypeScript 7: the typed consumer, ${mode}`]!;
+    expect(run.stdout + run.stderr).toBe("");
+    expect(run.code).toBe(0);
+  });
+
   it.each(["nodenext", "bundler"])("type-checks under moduleResolution %s, misuse included as errors", (mode) => {
     const run = checks[mode]!;
     expect(run.stdout + run.stderr).toBe("");
@@ -275,4 +360,51 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
     expect(result.taskId).toEqual(expect.any(String));
     expect(result.anonymousStatus).toBe(401);
   });
+
+  it("has a bin: --help exits 0, an unknown command exits 2 with a one-line hint", () => {
+    expect(checks.binHelp!.stdout).toMatch(new RegExp(`^usage: ${BIN} <command>`));
+    expect(checks.binHelp!.code).toBe(0);
+    expect(checks.binBogus!.stderr.trim().split("\n")).toEqual([`error: unknown command "bogus" (commands: mock, verify)`, `see: ${BIN} --help`]);
+    expect(checks.binBogus!.code).toBe(2);
+  });
+
+  it("serves the mock with `npx … mock`, verifies it with `npx … verify` (Basic), and stops on SIGTERM", async () => {
+    const mock = spawn("npx", ["--no-install", BIN, "mock", "--port", "0"], { cwd: prismConsumer, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const exited = new Promise<number | null>((resolve) => mock.once("exit", (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${output}`)), 60_000);
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString("utf8");
+          const m = /listening on (http:\/\/\S+)/.exec(output);
+          if (m && /Stop with Ctrl\+C/.test(output)) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        };
+        mock.stdout.on("data", onData);
+        mock.stderr.on("data", onData);
+        void exited.then((code) => reject(new Error(`the mock exited (${code}) before listening:\n${output}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const claim = await fetch(`${url}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}` } });
+      expect(((await claim.json()) as { data: { _id: string } }).data._id).toEqual(expect.any(String));
+      expect(claim.status).toBe(200);
+
+      const verified = await exec("npx", ["--no-install", BIN, "verify", "--upstream", url], prismConsumer, { OM_USERNAME: "automation", OM_PASSWORD: "s3cr3t-verify" });
+      expect(verified.stdout).toMatch(/^PASS claimTask POST .* → 200$/m);
+      expect(verified.stdout).toMatch(/^PASS finishManualTask POST .* → 200$/m);
+      expect(verified.stdout + verified.stderr).not.toContain("s3cr3t-verify");
+      expect(verified.code).toBe(0);
+
+      mock.kill("SIGTERM");
+      const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref())]);
+      expect(code).not.toBe("still running");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await fetch(url).then(() => "answered", () => "refused")).toBe("refused");
+    } finally {
+      if (mock.exitCode === null && mock.signalCode === null) mock.kill("SIGKILL");
+    }
+  }, 120_000);
 });

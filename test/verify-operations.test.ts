@@ -1,59 +1,45 @@
-// What `npm run verify` calls is read from the spec, not listed in scripts/verify/: every operation
-// but the token steps (`security: []`), each path parameter filled by its flag or else by the spec's
-// example. The scripts are ES modules and these tests CommonJS, so a child node reports them.
-import { deref, findOperation, loadSpec, operations, parameterExample, repoRoot, type JsonObject } from "../scripts/lib/spec.cjs";
-import { run } from "./support/run";
-
-type Request = { method: string; path: string; contentType?: string; body?: string };
-type Probe = {
-  verified: string[];
-  FLAGS: Record<string, { operationId: string; parameter: string }>;
-  defaults: Record<string, Request>;
-  given: Record<string, Request>;
-};
-
-const PROBE = `
-const { verified, FLAGS, requestFor } = await import("./scripts/verify/operations.mjs");
-const calls = (ids) => Object.fromEntries(verified.map((id) => [id, requestFor(id, { ids, bodies: {}, auth: {} })]));
-const given = Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, "given " + flag]));
-console.log(JSON.stringify({ verified, FLAGS, defaults: calls({}), given: calls(given) }));`;
+// What verify calls is read from the spec, not listed in src/verify/: every operation but the
+// token steps (`security: []`), each path parameter filled by its flag or else by the spec's example.
+import { FLAGS, requestFor, verified } from "../src/verify/operations";
+import { findOperation, loadSpec, operations, type JsonObject } from "../scripts/lib/spec.cjs";
+import { JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 
 const spec = loadSpec();
-let probe: Probe;
-
-beforeAll(async () => {
-  const { code, stdout, stderr } = await run(process.execPath, ["--input-type=module", "-e", PROBE], { cwd: repoRoot });
-  if (code !== 0) throw new Error(`the probe failed: ${stderr}`);
-  probe = JSON.parse(stdout.trim().split("\n").at(-1)!) as Probe;
-}, 60_000);
-
-const fill = (template: string, value: (name: string) => string) => template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(value(name)));
+const none = { ids: {}, bodies: {} };
 
 describe("verify's operations come from the spec", () => {
   it("verifies every operation that is not a token step", () => {
-    const tokenSteps = (operation: JsonObject) => Array.isArray(operation.security) && operation.security.length === 0;
-    const expected = [...operations(spec)].filter(({ operation }) => !tokenSteps(operation)).map(({ operation }) => operation.operationId);
+    const tokenStep = (operation: JsonObject) => Array.isArray(operation.security) && operation.security.length === 0;
+    const expected = [...operations(spec)].filter(({ operation }) => !tokenStep(operation)).map(({ operation }) => operation.operationId);
     expect(expected.length).toBeGreaterThan(0);
-    expect([...probe.verified].sort()).toEqual([...expected].sort());
+    expect([...verified].sort()).toEqual([...expected].sort());
   });
 
-  it("calls each with the spec's method, path and request media type, its ids the spec's examples by default", () => {
-    for (const id of probe.verified) {
-      const { path, method, operation } = findOperation(spec, id);
-      const mediaTypes = Object.keys((deref(spec, operation.requestBody) as JsonObject | undefined)?.content ?? {});
-      expect(probe.defaults[id]).toMatchObject({ method: method.toUpperCase(), path: fill(path, (name) => String(parameterExample(spec, id, name))) });
-      expect(probe.defaults[id]!.contentType).toBe(mediaTypes[0]);
-    }
+  it("calls each with the spec's method and request media type, its ids the spec's examples by default", () => {
+    // claimTask declares no body: none is sent.
+    expect(requestFor("claimTask", none)).toEqual({ method: "POST", path: `/operations-manager/tasks/${TASK_ID}/claim`, accept: "application/json" });
+    expect(requestFor("finishManualTask", none)).toMatchObject({
+      method: "POST",
+      path: `/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`,
+      contentType: "application/json",
+      body: "{}",
+    });
   });
 
-  it("has a flag for every path parameter, and each flag's value goes where its parameter is", () => {
-    for (const { operationId, parameter } of Object.values(probe.FLAGS)) {
-      expect(probe.verified).toContain(operationId);
-      expect(findOperation(spec, operationId).path).toContain(`{${parameter}}`);
-    }
-    for (const id of probe.verified) {
-      const flagFor = (name: string) => Object.keys(probe.FLAGS).find((f) => probe.FLAGS[f]!.operationId === id && probe.FLAGS[f]!.parameter === name);
-      expect(probe.given[id]!.path).toBe(fill(findOperation(spec, id).path, (name) => `given ${flagFor(name) ?? "(no flag)"}`));
+  it("puts each flag's value where its parameter is, percent-encoded, and --task-data in the finish body", () => {
+    const ids = { "--task-id": "t/1", "--job-id": "j 2", "--task-key": "k?3" } as const;
+    expect(requestFor("claimTask", { ids, bodies: {} }).path).toBe("/operations-manager/tasks/t%2F1/claim");
+    const finish = requestFor("finishManualTask", { ids, bodies: { finishManualTask: { taskData: { a: 1 } } } });
+    expect(finish.path).toBe("/operations-manager/jobs/j%202/tasks/k%3F3/finish");
+    expect(finish.body).toBe('{"taskData":{"a":1}}');
+  });
+
+  it("has a flag for every path parameter of what it verifies", () => {
+    for (const operationId of verified) {
+      const template = findOperation(spec, operationId).path;
+      const parameters = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const flagged = Object.values(FLAGS).filter((f) => f.operationId === operationId).map((f) => f.parameter);
+      expect(flagged.sort()).toEqual(parameters.sort());
     }
   });
 });

@@ -1,7 +1,7 @@
 // What the tests call with: ids from the spec's own parameter examples, answers from its own
-// examples (the bundle), the reference pages' bodies from where they live (../shared/seeds), and
+// examples (the bundle), the reference pages' bodies (test/fixtures/reference), and
 // credentials for the mock, whose headers the client builds (credentialHeaders). One home for each.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { credentialHeaders } from "../../src/auth";
 import { loadSpec, parameterExample, repoRoot, responseExamples, type JsonObject } from "./spec";
@@ -25,11 +25,10 @@ export const claimAnswer = responseExamples(spec, "claimTask", 200).reference as
 export const finishAnswer = responseExamples(spec, "finishManualTask", 200).reference as JsonObject;
 
 /**
- * The reference pages' own example bodies (../shared/seeds/examples, exact JSON), which the spec's
- * examples follow but for placeholders: the independent account the spec is tested against.
+ * The reference pages' own example bodies (test/fixtures/reference, exact JSON; its README names
+ * their source), which the spec's examples follow but for placeholders: the independent account
+ * the spec is tested against.
  */
 export function referenceBody(operation: "claim-task" | "finish-manual-task"): JsonObject {
-  const file = path.resolve(repoRoot, "../shared/seeds/examples", `${operation}.200.json`);
-  if (!existsSync(file)) throw new Error(`${file} is missing: the reference pages live in ../shared/seeds beside the repository`);
-  return JSON.parse(readFileSync(file, "utf8")) as JsonObject;
+  return JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/reference", `${operation}.200.json`), "utf8")) as JsonObject;
 }

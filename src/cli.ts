@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The package's bin, `operations-manager-tasks-contract`: `mock` and `verify` (src/cli/main.ts).
+import { main } from "./cli/main.js";
+
+const output = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
+main(process.argv.slice(2), process.env, output).then(
+  // Exit once what was written has been flushed: a pipe is written asynchronously, and Prism's
+  // sockets must not keep the process up.
+  (code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

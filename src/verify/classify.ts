@@ -1,0 +1,155 @@
+// The verdict on one answer that came through Prism. How Prism 5.12 reports a proxied answer
+// (node_modules/@stoplight/prism-http-server/dist/server.js, prism-core/dist/factory.js,
+// prism-http/dist/forwarder/index.js and validator/index.js):
+// - a response violation of severity Error (wrong body, wrong media type, an undeclared 2xx)
+//   replaces the real answer by a 500 application/problem+json of type
+//   https://stoplight.io/prism/errors#VIOLATIONS whose `validation` lists
+//   { location: ["response", "body", "data", "name"], message, severity }; the same list goes in
+//   the `sl-violations` header, cut off past ~8 KB, so the body is what is read here;
+// - an undeclared non-2xx status is only a Warning: the real answer passes through with an
+//   `sl-violations` header; verify counts it as a violation;
+// - an upstream 501 is silently re-mocked (a made-up 200): only Prism's log says so;
+// - a request Prism finds invalid is answered by Prism (401/422) and never forwarded.
+// The real status therefore comes from Prism's log (run.ts); an answer with none never reached
+// the platform. Answers Prism lets through are also checked by the generated validators.
+// Only a 2xx answer that keeps the contract is a PASS: a declared error (401, 400, 500) whose body
+// keeps the contract says nothing about the success schemas, which were then never checked. Such
+// an answer is NOT CHECKED (exit 1) with a hint: wrong credentials, or ids that exist on no platform
+// (the defaults are the spec's examples).
+import { responseValidators } from "../../generated/response-validators.js";
+import { parseMediaType } from "../answers.js";
+import { bundledSpec, deref, findOperation, members, type JsonObject } from "../bundled-spec.js";
+import { escapePointer } from "../json-pointer.js";
+import type { OperationId } from "../types.js";
+import { bodyViolations } from "../validation.js";
+import { flagsOf, NAMES, type IdFlag } from "./operations.js";
+
+const PRISM_VIOLATIONS = "https://stoplight.io/prism/errors#VIOLATIONS";
+
+export interface VerifyViolation {
+  /** What broke: `status`, `body`, `content-type`, `header <name>`… */
+  in: string;
+  /** The JSON pointer of a body field, else null. */
+  path: string | null;
+  message: string;
+  /** Who found it: prism, the generated validators, or verify itself. */
+  source: "prism" | "validator" | "ajv" | "verify";
+}
+
+export interface VerifyResult {
+  operationId: string;
+  method: string;
+  path: string;
+  /** The platform's status; null when no answer came from it. */
+  status: number | null;
+  result: "pass" | "fail" | "not-checked" | "error";
+  violations: VerifyViolation[];
+  error?: string;
+  reason?: string;
+  hint?: string;
+}
+
+/** An answer through Prism: `upstreamStatus` is undefined when Prism answered by itself. */
+export type Outcome = { error: string } | { response: Response; text: string; upstreamStatus: number | undefined };
+
+export interface ClassifyContext {
+  /** The id flags left to the spec's examples. */
+  defaulted: readonly IdFlag[];
+  /** The token step, when there is one. */
+  step?: string;
+  /** The variables to check when the platform refuses them. */
+  check?: string;
+}
+
+export function classify(operationId: string, request: { method: string; path: string }, outcome: Outcome, context: ClassifyContext): VerifyResult {
+  const spec = bundledSpec();
+  const { operation } = findOperation(spec, operationId);
+  const result: VerifyResult = { operationId, method: request.method, path: request.path, status: null, result: "pass", violations: [] };
+  const violation = (where: string, fieldPath: string | null, message: string, source: VerifyViolation["source"]) =>
+    result.violations.push({ in: where, path: fieldPath, message, source });
+  if ("error" in outcome) return { ...result, result: "error", error: `no answer through Prism: ${outcome.error}` };
+  const { response, text, upstreamStatus } = outcome;
+  const body = parseJson(text) as { detail?: unknown; title?: unknown; type?: unknown; validation?: PrismViolation[]; message?: unknown } | undefined;
+  if (upstreamStatus === undefined) {
+    // Prism answered by itself: the platform could not be reached, or Prism refused the request.
+    const why = body?.detail || body?.title || text.slice(0, 200);
+    return { ...result, result: "error", error: `the platform was not reached (Prism answered ${response.status}: ${String(why)})` };
+  }
+  result.status = upstreamStatus;
+
+  const responses = members(operation.responses);
+  const declared = Object.keys(responses);
+  if (!declared.includes(String(upstreamStatus))) {
+    violation("status", null, `${upstreamStatus} is not declared for ${operationId} (declared: ${declared.join(", ")})`, "verify");
+  }
+  if (upstreamStatus === 501) {
+    // Prism re-mocked the call; what came back is made up, there is nothing more to check.
+  } else if (body?.type === PRISM_VIOLATIONS && response.headers.get("content-type")?.startsWith("application/problem+json")) {
+    for (const v of body.validation ?? []) addPrismViolation(v, violation);
+  } else {
+    for (const v of (parseJson(response.headers.get("sl-violations") ?? "[]") as PrismViolation[] | undefined) ?? []) addPrismViolation(v, violation);
+    if (declared.includes(String(upstreamStatus))) {
+      checkAnswer(spec, operationId, members(deref(spec, responses[String(upstreamStatus)])), upstreamStatus, response.headers, text, body, violation);
+    }
+  }
+  if (result.violations.length > 0) return { ...result, result: "fail" };
+  if (upstreamStatus < 200 || upstreamStatus > 299) {
+    // A declared error that keeps the contract: the success schemas were never put to the test.
+    const success = declared.filter((s) => /^2/.test(s)).join("/");
+    const said = typeof body?.message === "string" ? `${JSON.stringify(body.message.slice(0, 200))}, ` : "";
+    return {
+      ...result,
+      result: "not-checked",
+      reason: `${said}a declared error answer that keeps the contract; the ${success} answer was never seen`,
+      hint: hint(operationId, upstreamStatus, context),
+    };
+  }
+  return result;
+}
+
+export function hint(operationId: string, status: number, { defaulted, step, check }: ClassifyContext): string {
+  if (status === 401) {
+    return check ? `check ${check}` : "the platform wants credentials: set OM_USERNAME and OM_PASSWORD, or OM_CLIENT_ID and OM_CLIENT_SECRET, and leave OM_AUTH unset";
+  }
+  if (operationId === step) return `check ${check} and that the platform serves ${findOperation(bundledSpec(), operationId).path}`;
+  const flags = flagsOf(operationId);
+  if (flags.some((f) => defaulted.includes(f))) {
+    const theDefaults = flags.length === 1 ? "the default is the spec's example, which exists" : "the defaults are the spec's examples, which exist";
+    return `pass real ${flags.join(" / ")} (${theDefaults} on no platform)`;
+  }
+  return `check that ${flags.join(" / ")} ${flags.length === 1 ? "names" : "name"} ${NAMES[operationId]}`;
+}
+
+type PrismViolation = { location?: unknown[]; message: string };
+type AddViolation = (where: string, fieldPath: string | null, message: string, source: VerifyViolation["source"]) => void;
+
+function addPrismViolation(v: PrismViolation, violation: AddViolation) {
+  const [side, part, ...field] = v.location ?? [];
+  if (side !== "response") return; // requests are checked before they are sent
+  if (/^Unable to match the returned status code/.test(v.message)) return; // reported as `status`
+  if (part === "body") violation("body", `/${field.map((f) => escapePointer(String(f))).join("/")}`, v.message, "prism");
+  else violation(part ? [part, ...field].join(".") : "response", null, v.message, "prism");
+}
+
+/** What Prism does not hold a passed-through answer to: declared required headers, and the schema by the generated validators. */
+function checkAnswer(spec: JsonObject, operationId: string, declared: JsonObject, status: number, headers: Headers, text: string, body: unknown, violation: AddViolation) {
+  for (const [name, header] of Object.entries(members(declared.headers))) {
+    if (members(deref(spec, header)).required === true && !headers.has(name)) violation(`header ${name}`, null, "is required and missing", "ajv");
+  }
+  const content = members(declared.content);
+  const mediaType = parseMediaType(headers.get("content-type")) ?? "";
+  if (Object.keys(content).length === 0) return;
+  if (!(mediaType in content)) return violation("content-type", null, `${JSON.stringify(mediaType)} is not declared (${Object.keys(content).join(", ")})`, "ajv");
+  // A text/* answer (the login token) is its text; anything else must be JSON.
+  if (mediaType.startsWith("text/")) body = text;
+  else if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
+  for (const v of bodyViolations(responseValidators, operationId as OperationId, status, mediaType, body) ?? []) violation("body", v.path || "/", v.message, "validator");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,111 @@
+// verify's command line and environment. Bad usage is a UsageError (exit 2), before anything is called.
+import { requestValidators } from "../../generated/request-validators.js";
+import { describeViolations, violationsOf } from "../validation.js";
+import { BIN, UsageError, parseOptions } from "../cli/usage.js";
+import { authFromEnv, type VerifyAuth } from "./auth.js";
+import { FLAGS, ID_FLAGS, TASK_DATA_OF, verified, type IdFlag } from "./operations.js";
+
+export const VERIFY_USAGE = `usage: ${BIN} verify --upstream <https://host:port> [options]
+       (in a clone of the repository: npm run verify -- --upstream <url> [options])
+  Calls each operation once through Prism (as a validating proxy) against a real platform and
+  reports whether its answers keep the contract. The calls are real: a task is claimed, a manual
+  task is finished. Needs Prism installed beside the package (see the README).
+  Credentials come from the environment only, never from arguments:
+    OM_CLIENT_ID, OM_CLIENT_SECRET      OAuth 2 client credentials (POST /oauth/token, then Bearer)
+    OM_USERNAME, OM_PASSWORD            with OM_AUTH=basic (the default) or OM_AUTH=login
+                                        (POST /login, then the session token as the cookie token)
+    OM_AUTH=none                        a platform that takes no credentials
+  OM_AUTH (oauth, login, basic, none) defaults to oauth when OM_CLIENT_ID is set, else basic.
+  The token step (getOAuthToken or login) is verified too, as its own line.
+  --upstream <url>        the platform's base URL (required; no credentials in it; https unless
+                          the host is loopback, as the client requires)
+  --allow-insecure-http   send credentials over plain http to a host that is not loopback
+  --only <operation>      ${verified.join(" or ")}; repeat or comma-separate (default: ${verified.length === 2 ? "both" : "all"})
+  --task-id <uuid>        task iteration to claim (default: the spec's example)
+  --job-id <id>           job of the manual task to finish (default: the spec's example)
+  --task-key <key>        workflow task key of the manual task to finish (default: the spec's example)
+  --task-data <json>      taskData object sent to ${TASK_DATA_OF} (default: none, body {})
+  --timeout <seconds>     per call (default 30)
+  --json                  print one JSON document instead of lines
+  -h, --help              this text
+Each operation is reported PASS (a 2xx answer that keeps the contract), FAIL (the answer breaks it;
+  every violation is named by field), NOT CHECKED (a declared error answer, e.g. 401 or 500, that
+  keeps the contract: the success answer was never seen; a hint says why) or ERROR (no answer).
+Exit status: 0 every operation PASS, 1 any FAIL, NOT CHECKED or ERROR, 2 bad usage.`;
+
+export interface VerifyOptions {
+  /** The platform's base URL, without a trailing slash. */
+  upstream: string;
+  only: string[];
+  /** Per call, in seconds. */
+  timeout: number;
+  ids: Partial<Record<IdFlag, string>>;
+  /** The ids left to the spec's examples, for the hint when the platform refuses them. */
+  defaulted: IdFlag[];
+  bodies: Record<string, unknown>;
+  json: boolean;
+  auth: VerifyAuth;
+}
+
+const refuse = (message: string) => new UsageError(message, "verify");
+
+/** The options, or "help" when --help was asked for; throws a UsageError for bad usage. */
+export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOptions | "help" {
+  const idOptions = Object.fromEntries(ID_FLAGS.map((flag) => [flag.slice(2), { type: "string" as const }]));
+  const parsed = parseOptions("verify", args, {
+    upstream: { type: "string" },
+    only: { type: "string", multiple: true },
+    "task-data": { type: "string" },
+    timeout: { type: "string" },
+    ...idOptions,
+    "allow-insecure-http": { type: "boolean" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (parsed.help) return "help";
+
+  const given = parsed.upstream as string | undefined;
+  if (!given) throw refuse("--upstream is required");
+  if (!URL.canParse(given)) throw refuse(`--upstream is not a URL: ${JSON.stringify(given)}`);
+  const url = new URL(given);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse("--upstream must be an http:// or https:// URL");
+  // Credentials in argv end up in shell history and process lists.
+  if (url.username || url.password) throw refuse("--upstream must not carry credentials: set OM_USERNAME and OM_PASSWORD");
+  const auth = authFromEnv(env, url, parsed["allow-insecure-http"] === true);
+
+  const only = [...new Set(((parsed.only as string[] | undefined) ?? verified).flatMap((o) => o.split(",")).map((o) => o.trim()).filter(Boolean))];
+  if (only.length === 0) throw refuse("--only names no operation");
+  for (const o of only) if (!verified.includes(o)) throw refuse(`--only: unknown operation ${JSON.stringify(o)} (known: ${verified.join(", ")})`);
+
+  const timeout = parsed.timeout === undefined ? 30 : Number(parsed.timeout);
+  if (!(timeout > 0)) throw refuse(`--timeout must be a positive number of seconds, got ${JSON.stringify(parsed.timeout)}`);
+
+  const ids: Partial<Record<IdFlag, string>> = {};
+  for (const flag of ID_FLAGS) {
+    const value = parsed[flag.slice(2)] as string | undefined;
+    if (value !== undefined) ids[flag] = idOption(value, flag);
+  }
+  const defaulted = ID_FLAGS.filter((flag) => ids[flag] === undefined);
+  const bodies: Record<string, unknown> = {};
+  const taskData = parsed["task-data"] as string | undefined;
+  if (taskData !== undefined) {
+    try {
+      bodies[TASK_DATA_OF] = { taskData: JSON.parse(taskData) };
+    } catch (error) {
+      throw refuse(`--task-data is not JSON: ${(error as Error).message}`);
+    }
+    const check = requestValidators[TASK_DATA_OF].body["application/json"]!;
+    if (!check(bodies[TASK_DATA_OF])) throw refuse(`--task-data does not fit the contract: ${describeViolations(violationsOf(check.errors))}`);
+  }
+  return { upstream: url.href.replace(/\/$/, ""), only, timeout, ids, defaulted, bodies, json: parsed.json === true, auth };
+}
+
+/** An id the contract refuses would be answered by Prism itself and never reach the platform. */
+function idOption(value: string, flag: IdFlag): string {
+  const { operationId, parameter } = FLAGS[flag];
+  const check = requestValidators[operationId as keyof typeof requestValidators].path!;
+  // The path validator checks all of an operation's parameters at once: only this one's verdict counts.
+  const own = check({ [parameter]: value }) ? [] : violationsOf(check.errors).filter((v) => v.path === `/${parameter}`);
+  if (own.length) throw refuse(`${flag} ${JSON.stringify(value)} is not valid for ${operationId}: ${own.map((v) => v.message).join("; ")}`);
+  return value;
+}

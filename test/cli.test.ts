@@ -1,0 +1,132 @@
+// The bin, `operations-manager-tasks-contract` (src/cli.ts), as `npm start` and a user run it:
+// --help, bad usage in one line, a missing Prism named, and `npm start` stopped by SIGTERM leaving
+// no process and no open port behind. Its options are parsed in-process (mockOptions).
+import { spawn } from "node:child_process";
+import { connect } from "node:net";
+import path from "node:path";
+import { mockOptions } from "../src/cli/mock";
+import { UsageError } from "../src/cli/usage";
+import { PRISM_MISSING } from "../src/prism-server";
+import { run } from "./support/run";
+import { repoRoot } from "./support/spec";
+
+const bin = path.join(repoRoot, "dist/esm/src/cli.js");
+const cli = (args: string[], env: Record<string, string | undefined> = {}, nodeArgs: string[] = []) =>
+  run(process.execPath, [...nodeArgs, bin, ...args], { cwd: repoRoot, env, timeout: 60_000 });
+
+/** Resolves true when something accepts a TCP connection at `url`, false when it is refused. */
+function accepts(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+describe("the bin's commands", () => {
+  it("--help prints the commands and exits 0", async () => {
+    const { code, stdout, stderr } = await cli(["--help"]);
+    expect(stdout).toMatch(/^usage: operations-manager-tasks-contract <command>/);
+    expect(stdout).toMatch(/^ {2}mock /m);
+    expect(stdout).toMatch(/^ {2}verify /m);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    ["an unknown command", ["deploy"], /^error: unknown command "deploy" \(commands: mock, verify\)$/, "see: operations-manager-tasks-contract --help"],
+    ["no command", [], /^error: a command is required: mock or verify$/, "see: operations-manager-tasks-contract --help"],
+    ["a bad --port", ["mock", "--port", "http"], /^error: --port must be a port number \(0 to 65535\), got "http"$/, "see: operations-manager-tasks-contract mock --help"],
+    ["a scenario no answer has", ["mock", "--port", "0", "--example", "nope"], /^error: example "nope" is no answer's example; the spec's examples are .*rejected/, "see: operations-manager-tasks-contract mock --help"],
+    ["an unknown option of verify", ["verify", "--bogus"], /^error: Unknown option '--bogus'/, "see: operations-manager-tasks-contract verify --help"],
+  ])("%s exits 2 with one line saying what was wrong and a pointer to --help", async (_what, args, message, pointer) => {
+    const { code, stdout, stderr } = await cli(args);
+    const lines = stderr.trimEnd().split("\n");
+    expect(lines[0]).toMatch(message);
+    expect(lines.slice(1)).toEqual([pointer]);
+    expect(stdout).toBe("");
+    expect(code).toBe(2);
+  });
+
+  it.each(["mock", "verify"])("%s --help prints its own usage and exits 0", async (command) => {
+    const { code, stdout } = await cli([command, "--help"]);
+    expect(stdout).toMatch(new RegExp(`^usage: operations-manager-tasks-contract ${command} `));
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    ["mock", ["mock", "--port", "0"], {}],
+    ["verify", ["verify", "--upstream", "http://127.0.0.1:9"], { OM_USERNAME: "u", OM_PASSWORD: "p" }],
+  ])("without Prism, %s says how to install it and exits 1", async (_command, args, env) => {
+    // Prism cannot be uninstalled for a test: module resolution is made to miss it instead.
+    const hide = [
+      'import { register } from "node:module";',
+      'register("data:text/javascript," + encodeURIComponent(`export async function resolve(s, c, next) {',
+      '  return next(s.startsWith("@stoplight/prism-http") ? s + "-hidden-by-the-test" : s, c);',
+      "}`));",
+    ].join("\n");
+    const { code, stderr } = await cli(args, env, ["--import", `data:text/javascript,${encodeURIComponent(hide)}`]);
+    expect(stderr).toContain(PRISM_MISSING);
+    expect(code).toBe(1);
+  });
+});
+
+describe("mock's options: flags, else HOST, PORT and EXAMPLE, else 127.0.0.1:4010", () => {
+  it.each([
+    [[], {}, { host: "127.0.0.1", port: 4010 }],
+    [[], { HOST: "0.0.0.0", PORT: "0", EXAMPLE: "reference" }, { host: "0.0.0.0", port: 0, example: "reference" }],
+    [["--host", "::1", "--port", "5000", "--example", "rejected"], { HOST: "0.0.0.0", PORT: "1", EXAMPLE: "x" }, { host: "::1", port: 5000, example: "rejected" }],
+    [["--dynamic"], {}, { host: "127.0.0.1", port: 4010, dynamic: true }],
+  ])("%j with %j", (args, env, expected) => {
+    expect(mockOptions(args, env)).toEqual(expected);
+  });
+
+  it.each([
+    [["--port", "65536"], {}, /--port must be a port number/],
+    [["--port=-1"], {}, /--port must be a port number/],
+    [[], { PORT: "forty" }, /PORT must be a port number .* got "forty"/],
+    [["stray"], {}, /Unexpected argument 'stray'/],
+    [["--example", "rejected", "--dynamic"], {}, /--example and --dynamic cannot both be set/],
+  ])("refuses %j %j naming what was wrong", (args, env, message) => {
+    expect(() => mockOptions(args, env)).toThrow(UsageError);
+    expect(() => mockOptions(args, env)).toThrow(message);
+  });
+});
+
+describe("npm start", () => {
+  it("serves on the port it was given, and a SIGTERM to npm stops it, leaving no process and no open port", async () => {
+    const npm = spawn("npm", ["start", "--silent"], { cwd: repoRoot, env: { ...process.env, PORT: "0", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no banner within 40 s:\n${output}`)), 40_000);
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString("utf8");
+          const m = /listening on (http:\/\/\S+)/.exec(output);
+          if (m && /Stop with Ctrl\+C/.test(output)) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        };
+        npm.stdout.on("data", onData);
+        npm.stderr.on("data", onData);
+        void exited.then((code) => reject(new Error(`npm start exited (${code}) before listening:\n${output}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(await accepts(url)).toBe(true);
+      npm.kill("SIGTERM");
+      const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref())]);
+      expect(code).not.toBe("still running");
+      // The server was in npm's child: its port refuses once npm is gone, so nothing was left behind.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await accepts(url)).toBe(false);
+    } finally {
+      if (npm.exitCode === null && npm.signalCode === null) npm.kill("SIGKILL");
+    }
+  }, 60_000);
+});
