@@ -1,11 +1,12 @@
 // `operations-manager-tasks-contract mock` (and `npm start`): serves the contract as a Prism mock,
 // with --errors semantics, until SIGINT or SIGTERM. Flags, else HOST, PORT and EXAMPLE from the
 // environment, else 127.0.0.1:4010 and the first example.
+import { existsSync } from "node:fs";
 import { bundledSpec, parameterExample } from "../bundled-spec.js";
 import { startMockServer, type MockServer, type MockServerOptions } from "../mock.js";
 import { BIN, UsageError, parseOptions, type Output } from "./usage.js";
 
-export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [--dynamic] [--example <name>]
+export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [--dynamic] [--example <name>] [--examples <dir>]
        (in a clone of the repository: npm start, with HOST, PORT and EXAMPLE in the environment)
   Serves the contract as a Prism mock until stopped (Ctrl+C or SIGTERM). A request that breaks the
   contract gets 400/401/422, never a made-up success. Needs Prism installed beside the package
@@ -16,6 +17,8 @@ export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [-
   --example <name>    the scenario every answer gives by default: approved (the default),
                       rejected, jobError or reference (default: EXAMPLE); Prefer: example=NAME
                       still picks another per request
+  --examples <dir>    also serve the recordings of verify --record <dir>: each recorded 2xx
+                      answer as the example recorded-<label> of its operation
   -h, --help          this text`;
 
 /** The mock's options from argv, else the environment; "help" when --help was asked for. */
@@ -25,6 +28,7 @@ export function mockOptions(args: string[], env: NodeJS.ProcessEnv): MockServerO
     host: { type: "string" },
     dynamic: { type: "boolean" },
     example: { type: "string" },
+    examples: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (parsed.help) return "help";
@@ -37,7 +41,9 @@ export function mockOptions(args: string[], env: NodeJS.ProcessEnv): MockServerO
   const example = flag("example") ?? (env.EXAMPLE || undefined);
   if (example === "") throw new UsageError("--example must name an example", "mock");
   if (example !== undefined && parsed.dynamic) throw new UsageError("--example and --dynamic cannot both be set: --dynamic answers generated bodies, not examples", "mock");
-  return { port, host, ...(parsed.dynamic ? { dynamic: true } : {}), ...(example === undefined ? {} : { example }) };
+  const examples = flag("examples");
+  if (examples !== undefined && !existsSync(examples)) throw new UsageError(`--examples: no folder ${JSON.stringify(examples)}`, "mock");
+  return { port, host, ...(parsed.dynamic ? { dynamic: true } : {}), ...(example === undefined ? {} : { example }), ...(examples === undefined ? {} : { examples }) };
 }
 
 /** Serves until SIGINT or SIGTERM, then closes and resolves 0; 1 when the mock cannot start. */

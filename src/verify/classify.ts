@@ -107,6 +107,33 @@ export function classify(operationId: string, request: { method: string; path: s
   return result;
 }
 
+/**
+ * The verdict on a recorded answer, judged again without a platform or Prism (`verify --from`):
+ * its status is declared, its media type is declared, its body keeps the declared schema (the
+ * generated validators, as for a live answer). Recordings keep no headers, so none is checked.
+ */
+export function judgeRecorded(operationId: string, request: { method: string; path: string }, status: number, contentType: string | null, body: unknown): VerifyResult {
+  const spec = bundledSpec();
+  const result: VerifyResult = { operationId, method: request.method, path: request.path, status, result: "pass", violations: [] };
+  const violation: AddViolation = (where, fieldPath, message, source) => result.violations.push({ in: where, path: fieldPath, message, source });
+  let responses: JsonObject;
+  try {
+    responses = members(findOperation(spec, operationId).operation.responses);
+  } catch {
+    return { ...result, result: "fail", violations: [{ in: "operation", path: null, message: `the contract has no operation ${operationId}`, source: "verify" }] };
+  }
+  const declared = Object.keys(responses);
+  if (!declared.includes(String(status))) violation("status", null, `${status} is not declared for ${operationId} (declared: ${declared.join(", ")})`, "verify");
+  else {
+    const text = typeof body === "string" ? body : JSON.stringify(body);
+    const headers = new Headers(contentType ? { "content-type": contentType } : {});
+    checkAnswer(spec, operationId, members(deref(spec, responses[String(status)])), status, headers, text, body, violation, { headers: false });
+  }
+  if (result.violations.length > 0) return { ...result, result: "fail" };
+  if (status < 200 || status > 299) return { ...result, result: "not-checked", reason: "a declared error answer that keeps the contract" };
+  return result;
+}
+
 export function hint(operationId: string, status: number, { defaulted, step, check }: ClassifyContext): string {
   if (status === 401) {
     return check ? `check ${check}` : "the platform wants credentials: set OM_USERNAME and OM_PASSWORD, or OM_CLIENT_ID and OM_CLIENT_SECRET, and leave OM_AUTH unset";
@@ -132,8 +159,8 @@ function addPrismViolation(v: PrismViolation, violation: AddViolation) {
 }
 
 /** What Prism does not hold a passed-through answer to: declared required headers, and the schema by the generated validators. */
-function checkAnswer(spec: JsonObject, operationId: string, declared: JsonObject, status: number, headers: Headers, text: string, body: unknown, violation: AddViolation) {
-  for (const [name, header] of Object.entries(members(declared.headers))) {
+function checkAnswer(spec: JsonObject, operationId: string, declared: JsonObject, status: number, headers: Headers, text: string, body: unknown, violation: AddViolation, check = { headers: true }) {
+  for (const [name, header] of check.headers ? Object.entries(members(declared.headers)) : []) {
     if (members(deref(spec, header)).required === true && !headers.has(name)) violation(`header ${name}`, null, "is required and missing", "ajv");
   }
   const content = members(declared.content);

@@ -1,4 +1,5 @@
 // verify's command line and environment. Bad usage is a UsageError (exit 2), before anything is called.
+import { existsSync } from "node:fs";
 import { requestValidators } from "../../generated/request-validators.js";
 import { describeViolations, violationsOf } from "../validation.js";
 import { BIN, UsageError, parseOptions } from "../cli/usage.js";
@@ -6,6 +7,7 @@ import { authFromEnv, type VerifyAuth } from "./auth.js";
 import { FLAGS, ID_FLAGS, TASK_DATA_OF, verified, type IdFlag } from "./operations.js";
 
 export const VERIFY_USAGE = `usage: ${BIN} verify --upstream <https://host:port> [options]
+       ${BIN} verify --from <dir> [--json]
        (in a clone of the repository: npm run verify -- --upstream <url> [options])
   Calls each operation once through Prism (as a validating proxy) against a real platform and
   reports whether its answers keep the contract. The calls are real: a task is claimed, a manual
@@ -27,6 +29,16 @@ export const VERIFY_USAGE = `usage: ${BIN} verify --upstream <https://host:port>
   --task-data <json>      taskData object sent to ${TASK_DATA_OF} (default: none, body {})
   --timeout <seconds>     per call (default 30)
   --json                  print one JSON document instead of lines
+  --record <dir>          write each answer to <dir>/<operationId>.<status>.json and a drift report
+                          to <dir>/report.json (also printed): violations, members the contract
+                          does not declare, optional members left out. Credentials and tokens are
+                          scrubbed in every form, no request header is written, and the values of
+                          email, username, firstname and lastname become placeholders
+  --label <text>          names the platform in the recordings (default: the upstream's host);
+                          the mock serves them as the example recorded-<label>
+  --redact <name,...>     more members whose values name people, for --record
+  --from <dir>            judge the recordings in <dir> again, against the contract as it is now,
+                          without a platform (no --upstream, no credentials)
   -h, --help              this text
 Each operation is reported PASS (a 2xx answer that keeps the contract), FAIL (the answer breaks it;
   every violation is named by field), NOT CHECKED (a declared error answer, e.g. 401 or 500, that
@@ -45,12 +57,20 @@ export interface VerifyOptions {
   bodies: Record<string, unknown>;
   json: boolean;
   auth: VerifyAuth;
+  /** --record: where recordings go, their label and the extra personal members. */
+  record?: { dir: string; label: string; redact: string[] };
+}
+
+/** `verify --from DIR`: recordings judged again, with no platform. */
+export interface FromOptions {
+  from: string;
+  json: boolean;
 }
 
 const refuse = (message: string) => new UsageError(message, "verify");
 
 /** The options, or "help" when --help was asked for; throws a UsageError for bad usage. */
-export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOptions | "help" {
+export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOptions | FromOptions | "help" {
   const idOptions = Object.fromEntries(ID_FLAGS.map((flag) => [flag.slice(2), { type: "string" as const }]));
   const parsed = parseOptions("verify", args, {
     upstream: { type: "string" },
@@ -60,9 +80,20 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
     ...idOptions,
     "allow-insecure-http": { type: "boolean" },
     json: { type: "boolean" },
+    record: { type: "string" },
+    label: { type: "string" },
+    redact: { type: "string", multiple: true },
+    from: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (parsed.help) return "help";
+  const from = parsed.from as string | undefined;
+  if (from !== undefined) {
+    const clash = ["upstream", "record", "only", "task-data", ...ID_FLAGS.map((f) => f.slice(2))].find((name) => parsed[name] !== undefined);
+    if (clash) throw refuse(`--from judges recordings without a platform: --${clash} does not go with it`);
+    if (!existsSync(from)) throw refuse(`--from: no folder ${JSON.stringify(from)}`);
+    return { from, json: parsed.json === true };
+  }
 
   const given = parsed.upstream as string | undefined;
   if (!given) throw refuse("--upstream is required");
@@ -97,7 +128,14 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
     const check = requestValidators[TASK_DATA_OF].body["application/json"]!;
     if (!check(bodies[TASK_DATA_OF])) throw refuse(`--task-data does not fit the contract: ${describeViolations(violationsOf(check.errors))}`);
   }
-  return { upstream: url.href.replace(/\/$/, ""), only, timeout, ids, defaulted, bodies, json: parsed.json === true, auth };
+  const recordDir = parsed.record as string | undefined;
+  if (recordDir === "") throw refuse("--record must name a folder");
+  for (const flag of ["label", "redact"]) {
+    if (parsed[flag] !== undefined && recordDir === undefined) throw refuse(`--${flag} goes with --record`);
+  }
+  const redact = ((parsed.redact as string[] | undefined) ?? []).flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean);
+  const record = recordDir === undefined ? undefined : { dir: recordDir, label: (parsed.label as string | undefined) || url.host, redact };
+  return { upstream: url.href.replace(/\/$/, ""), only, timeout, ids, defaulted, bodies, json: parsed.json === true, auth, ...(record ? { record } : {}) };
 }
 
 /** An id the contract refuses would be answered by Prism itself and never reach the platform. */

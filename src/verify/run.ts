@@ -21,7 +21,7 @@ export interface Verification {
 }
 
 /** Starts Prism in front of `opts.upstream`; rejects when it cannot start (Prism missing, for one). */
-export async function startProxy(opts: VerifyOptions, statuses: number[]): Promise<RunningServer> {
+export async function startProxy(opts: VerifyOptions, statuses: number[], upstream = opts.upstream): Promise<RunningServer> {
   // Only the "has returned <status>" lines are kept: Prism's other log lines carry request headers,
   // the Authorization header among them, and are never printed.
   const log = (_level: string, message: string) => {
@@ -29,7 +29,7 @@ export async function startProxy(opts: VerifyOptions, statuses: number[]): Promi
     if (m) statuses.push(Number(m[1] ?? m[2]));
   };
   // A platform without credentials gets none: Prism must not refuse the calls for lacking them.
-  return startPrismServer({ upstream: opts.upstream, errors: true, port: 0, host: "127.0.0.1", log, checkSecurity: opts.auth.method !== "none" });
+  return startPrismServer({ upstream, errors: true, port: 0, host: "127.0.0.1", log, checkSecurity: opts.auth.method !== "none" });
 }
 
 export async function verifyAll(opts: VerifyOptions, server: RunningServer, statuses: number[]): Promise<Verification> {

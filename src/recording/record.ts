@@ -1,0 +1,125 @@
+// `verify --record DIR`: each answer the platform gave is written as a recording
+// (DIR/<operationId>.<status>.json) with verify's verdict, and DIR/report.json says where each
+// departs from the contract. Nothing secret is written: credentials and tokens are scrubbed in
+// every form (the package's redactor), values that name people are replaced by placeholders, and
+// no request header is kept.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseMediaType } from "../answers.js";
+import { bundledSpec, findOperation, operations } from "../bundled-spec.js";
+import { createRedactor } from "../redaction.js";
+import { driftOf } from "./drift.js";
+import { recordingFile, type Recording } from "./format.js";
+import { personalScrubber } from "./personal.js";
+
+export interface RecordedAnswer {
+  operationId: string;
+  method: string;
+  path: string;
+  status: number;
+  contentType: string | null;
+  text: string;
+}
+
+export interface Verdict {
+  result: string;
+  violations: Recording["violations"];
+}
+
+/** One line of DIR/report.json. */
+export interface DriftEntry {
+  file: string;
+  operationId: string;
+  status: number;
+  verdict: string;
+  /** The contract's violations, as JSON pointers (or what broke, for a status or media type). */
+  violations: string[];
+  /** `pointer: JSON type` of each member the contract does not declare. */
+  undeclared: string[];
+  /** Each optional member the contract declares that the answer left out. */
+  missingOptional: string[];
+}
+
+/** The recording of an answer, scrubbed: secrets in every form, then people's values. */
+export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: string, secrets: readonly string[], personal: ReturnType<typeof personalScrubber>, recordedAt = new Date()): Recording {
+  const redact = createRedactor([...secrets]);
+  const json = answer.contentType === null || !answer.contentType.startsWith("text/");
+  let body: unknown = answer.text;
+  if (json) {
+    try {
+      body = JSON.parse(answer.text);
+    } catch {
+      body = answer.text;
+    }
+  }
+  return {
+    operationId: answer.operationId,
+    method: answer.method,
+    path: redact(answer.path),
+    status: answer.status,
+    contentType: answer.contentType,
+    recordedAt: recordedAt.toISOString(),
+    label,
+    body: personal(redact(body)),
+    verdict: verdict.result,
+    violations: redact(verdict.violations),
+  };
+}
+
+/** Where a recording departs from the contract: its violations, undeclared members, optional members left out. */
+export function driftEntry(file: string, recording: Recording): DriftEntry {
+  const spec = bundledSpec();
+  const violations = recording.violations.map((v) => (v.path ? v.path : `${v.in}: ${v.message}`));
+  let drift = { undeclared: [] as string[], missingOptional: [] as string[] };
+  try {
+    const { operation } = findOperation(spec, recording.operationId);
+    const response = resolveResponse(spec, (operation.responses as Record<string, unknown>)?.[String(recording.status)]);
+    const content = (response?.content ?? {}) as Record<string, { schema?: unknown }>;
+    const media = content[parseMediaType(recording.contentType) ?? "application/json"] ?? content["application/json"];
+    if (media?.schema !== undefined) drift = driftOf(spec, media.schema, recording.body);
+  } catch {
+    // An operation the contract does not have: its violations say so.
+  }
+  return { file, operationId: recording.operationId, status: recording.status, verdict: recording.verdict, violations, ...drift };
+}
+
+/** Writes the recordings and DIR/report.json; returns the report's entries. */
+export function writeRecordings(dir: string, recordings: readonly Recording[]): DriftEntry[] {
+  mkdirSync(dir, { recursive: true });
+  const entries: DriftEntry[] = [];
+  for (const recording of recordings) {
+    const file = recordingFile(recording.operationId, recording.status);
+    writeFileSync(path.join(dir, file), `${JSON.stringify(recording, null, 2)}\n`);
+    entries.push(driftEntry(file, recording));
+  }
+  writeFileSync(path.join(dir, "report.json"), `${JSON.stringify({ recordedAt: recordings[0]?.recordedAt ?? null, label: recordings[0]?.label ?? null, answers: entries }, null, 2)}\n`);
+  return entries;
+}
+
+/** The report as lines: per answer, its violations (!), undeclared members (+) and optional members left out (-). */
+export function driftLines(entries: readonly DriftEntry[]): string[] {
+  const lines: string[] = [];
+  for (const e of entries) {
+    lines.push(`drift ${e.operationId} ${e.status} (${e.file}): ${e.violations.length} violation(s), ${e.undeclared.length} undeclared, ${e.missingOptional.length} optional left out`);
+    for (const v of e.violations) lines.push(`  ! ${v}`);
+    for (const u of e.undeclared) lines.push(`  + ${u}`);
+    for (const m of e.missingOptional) lines.push(`  - ${m}`);
+  }
+  return lines;
+}
+
+function resolveResponse(spec: Record<string, any>, node: unknown): Record<string, unknown> | undefined {
+  const ref = (node as { $ref?: unknown } | undefined)?.$ref;
+  if (typeof ref !== "string") return node as Record<string, unknown> | undefined;
+  return spec.components?.responses?.[ref.replace("#/components/responses/", "")];
+}
+
+/** The operation a request was for, by its method and path against the spec's path templates. */
+export function operationFor(method: string, requestPath: string): string | undefined {
+  for (const { path: template, method: m, operation } of operations(bundledSpec())) {
+    if (m.toUpperCase() !== method.toUpperCase()) continue;
+    const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}$`);
+    if (pattern.test(requestPath)) return operation.operationId as string;
+  }
+  return undefined;
+}
