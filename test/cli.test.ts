@@ -2,7 +2,7 @@
 // --help, bad usage in one line, a missing Prism named, and `npm start` stopped by SIGTERM leaving
 // no process and no open port behind. Its options are parsed in-process (mockOptions).
 import { spawn } from "node:child_process";
-import { connect } from "node:net";
+import { accepts, bannerUrl } from "./support/mock-process";
 import path from "node:path";
 import { mockOptions } from "../src/cli/mock";
 import { UsageError } from "../src/cli/usage";
@@ -13,19 +13,6 @@ import { repoRoot } from "./support/spec";
 const bin = path.join(repoRoot, "dist/esm/src/cli.js");
 const cli = (args: string[], env: Record<string, string | undefined> = {}, nodeArgs: string[] = []) =>
   run(process.execPath, [...nodeArgs, bin, ...args], { cwd: repoRoot, env, timeout: 60_000 });
-
-/** Resolves true when something accepts a TCP connection at `url`, false when it is refused. */
-function accepts(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 describe("the bin's commands", () => {
   it("--help prints the commands and exits 0", async () => {
@@ -100,23 +87,9 @@ describe("mock's options: flags, else HOST, PORT and EXAMPLE, else 127.0.0.1:401
 describe("npm start", () => {
   it("serves on the port it was given, and a SIGTERM to npm stops it, leaving no process and no open port", async () => {
     const npm = spawn("npm", ["start", "--silent"], { cwd: repoRoot, env: { ...process.env, PORT: "0", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
     const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner within 40 s:\n${output}`)), 40_000);
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString("utf8");
-          const m = /listening on (http:\/\/\S+)/.exec(output);
-          if (m && /Stop with Ctrl\+C/.test(output)) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        };
-        npm.stdout.on("data", onData);
-        npm.stderr.on("data", onData);
-        void exited.then((code) => reject(new Error(`npm start exited (${code}) before listening:\n${output}`)));
-      });
+      const url = await bannerUrl(npm, 40_000).url;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await accepts(url)).toBe(true);
       npm.kill("SIGTERM");

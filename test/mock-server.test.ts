@@ -1,7 +1,7 @@
 // `npm start` (scripts/cli.mjs mock, the bin's mock) and the `./mock` export: they serve the contract, and when told
 // to stop they stop, leaving no process and no open port behind.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { connect } from "node:net";
+import { accepts, bannerUrl } from "./support/mock-process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PRISM_MISSING } from "../src/prism-server";
@@ -12,19 +12,6 @@ import { BASIC, TASK_ID } from "./support/constants";
 const v = new SpecValidator();
 const AUTH = BASIC;
 const CLAIM = `/operations-manager/tasks/${TASK_ID}/claim`;
-
-/** Resolves true when something accepts a TCP connection at `url`, false when it is refused. */
-function accepts(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 describe("npm start (scripts/cli.mjs mock)", () => {
   let child: ChildProcess | undefined;
@@ -39,21 +26,9 @@ describe("npm start (scripts/cli.mjs mock)", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     exited = new Promise((resolve) => child!.once("exit", (code, signal) => resolve({ code, signal })));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening on" line within 30 s:\n${output}`)), 30_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString("utf8");
-        const m = /listening on (http:\/\/\S+)/.exec(output);
-        // The curl lines come right after; wait for the last line of the banner.
-        if (m && /Stop with Ctrl\+C/.test(output)) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      };
-      child!.stdout!.on("data", onData);
-      child!.stderr!.on("data", onData);
-      void exited.then(({ code }) => reject(new Error(`the mock exited (${code}) before listening:\n${output}`)));
-    });
+    const banner = bannerUrl(child, 30_000);
+    url = await banner.url;
+    output = banner.printed();
   }, 40_000);
 
   afterAll(() => {

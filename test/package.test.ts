@@ -4,6 +4,7 @@
 // included, and used against the Prism that jest's global setup started. Installed beside Prism,
 // its bin serves the mock and verifies it. publint and attw judge the same tarball.
 import { spawn } from "node:child_process";
+import { bannerUrl } from "./support/mock-process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -370,23 +371,9 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
 
   it("serves the mock with `npx … mock`, verifies it with `npx … verify` (Basic), and stops on SIGTERM", async () => {
     const mock = spawn("npx", ["--no-install", BIN, "mock", "--port", "0"], { cwd: prismConsumer, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
     const exited = new Promise<number | null>((resolve) => mock.once("exit", (code) => resolve(code)));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${output}`)), 60_000);
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString("utf8");
-          const m = /listening on (http:\/\/\S+)/.exec(output);
-          if (m && /Stop with Ctrl\+C/.test(output)) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        };
-        mock.stdout.on("data", onData);
-        mock.stderr.on("data", onData);
-        void exited.then((code) => reject(new Error(`the mock exited (${code}) before listening:\n${output}`)));
-      });
+      const url = await bannerUrl(mock, 60_000).url;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const claim = await fetch(`${url}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}` } });
       expect(((await claim.json()) as { data: { _id: string } }).data._id).toEqual(expect.any(String));
