@@ -3,7 +3,8 @@
 // scripts/lib/spec.cjs, which the repository's scripts and tests use and which does not ship.
 import { readFileSync } from "node:fs";
 import { unescapePointer } from "./json-pointer.js";
-import { bundledSpecPath } from "./prism-server.js";
+import path from "node:path";
+import { packageRoot } from "./package-root.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -13,6 +14,9 @@ export interface FoundOperation {
   operation: JsonObject;
   pathItem: JsonObject;
 }
+
+/** Where the package's bundled spec is. */
+export const bundledSpecPath = path.join(packageRoot, "generated", "openapi.json");
 
 let loaded: JsonObject | undefined;
 /** The bundled spec, read once. */

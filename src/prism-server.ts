@@ -1,8 +1,7 @@
 // Prism, in this process, serving the bundled contract: as a mock, or as a validating proxy in
 // front of a real platform. Prism is loaded only here, so the package root never needs it.
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { packageRoot } from "./package-root.js";
+import { bundledSpecPath, deref, type Json, type JsonObject } from "./bundled-spec.js";
 import { addRecordings } from "./recording/serve.js";
 import { startGuard } from "./request-guard.js";
 
@@ -41,7 +40,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const bundledSpecPath = path.join(packageRoot, "generated", "openapi.json");
 
 export const PRISM_MISSING =
   "operations-manager-tasks-contract/mock needs Prism, an optional peer dependency: " +
@@ -94,13 +92,7 @@ type SpecNode = { [key: string]: unknown };
 export function withExampleFirst(spec: SpecNode, name: string): SpecNode {
   const known = new Set<string>();
   let moved = 0;
-  const components = (spec.components ?? {}) as SpecNode;
-  const resolve = (node: unknown): SpecNode | undefined => {
-    const ref = (node as SpecNode | undefined)?.$ref;
-    // A bundle's responses are inline or `#/components/responses/NAME`.
-    if (typeof ref === "string") return ((components.responses ?? {}) as SpecNode)[ref.replace("#/components/responses/", "")] as SpecNode | undefined;
-    return node as SpecNode | undefined;
-  };
+  const resolve = (node: unknown) => deref(spec as JsonObject, node as Json) as SpecNode | undefined;
   for (const pathItem of Object.values((spec.paths ?? {}) as SpecNode)) {
     for (const operation of Object.values(pathItem as SpecNode)) {
       for (const response of Object.values(((operation as SpecNode | undefined)?.responses ?? {}) as SpecNode)) {

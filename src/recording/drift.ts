@@ -4,9 +4,9 @@
 // without recursion (a platform's body may be deep). Map keys and array indexes are collapsed to
 // `*`, so `/data/tasks/*/metrics/server_id: string` stands for every task.
 
-import { escapePointer, unescapePointer } from "../json-pointer.js";
+import { deref, type Json, type JsonObject } from "../bundled-spec.js";
+import { escapePointer } from "../json-pointer.js";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = { [key: string]: Json };
 
 export interface Drift {
@@ -102,14 +102,7 @@ function typeFits(schema: Schema | undefined, value: unknown, spec: object): boo
 }
 
 function resolve(spec: object, node: unknown): Schema | undefined {
-  let schema = node;
-  for (let hops = 0; isObject(schema) && typeof schema.$ref === "string" && hops < 20; hops++) {
-    const ref: string = schema.$ref;
-    if (!ref.startsWith("#/")) return undefined;
-    let at: unknown = spec;
-    for (const segment of ref.slice(2).split("/")) at = isObject(at) ? at[unescapePointer(segment)] : undefined;
-    schema = at;
-  }
+  const schema = deref(spec as JsonObject, node as Json);
   return isObject(schema) ? (schema as Schema) : undefined;
 }
 

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseMediaType } from "../answers.js";
-import { bundledSpec, findOperation, operations } from "../bundled-spec.js";
+import { bundledSpec, deref, findOperation, members, operations } from "../bundled-spec.js";
 import { createRedactor } from "../redaction.js";
 import { driftOf } from "./drift.js";
 import { recordingFile, type Recording } from "./format.js";
@@ -73,8 +73,8 @@ export function driftEntry(file: string, recording: Recording): DriftEntry {
   let drift = { undeclared: [] as string[], missingOptional: [] as string[] };
   try {
     const { operation } = findOperation(spec, recording.operationId);
-    const response = resolveResponse(spec, (operation.responses as Record<string, unknown>)?.[String(recording.status)]);
-    const content = (response?.content ?? {}) as Record<string, { schema?: unknown }>;
+    const response = members(deref(spec, members(operation.responses)[String(recording.status)]));
+    const content = members(response.content) as Record<string, { schema?: unknown }>;
     const media = content[parseMediaType(recording.contentType) ?? "application/json"] ?? content["application/json"];
     if (media?.schema !== undefined) drift = driftOf(spec, media.schema, recording.body);
   } catch {
@@ -108,11 +108,6 @@ export function driftLines(entries: readonly DriftEntry[]): string[] {
   return lines;
 }
 
-function resolveResponse(spec: Record<string, any>, node: unknown): Record<string, unknown> | undefined {
-  const ref = (node as { $ref?: unknown } | undefined)?.$ref;
-  if (typeof ref !== "string") return node as Record<string, unknown> | undefined;
-  return spec.components?.responses?.[ref.replace("#/components/responses/", "")];
-}
 
 /** The operation a request was for, by its method and path against the spec's path templates. */
 export function operationFor(method: string, requestPath: string): string | undefined {

@@ -2,6 +2,7 @@
 // answer (`recorded-<label>`), picked with `Prefer: example=…` or the mock's `example` option. A
 // recording that breaks the contract is served all the same, since it is what the platform said;
 // one line is logged for it. The committed spec is never changed: this works on a copy.
+import { deref, findOperation } from "../bundled-spec.js";
 import { readRecordings, recordedExampleName } from "./format.js";
 
 type Node = { [key: string]: any };
@@ -19,7 +20,7 @@ export function addRecordings(spec: Node, dir: string, log: (message: string) =>
   let anyBroken = false;
   for (const { file, recording } of readRecordings(dir)) {
     if (recording.status < 200 || recording.status > 299) continue;
-    const operation = findOperation(spec, recording.operationId);
+    const operation = operationOf(spec, recording.operationId);
     if (!operation) {
       log(`${file}: no operation ${JSON.stringify(recording.operationId)} in the contract; not served`);
       continue;
@@ -27,7 +28,7 @@ export function addRecordings(spec: Node, dir: string, log: (message: string) =>
     const status = String(recording.status);
     const responses: Node = operation.responses ?? (operation.responses = {});
     // A shared response ($ref) is copied into this operation before it changes.
-    const response: Node = resolve(spec, responses[status]) ?? { description: "An answer recorded from a platform." };
+    const response: Node = (deref(spec, responses[status]) as Node | undefined) ?? { description: "An answer recorded from a platform." };
     responses[status] = response === responses[status] ? response : structuredClone(response);
     const content: Node = responses[status].content ?? (responses[status].content = {});
     const mediaType = recording.contentType ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
@@ -43,17 +44,10 @@ export function addRecordings(spec: Node, dir: string, log: (message: string) =>
   return { names: [...names], anyBroken };
 }
 
-function findOperation(spec: Node, operationId: string): Node | undefined {
-  for (const pathItem of Object.values((spec.paths ?? {}) as Node)) {
-    for (const operation of Object.values(pathItem as Node)) {
-      if ((operation as Node)?.operationId === operationId) return operation as Node;
-    }
+function operationOf(spec: Node, operationId: string): Node | undefined {
+  try {
+    return findOperation(spec, operationId).operation as Node;
+  } catch {
+    return undefined;
   }
-  return undefined;
-}
-
-function resolve(spec: Node, node: Node | undefined): Node | undefined {
-  const ref = node?.$ref;
-  if (typeof ref !== "string") return node;
-  return (spec.components?.responses ?? {})[ref.replace("#/components/responses/", "")];
 }
