@@ -104,12 +104,12 @@ export function checkAuth(auth: unknown): AuthOptions {
 export function createAuthenticator(auth: AuthOptions, engine: () => Engine, timeoutMs: number): Authenticator {
   if ("clientId" in auth) {
     const secrets = [auth.clientSecret];
-    return { kind: "token", step: "getOAuthToken", secrets, ...tokenSource("getOAuthToken", secrets, () => fetchOAuthToken(engine(), auth, timeoutMs, secrets)) };
+    return { kind: "token", step: "getOAuthToken", secrets, ...tokenSource("getOAuthToken", secrets, (known) => fetchOAuthToken(engine(), auth, timeoutMs, known)) };
   }
   if ("token" in auth) return givenToken(auth.token);
   if (auth.method === "login") {
     const secrets = [auth.password, `${auth.username}:${auth.password}`];
-    return { kind: "token", step: "login", secrets, ...tokenSource("login", secrets, () => fetchLoginToken(engine(), auth, timeoutMs, secrets), credentialHeaders.loginCookie) };
+    return { kind: "token", step: "login", secrets, ...tokenSource("login", secrets, (known) => fetchLoginToken(engine(), auth, timeoutMs, known), credentialHeaders.loginCookie) };
   }
   const headers = credentialHeaders.basic(auth.username, auth.password);
   return { kind: "basic", headers, secrets: [auth.password, headers.Authorization.slice("Basic ".length), `${auth.username}:${auth.password}`] };

@@ -48,7 +48,7 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
           ? await withToken(authenticator, send, limit.signal, callOptions.headers, used)
           : await send(limit.signal, callOptions.headers);
     } catch (cause) {
-      throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used));
+      throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used), used.length > 0);
     } finally {
       limit.done();
     }
@@ -121,9 +121,10 @@ function waitFor(pending: Promise<Credential>, signal: AbortSignal | undefined):
   });
 }
 
-function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor) {
-  // Getting a token failed: that error already says which step and why.
-  if (cause instanceof OperationsManagerError) return cause;
+function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor, sentTokens: boolean) {
+  // Getting a token failed: that error already says which step and why. It is scrubbed again with
+  // this call's secrets, the tokens it already sent included.
+  if (cause instanceof OperationsManagerError) return sentTokens ? rescrubbed(cause, redact) : cause;
   const callerTimeout = callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
   if (timedOut || callerTimeout) {
     return new OperationsManagerError("timeout", `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`, {
@@ -133,6 +134,17 @@ function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean,
   }
   const reason = callerSignal?.aborted ? "aborted by the caller's signal" : `no answer from the server (${describeCause(cause, redact)})`;
   return new OperationsManagerError("network", `${operationId}: ${reason}`, { operationId, cause: safeCause(cause, redact) });
+}
+
+/** The same error, with this call's secrets scrubbed from all it shows. */
+function rescrubbed(error: OperationsManagerError, redact: Redactor): OperationsManagerError {
+  return new OperationsManagerError(error.kind, redact(error.message), {
+    operationId: error.operationId,
+    status: error.status,
+    body: redact(error.body),
+    violations: redact(error.violations),
+    cause: error.cause === undefined ? undefined : safeCause(error.cause, redact),
+  });
 }
 
 /** An error of ours stays as it is; anything else thrown at a stage becomes that stage's kind. */

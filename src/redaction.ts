@@ -1,78 +1,174 @@
 // Redaction, in one place: whatever a server or a custom fetch hands back may echo the
 // credentials, and nothing the client throws may carry them.
 //
-// A redactor is made for one set of secrets (a client's fixed credentials plus the token one call
-// used), so no window of remembered tokens can run out. It is one regular expression built once
-// per set, matching every form in which a server echoes a secret, and run once over each string:
-// the cost is linear in the text, whatever its size. Values are walked with an explicit stack, so
-// a body nested thousands of levels deep cannot overflow the call stack.
-
+// A redactor is made for one set of secrets (a client's fixed credentials plus the tokens one call
+// used), so no window of remembered tokens can run out. A string is searched for each secret as it
+// is, and as it reads once decoded in each way a server may have encoded it: JSON string escapes
+// (`\"`, `\/`, `\uXXXX` for any character, in any mixture with plain ones), percent-encoding
+// (either case), form-encoding (`+` for a space) and JSON-pointer escapes (`~0`, `~1`). Each
+// decoding is one pass that remembers where each decoded character came from, and the search is a
+// plain substring search: linear in the text whatever the secrets hold (a regular expression over
+// the forms backtracked exponentially on backslashes, and would not compile for a long token).
+// Values are walked with an explicit stack, so a deep body cannot overflow the call stack; below
+// MAX_DEPTH levels it is cut, so that the error stays serialisable.
 import { isObjectLiteral } from "./values.js";
 
 const REDACTED = "[redacted]";
+/** How deep a scrubbed copy goes; deeper containers become a note (JSON.stringify recurses). */
+export const MAX_DEPTH = 256;
+const TOO_DEEP = `[cut: nested deeper than ${MAX_DEPTH} levels]`;
 
-/** Returns a copy of `value` with every secret replaced by `[redacted]`; strings, arrays and plain objects are scrubbed (member names too). */
+/** Returns a copy of `value` with every secret replaced by `[redacted]`; strings, numbers, arrays and plain objects are scrubbed (member names too). */
 export type Redactor = <T>(value: T) => T;
 
 /** The redactor for no secrets at all: returns its input. */
 export const noRedaction: Redactor = (value) => value;
 
-/**
- * A redactor for these secrets. Each is matched raw and in every form a server may echo it in,
- * character by character and in any mixture: percent-encoded UTF-8 in either case, form-encoded
- * (`+` for a space), JSON-escaped (`\"`, `\\`, `\/`, `\n`…, and `\uXXXX` for any character),
- * and JSON-pointer-escaped (`~0`, `~1`), as member names in violation paths are.
- * (An array, not an Iterable: the declarations must need no ES2015 lib, for a consumer on
- * TypeScript's default target.)
- */
+/** A redactor for these secrets, in every form listed above. */
 export function createRedactor(secrets: readonly string[]): Redactor {
-  const unique = [...new Set(secrets)].filter((s) => typeof s === "string" && s.length > 0);
-  if (unique.length === 0) return noRedaction;
-  // Longest first, so a secret that contains another is replaced whole.
-  const source = unique
-    .sort((a, b) => b.length - a.length)
-    .map(secretPattern)
-    .join("|");
-  const matcher = new RegExp(source, "g");
+  const needles = [...new Set(secrets)].filter((s) => typeof s === "string" && s.length > 0);
+  if (needles.length === 0) return noRedaction;
   const scrub = (text: string): string => {
-    matcher.lastIndex = 0;
-    return matcher.test(text) ? text.replace(matcher, REDACTED) : text;
+    const spans: Array<[number, number]> = [];
+    findAll(text, needles, (start, end) => spans.push([start, end]));
+    // Most strings hold no escape of any kind: one scan spares the four decodings.
+    for (const decoding of ANY_ESCAPE.test(text) ? DECODINGS : []) {
+      const decoded = decode(text, decoding);
+      if (decoded) findAll(decoded.text, needles, (start, end) => spans.push([decoded.original(start), decoded.original(end)]));
+    }
+    return spans.length === 0 ? text : replaceSpans(text, spans);
   };
-  return ((value: unknown) => walk(value, scrub)) as Redactor;
+  // Only a secret made of what a number prints as can hide in one.
+  const inNumbers = needles.some((n) => /^[0-9.eE+\-]+$/.test(n));
+  return ((value: unknown) => walk(value, scrub, inNumbers)) as Redactor;
 }
 
-function secretPattern(secret: string): string {
+function findAll(text: string, needles: readonly string[], found: (start: number, end: number) => void): void {
+  for (const needle of needles) {
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) found(at, at + needle.length);
+  }
+}
+
+/** `text` with each span (merged where they overlap) replaced by one `[redacted]`. */
+function replaceSpans(text: string, spans: Array<[number, number]>): string {
+  spans.sort((a, b) => a[0] - b[0]);
   let out = "";
-  for (const char of secret) out += `(?:${charForms(char).join("|")})`;
-  return out;
+  let at = 0;
+  let i = 0;
+  while (i < spans.length) {
+    let [start, end] = spans[i++]!;
+    while (i < spans.length && spans[i]![0] < end) end = Math.max(end, spans[i++]![1]);
+    out += text.slice(at, start) + REDACTED;
+    at = end;
+  }
+  return out + text.slice(at);
 }
 
-const JSON_SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-const POINTER: Record<string, string> = { "~": "~0", "/": "~1" };
-
-/** The regular-expression alternatives for one character (a code point) of a secret. */
-function charForms(char: string): string[] {
-  const forms = [escapeRegExp(char)];
-  if (JSON_SHORT[char]) forms.push(escapeRegExp(JSON_SHORT[char]));
-  if (POINTER[char]) forms.push(escapeRegExp(POINTER[char]));
-  if (char === " ") forms.push("\\+");
-  // \uXXXX for each UTF-16 unit (a surrogate pair for characters beyond the BMP).
-  let unicode = "";
-  for (let i = 0; i < char.length; i++) unicode += `\\\\u${anyCaseHex(char.charCodeAt(i).toString(16).padStart(4, "0"))}`;
-  forms.push(unicode);
-  // %XX for each UTF-8 byte, in either case.
-  let percent = "";
-  for (const byte of new TextEncoder().encode(char)) percent += `%${anyCaseHex(byte.toString(16).padStart(2, "0"))}`;
-  forms.push(percent);
-  return forms;
+/** One way a server encodes text: where an escape may start, and what the escape at `i` decodes to. */
+interface Decoding {
+  /** Global (`g`): where an escape may start. */
+  trigger: RegExp;
+  at(text: string, i: number): { units: string; end: number } | undefined;
 }
 
-function anyCaseHex(hex: string): string {
-  return hex.replace(/[a-f]/g, (d) => `[${d}${d.toUpperCase()}]`);
+/**
+ * The text decoded, or undefined when it holds no escape of this kind. `original(d)` is where the
+ * decoded text's unit `d` began in the original (a unit inside one escape's output maps to the
+ * escape's start; one past the end maps past the end): found from the escapes' marks by binary
+ * search, so the cost is the escapes', not the text's.
+ */
+function decode(text: string, decoding: Decoding): { text: string; original(d: number): number } | undefined {
+  // Global and shared: reset here, and nothing else runs between.
+  const trigger = decoding.trigger;
+  trigger.lastIndex = 0;
+  let out = "";
+  let run = 0;
+  // For each escape: where it starts in the decoded and the original text, and its two lengths.
+  const decodedAt: number[] = [];
+  const originalAt: number[] = [];
+  const decodedLength: number[] = [];
+  const originalLength: number[] = [];
+  for (let m = trigger.exec(text); m !== null; m = trigger.exec(text)) {
+    const escape = decoding.at(text, m.index);
+    if (!escape) continue;
+    out += text.slice(run, m.index);
+    decodedAt.push(out.length);
+    originalAt.push(m.index);
+    decodedLength.push(escape.units.length);
+    originalLength.push(escape.end - m.index);
+    out += escape.units;
+    run = escape.end;
+    trigger.lastIndex = escape.end;
+  }
+  if (decodedAt.length === 0) return undefined;
+  out += text.slice(run);
+  const original = (d: number): number => {
+    let lo = 0;
+    let hi = decodedAt.length - 1;
+    let k = -1; // the last escape that starts at or before d
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (decodedAt[mid]! <= d) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    if (k < 0) return d;
+    const past = d - decodedAt[k]!;
+    if (past < decodedLength[k]!) return originalAt[k]!;
+    return originalAt[k]! + originalLength[k]! + (past - decodedLength[k]!);
+  };
+  return { text: out, original };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+const JSON_SHORT: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const isHex = (text: string) => /^[0-9a-fA-F]+$/.test(text);
+const utf8 = new TextDecoder();
+
+/** Any character that begins an escape of one of the decodings below. */
+const ANY_ESCAPE = /[\\%+~]/;
+
+const DECODINGS: Decoding[] = [
+  // JSON string escapes.
+  {
+    trigger: /\\/g,
+    at(text, i) {
+      const next = text[i + 1];
+      if (next === "u") {
+        const hex = text.slice(i + 2, i + 6);
+        return hex.length === 4 && isHex(hex) ? { units: String.fromCharCode(parseInt(hex, 16)), end: i + 6 } : undefined;
+      }
+      return next !== undefined && JSON_SHORT[next] !== undefined ? { units: JSON_SHORT[next]!, end: i + 2 } : undefined;
+    },
+  },
+  // Percent-encoding (UTF-8, either case).
+  { trigger: /%/g, at: percentAt },
+  // Form-encoding: percent-encoding, and `+` for a space.
+  { trigger: /[%+]/g, at: (text, i) => (text[i] === "+" ? { units: " ", end: i + 1 } : percentAt(text, i)) },
+  // JSON-pointer escapes, as member names stand in violation paths.
+  {
+    trigger: /~/g,
+    at: (text, i) => (text[i + 1] === "0" ? { units: "~", end: i + 2 } : text[i + 1] === "1" ? { units: "/", end: i + 2 } : undefined),
+  },
+];
+
+/** The character that the %XX escapes at `i` encode in UTF-8 (one to four bytes), or undefined. */
+function percentAt(text: string, i: number): { units: string; end: number } | undefined {
+  const byteAt = (at: number) => {
+    const hex = text.slice(at + 1, at + 3);
+    return text[at] === "%" && hex.length === 2 && isHex(hex) ? parseInt(hex, 16) : -1;
+  };
+  const lead = byteAt(i);
+  if (lead < 0) return undefined;
+  if (lead < 0x80) return { units: String.fromCharCode(lead), end: i + 3 };
+  const length = lead >= 0xf0 && lead < 0xf8 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  const bytes = [lead];
+  for (let k = 1; k < length; k++) {
+    const next = byteAt(i + 3 * k);
+    if (next < 0x80 || next > 0xbf) return undefined;
+    bytes.push(next);
+  }
+  return { units: utf8.decode(new Uint8Array(bytes)), end: i + 3 * length };
 }
 
 /**
@@ -80,21 +176,23 @@ function escapeRegExp(text: string): string {
  * with no prototype) copied with their member names scrubbed, anything else kept as it is. No
  * recursion: the depth of a body is not bounded by the stack.
  */
-function walk(value: unknown, scrub: (text: string) => string): unknown {
-  if (typeof value === "string") return scrub(value);
-  if (!isContainer(value)) return value;
+function walk(value: unknown, scrub: (text: string) => string, inNumbers: boolean): unknown {
+  if (!isContainer(value)) return scrubLeaf(value, scrub, inNumbers);
+  // A body repeats its member names: each is scrubbed once.
+  const names = new Map<string, string>();
   const root = copyShell(value);
-  const stack: Array<[source: object, target: Record<string, unknown> | unknown[]]> = [[value, root]];
+  const stack: Array<[source: object, target: Record<string, unknown> | unknown[], depth: number]> = [[value, root, 1]];
   while (stack.length > 0) {
-    const [source, target] = stack.pop()!;
+    const [source, target, depth] = stack.pop()!;
     if (Array.isArray(source)) {
       const list = target as unknown[];
-      for (let i = 0; i < source.length; i++) list[i] = step(source[i], scrub, stack);
+      for (let i = 0; i < source.length; i++) list[i] = step(source[i], depth, stack, scrub, inNumbers);
     } else {
       const record = target as Record<string, unknown>;
       for (const key of Object.keys(source)) {
-        const name = scrub(key);
-        const member = step((source as Record<string, unknown>)[key], scrub, stack);
+        let name = names.get(key);
+        if (name === undefined) names.set(key, (name = scrub(key)));
+        const member = step((source as Record<string, unknown>)[key], depth, stack, scrub, inNumbers);
         // A parsed body may have an own "__proto__" member: kept as a member, never a prototype.
         if (name === "__proto__") Object.defineProperty(record, name, { value: member, enumerable: true, writable: true, configurable: true });
         else record[name] = member;
@@ -104,12 +202,23 @@ function walk(value: unknown, scrub: (text: string) => string): unknown {
   return root;
 }
 
-function step(value: unknown, scrub: (text: string) => string, stack: Array<[object, Record<string, unknown> | unknown[]]>): unknown {
-  if (typeof value === "string") return scrub(value);
-  if (!isContainer(value)) return value;
-  const copy = copyShell(value);
-  stack.push([value, copy]);
+/** One member: a leaf scrubbed, a container copied (and queued), or cut below MAX_DEPTH. */
+function step(member: unknown, depth: number, stack: Array<[object, Record<string, unknown> | unknown[], number]>, scrub: (text: string) => string, inNumbers: boolean): unknown {
+  if (!isContainer(member)) return scrubLeaf(member, scrub, inNumbers);
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
+  const copy = copyShell(member);
+  stack.push([member, copy, depth + 1]);
   return copy;
+}
+
+/** A string scrubbed; a number whose digits hold a secret (a numeric password echoed as a JSON number) becomes `[redacted]`. */
+function scrubLeaf(value: unknown, scrub: (text: string) => string, inNumbers: boolean): unknown {
+  if (typeof value === "string") return scrub(value);
+  if (inNumbers && (typeof value === "number" || typeof value === "bigint")) {
+    const text = String(value);
+    return scrub(text) === text ? value : REDACTED;
+  }
+  return value;
 }
 
 /** What is walked into: arrays and object literals (a parsed body's kinds); anything else is kept as it is. */

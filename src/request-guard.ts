@@ -158,6 +158,12 @@ export function malformedRequest(pathname: string, accept: string | undefined, c
  */
 export function malformedBody(contentType: string | undefined, body: Buffer): string | undefined {
   if (body.length === 0) return undefined;
+  // Prism decodes a body in its declared charset; the checks below read it as UTF-8. Any other
+  // charset could hide what they look for (in UTF-7, `+ACU-` is a `%`), so only UTF-8 is taken.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? "")?.[1]?.toLowerCase();
+  if (charset !== undefined && !["utf-8", "utf8", "us-ascii"].includes(charset)) {
+    return `the body's charset ${JSON.stringify(charset.slice(0, 40))} is not taken: send UTF-8`;
+  }
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json" || /^application\/[^/\s]+\+json$/.test(type)) {
     try {

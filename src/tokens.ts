@@ -23,13 +23,25 @@ const renewMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
 /** A token request never waits longer than this, even for a client with no timeout: it is shared. */
 const TOKEN_TIMEOUT_MS = 30_000;
 
-/** A cached token, fetched by one request however many calls wait for it, renewed before expiry. */
-export function tokenSource(step: TokenStep, secrets: readonly string[], fetchToken: () => Promise<Fetched>, headersFor: (token: string) => Record<string, string> = bearer) {
+/**
+ * A cached token, fetched by one request however many calls wait for it, renewed before expiry.
+ * `fetchToken` is told the secrets its errors must not show: the credentials, and the token it
+ * replaces (a platform may name the token it refused or revoked).
+ */
+export function tokenSource(
+  step: TokenStep,
+  secrets: readonly string[],
+  fetchToken: (secrets: readonly string[]) => Promise<Fetched>,
+  headersFor: (token: string) => Record<string, string> = bearer,
+) {
   let current: (Fetched & Credential) | undefined;
+  let replaced: string | undefined;
   let inFlight: Promise<Credential> | undefined;
   const credential = (): Promise<Credential> => {
     if (current && Date.now() < current.expiresAt) return Promise.resolve(current);
-    inFlight ??= fetchToken().then(
+    if (current) replaced = current.token;
+    const known = replaced === undefined ? secrets : [...secrets, replaced];
+    inFlight ??= fetchToken(known).then(
       (fetched) => {
         inFlight = undefined;
         current = { ...fetched, headers: headersFor(fetched.token) };
@@ -38,14 +50,17 @@ export function tokenSource(step: TokenStep, secrets: readonly string[], fetchTo
       (error: unknown) => {
         inFlight = undefined;
         // Whatever failed, it failed at the token step.
-        throw error instanceof OperationsManagerError ? error : authError(step, `failed (${describeCause(error, createRedactor(secrets))})`, {}, secrets, error);
+        throw error instanceof OperationsManagerError ? error : authError(step, `failed (${describeCause(error, createRedactor(known))})`, {}, known, error);
       },
     );
     return inFlight;
   };
   const renew = (used: Credential) => {
     // Only the token that was refused is dropped: a concurrent call may have renewed it already.
-    if (current?.token === used.token) current = undefined;
+    if (current?.token === used.token) {
+      replaced = used.token;
+      current = undefined;
+    }
     return true;
   };
   return { credential, renew };

@@ -133,6 +133,53 @@ describe("redaction by design, not by memory", () => {
   });
 });
 
+describe("redaction that no secret can defeat (the review's findings)", () => {
+  const oauthWith = (accessToken: string, operation: HostileOptions["operation"]) =>
+    platform({
+      token: (_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ access_token: accessToken, expires_in: 3600 })),
+      operation,
+    });
+
+  it("a 6 KB token (an IdP's JWT with many claims): the call is still our error, and scrubbed", async () => {
+    const token = `eyJ${"a".repeat(6_200)}.sig`;
+    const p = await oauthWith(token, (_req, _s, res) => res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `no such task for ${token}` })));
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual(["http", 404]);
+    expectNoSecret(error, [token, CLIENT_SECRET]);
+  });
+
+  it("a token of backslashes echoed doubled cannot make scrubbing backtrack (it used to take longer than any timeout)", async () => {
+    const token = `${"\\".repeat(40)}x`;
+    const p = await oauthWith(token, (_req, _s, res) => res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `${"\\".repeat(80)}y ${token}` })));
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual(["http", 500]);
+    expectNoSecret(error, [token]);
+  }, 10_000);
+
+  it("a token refused with a 401 and named by the next token request is scrubbed from that error", async () => {
+    let tokens = 0;
+    const p = await platform({
+      token: (_req, res) => {
+        tokens++;
+        if (tokens === 1) return res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ access_token: "FIRST-SECRET-TOKEN", expires_in: 3600 }));
+        res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "token FIRST-SECRET-TOKEN was revoked" }));
+      },
+      operation: (_req, _s, res) => res.writeHead(401, { "Content-Type": "application/json" }).end('{"message":"expired"}'),
+    });
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect([error.kind, error.operationId]).toEqual(["auth", "getOAuthToken"]);
+    expect(error.message).toMatch(/token \[redacted\] was revoked/);
+    expectNoSecret(error, ["FIRST-SECRET-TOKEN"]);
+  });
+
+  it("a numeric password echoed as a JSON number is scrubbed too", async () => {
+    const p = await platform({ operation: (_req, _s, res) => res.writeHead(401, { "Content-Type": "application/json" }).end('{"message":"bad credentials","password":20231105}') });
+    const error = await failure(client(p, { username: USERNAME, password: "20231105" }).claimTask(TASK_ID));
+    expect(error.body).toEqual({ message: "bad credentials", password: "[redacted]" });
+    expectNoSecret(error, ["20231105"]);
+  });
+});
+
 describe("always our error, of the right kind", () => {
   const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
   const deepArray = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
@@ -153,6 +200,8 @@ describe("always our error, of the right kind", () => {
       }
       const error = await failure(om.claimTask(TASK_ID));
       expect([error.kind, error.status]).toEqual([kind, status]);
+      // Serialisable as a logger would: the scrubbed body is cut below its deepest levels.
+      expect(() => JSON.stringify(error)).not.toThrow();
     }
   });
 

@@ -19,6 +19,8 @@ const SECRET = "client-s3cret-never-echoed";
 const malformed: Array<[what: string, path: string, init: RequestInit]> = [
   ["a form body `%`", "/oauth/token", { headers: { "Content-Type": FORM }, body: "%" }],
   ["a form body `%zz=1`", "/oauth/token", { headers: { "Content-Type": FORM }, body: "%zz=1" }],
+  // In UTF-7, `+ACU-` is `%`: Prism decodes the body in its charset, the guard must not read UTF-8 past it.
+  ["a UTF-7 form body `+ACU-`", "/oauth/token", { headers: { "Content-Type": `${FORM}; charset=utf-7` }, body: "+ACU-" }],
   ["a form body with a bad escape beside a secret", "/oauth/token", { headers: { "Content-Type": FORM }, body: `grant_type=client_credentials&client_id=%E0%A4%A&client_secret=${SECRET}` }],
   ["a multipart part name `%`", "/oauth/token", { headers: { "Content-Type": "multipart/form-data; boundary=B" }, body: '--B\r\nContent-Disposition: form-data; name="%"\r\n\r\nx\r\n--B--\r\n' }],
   ["JSON that does not parse", "/login", { headers: { "Content-Type": "application/json" }, body: '{"user":' }],
@@ -127,6 +129,9 @@ describe("what the guard reads as malformed", () => {
     expect(malformedBody("application/problem+json", body("nope"))).toMatch(/not JSON/);
     expect(malformedBody("application/json", body('"%"'))).toBeUndefined();
     expect(malformedBody("text/plain", body("{%"))).toBeUndefined();
+    expect(malformedBody(`${FORM}; charset=utf-7`, body("+ACU-"))).toMatch(/charset "utf-7" is not taken/);
+    expect(malformedBody('application/json; charset="UTF-16"', body("{}"))).toMatch(/charset/);
+    expect(malformedBody("application/json; charset=UTF-8", body("{}"))).toBeUndefined();
   });
   it("paths, Accept and Content-Type", () => {
     expect(malformedRequest("/a/%zz/b", undefined, undefined)).toMatch(/path/);

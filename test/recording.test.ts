@@ -81,6 +81,31 @@ describe("personalScrubber", () => {
   });
 });
 
+describe("toRecording: what a recording never holds", () => {
+  const { toRecording } = require("../src/recording/record") as typeof import("../src/recording/record");
+  const pass = { result: "pass", violations: [] };
+  const answer = (operationId: string, contentType: string, text: string) => ({ operationId, method: "POST", path: "/x", status: 200, contentType, text });
+
+  it("a token answer's other tokens, and a token the client could not use, are written as [redacted]", () => {
+    const body = JSON.stringify({ access_token: "LIVE SECRET TOKEN 123", refresh_token: "LIVE-REFRESH-999", id_token: "LIVE-ID", token_type: "Bearer", expires_in: 3600 });
+    const written = JSON.stringify(toRecording(answer("getOAuthToken", "application/json", body), pass, "l", [], personalScrubber()));
+    for (const secret of ["LIVE SECRET TOKEN 123", "LIVE-REFRESH-999", "LIVE-ID"]) expect(written).not.toContain(secret);
+    expect(written).toContain('"token_type":"Bearer"');
+    const login = toRecording(answer("login", "text/plain", "has spaces so never a secret"), pass, "l", [], personalScrubber());
+    expect(login.body).toBe("REDACTED");
+  });
+
+  it("people's values in JSON sent as text/plain, and in lists or objects, are replaced", () => {
+    const text = JSON.stringify({ data: { user: { email: "jane.doe@corp.com", username: "jdoe", firstname: "Jane" } } });
+    const asText = toRecording(answer("claimTask", "text/plain", text), pass, "l", [], personalScrubber());
+    expect(typeof asText.body).toBe("string");
+    for (const value of ["jane.doe@corp.com", "jdoe", "Jane"]) expect(asText.body as string).not.toContain(value);
+    const nested = JSON.stringify({ data: { email: ["jane.doe@corp.com"], username: { name: "jdoe" } } });
+    const written = JSON.stringify(toRecording(answer("claimTask", "application/json", nested), pass, "l", [], personalScrubber()).body);
+    for (const value of ["jane.doe@corp.com", "jdoe"]) expect(written).not.toContain(value);
+  });
+});
+
 describe("the mock serves recordings (startMockServer({ examples }))", () => {
   const { mkdtempSync, writeFileSync, rmSync } = require("node:fs") as typeof import("node:fs");
   const os = require("node:os") as typeof import("node:os");

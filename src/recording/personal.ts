@@ -1,10 +1,15 @@
-// Personal values out of recordings: the values of members that name people (an e-mail, a user
+// Personal values (and secret-named members) out of recordings: the values of members that name people (an e-mail, a user
 // name, a first or last name, and any more a user names) become placeholders that still keep the
 // contract (an e-mail stays an e-mail), the same value always the same placeholder so that the
 // recording stays coherent. Member names match case-insensitively, at any depth; no recursion.
 
 /** The members whose values name people, by default. */
 export const PERSONAL_MEMBERS: readonly string[] = ["email", "username", "firstname", "lastname"];
+/**
+ * Members whose values are secrets whatever they hold (a refresh or id token beside the access
+ * token, a token the client could not use and so never knew as a secret): written as `[redacted]`.
+ */
+const SECRET_MEMBER = /token|secret|password|passwd|credential|authorization|cookie|api[-_]?key/i;
 
 export interface PersonalScrubber {
   /** A copy of `value` with the personal members' string values replaced. */
@@ -39,7 +44,9 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
         for (const key of Object.keys(record)) {
           const member = key.toLowerCase();
           const v = record[key];
-          if (names.has(member) && typeof v === "string" && v !== "") record[key] = placeholder(member, v);
+          if (v !== null && v !== "" && typeof v !== "boolean" && SECRET_MEMBER.test(key) && !/^token_?type$/i.test(key)) record[key] = "[redacted]";
+          // Whatever a person's member holds (a string, or a list or object of them) becomes one placeholder.
+          else if (names.has(member) && v !== null && v !== "" && typeof v !== "boolean") record[key] = placeholder(member, typeof v === "string" ? v : JSON.stringify(v));
           else stack.push((record[key] = copy(v)));
         }
       }

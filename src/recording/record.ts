@@ -43,14 +43,19 @@ export interface DriftEntry {
 /** The recording of an answer, scrubbed: secrets in every form, then people's values. */
 export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: string, secrets: readonly string[], personal: ReturnType<typeof personalScrubber>, recordedAt = new Date()): Recording {
   const redact = createRedactor([...secrets]);
-  const json = answer.contentType === null || !answer.contentType.startsWith("text/");
-  let body: unknown = answer.text;
-  if (json) {
-    try {
-      body = JSON.parse(answer.text);
-    } catch {
-      body = answer.text;
-    }
+  const text = answer.contentType !== null && answer.contentType.startsWith("text/");
+  const parsed = parseJson(answer.text);
+  let body: unknown;
+  if (isTokenStep(answer.operationId) && (text || typeof parsed === "string")) {
+    // A token step's text (or JSON string) answer is the token itself, usable or not. The
+    // placeholder is one the contract's token patterns take, so --from still judges it a token.
+    body = "REDACTED";
+  } else if (parsed !== undefined && typeof parsed === "object") {
+    // JSON, whatever its media type says: its members are scrubbed; kept as text if it came as text.
+    const scrubbed = personal(redact(parsed));
+    body = text ? JSON.stringify(scrubbed) : scrubbed;
+  } else {
+    body = text || parsed === undefined ? redact(answer.text) : redact(parsed);
   }
   return {
     operationId: answer.operationId,
@@ -60,10 +65,27 @@ export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: str
     contentType: answer.contentType,
     recordedAt: recordedAt.toISOString(),
     label,
-    body: personal(redact(body)),
+    body,
     verdict: verdict.result,
     violations: redact(verdict.violations),
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The operations that get a token (the spec's Authentication tag). */
+function isTokenStep(operationId: string): boolean {
+  try {
+    return ((findOperation(bundledSpec(), operationId).operation.tags as string[] | undefined) ?? []).includes("Authentication");
+  } catch {
+    return false;
+  }
 }
 
 /** Where a recording departs from the contract: its violations, undeclared members, optional members left out. */
