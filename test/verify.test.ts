@@ -21,6 +21,7 @@ const ids = {
   undeclared: "44444444-4444-4444-8444-444444444444",
   notFound: "55555555-5555-4555-8555-555555555555",
   brokenError: "66666666-6666-4666-8666-666666666666",
+  redirected: "77777777-7777-4777-8777-777777777777",
 };
 const NOT_REAL_IDS = "pass real --task-id (the default is the spec's example, which exists on no platform)";
 
@@ -29,11 +30,16 @@ function verify(args: string[], env: Record<string, string | undefined> = { OM_U
 }
 
 let upstream: Awaited<ReturnType<typeof startRecordingServer>>;
+/** Where the redirect points: it must never be called. */
+let elsewhere: Awaited<ReturnType<typeof startRecordingServer>>;
 const runs = new Map<string, Run>();
 
 beforeAll(async () => {
   upstream = await startRecordingServer();
+  elsewhere = await startRecordingServer();
+  elsewhere.json(200, claim);
   upstream.answer((req, res) => {
+    if (req.url.includes(ids.redirected)) return res.writeHead(307, { Location: `${elsewhere.url}${req.url}` }).end();
     const json = (status: number, body: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
     if (req.url.includes("/finish")) return json(200, finish);
     if (req.url.includes(ids.good)) return json(200, claim);
@@ -56,17 +62,26 @@ beforeAll(async () => {
     defaultIds: ["--only", "claimTask"],
     brokenError: ["--task-id", ids.brokenError, "--only", "claimTask"],
     undeclared: ["--task-id", ids.undeclared, "--only", "claimTask"],
+    redirected: ["--task-id", ids.redirected, "--only", "claimTask"],
   };
   await Promise.all(
     Object.entries(scenarios).map(async ([name, args]) => runs.set(name, await verify(["--upstream", upstream.url, ...args]))),
   );
 }, 120_000);
 
-afterAll(() => upstream?.close());
+afterAll(() => Promise.all([upstream?.close(), elsewhere?.close()]));
 
 const run = (name: string) => runs.get(name)!;
 
 describe("npm run verify against a platform", () => {
+  it("answers a redirect with its status instead of following it: the claim is not sent elsewhere", () => {
+    const { code, stdout } = run("redirected");
+    expect(stdout).toMatch(/^FAIL claimTask .* → 307$/m);
+    expect(stdout).toMatch(/^ {2}status: 307 is not declared/m);
+    expect(elsewhere.requests).toHaveLength(0);
+    expect(code).toBe(1);
+  });
+
   it("passes (exit 0) when the real answers keep the contract, one line per operation", () => {
     const { code, stdout } = run("good");
     expect(stdout).toMatch(new RegExp(`^PASS claimTask POST /operations-manager/tasks/${ids.good}/claim → 200$`, "m"));

@@ -1,6 +1,8 @@
 // A tap between verify's Prism proxy and the platform, on 127.0.0.1: it forwards each request as
 // it is and hands over the platform's answer exactly as given, before Prism judges it. Prism
 // replaces an answer that breaks the contract with its own 500 problem; the tap keeps the evidence.
+// A redirect reaches Prism without its Location (as `x-location-not-followed`): Prism's forwarder
+// follows redirects, and would re-send a claim to wherever one points.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -52,7 +54,8 @@ export async function startTap(upstream: string, onAnswer: (answer: Tapped) => v
     onAnswer({ method, path: url.split("?")[0]!, status: response.status, contentType: contentType?.split(";")[0]!.trim().toLowerCase() ?? null, text: body.toString("utf8") });
     const relayed: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
-      if (!NOT_RELAYED.has(name) && name !== "set-cookie") relayed[name] = value;
+      if (name === "location") relayed["x-location-not-followed"] = value;
+      else if (!NOT_RELAYED.has(name) && name !== "set-cookie") relayed[name] = value;
     });
     const cookies = response.headers.getSetCookie();
     if (cookies.length) relayed["set-cookie"] = cookies;

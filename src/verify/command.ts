@@ -28,14 +28,19 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
     output.out(text);
     return ok ? 0 : 1;
   }
+  // Always between Prism and the platform: it keeps each answer for --record, and it answers a
+  // redirect instead of letting Prism follow it (Prism would re-send the POST to wherever it points
+  // and report that host's answer as the platform's).
   const tapped: Tapped[] = [];
-  const tap = opts.record ? await startTap(opts.upstream, (answer) => tapped.push(answer)) : undefined;
+  const tap = await startTap(opts.upstream, (answer) => {
+    if (opts.record) tapped.push(answer);
+  });
   const statuses: number[] = [];
   let server;
   try {
-    server = await startProxy(opts, statuses, tap?.url);
+    server = await startProxy(opts, statuses, tap.url);
   } catch (error) {
-    await tap?.close();
+    await tap.close();
     // The credentials are not in Prism's hands yet; its message (Prism missing, a port) has none.
     output.err(`error: Prism could not start: ${(error as Error)?.message ?? String(error)}`);
     return 1;
@@ -45,7 +50,7 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
     verification = await verifyAll(opts, server, statuses);
   } finally {
     // A platform that never answers would hold close() open; the verdict is known by now.
-    await Promise.race([Promise.all([server.close(), tap?.close()]).catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await Promise.race([Promise.all([server.close(), tap.close()]).catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
   }
   const redact = createRedactor(verification.secrets);
   const { text, ok } = report(verification.results, opts);
