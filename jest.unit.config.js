@@ -6,7 +6,7 @@
 import base from "./jest.config.js";
 
 /** The end-to-end test files, by name. */
-const E2E = ["package", "scripts", "breaking", "verify", "verify-record", "mock-server", "mock-hardening", "cli"];
+const E2E = ["package", "scripts", "breaking", "verify", "verify-record", "mock-server", "mock-hardening", "cli", "scenarios"];
 
 /** @type {import('jest').Config} */
 export default {
