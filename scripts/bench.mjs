@@ -179,7 +179,7 @@ for (const operationId of ["claimTask", "finishManualTask"]) {
 {
   const { createRedactor } = await dist("src/redaction.js");
   const items = Array.from({ length: 40_000 }, (_, i) => ({ id: `item-${i}`, note: `refused for ${auth.password} at step ${i}`, n: i }));
-  const hugeText = JSON.stringify({ message: `${"x".repeat(4_000_000)} ${auth.password} ${"y".repeat(1_000_000)}`, data: items });
+  const hugeText = JSON.stringify({ message: `${"x".repeat(6_000_000)} ${auth.password} ${"y".repeat(1_000_000)}`, data: items });
   const hugeFetch = () => Promise.resolve(new Response(hugeText, { status: 500, headers: { "Content-Type": "application/json" } }));
   const baseUrl = "https://om.example.test";
   let minted = 0;
