@@ -1,9 +1,9 @@
 // Small helpers shared by the scripts: run a local binary, fail with one clear line.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { repoRoot } from "./spec.cjs";
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export { repoRoot };
 
 export function relative(file) {
   return path.relative(process.cwd(), path.resolve(file)) || ".";

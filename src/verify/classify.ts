@@ -108,28 +108,33 @@ export function classify(operationId: string, request: { method: string; path: s
 }
 
 /**
- * The verdict on a recorded answer, judged again without a platform or Prism (`verify --from`):
- * its status is declared, its media type is declared, its body keeps the declared schema (the
- * generated validators, as for a live answer). Recordings keep no headers, so none is checked.
+ * How an answer breaks the contract, judged without Prism: its status is not declared, a declared
+ * required header is missing (unless `check.headers` is off: recordings keep none), its media type
+ * is not declared, or its body breaks the declared schema (the generated validators). The one
+ * judge of a whole answer: verify (through Prism and from recordings) and the contract tests.
  */
-export function judgeRecorded(operationId: string, request: { method: string; path: string }, status: number, contentType: string | null, body: unknown): VerifyResult {
+export function answerViolations(operationId: string, status: number, headers: Headers, text: string, check = { headers: true }): VerifyViolation[] {
   const spec = bundledSpec();
-  const result: VerifyResult = { operationId, method: request.method, path: request.path, status, result: "pass", violations: [] };
-  const violation: AddViolation = (where, fieldPath, message, source) => result.violations.push({ in: where, path: fieldPath, message, source });
+  const violations: VerifyViolation[] = [];
+  const violation: AddViolation = (where, fieldPath, message, source) => violations.push({ in: where, path: fieldPath, message, source });
   let responses: JsonObject;
   try {
     responses = members(findOperation(spec, operationId).operation.responses);
   } catch {
-    return { ...result, result: "fail", violations: [{ in: "operation", path: null, message: `the contract has no operation ${operationId}`, source: "verify" }] };
+    return [{ in: "operation", path: null, message: `the contract has no operation ${operationId}`, source: "verify" }];
   }
   const declared = Object.keys(responses);
   if (!declared.includes(String(status))) violation("status", null, `${status} is not declared for ${operationId} (declared: ${declared.join(", ")})`, "verify");
-  else {
-    const text = typeof body === "string" ? body : JSON.stringify(body);
-    const headers = new Headers(contentType ? { "content-type": contentType } : {});
-    checkAnswer(spec, operationId, members(deref(spec, responses[String(status)])), status, headers, text, body, violation, { headers: false });
-  }
-  if (result.violations.length > 0) return { ...result, result: "fail" };
+  else checkAnswer(spec, operationId, members(deref(spec, responses[String(status)])), status, headers, text, parseJson(text), violation, check);
+  return violations;
+}
+
+/** The verdict on a recorded answer, judged again without a platform or Prism (`verify --from`). */
+export function judgeRecorded(operationId: string, request: { method: string; path: string }, status: number, contentType: string | null, body: unknown): VerifyResult {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const violations = answerViolations(operationId, status, new Headers(contentType ? { "content-type": contentType } : {}), text, { headers: false });
+  const result: VerifyResult = { operationId, method: request.method, path: request.path, status, result: "pass", violations };
+  if (violations.length > 0) return { ...result, result: "fail" };
   if (status < 200 || status > 299) return { ...result, result: "not-checked", reason: "a declared error answer that keeps the contract" };
   return result;
 }
