@@ -36,7 +36,8 @@ export function refusalError(
   const statusText = redact(response.statusText).slice(0, 100);
   const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
   const redirect = location === null ? "" : ` (a redirect to ${redact(location).slice(0, 300)}, not followed)`;
-  return new OperationsManagerError(kind, `${what}: the platform answered ${status}${statusText ? ` ${statusText}` : ""}${said ? `: ${said}` : ""}${redirect}`, {
+  // Scrubbed again whole: pieces scrubbed one by one can join into a secret ("Denied" + ": hunter2").
+  return new OperationsManagerError(kind, redact(`${what}: the platform answered ${status}${statusText ? ` ${statusText}` : ""}${said ? `: ${said}` : ""}${redirect}`), {
     operationId,
     status,
     body,
@@ -55,7 +56,7 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   if (!response.ok) throw refusalError("http", operationId, operationId, answer, redact, answers);
   const text = typeof data === "string" ? data : "";
   const invalid = (why: string, body?: unknown, violations?: AnswerCheckResult) =>
-    new OperationsManagerError("invalid-response", `${operationId}: the platform answered ${status} ${why}`, {
+    new OperationsManagerError("invalid-response", redact(`${operationId}: the platform answered ${status} ${why}`), {
       operationId,
       status,
       body: redact(body),

@@ -99,7 +99,7 @@ export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp = false): URL {
   try {
     url = new URL(baseUrl as string);
   } catch {
-    throw optionError(`baseUrl must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(baseUrl.slice(0, 200)) : typeof baseUrl}`);
+    throw optionError(`baseUrl must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200)) : typeof baseUrl}`);
   }
   if (url.username || url.password) throw optionError("baseUrl must not contain credentials; pass them as auth");
   if (url.protocol !== "http:" && url.protocol !== "https:") throw optionError(`baseUrl must use http or https, got ${url.protocol}`);
@@ -110,6 +110,14 @@ export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp = false): URL {
     );
   }
   return url;
+}
+
+/**
+ * A URL-like text as it may be shown: whatever stands between `//` and the last `@` before the
+ * host (user and password, even in a text that does not parse as a URL) is `[redacted]`.
+ */
+export function withoutUserinfo(text: string): string {
+  return text.replace(/(\/\/)[^/?#]*@/, "$1[redacted]@");
 }
 
 /**

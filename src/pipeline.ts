@@ -27,37 +27,51 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
   const redactors = redactorsFor(authenticator.secrets);
 
   async function run(operationId: OperationId, prepare: () => Send, options: CallOptions | undefined): Promise<unknown> {
-    let send: Send;
-    let callOptions: ReturnType<typeof checkCallOptions>;
+    // The stage a failure belongs to, for the last guard below.
+    let stage: "invalid-request" | "network" | "invalid-response" = "invalid-request";
+    let redact = redactors.fixed;
     try {
-      callOptions = checkCallOptions(operationId, options);
-      send = prepare();
+      let send: Send;
+      let callOptions: ReturnType<typeof checkCallOptions>;
+      try {
+        callOptions = checkCallOptions(operationId, options);
+        send = prepare();
+      } catch (error) {
+        throw unreadable("invalid-request", operationId, "its arguments could not be read", error, redactors.fixed);
+      }
+      // Only the first calls of a validating client wait, while its response validators load; no
+      // other call pays even an await for it.
+      const loading = answers?.ready();
+      if (loading) await loading;
+      stage = "network";
+      const limit = deadline(timeoutMs, callOptions.signal);
+      const used: Credential[] = [];
+      let answer: Answer;
+      try {
+        answer =
+          authenticator.kind === "token"
+            ? await withToken(authenticator, send, limit.signal, callOptions.headers, used)
+            : await send(limit.signal, callOptions.headers);
+      } catch (cause) {
+        throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used), used.length > 0);
+      } finally {
+        limit.done();
+      }
+      redact = redactors.of(used);
+      stage = "invalid-response";
+      const status = answer.response.status;
+      const ok = status >= 200 && status <= 299;
+      try {
+        return envelopeData(operationId, answer, redact, answers);
+      } catch (error) {
+        // Whatever went wrong reading an answer, it was answered: the kind says how.
+        throw unreadable(ok ? "invalid-response" : "http", operationId, `its ${status} answer could not be read`, error, redact, status);
+      }
     } catch (error) {
-      throw unreadable("invalid-request", operationId, "its arguments could not be read", error, redactors.fixed);
-    }
-    // Only the first calls of a validating client wait, while its response validators load; no
-    // other call pays even an await for it.
-    const loading = answers?.ready();
-    if (loading) await loading;
-    const limit = deadline(timeoutMs, callOptions.signal);
-    const used: Credential[] = [];
-    let answer: Answer;
-    try {
-      answer =
-        authenticator.kind === "token"
-          ? await withToken(authenticator, send, limit.signal, callOptions.headers, used)
-          : await send(limit.signal, callOptions.headers);
-    } catch (cause) {
-      throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used), used.length > 0);
-    } finally {
-      limit.done();
-    }
-    const redact = redactors.of(used);
-    try {
-      return envelopeData(operationId, answer, redact, answers);
-    } catch (error) {
-      // Whatever went wrong reading an answer, it was answered: the kind says how.
-      throw unreadable(answer.response.ok ? "invalid-response" : "http", operationId, `its ${answer.response.status} answer could not be read`, error, redact, answer.response.status);
+      // The last guard: a getter or Proxy trap that throws where nothing else expected it (in a
+      // signal's reason, a custom fetch's answer) still ends the call with our error.
+      if (isOurs(error)) throw error;
+      throw unreadable(stage, operationId, "it failed", error, redact);
     }
   }
   return { run };
@@ -124,7 +138,7 @@ function waitFor(pending: Promise<Credential>, signal: AbortSignal | undefined):
 function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor, sentTokens: boolean) {
   // Getting a token failed: that error already says which step and why. It is scrubbed again with
   // this call's secrets, the tokens it already sent included.
-  if (cause instanceof OperationsManagerError) return sentTokens ? rescrubbed(cause, redact) : cause;
+  if (isOurs(cause)) return sentTokens ? rescrubbed(cause, redact) : cause;
   const callerTimeout = callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
   if (timedOut || callerTimeout) {
     return new OperationsManagerError("timeout", `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`, {
@@ -134,6 +148,15 @@ function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean,
   }
   const reason = callerSignal?.aborted ? "aborted by the caller's signal" : `no answer from the server (${describeCause(cause, redact)})`;
   return new OperationsManagerError("network", `${operationId}: ${reason}`, { operationId, cause: safeCause(cause, redact) });
+}
+
+/** Whether `value` is our error, for any value (a Proxy's traps may throw even for `instanceof`). */
+function isOurs(value: unknown): value is OperationsManagerError {
+  try {
+    return value instanceof OperationsManagerError;
+  } catch {
+    return false;
+  }
 }
 
 /** The same error, with this call's secrets scrubbed from all it shows. */
@@ -148,8 +171,8 @@ function rescrubbed(error: OperationsManagerError, redact: Redactor): Operations
 }
 
 /** An error of ours stays as it is; anything else thrown at a stage becomes that stage's kind. */
-function unreadable(kind: "invalid-request" | "invalid-response" | "http", operationId: OperationId, what: string, error: unknown, redact: Redactor, status?: number) {
-  if (error instanceof OperationsManagerError) return error;
+function unreadable(kind: "invalid-request" | "network" | "invalid-response" | "http", operationId: OperationId, what: string, error: unknown, redact: Redactor, status?: number) {
+  if (isOurs(error)) return error;
   const nothingSent = kind === "invalid-request" ? ". Nothing was sent." : "";
   return new OperationsManagerError(kind, `${operationId}: ${what} (${describeCause(error, redact)})${nothingSent}`, {
     operationId,

@@ -31,21 +31,33 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   const scrub = (text: string): string => {
     const spans: Array<[number, number]> = [];
     findAll(text, needles, (start, end) => spans.push([start, end]));
-    // Most strings hold no escape of any kind: one scan spares the four decodings.
-    for (const decoding of ANY_ESCAPE.test(text) ? DECODINGS : []) {
-      const decoded = decode(text, decoding);
-      if (decoded) findAll(decoded.text, needles, (start, end) => spans.push([decoded.original(start), decoded.original(end)]));
+    // Most strings hold no escape of any kind: one scan spares the decodings.
+    if (ANY_ESCAPE.test(text)) {
+      for (const decoding of DECODINGS) {
+        const once = decode(text, decoding);
+        if (!once) continue;
+        findAll(once.text, needles, (start, end) => spans.push([once.original(start), once.original(end)]));
+        // Two encodings at once (percent-encoded text in a JSON string, as PHP writes `\/`…).
+        for (const second of DECODINGS) {
+          const twice = second === decoding ? undefined : decode(once.text, second);
+          if (twice) findAll(twice.text, needles, (start, end) => spans.push([once.original(twice.original(start)), once.original(twice.original(end))]));
+        }
+      }
     }
     return spans.length === 0 ? text : replaceSpans(text, spans);
   };
-  // Only a secret made of what a number prints as can hide in one.
-  const inNumbers = needles.some((n) => /^[0-9.eE+\-]+$/.test(n));
+  // Only a secret made of what a number prints as can hide in one; a long one may come back
+  // rounded (JSON.parse keeps 17 digits), so its value is compared too.
+  const numeric = needles.filter((n) => /^[0-9.eE+\-]+$/.test(n));
+  const inNumbers = numeric.length > 0 ? new Set(numeric.map(Number).filter(Number.isFinite)) : undefined;
   return ((value: unknown) => walk(value, scrub, inNumbers)) as Redactor;
 }
 
 function findAll(text: string, needles: readonly string[], found: (start: number, end: number) => void): void {
   for (const needle of needles) {
-    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) found(at, at + needle.length);
+    // Past each match, not one character on: a text of a secret's repeats costs its length, not
+    // its length times the secret's (what is left of a secret inside a match is no secret).
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) found(at, at + needle.length);
   }
 }
 
@@ -176,7 +188,7 @@ function percentAt(text: string, i: number): { units: string; end: number } | un
  * with no prototype) copied with their member names scrubbed, anything else kept as it is. No
  * recursion: the depth of a body is not bounded by the stack.
  */
-function walk(value: unknown, scrub: (text: string) => string, inNumbers: boolean): unknown {
+function walk(value: unknown, scrub: (text: string) => string, inNumbers: ReadonlySet<number> | undefined): unknown {
   if (!isContainer(value)) return scrubLeaf(value, scrub, inNumbers);
   // A body repeats its member names: each is scrubbed once.
   const names = new Map<string, string>();
@@ -203,7 +215,7 @@ function walk(value: unknown, scrub: (text: string) => string, inNumbers: boolea
 }
 
 /** One member: a leaf scrubbed, a container copied (and queued), or cut below MAX_DEPTH. */
-function step(member: unknown, depth: number, stack: Array<[object, Record<string, unknown> | unknown[], number]>, scrub: (text: string) => string, inNumbers: boolean): unknown {
+function step(member: unknown, depth: number, stack: Array<[object, Record<string, unknown> | unknown[], number]>, scrub: (text: string) => string, inNumbers: ReadonlySet<number> | undefined): unknown {
   if (!isContainer(member)) return scrubLeaf(member, scrub, inNumbers);
   if (depth >= MAX_DEPTH) return TOO_DEEP;
   const copy = copyShell(member);
@@ -212,11 +224,11 @@ function step(member: unknown, depth: number, stack: Array<[object, Record<strin
 }
 
 /** A string scrubbed; a number whose digits hold a secret (a numeric password echoed as a JSON number) becomes `[redacted]`. */
-function scrubLeaf(value: unknown, scrub: (text: string) => string, inNumbers: boolean): unknown {
+function scrubLeaf(value: unknown, scrub: (text: string) => string, inNumbers: ReadonlySet<number> | undefined): unknown {
   if (typeof value === "string") return scrub(value);
   if (inNumbers && (typeof value === "number" || typeof value === "bigint")) {
     const text = String(value);
-    return scrub(text) === text ? value : REDACTED;
+    return scrub(text) === text && !inNumbers.has(Number(value)) ? value : REDACTED;
   }
   return value;
 }
@@ -237,21 +249,32 @@ function copyShell(value: object): Record<string, unknown> | unknown[] {
  * would show in util.inspect.
  */
 export function safeCause(cause: unknown, redact: Redactor): unknown {
-  if (!(cause instanceof Error)) return redact(typeof cause === "string" ? cause : safeString(cause));
-  const copy = new Error(describeCause(cause, redact));
-  copy.name = redact(safeString(cause.name));
-  copy.stack = redact(typeof cause.stack === "string" ? cause.stack : "");
-  const code = (cause as NodeJS.ErrnoException).code;
-  if (typeof code === "string") Object.assign(copy, { code: redact(code) });
-  return copy;
+  // Any getter or Proxy trap of a hostile error may throw: what cannot be read is not shown.
+  try {
+    if (!(cause instanceof Error)) return redact(typeof cause === "string" ? cause : safeString(cause));
+    const copy = new Error(describeCause(cause, redact));
+    copy.name = redact(safeString(cause.name));
+    copy.stack = redact(typeof cause.stack === "string" ? cause.stack : "");
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (typeof code === "string") Object.assign(copy, { code: redact(code) });
+    return copy;
+  } catch {
+    return new Error(UNSHOWABLE);
+  }
 }
 
 /** An error in a line: its message and, for fetch's "fetch failed", the code of what lay beneath. */
 export function describeCause(cause: unknown, redact: Redactor): string {
-  if (!(cause instanceof Error)) return redact(safeString(cause));
-  const inner = cause.cause instanceof Error ? `: ${safeString((cause.cause as NodeJS.ErrnoException).code ?? cause.cause.message)}` : "";
-  return redact(`${safeString(cause.message)}${inner}`);
+  try {
+    if (!(cause instanceof Error)) return redact(safeString(cause));
+    const inner = cause.cause instanceof Error ? `: ${safeString((cause.cause as NodeJS.ErrnoException).code ?? cause.cause.message)}` : "";
+    return redact(`${safeString(cause.message)}${inner}`);
+  } catch {
+    return UNSHOWABLE;
+  }
 }
+
+const UNSHOWABLE = "(an error that cannot be shown)";
 
 /** String(value), for a value that may be a Proxy or have a throwing toString. */
 function safeString(value: unknown): string {

@@ -180,6 +180,69 @@ describe("redaction that no secret can defeat (the review's findings)", () => {
   });
 });
 
+describe("the second review's findings", () => {
+  it("a baseUrl that does not parse is shown without its user and password", () => {
+    let error: unknown;
+    try {
+      createOperationsManagerClient({ baseUrl: "https://svc:Hunter2Secret@itential example.com", auth: { username: "svc", password: "Hunter2Secret" } });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toMatch(/absolute http\(s\) URL/);
+    expectNoSecret(error, ["Hunter2Secret"]);
+  });
+
+  it("a long token against a long body of its own characters is scrubbed in linear time", async () => {
+    const token = "a".repeat(20_000);
+    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { token }, fetch: async () => new Response("a".repeat(1_000_000), { status: 400 }) });
+    const error = await failure(om.claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual(["http", 400]);
+    expectNoSecret(error, [token]);
+  }, 10_000);
+
+  it.each([
+    ["a signal whose reason's name getter throws", { signal: AbortSignal.abort({ get name(): string { throw new Error("x"); } }) }, undefined],
+    ["a fetch rejecting with an error whose getters throw", undefined, async () => { throw Object.defineProperties(new Error("e"), { message: { get() { throw new Error("m"); } }, name: { get() { throw new Error("n"); } } }); }],
+    ["a fetch rejecting with a Proxy whose traps throw", undefined, async () => { throw new Proxy({}, { get() { throw new Error("t"); }, getPrototypeOf() { throw new Error("p"); } }); }],
+    ["a Response whose ok getter throws", undefined, async () => Object.defineProperty(new Response("{}", { status: 200 }), "ok", { get() { throw new Error("ok"); } })],
+  ] as const)("%s: still our error", async (_what, options, fetch) => {
+    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, ...(fetch ? { fetch: fetch as never } : {}) });
+    const error = await failure(om.claimTask(TASK_ID, options as never));
+    expect(["network", "invalid-response", "invalid-request", "http"]).toContain(error.kind);
+  });
+
+  it("a status text and a message that each hold part of the password do not join into it", async () => {
+    const password = "Denied: hunter2";
+    const om = createOperationsManagerClient({
+      baseUrl: "http://127.0.0.1:9",
+      auth: { username: "u", password },
+      fetch: async () => new Response('{"message":"hunter2"}', { status: 403, statusText: "Denied", headers: { "Content-Type": "application/json" } }),
+    });
+    expectNoSecret(await failure(om.claimTask(TASK_ID)), [password]);
+  });
+
+  it("a password under two encodings at once (percent-encoded inside a JSON string) is scrubbed", async () => {
+    for (const [password, echoed] of [["pé/x", '{"u":"p%C3%A9\\/x"}'], ["a b/c", '{"u":"a+b\\/c"}']]) {
+      const om = createOperationsManagerClient({
+        baseUrl: "http://127.0.0.1:9",
+        auth: { username: "u", password: password! },
+        fetch: async () => new Response(`not json: ${echoed}`, { status: 200, headers: { "Content-Type": "text/plain" } }),
+      });
+      const error = await failure(om.claimTask(TASK_ID));
+      expect(error.body).toBe('not json: {"u":"[redacted]"}');
+    }
+  });
+
+  it("a long numeric password echoed as a JSON number, rounded by JSON.parse, is scrubbed", async () => {
+    const om = createOperationsManagerClient({
+      baseUrl: "http://127.0.0.1:9",
+      auth: { username: "u", password: "12345678901234567890" },
+      fetch: async () => new Response('{"message":"x","pw":12345678901234567890}', { status: 400, headers: { "Content-Type": "application/json" } }),
+    });
+    expect((await failure(om.claimTask(TASK_ID))).body).toEqual({ message: "x", pw: "[redacted]" });
+  });
+});
+
 describe("always our error, of the right kind", () => {
   const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
   const deepArray = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;

@@ -95,6 +95,13 @@ describe("toRecording: what a recording never holds", () => {
     expect(login.body).toBe("REDACTED");
   });
 
+  it("a token answer sent as a form, and a content type that names a secret, are scrubbed", () => {
+    const form = toRecording(answer("getOAuthToken", "application/x-www-form-urlencoded", "access_token=gho_LIVEtoken123&token_type=bearer"), pass, "l", [], personalScrubber());
+    expect(form.body).toBe("REDACTED");
+    const typed = toRecording(answer("claimTask", "Application/X-S3cr3t", "{}"), pass, "l", ["S3cr3t"], personalScrubber());
+    expect(JSON.stringify(typed)).not.toMatch(/s3cr3t/i);
+  });
+
   it("people's values in JSON sent as text/plain, and in lists or objects, are replaced", () => {
     const text = JSON.stringify({ data: { user: { email: "jane.doe@corp.com", username: "jdoe", firstname: "Jane" } } });
     const asText = toRecording(answer("claimTask", "text/plain", text), pass, "l", [], personalScrubber());

@@ -28,7 +28,13 @@ let task: JsonObject;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "om-record-"));
-  task = { ...fixture("task-get.json"), server_extra: "x1", metrics: { ...(fixture("task-get.json").metrics as JsonObject), user: person } };
+  // The people's values also stand where no member names them: an owner, a message, a variable.
+  task = {
+    ...fixture("task-get.json"),
+    server_extra: "x1",
+    metrics: { ...(fixture("task-get.json").metrics as JsonObject), user: person },
+    variables: { incoming: { title: "Approve", body: "Assigned to Jane Doe <jane.doe@corp.example>" }, outgoing: {}, decorators: [] },
+  };
   // The job breaks the contract (a number as its name): its recording keeps the evidence.
   const job = { ...fixture("job-2023.1-complete.json"), name: 42, brand_new: { nested: true }, last_updated_by: person };
   platform = await startRecordingServer();
@@ -36,7 +42,7 @@ beforeAll(async () => {
     const json = (status: number, body: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
     if (req.url === "/oauth/token") return json(200, { access_token: TOKEN, token_type: "Bearer", expires_in: 3600, echo: echoed });
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return json(401, { message: "Unauthorized" });
-    if (req.url.includes("/claim")) return json(200, { message: echoed, data: task, metadata: {} });
+    if (req.url.includes("/claim")) return json(200, { message: `${echoed}, claimed by jdoe`, data: task, metadata: {} });
     if (req.url.includes("/finish")) return json(200, { message: echoed, data: job, metadata: {} });
     json(404, { message: "no" });
   });

@@ -16,16 +16,20 @@ export interface PersonalScrubber {
   <T>(value: T): T;
   /** How many distinct personal values were replaced so far. */
   readonly replaced: number;
+  /** The personal values replaced so far (their text), to scrub wherever else they stand. */
+  originals(): string[];
 }
 
 /** A scrubber for these member names (and the defaults); one per recording session keeps placeholders stable across files. */
 export function personalScrubber(extra: readonly string[] = []): PersonalScrubber {
   const names = new Set([...PERSONAL_MEMBERS, ...extra].map((n) => n.toLowerCase()));
   const placeholders = new Map<string, string>();
+  const seen = new Set<string>();
   const placeholder = (member: string, original: string): string => {
     const key = `${member}\u0000${original}`;
     let value = placeholders.get(key);
     if (value === undefined) {
+      seen.add(original);
       const n = placeholders.size + 1;
       value = member.includes("mail") ? `person-${n}@example.com` : `${member}-${n}`;
       placeholders.set(key, value);
@@ -46,7 +50,10 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
           const v = record[key];
           if (v !== null && v !== "" && typeof v !== "boolean" && SECRET_MEMBER.test(key) && !/^token_?type$/i.test(key)) record[key] = "[redacted]";
           // Whatever a person's member holds (a string, or a list or object of them) becomes one placeholder.
-          else if (names.has(member) && v !== null && v !== "" && typeof v !== "boolean") record[key] = placeholder(member, typeof v === "string" ? v : JSON.stringify(v));
+          else if (names.has(member) && v !== null && v !== "" && typeof v !== "boolean") {
+            if (typeof v === "object") JSON.stringify(v, (_k, inner: unknown) => (typeof inner === "string" && inner !== "" && seen.add(inner), inner));
+            record[key] = placeholder(member, typeof v === "string" ? v : JSON.stringify(v));
+          }
           else stack.push((record[key] = copy(v)));
         }
       }
@@ -54,6 +61,7 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
     return root as T;
   }) as PersonalScrubber;
   Object.defineProperty(scrub, "replaced", { get: () => placeholders.size });
+  scrub.originals = () => [...seen];
   return scrub;
 }
 

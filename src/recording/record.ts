@@ -43,12 +43,13 @@ export interface DriftEntry {
 /** The recording of an answer, scrubbed: secrets in every form, then people's values. */
 export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: string, secrets: readonly string[], personal: ReturnType<typeof personalScrubber>, recordedAt = new Date()): Recording {
   const redact = createRedactor([...secrets]);
-  const text = answer.contentType !== null && answer.contentType.startsWith("text/");
+  const text = answer.contentType !== null && answer.contentType.toLowerCase().startsWith("text/");
   const parsed = parseJson(answer.text);
   let body: unknown;
-  if (isTokenStep(answer.operationId) && (text || typeof parsed === "string")) {
-    // A token step's text (or JSON string) answer is the token itself, usable or not. The
-    // placeholder is one the contract's token patterns take, so --from still judges it a token.
+  if (isTokenStep(answer.operationId) && (parsed === null || typeof parsed !== "object")) {
+    // A token step's answer that is not a JSON object (text, a JSON string, a form) is or holds
+    // the token itself, usable or not. The placeholder is one the contract's token patterns take,
+    // so --from still judges it a token.
     body = "REDACTED";
   } else if (parsed !== undefined && typeof parsed === "object") {
     // JSON, whatever its media type says: its members are scrubbed; kept as text if it came as text.
@@ -62,7 +63,7 @@ export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: str
     method: answer.method,
     path: redact(answer.path),
     status: answer.status,
-    contentType: answer.contentType,
+    contentType: answer.contentType === null ? null : redact(answer.contentType).toLowerCase(),
     recordedAt: recordedAt.toISOString(),
     label,
     body,

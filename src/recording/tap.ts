@@ -15,8 +15,6 @@ export interface Tapped {
   text: string;
 }
 
-/** The most of an answer the tap keeps and relays; a larger one is cut (and said so by a 502). */
-const MAX_ANSWER_BYTES = 10 * 1024 * 1024;
 /** Hop-by-hop headers and those the relayed body no longer matches (fetch decodes gzip). */
 const NOT_RELAYED = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host", "upgrade", "proxy-connection"]);
 
@@ -49,9 +47,10 @@ export async function startTap(upstream: string, onAnswer: (answer: Tapped) => v
       redirect: "manual",
       ...(chunks.length && method !== "GET" && method !== "HEAD" ? { body: Buffer.concat(chunks) } : {}),
     });
-    const body = Buffer.from(await response.arrayBuffer()).subarray(0, MAX_ANSWER_BYTES);
+    // Whole: a cut could leave the start of a secret where the redactor no longer sees all of it.
+    const body = Buffer.from(await response.arrayBuffer());
     const contentType = response.headers.get("content-type");
-    onAnswer({ method, path: url.split("?")[0]!, status: response.status, contentType: contentType?.split(";")[0]!.trim().toLowerCase() ?? null, text: body.toString("utf8") });
+    onAnswer({ method, path: url.split("?")[0]!, status: response.status, contentType: contentType?.split(";")[0]!.trim() ?? null, text: body.toString("utf8") });
     const relayed: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
       if (name === "location") relayed["x-location-not-followed"] = value;

@@ -76,6 +76,11 @@ export function classify(operationId: string, request: { method: string; path: s
     return { ...result, result: "error", error: `the platform was not reached (Prism answered ${response.status}: ${String(why)})` };
   }
   result.status = upstreamStatus;
+  if (response.status !== upstreamStatus && body?.type !== PRISM_VIOLATIONS && response.headers.get("content-type")?.startsWith("application/problem+json")) {
+    // Prism failed on the answer itself (a body too deep for its validator, say): no verdict.
+    const why = body?.title || body?.detail || text.slice(0, 200);
+    return { ...result, result: "error", error: `Prism could not judge the platform's ${upstreamStatus} answer (${String(why)})` };
+  }
 
   const responses = members(operation.responses);
   const declared = Object.keys(responses);

@@ -54,22 +54,35 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
   }
   const redact = createRedactor(verification.secrets);
   const { text, ok } = report(verification.results, opts);
-  output.out(redact(text));
-  if (opts.record) output.out(redact(record(opts.record, tapped, verification, opts).join("\n")));
+  if (!opts.record) {
+    output.out(redact(text));
+    return ok ? 0 : 1;
+  }
+  // Recording promises no personal value either: what names a person in one answer is scrubbed
+  // from every answer written and from what is printed (a message that names the user, say).
+  const { lines, people } = record(opts.record, tapped, verification, opts);
+  output.out(people(redact(text)));
+  output.out(people(redact(lines.join("\n"))));
   return ok ? 0 : 1;
 }
 
-/** Writes what the tap kept as recordings, each with the verdict on its operation; returns the drift report's lines. */
-function record(where: NonNullable<VerifyOptions["record"]>, tapped: readonly Tapped[], verification: Awaited<ReturnType<typeof verifyAll>>, opts: VerifyOptions): string[] {
+/**
+ * Writes what the tap kept as recordings, each with the verdict on its operation; returns the drift
+ * report's lines, and a redactor of the personal values found.
+ */
+function record(where: NonNullable<VerifyOptions["record"]>, tapped: readonly Tapped[], verification: Awaited<ReturnType<typeof verifyAll>>, opts: VerifyOptions) {
   const personal = personalScrubber(where.redact);
-  const recordings = tapped.flatMap((answer) => {
+  const found = tapped.flatMap((answer) => {
     const operationId = operationFor(answer.method, answer.path);
     if (!operationId) return [];
     const verdict = verification.results.find((r) => r.operationId === operationId) ?? { result: "error", violations: [] };
     const recorded: RecordedAnswer = { ...answer, operationId };
     return [toRecording(recorded, verdict, where.label, verification.secrets, personal)];
   });
+  // The people's values found anywhere are scrubbed everywhere: a user name under `owner`, in a message.
+  const people = createRedactor(personal.originals());
+  const recordings = found.map((r) => ({ ...r, path: people(r.path), body: people(r.body), violations: people(r.violations) }));
   const entries = writeRecordings(where.dir, recordings);
   const lines = [`recorded ${recordings.length} answer(s) of ${opts.upstream} in ${where.dir} as ${where.label}; drift report: ${where.dir}/report.json`, ...driftLines(entries)];
-  return lines;
+  return { lines, people };
 }

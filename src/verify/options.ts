@@ -1,6 +1,7 @@
 // verify's command line and environment. Bad usage is a UsageError (exit 2), before anything is called.
 import { existsSync } from "node:fs";
 import { requestValidators } from "../../generated/request-validators.js";
+import { withoutUserinfo } from "../options.js";
 import { describeViolations, violationsOf } from "../validation.js";
 import { BIN, UsageError, parseOptions } from "../cli/usage.js";
 import { authFromEnv, type VerifyAuth } from "./auth.js";
@@ -97,7 +98,7 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
 
   const given = parsed.upstream as string | undefined;
   if (!given) throw refuse("--upstream is required");
-  if (!URL.canParse(given)) throw refuse(`--upstream is not a URL: ${JSON.stringify(given)}`);
+  if (!URL.canParse(given)) throw refuse(`--upstream is not a URL: ${JSON.stringify(withoutUserinfo(given))}`);
   const url = new URL(given);
   if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse("--upstream must be an http:// or https:// URL");
   // Credentials in argv end up in shell history and process lists.
