@@ -106,9 +106,13 @@ export async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAut
   const answer = parseJson(text);
   const token = isPlainObject(answer) ? answer.access_token : undefined;
   if (!usableToken(token)) {
-    // The answer may hold a token all the same (one a header cannot carry): scrubbed with it.
+    // The answer may hold tokens all the same (one a header cannot carry, a refresh or id token):
+    // its error is scrubbed of every string under a member named for a token.
     const why = unusable(token, "an access_token");
-    throw authError(step, `the platform answered ${response.status} ${why}`, { status: response.status, body: answer ?? text }, typeof token === "string" ? [...secrets, token] : secrets);
+    const held = isPlainObject(answer)
+      ? Object.entries(answer).flatMap(([name, value]) => (/token/i.test(name) && !/^token_?type$/i.test(name) && typeof value === "string" ? [value] : []))
+      : [];
+    throw authError(step, `the platform answered ${response.status} ${why}`, { status: response.status, body: answer ?? text }, [...secrets, ...held]);
   }
   // Seconds; some servers send the number as a string. Without one, the token lasts until a 401.
   const expiresIn = Number((answer as Record<string, unknown>).expires_in ?? NaN);

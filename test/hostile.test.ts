@@ -280,6 +280,14 @@ describe("always our error, of the right kind", () => {
     expectNoSecret(error, [CLIENT_SECRET]);
   });
 
+  it("a token answer with an unusable access_token scrubs its refresh and id tokens too", async () => {
+    const p = await platform({ token: (_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ access_token: "has spaces x", refresh_token: "R-LIVE-1", id_token: "ID-LIVE-2", token_type: "Bearer" })) });
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect(error.kind).toBe("auth");
+    expectNoSecret(error, ["R-LIVE-1", "ID-LIVE-2", "has spaces x", CLIENT_SECRET]);
+    expect((error.body as { token_type: string }).token_type).toBe("Bearer");
+  });
+
   it("a token that is there but unusable says so, not that it is missing", async () => {
     const p = await platform({ token: (_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ access_token: "Excepteur est pariatur" })) });
     const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));

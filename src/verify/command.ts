@@ -80,7 +80,8 @@ function record(where: NonNullable<VerifyOptions["record"]>, tapped: readonly Ta
     return [toRecording(recorded, verdict, where.label, verification.secrets, personal)];
   });
   // The people's values found anywhere are scrubbed everywhere: a user name under `owner`, in a message.
-  const people = createRedactor(personal.originals());
+  const operator = opts.auth.options && "username" in opts.auth.options ? [opts.auth.options.username] : [];
+  const people = createRedactor([...personal.originals(), ...operator]);
   const recordings = found.map((r) => ({ ...r, path: people(r.path), body: people(r.body), violations: people(r.violations) }));
   const entries = writeRecordings(where.dir, recordings);
   const lines = [`recorded ${recordings.length} answer(s) of ${opts.upstream} in ${where.dir} as ${where.label}; drift report: ${where.dir}/report.json`, ...driftLines(entries)];
