@@ -5,7 +5,10 @@
 import path from "node:path";
 import { createOperationsManagerClient, type Job, type Task } from "../src/index";
 import type { Fetch } from "../src/transport";
+import { responseValidators } from "../generated/response-validators";
+import { bodyViolations } from "../src/validation";
 import { JOB_ID, PASSWORD, TASK_ID, TASK_KEY, USERNAME } from "./support/constants";
+import { startRecordingServer } from "./support/recording-server";
 import { loadSpec, repoRoot, responseExamples, type JsonObject } from "./support/spec";
 
 // The CommonJS build, as a consumer's jest loads it (see mock-server.test.ts).
@@ -128,6 +131,45 @@ describe("startMockServer({ example })", () => {
     expect((error as Error).message).toContain('"aproved"');
     await expect(startMockServer({ example: "rejected", dynamic: true })).rejects.toThrow(TypeError);
     await expect(startMockServer({ example: "" })).rejects.toThrow(TypeError);
+  });
+});
+
+// The token rules, one token at a time: the spec's schema of each token answer accepts exactly the
+// tokens the client takes (it refuses the others with kind "auth" before sending anything).
+describe("the spec's token schemas and the client agree on every token", () => {
+  const tokens = ["abc", "eyJ0.eyJ1.c2ln", "~!#$%&'()*+,-./:;<=>?@\\^_`|}", "]x", "}x", "a b", "x\ty", "é", "a\u00e9", "{abc", "[abc", '"abc', "abc}", "abc]", 'a"b'];
+  let platform: Awaited<ReturnType<typeof startRecordingServer>>;
+  beforeAll(async () => {
+    platform = await startRecordingServer();
+  });
+  afterAll(() => platform.close());
+
+  /** Does the client take this token answer: does it go on to send the claim? */
+  async function takes(auth: { clientId: string; clientSecret: string } | { username: string; password: string; method: "login" }, answer: () => void) {
+    answer();
+    const claims = () => platform.requests.filter((r) => r.url.includes("/claim")).length;
+    const before = claims();
+    const error = await createOperationsManagerClient({ baseUrl: platform.url, auth }).claimTask(TASK_ID).catch((e: unknown) => e);
+    return { sent: claims() > before, kind: (error as { kind?: string } | undefined)?.kind };
+  }
+  const answerWith = (type: string, body: string) => () =>
+    platform.answer((req, res) => {
+      if (req.url.includes("/claim")) res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(claims.approved));
+      else res.writeHead(200, { "Content-Type": type }).end(body);
+    });
+
+  it.each(tokens)("OAuth access_token %j", async (token) => {
+    const valid = !bodyViolations(responseValidators, "getOAuthToken", 200, "application/json", { access_token: token, token_type: "bearer" });
+    const verdict = await takes({ clientId: "svc", clientSecret: "client-s3cret" }, answerWith("application/json", JSON.stringify({ access_token: token, token_type: "bearer", expires_in: 3600 })));
+    expect(verdict).toEqual(valid ? { sent: true, kind: undefined } : { sent: false, kind: "auth" });
+  });
+
+  it.each(tokens)("login token %j, as text and as a JSON string", async (token) => {
+    for (const [type, body] of [["text/plain", token], ["application/json", JSON.stringify(token)]] as const) {
+      const valid = !bodyViolations(responseValidators, "login", 200, type, type === "text/plain" ? body : token);
+      const verdict = await takes({ username: USERNAME, password: PASSWORD, method: "login" }, answerWith(type, body));
+      expect([type, verdict]).toEqual([type, valid ? { sent: true, kind: undefined } : { sent: false, kind: "auth" }]);
+    }
   });
 });
 
