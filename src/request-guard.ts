@@ -160,9 +160,11 @@ export function malformedBody(contentType: string | undefined, body: Buffer): st
   if (body.length === 0) return undefined;
   // Prism decodes a body in its declared charset; the checks below read it as UTF-8. Any other
   // charset could hide what they look for (in UTF-7, `+ACU-` is a `%`), so only UTF-8 is taken.
-  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType ?? "")?.[1]?.toLowerCase();
-  if (charset !== undefined && !["utf-8", "utf8", "us-ascii"].includes(charset)) {
-    return `the body's charset ${JSON.stringify(charset.slice(0, 40))} is not taken: send UTF-8`;
+  // Every `charset` in the header is read, not the first only: Prism's parser takes the last of
+  // `charset=utf-8; charset=utf-7`.
+  for (const [, given] of (contentType ?? "").matchAll(/charset\s*=\s*["']?([^"';\s,]*)/gi)) {
+    const charset = given!.toLowerCase();
+    if (!["utf-8", "utf8", "us-ascii"].includes(charset)) return `the body's charset ${JSON.stringify(charset.slice(0, 40))} is not taken: send UTF-8`;
   }
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json" || /^application\/[^/\s]+\+json$/.test(type)) {

@@ -21,6 +21,8 @@ const malformed: Array<[what: string, path: string, init: RequestInit]> = [
   ["a form body `%zz=1`", "/oauth/token", { headers: { "Content-Type": FORM }, body: "%zz=1" }],
   // In UTF-7, `+ACU-` is `%`: Prism decodes the body in its charset, the guard must not read UTF-8 past it.
   ["a UTF-7 form body `+ACU-`", "/oauth/token", { headers: { "Content-Type": `${FORM}; charset=utf-7` }, body: "+ACU-" }],
+  // Prism's parser takes the last of two charsets.
+  ["a UTF-7 form body behind a first charset=utf-8", "/oauth/token", { headers: { "Content-Type": `${FORM}; charset=utf-8; charset=utf-7` }, body: "+ACU-" }],
   ["a form body with a bad escape beside a secret", "/oauth/token", { headers: { "Content-Type": FORM }, body: `grant_type=client_credentials&client_id=%E0%A4%A&client_secret=${SECRET}` }],
   ["a multipart part name `%`", "/oauth/token", { headers: { "Content-Type": "multipart/form-data; boundary=B" }, body: '--B\r\nContent-Disposition: form-data; name="%"\r\n\r\nx\r\n--B--\r\n' }],
   ["JSON that does not parse", "/login", { headers: { "Content-Type": "application/json" }, body: '{"user":' }],
@@ -132,6 +134,8 @@ describe("what the guard reads as malformed", () => {
     expect(malformedBody(`${FORM}; charset=utf-7`, body("+ACU-"))).toMatch(/charset "utf-7" is not taken/);
     expect(malformedBody('application/json; charset="UTF-16"', body("{}"))).toMatch(/charset/);
     expect(malformedBody("application/json; charset=UTF-8", body("{}"))).toBeUndefined();
+    expect(malformedBody(`${FORM}; charset=utf-8; charset=utf-7`, body("+ACU-"))).toMatch(/charset "utf-7"/);
+    expect(malformedBody(`${FORM}; charset='utf-7'`, body("+ACU-"))).toMatch(/charset "utf-7"/);
   });
   it("paths, Accept and Content-Type", () => {
     expect(malformedRequest("/a/%zz/b", undefined, undefined)).toMatch(/path/);
