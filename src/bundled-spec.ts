@@ -24,7 +24,8 @@ export function bundledSpec(): JsonObject {
   return (loaded ??= JSON.parse(readFileSync(bundledSpecPath, "utf8")) as JsonObject);
 }
 
-const isObject = (node: unknown): node is JsonObject => typeof node === "object" && node !== null && !Array.isArray(node);
+/** A JSON object (not an array, not null). */
+export const isObject = (node: unknown): node is JsonObject => typeof node === "object" && node !== null && !Array.isArray(node);
 
 /** Follows local `$ref`s (a bundle holds no other) until a node that is not one; undefined for a dangling one. */
 export function deref(spec: JsonObject, node: Json | undefined): Json | undefined {

@@ -10,7 +10,7 @@ import { OperationsManagerError } from "./errors.js";
 import { createRedactor, describeCause, noRedaction, safeCause } from "./redaction.js";
 import { schemaValidators } from "../generated/request-validators.js";
 import type { paths } from "./types.js";
-import { isPlainObject, kindOf } from "./values.js";
+import { isPlainObject, kindOf, parseJson } from "./values.js";
 
 type Engine = Client<paths>;
 type Fetched = { token: string; expiresAt: number };
@@ -170,12 +170,3 @@ function authError(step: TokenStep | undefined, why: string, details: { status?:
     cause: cause === undefined ? undefined : safeCause(cause, redact),
   });
 }
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-

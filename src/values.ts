@@ -25,3 +25,12 @@ export function kindOf(value: unknown): string {
   const name = Object.getPrototypeOf(value)?.constructor?.name;
   return typeof name === "string" && name !== "Object" ? `a ${name}` : "an object with toJSON";
 }
+
+/** The JSON a text holds, or undefined when it holds none: an answer's text may be anything. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@
 // without recursion (a platform's body may be deep). Map keys and array indexes are collapsed to
 // `*`, so `/data/tasks/*/metrics/server_id: string` stands for every task.
 
-import { deref, type Json, type JsonObject } from "../bundled-spec.js";
+import { deref, isObject, type Json, type JsonObject } from "../bundled-spec.js";
 import { escapePointer } from "../json-pointer.js";
 
 type Schema = { [key: string]: Json };
@@ -112,10 +112,6 @@ export function jsonType(value: unknown): string {
   if (Array.isArray(value)) return "array";
   if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
   return typeof value;
-}
-
-function isObject(value: unknown): value is Record<string, any> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function asArray(value: unknown): unknown[] {

@@ -11,6 +11,7 @@ import { createRedactor } from "../redaction.js";
 import { driftOf } from "./drift.js";
 import { recordingFile, type Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
+import { parseJson } from "../values.js";
 
 export interface RecordedAnswer {
   operationId: string;
@@ -72,14 +73,6 @@ export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: str
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The operations that get a token (the spec's Authentication tag). */
 function isTokenStep(operationId: string): boolean {
   try {
@@ -130,7 +123,6 @@ export function driftLines(entries: readonly DriftEntry[]): string[] {
   }
   return lines;
 }
-
 
 /** The operation a request was for, by its method and path against the spec's path templates. */
 export function operationFor(method: string, requestPath: string): string | undefined {

@@ -23,6 +23,7 @@ import { escapePointer } from "../json-pointer.js";
 import type { OperationId } from "../types.js";
 import { bodyViolations } from "../validation.js";
 import { flagsOf, NAMES, type IdFlag } from "./operations.js";
+import { parseJson } from "../values.js";
 
 const PRISM_VIOLATIONS = "https://stoplight.io/prism/errors#VIOLATIONS";
 
@@ -181,12 +182,4 @@ function checkAnswer(spec: JsonObject, operationId: string, declared: JsonObject
   if (mediaType.startsWith("text/")) body = text;
   else if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
   for (const v of bodyViolations(responseValidators, operationId as OperationId, status, mediaType, body) ?? []) violation("body", v.path || "/", v.message, "validator");
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
