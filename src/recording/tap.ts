@@ -18,7 +18,8 @@ export interface Tapped {
 /** Hop-by-hop headers and those the relayed body no longer matches (fetch decodes gzip). */
 const NOT_RELAYED = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host", "upgrade", "proxy-connection"]);
 
-export async function startTap(upstream: string, onAnswer: (answer: Tapped) => void): Promise<{ url: string; close(): Promise<void> }> {
+/** `timeoutMs` bounds each forwarded call, body included: a platform that never ends an answer cannot hold the tap. */
+export async function startTap(upstream: string, onAnswer: (answer: Tapped) => void, timeoutMs: number): Promise<{ url: string; close(): Promise<void> }> {
   const base = upstream.replace(/\/$/, "");
   const server = createServer((req, res) => {
     void forward(req).then(
@@ -45,6 +46,7 @@ export async function startTap(upstream: string, onAnswer: (answer: Tapped) => v
       method,
       headers,
       redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
       ...(chunks.length && method !== "GET" && method !== "HEAD" ? { body: Buffer.concat(chunks) } : {}),
     });
     // Whole: a cut could leave the start of a secret where the redactor no longer sees all of it.

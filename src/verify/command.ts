@@ -32,9 +32,13 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
   // redirect instead of letting Prism follow it (Prism would re-send the POST to wherever it points
   // and report that host's answer as the platform's).
   const tapped: Tapped[] = [];
-  const tap = await startTap(opts.upstream, (answer) => {
-    if (opts.record) tapped.push(answer);
-  });
+  const tap = await startTap(
+    opts.upstream,
+    (answer) => {
+      if (opts.record) tapped.push(answer);
+    },
+    opts.timeout * 1000,
+  );
   const statuses: number[] = [];
   let server;
   try {
