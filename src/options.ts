@@ -53,7 +53,7 @@ export interface CallOptions {
    * Extra headers for this operation's request only, never for a token request. The way to pick
    * a mock's answer: `{ Prefer: "code=500" }`, `{ Prefer: "example=rejected" }`. Credentials come
    * from `auth`: `Authorization`, `Proxy-Authorization` and `Cookie` are refused, and so is a value
-   * a header cannot carry (CR, LF, NUL). Nothing is sent then.
+   * a header cannot carry (CR, LF, NUL, a character past U+00FF). Nothing is sent then.
    */
   headers?: Record<string, string>;
 }
@@ -155,6 +155,8 @@ export function checkCallOptions(operationId: OperationId, options: CallOptions 
     if (typeof value !== "string") throw refuse(`options.headers.${name} must be a string, got ${kindOf(value)}`);
     // The value is not shown: it may be anything the caller holds.
     if (/[\r\n\0]/.test(value)) throw refuse(`options.headers.${name} has CR, LF or NUL, which a header cannot carry`);
+    // fetch takes header values as bytes: a character past U+00FF would fail the send as "network".
+    if (/[^\x00-\xff]/.test(value)) throw refuse(`options.headers.${name} has a character past U+00FF, which a header cannot carry`);
     copy[name] = value;
   }
   return { signal, headers: copy };

@@ -328,7 +328,7 @@ describe("always our error, of the right kind", () => {
     const p = await platform();
     const om = client(p, { username: USERNAME, password: PASSWORD });
     const trap = new Proxy({}, { ownKeys: () => { throw new Error(`trap ${PASSWORD}`); } });
-    const cases: unknown[] = [{ headers: trap }, { headers: { Authorization: "Basic x" } }, { headers: { cookie: "token=x" } }, { headers: { Prefer: "a\r\nInjected: 1" } }, { headers: { "Bad Name": "x" } }, { signal: "no" }];
+    const cases: unknown[] = [{ headers: trap }, { headers: { Authorization: "Basic x" } }, { headers: { cookie: "token=x" } }, { headers: { Prefer: "a\r\nInjected: 1" } }, { headers: { Prefer: "example=réjected ✓" } }, { headers: { "Bad Name": "x" } }, { signal: "no" }];
     for (const options of cases) {
       const error = await failure(om.claimTask(TASK_ID, options as never));
       expect(error.kind).toBe("invalid-request");
