@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Generates the TypeScript types (openapi-typescript reads the spec root and its options from
 // redocly.yaml, x-openapi-ts) and, from the bundled spec, the precompiled validators of every
-// operation's requests and responses (scripts/lib/validators.mjs).
+// operation's requests and responses, and the strict ones verify reads drift from (scripts/lib/validators.mjs).
 // Usage: node scripts/generate.mjs [--check]   (--check: compare with the committed files, write nothing)
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { run, fail, repoRoot } from "./lib/run.mjs";
-import { renderValidators } from "./lib/validators.mjs";
+import { renderDriftValidators, renderValidators } from "./lib/validators.mjs";
 
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
 const specFile = path.join(repoRoot, "generated/openapi.json");
@@ -35,7 +35,13 @@ try {
 if (modules.unknownFormats.length && !values.check) {
   console.warn(`note: formats not checked (no implementation in scripts/lib/formats.mjs): ${modules.unknownFormats.join(", ")}`);
 }
-const files = { "generated/request-validators.ts": modules.requests, "generated/response-validators.ts": modules.responses };
+let drift;
+try {
+  drift = await renderDriftValidators(spec);
+} catch (error) {
+  fail(`generated/openapi.json: cannot generate the drift validators: ${error.message}`);
+}
+const files = { "generated/request-validators.ts": modules.requests, "generated/response-validators.ts": modules.responses, "generated/drift-validators.ts": drift };
 for (const [file, text] of Object.entries(files)) {
   const full = path.join(repoRoot, file);
   if (values.check) {

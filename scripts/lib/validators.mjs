@@ -206,3 +206,159 @@ export const responseValidators = __validators as unknown as Readonly<
   };
   return { requests: await render("requests"), responses: await render("responses"), unknownFormats: unknown };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Drift validators (generated/drift-validators.ts): the response schemas again, made strict, so
+// that Ajv's own evaluation says where an answer departs from the contract beyond its violations.
+// Nothing here judges an answer: verify reads three kinds of marker from these validators' errors.
+// - `unevaluatedProperties: false` on every schema that lists `properties`: a member no keyword
+//   evaluated (not `properties`, not a map's `additionalProperties`, not a passing `anyOf`
+//   branch…) is undeclared. Ajv 2020 tracks evaluation through `$ref` and passing branches.
+// - `propertyNames: false` beside a map's `additionalProperties` schema: marks the map (its keys
+//   are the map's own, reported as `*`).
+// - `if: true, then: { required: [the optional members] }`: each optional member left out.
+// A failing marker could change which branch of an `anyOf`/`oneOf` passes. Where at most one
+// branch takes objects (a user or its id), that branch is strict: its failing changes nothing for
+// an object. Where several take objects (AuthError, JobVariable), the branches stay as the
+// contract has them and the schema owning them is the strict one (it sees which branch passed).
+// `not`, `if`, `contains` and `allOf` parts stay as the contract has them.
+
+const LENIENT = "spec";
+const STRICT = "strict";
+
+/** `node` with its local refs pointing into the contract as it is (the document `spec`). */
+function lenientCopy(node) {
+  if (Array.isArray(node)) return node.map(lenientCopy);
+  if (!node || typeof node !== "object") return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) out[key] = key === "$ref" && typeof value === "string" && value.startsWith("#") ? `${LENIENT}${value}` : lenientCopy(value);
+  return out;
+}
+
+function resolveLocal(spec, node) {
+  for (let hops = 0; node && typeof node === "object" && typeof node.$ref === "string" && hops < 20; hops++) node = derefIn(spec, node);
+  return node;
+}
+
+/** Whether a schema may take a JSON object. */
+function takesObjects(spec, node) {
+  const schema = resolveLocal(spec, node);
+  if (schema === true || schema === undefined) return true;
+  if (!schema || typeof schema !== "object") return false;
+  if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) return [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some((n) => takesObjects(spec, n));
+  if (schema.type === undefined) return true;
+  return (Array.isArray(schema.type) ? schema.type : [schema.type]).includes("object");
+}
+
+/** Whether a schema (through refs) lists members. */
+function listsMembers(spec, node) {
+  const schema = resolveLocal(spec, node);
+  return !!schema && typeof schema === "object" && !!schema.properties && typeof schema.properties === "object";
+}
+
+/** The strict copy of a schema node of `spec` (refs to components stay local: the strict ones). */
+function strictCopy(spec, node) {
+  if (!node || typeof node !== "object" || Array.isArray(node)) return node;
+  const out = {};
+  let ownerIsStrict = false;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "properties" || key === "patternProperties" || key === "$defs") {
+      out[key] = Object.fromEntries(Object.entries(value ?? {}).map(([name, schema]) => [name, strictCopy(spec, schema)]));
+    } else if (key === "additionalProperties" || key === "items" || key === "unevaluatedItems" || key === "additionalItems") {
+      out[key] = strictCopy(spec, value);
+    } else if (key === "prefixItems" && Array.isArray(value)) {
+      out[key] = value.map((schema) => strictCopy(spec, schema));
+    } else if ((key === "anyOf" || key === "oneOf") && Array.isArray(value)) {
+      const objectBranches = value.filter((branch) => takesObjects(spec, branch)).length;
+      if (objectBranches <= 1) out[key] = value.map((branch) => strictCopy(spec, branch));
+      else {
+        out[key] = lenientCopy(value);
+        ownerIsStrict ||= value.some((branch) => listsMembers(spec, branch));
+      }
+    } else if (key === "allOf" && Array.isArray(value)) {
+      out[key] = lenientCopy(value);
+      ownerIsStrict ||= value.some((part) => listsMembers(spec, part));
+    } else if (key === "not" || key === "if" || key === "then" || key === "else" || key === "contains" || key === "dependentSchemas" || key === "propertyNames") {
+      out[key] = lenientCopy(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  const members = node.properties && typeof node.properties === "object" ? Object.keys(node.properties) : undefined;
+  if ((members || ownerIsStrict) && node.unevaluatedProperties === undefined) out.unevaluatedProperties = false;
+  if (node.additionalProperties && typeof node.additionalProperties === "object" && node.propertyNames === undefined) out.propertyNames = false;
+  if (members && node.if === undefined && node.then === undefined) {
+    const required = new Set(Array.isArray(node.required) ? node.required : []);
+    const optional = members.filter((name) => !required.has(name));
+    if (optional.length) Object.assign(out, { if: true, then: { required: optional } });
+  }
+  return out;
+}
+
+/** The strict document: each component schema made strict, and each response body schema by operation. */
+export function strictDocument(spec) {
+  const plain = withoutAnnotations(spec);
+  const schemas = Object.fromEntries(Object.entries(plain.components?.schemas ?? {}).map(([name, schema]) => [name, strictCopy(plain, schema)]));
+  const responses = [];
+  for (const { operation } of operations(plain)) {
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
+      for (const [mediaType, media] of Object.entries(resolveLocal(plain, response)?.content ?? {})) {
+        if (media?.schema === undefined) continue;
+        responses.push({ id: operation.operationId, status, mediaType, schema: strictCopy(plain, media.schema) });
+      }
+    }
+  }
+  return { components: { schemas }, responses };
+}
+
+/** Source of generated/drift-validators.ts: per operation, status and media type, the strict validator. */
+export async function renderDriftValidators(spec) {
+  const { ajv } = compilerFor(spec);
+  const strict = strictDocument(spec);
+  ajv.addSchema({ components: strict.components }, STRICT);
+  const map = {};
+  const refs = {};
+  strict.responses.forEach((r, i) => {
+    const name = `d${i}`;
+    // The response schema's refs are local to the strict document.
+    ajv.addSchema(JSON.parse(JSON.stringify(r.schema).replace(/"\$ref":"#/g, `"$ref":"${STRICT}#`)), name);
+    refs[name] = name;
+    ((map[r.id] ??= {})[r.status] ??= {})[r.mediaType] = name;
+  });
+  const code = standaloneCode(ajv, refs);
+  const literal = JSON.stringify(map, null, 2).replace(/"(d\d+)"/g, "$1");
+  const entry = [
+    `import { formats as __ourFormats } from "./scripts/lib/formats.mjs";`,
+    `const __formats = __ourFormats;`,
+    code.replace(/^"use strict";/, "").replace(/export const (d\d+) = /g, "const $1 = "),
+    `export const __validators = ${literal};`,
+  ].join("\n");
+  const out = await build({
+    stdin: { contents: entry, resolveDir: repoRoot, sourcefile: "drift-validators.mjs", loader: "js" },
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    write: false,
+    legalComments: "none",
+    charset: "utf8",
+    preserveSymlinks: true,
+  });
+  let js = out.outputFiles[0].text;
+  const tail = "export {\n  __validators\n};\n";
+  if (!js.endsWith(tail)) throw new Error("esbuild's output does not end with the expected export");
+  js = js.slice(0, -tail.length);
+  const ids = Object.keys(map).map((id) => JSON.stringify(id)).join(" | ") || "never";
+  const typed = `${TYPES}
+export type DriftOperationId = ${ids};
+/**
+ * Per operation, per declared status, per media type: the response body's schema made strict, for
+ * drift only (never a verdict). Its errors of keyword \`unevaluatedProperties\` are undeclared
+ * members, \`propertyNames\` marks a map, \`required\` under \`/then/\` an optional member left out.
+ */
+export const driftValidators = __validators as unknown as Readonly<
+  Record<DriftOperationId, Readonly<Record<string, Readonly<Record<string, Validate>>>>>
+>;
+`;
+  return `${HEADER("Drift: each operation's response bodies made strict (unevaluatedProperties)")}\n${js}${typed}`;
+}
