@@ -7,8 +7,10 @@ main(process.argv.slice(2), process.env, output).then(
   // Exit once what was written has been flushed: a pipe is written asynchronously, and Prism's
   // sockets must not keep the process up.
   (code) => process.stdout.write("", () => process.stderr.write("", () => process.exit(code))),
+  // Never a stack trace: one line saying what happened (verify gives every operation its verdict
+  // before it gets here; this is what no one foresaw).
   (error: unknown) => {
-    console.error(error);
+    console.error(`error: ${error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error)}`);
     process.exit(1);
   },
 );

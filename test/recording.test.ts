@@ -5,21 +5,18 @@ import path from "node:path";
 import { driftOf } from "../src/recording/drift";
 import { personalScrubber } from "../src/recording/personal";
 import { claimAnswer, finishAnswer } from "./support/constants";
-import { deref, findOperation, loadSpec, repoRoot, type JsonObject } from "./support/spec";
+import { deref, loadSpec, repoRoot, type JsonObject } from "./support/spec";
 
 const spec = loadSpec();
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/real-platform", name), "utf8")) as JsonObject;
-/** The schema an operation declares for its 200 JSON answer, from the bundle. */
-const answerSchema = (operationId: string) => {
-  const response = deref(spec, (findOperation(spec, operationId).operation.responses as JsonObject)["200"]) as JsonObject;
-  return ((response.content as JsonObject)["application/json"] as JsonObject).schema;
-};
+/** The drift of an operation's 200 JSON answer (the generated strict validators). */
+const drift = (operationId: string, body: unknown) => driftOf(operationId, 200, "application/json", body);
 const envelope = (data: unknown) => ({ message: "ok", data, metadata: {} });
 
 describe("driftOf", () => {
   it("the spec's own examples declare every member they hold", () => {
     for (const [operationId, body] of [["claimTask", claimAnswer], ["finishManualTask", finishAnswer]] as const) {
-      expect([operationId, driftOf(spec, answerSchema(operationId), body).undeclared]).toEqual([operationId, []]);
+      expect([operationId, drift(operationId, body).undeclared]).toEqual([operationId, []]);
     }
   });
 
@@ -31,8 +28,8 @@ describe("driftOf", () => {
     own.transitions = { success: [{ task: "workflow_end", type: "standard", weight: 0.5 }] };
     job.tasks.beef = own;
     job.brand_new = { nested: [1] };
-    const drift = driftOf(spec, answerSchema("finishManualTask"), { ...finishAnswer, data: job, traceId: "abc" });
-    expect(drift.undeclared).toEqual([
+    const found = drift("finishManualTask", { ...finishAnswer, data: job, traceId: "abc" });
+    expect(found.undeclared).toEqual([
       "/data/brand_new: object",
       "/data/tasks/*/metrics/server_id_x: string",
       "/data/tasks/*/transitions/*/*/weight: number",
@@ -42,20 +39,70 @@ describe("driftOf", () => {
 
   it("lists the optional members the answer left out, and never a required one", () => {
     const task = fixture("task-get.json") as any;
-    const drift = driftOf(spec, answerSchema("claimTask"), envelope(task));
+    const found = drift("claimTask", envelope(task));
     const declared = deref(spec, (spec.components as any).schemas.Task) as JsonObject;
     const optional = Object.keys(declared.properties as JsonObject).filter((k) => !((declared.required as string[]) ?? []).includes(k));
     const left = optional.filter((k) => !(k in task));
     expect(left.length).toBeGreaterThan(0);
-    for (const k of left) expect(drift.missingOptional).toContain(`/data/${k}`);
+    for (const k of left) expect(found.missingOptional).toContain(`/data/${k}`);
     delete task._id;
-    expect(driftOf(spec, answerSchema("claimTask"), envelope(task)).missingOptional).not.toContain("/data/_id");
+    expect(drift("claimTask", envelope(task)).missingOptional).not.toContain("/data/_id");
   });
 
   it("walks a body nested 20,000 levels deep without overflowing", () => {
     let deep: unknown = 1;
     for (let i = 0; i < 20_000; i++) deep = { a: deep };
-    expect(driftOf(spec, answerSchema("claimTask"), { ...envelope({}), extra: deep }).undeclared).toEqual(["/extra: object"]);
+    expect(drift("claimTask", { ...envelope({}), extra: deep }).undeclared).toEqual(["/extra: object"]);
+  });
+});
+
+describe("driftOf on the real recorded jobs (test/fixtures/real-platform), against lists written by hand from the fixtures and the spec", () => {
+  const jobDrift = (name: string) => drift("finishManualTask", envelope(fixture(name)));
+  // Each task-map entry under its key collapsed (reserved keys included: the map is one), once.
+  it("2023.1: the task entries' members JobTask does not list; reserved keys left out named as such; `type` is a listed member", () => {
+    const found = jobDrift("job-2023.1-complete.json");
+    expect(found.undeclared).toEqual([
+      "/data/tasks/*/canvasName: string",
+      "/data/tasks/*/displayName: string",
+      "/data/tasks/*/endTasks: object",
+      "/data/tasks/*/locationType: null",
+      "/data/tasks/*/previous: object",
+    ]);
+    // workflow_start has no `type`: an optional member left out, not undeclared.
+    expect(found.missingOptional).toEqual(expect.arrayContaining(["/data/tasks/*/type", "/data/tasks/error_handler", "/data/tasks/*/x", "/data/tasks/*/metrics/user"]));
+    expect(found.missingOptional).not.toContain("/data/tasks/workflow_start");
+    expect(found.missingOptional).not.toContain("/data/tasks/workflow_end");
+    expect(found.missingOptional.filter((p) => /\/tasks\/(workflow_start|workflow_end|f00d)\//.test(p))).toEqual([]);
+  });
+
+  it("2021.1: also the task iteration document each entry carries (_id, job, view, metrics.retrying)", () => {
+    expect(jobDrift("job-2021.1-complete.json").undeclared).toEqual([
+      "/data/tasks/*/_id: string",
+      "/data/tasks/*/canvasName: string",
+      "/data/tasks/*/deprecated: boolean",
+      "/data/tasks/*/displayName: string",
+      "/data/tasks/*/endTasks: object",
+      "/data/tasks/*/job: object",
+      "/data/tasks/*/locationType: null",
+      "/data/tasks/*/metrics/retrying: null",
+      "/data/tasks/*/previous: object",
+      "/data/tasks/*/view: null",
+    ]);
+  });
+
+  it("a job whose error messages are objects declares every member it holds", () => {
+    expect(jobDrift("job-error-object-message.json").undeclared).toEqual([]);
+  });
+
+  it("a member named `type`, `__proto__` or `constructor` the contract does not declare is named like any other, with its types joined", () => {
+    const job = fixture("job-2023.1-complete.json") as any;
+    job.tasks.f00d.metrics = { type: "x", __proto__: null };
+    Object.defineProperty(job.tasks.f00d.metrics, "__proto__", { value: 1, enumerable: true });
+    job.tasks.workflow_end.metrics.type = 5;
+    job.constructor = "c";
+    expect(drift("finishManualTask", envelope(job)).undeclared).toEqual(
+      expect.arrayContaining(["/data/constructor: string", "/data/tasks/*/metrics/__proto__: integer", "/data/tasks/*/metrics/type: integer|string"]),
+    );
   });
 });
 
@@ -78,6 +125,32 @@ describe("personalScrubber", () => {
     expect(out.data.name).toBe("Port turn-up");
     expect(body.data.metrics.user.email).toBe("jane.doe@corp.example"); // the input is not changed
     expect(scrub.replaced).toBe(5);
+  });
+});
+
+describe("personalScrubber.inStrings: a person's value replaced where it stands whole, never in keys or inside longer words", () => {
+  it("--redact name on a real recorded job keeps every task and key, and leaves no person's value", () => {
+    const job = fixture("job-2023.1-complete.json") as any;
+    job.variables.note = "query done for Port turn-up; queryCount and delaySeconds stay";
+    const scrub = personalScrubber(["name"]);
+    const out = scrub.inStrings(scrub(envelope(job))) as any;
+    const names: string[] = [];
+    JSON.stringify(job, (k, v) => (k === "name" && typeof v === "string" && names.push(v), v));
+    expect(names.length).toBeGreaterThan(3);
+    // Every key kept, at every depth: the same members, only string values changed.
+    const keys = (v: unknown): string[] => (v && typeof v === "object" ? Object.entries(v).flatMap(([k, inner]) => [k, ...keys(inner).map((x) => `${k}/${x}`)]) : []);
+    expect(keys(out.data)).toEqual(keys(job));
+    expect(Object.keys(out.data.tasks)).toEqual(Object.keys(job.tasks));
+    // No person's value left as a value, or as a word in one.
+    const values: string[] = [];
+    JSON.stringify(out, (_k, v) => (typeof v === "string" && values.push(v), v));
+    for (const name of names) {
+      const word = new RegExp(`(?<![\\p{L}\\p{N}_])${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![\\p{L}\\p{N}_])`, "u");
+      expect([name, values.filter((v) => word.test(v))]).toEqual([name, []]);
+    }
+    expect(out.data.variables.note).toMatch(/^name-\d+ done for name-\d+; queryCount and delaySeconds stay$/);
+    // Two members never collapse: each task keeps its own entry.
+    expect(Object.keys(out.data.tasks)).toHaveLength(Object.keys(job.tasks).length);
   });
 });
 

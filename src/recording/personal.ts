@@ -18,6 +18,14 @@ export interface PersonalScrubber {
   readonly replaced: number;
   /** The personal values replaced so far (their text), to scrub wherever else they stand. */
   originals(): string[];
+  /**
+   * A copy of `value` whose string values (never member names or map keys) have each personal value
+   * found so far replaced by its placeholder, where it is the whole string or a whole word in it
+   * (never inside a longer word: `delay` stays in `delaySeconds`).
+   */
+  inStrings<T>(value: T): T;
+  /** The same replacement in a free text (a line verify prints). */
+  inText(text: string): string;
 }
 
 /** A scrubber for these member names (and the defaults); one per recording session keeps placeholders stable across files. */
@@ -25,6 +33,8 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
   const names = new Set([...PERSONAL_MEMBERS, ...extra].map((n) => n.toLowerCase()));
   const placeholders = new Map<string, string>();
   const seen = new Set<string>();
+  /** Each personal value's placeholder: the first member it was found under names it. */
+  const firstPlaceholder = new Map<string, string>();
   const placeholder = (member: string, original: string): string => {
     const key = `${member}\u0000${original}`;
     let value = placeholders.get(key);
@@ -34,6 +44,7 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
       value = member.includes("mail") ? `person-${n}@example.com` : `${member}-${n}`;
       placeholders.set(key, value);
     }
+    if (!firstPlaceholder.has(original)) firstPlaceholder.set(original, value);
     return value;
   };
   const scrub = (<T>(value: T): T => {
@@ -51,8 +62,13 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
           if (v !== null && v !== "" && typeof v !== "boolean" && SECRET_MEMBER.test(key) && !/^token_?type$/i.test(key)) record[key] = "[redacted]";
           // Whatever a person's member holds (a string, or a list or object of them) becomes one placeholder.
           else if (names.has(member) && v !== null && v !== "" && typeof v !== "boolean") {
-            if (typeof v === "object") JSON.stringify(v, (_k, inner: unknown) => (typeof inner === "string" && inner !== "" && seen.add(inner), inner));
+            const strings: string[] = [];
+            if (typeof v === "object") JSON.stringify(v, (_k, inner: unknown) => (typeof inner === "string" && inner !== "" && strings.push(inner), inner));
             record[key] = placeholder(member, typeof v === "string" ? v : JSON.stringify(v));
+            for (const inner of strings) {
+              seen.add(inner);
+              if (!firstPlaceholder.has(inner)) firstPlaceholder.set(inner, record[key] as string);
+            }
           }
           else stack.push((record[key] = copy(v)));
         }
@@ -62,6 +78,38 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
   }) as PersonalScrubber;
   Object.defineProperty(scrub, "replaced", { get: () => placeholders.size });
   scrub.originals = () => [...seen];
+  let pattern: RegExp | undefined;
+  let patternOf = -1;
+  const replaceIn = (text: string): string => {
+    if (firstPlaceholder.size === 0 || text === "") return text;
+    const whole = firstPlaceholder.get(text);
+    if (whole !== undefined) return whole;
+    if (patternOf !== firstPlaceholder.size) {
+      // Longest first, so that `Jane Doe` goes whole before `Jane`; a word is bounded by anything
+      // that is not a letter, a digit or `_`.
+      const alternatives = [...firstPlaceholder.keys()].sort((a, b) => b.length - a.length).map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+      pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}_])`, "gu");
+      patternOf = firstPlaceholder.size;
+    }
+    return text.replace(pattern!, (found) => firstPlaceholder.get(found) ?? found);
+  };
+  scrub.inText = replaceIn;
+  scrub.inStrings = <T>(value: T): T => {
+    if (typeof value === "string") return replaceIn(value) as T;
+    const root = copy(value);
+    const stack: unknown[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop();
+      if (node === null || typeof node !== "object") continue;
+      const record = node as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const v = record[key];
+        if (typeof v === "string") record[key] = replaceIn(v);
+        else if (v !== null && typeof v === "object") stack.push((record[key] = copy(v)));
+      }
+    }
+    return root as T;
+  };
   return scrub;
 }
 

@@ -3,13 +3,13 @@
 // departs from the contract. Nothing secret is written: credentials and tokens are scrubbed in
 // every form (the package's redactor), values that name people are replaced by placeholders, and
 // no request header is kept.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { parseMediaType } from "../answers.js";
-import { bundledSpec, deref, findOperation, members, operations } from "../bundled-spec.js";
+import { bundledSpec, findOperation, operations } from "../bundled-spec.js";
 import { createRedactor } from "../redaction.js";
 import { driftOf } from "./drift.js";
-import { recordingFile, type Recording } from "./format.js";
+import { RECORDING_NAME, recordingFile, type Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
 import { parseJson } from "../values.js";
 
@@ -33,7 +33,7 @@ export interface DriftEntry {
   operationId: string;
   status: number;
   verdict: string;
-  /** The contract's violations, as JSON pointers (or what broke, for a status or media type). */
+  /** The contract's violations: what broke (`body /data/name`, `status`…) and how. */
   violations: string[];
   /** `pointer: JSON type` of each member the contract does not declare. */
   undeclared: string[];
@@ -84,44 +84,120 @@ function isTokenStep(operationId: string): boolean {
 
 /** Where a recording departs from the contract: its violations, undeclared members, optional members left out. */
 export function driftEntry(file: string, recording: Recording): DriftEntry {
-  const spec = bundledSpec();
-  const violations = recording.violations.map((v) => (v.path ? v.path : `${v.in}: ${v.message}`));
-  let drift = { undeclared: [] as string[], missingOptional: [] as string[] };
-  try {
-    const { operation } = findOperation(spec, recording.operationId);
-    const response = members(deref(spec, members(operation.responses)[String(recording.status)]));
-    const content = members(response.content) as Record<string, { schema?: unknown }>;
-    const media = content[parseMediaType(recording.contentType) ?? "application/json"] ?? content["application/json"];
-    if (media?.schema !== undefined) drift = driftOf(spec, media.schema, recording.body);
-  } catch {
-    // An operation the contract does not have: its violations say so.
-  }
+  const violations = recording.violations.map((v) => `${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message}`);
+  const mediaType = parseMediaType(recording.contentType) ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
+  const drift = driftOf(recording.operationId, recording.status, mediaType, recording.body);
   return { file, operationId: recording.operationId, status: recording.status, verdict: recording.verdict, violations, ...drift };
 }
 
-/** Writes the recordings and DIR/report.json; returns the report's entries. */
-export function writeRecordings(dir: string, recordings: readonly Recording[]): DriftEntry[] {
-  mkdirSync(dir, { recursive: true });
-  const entries: DriftEntry[] = [];
-  for (const recording of recordings) {
-    const file = recordingFile(recording.operationId, recording.status);
-    writeFileSync(path.join(dir, file), `${JSON.stringify(recording, null, 2)}\n`);
-    entries.push(driftEntry(file, recording));
+/**
+ * Why `dir` cannot take a recording session, or undefined when it can: it is (or is made) a
+ * folder this process can write, holding no recording and no report.json yet (nothing is ever
+ * written over). Called before any call is made: the calls are real and cannot be repeated.
+ */
+export function recordDirProblem(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "EEXIST" || code === "ENOTDIR" ? `${JSON.stringify(dir)} is not a folder` : `cannot create the folder ${JSON.stringify(dir)} (${code ?? (error as Error).message})`;
   }
-  writeFileSync(path.join(dir, "report.json"), `${JSON.stringify({ recordedAt: recordings[0]?.recordedAt ?? null, label: recordings[0]?.label ?? null, answers: entries }, null, 2)}\n`);
-  return entries;
+  try {
+    if (!statSync(dir).isDirectory()) return `${JSON.stringify(dir)} is not a folder`;
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    return `cannot write in the folder ${JSON.stringify(dir)} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  const taken = readdirSync(dir).filter((name) => name === REPORT || RECORDING_NAME.test(name));
+  if (taken.length > 0) return `${JSON.stringify(dir)} already holds ${taken.slice(0, 3).join(", ")}${taken.length > 3 ? ", …" : ""}: recordings are never written over; pick a new folder`;
+  return undefined;
 }
 
-/** The report as lines: per answer, its violations (!), undeclared members (+) and optional members left out (-). */
-export function driftLines(entries: readonly DriftEntry[]): string[] {
-  const lines: string[] = [];
-  for (const e of entries) {
-    lines.push(`drift ${e.operationId} ${e.status} (${e.file}): ${e.violations.length} violation(s), ${e.undeclared.length} undeclared, ${e.missingOptional.length} optional left out`);
-    for (const v of e.violations) lines.push(`  ! ${v}`);
-    for (const u of e.undeclared) lines.push(`  + ${u}`);
-    for (const m of e.missingOptional) lines.push(`  - ${m}`);
+const REPORT = "report.json";
+
+/**
+ * Creates `dir/name` and writes `text` to it, exclusively: never through a link (dangling or not),
+ * never over a file, never outside `dir` (`name` is a plain file name). Throws naming the file.
+ */
+export function writeExclusive(dir: string, name: string, text: string): void {
+  if (name !== path.basename(name) || name === "." || name === "..") throw new Error(`not a plain file name: ${JSON.stringify(name)}`);
+  const file = path.join(dir, name);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    let what = code ?? (error as Error).message;
+    try {
+      if (lstatSync(file).isSymbolicLink()) what = "a link is there";
+      else what = "a file is there";
+    } catch {
+      // Nothing there after all: the code says why.
+    }
+    throw new Error(`${file} was not written (${what}; recordings are never written over or through links)`);
   }
-  return lines;
+  try {
+    const bytes = Buffer.from(text, "utf8");
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The drift of a set of answers, in three sections, each sorted, deduplicated and counted. */
+export interface DriftReport {
+  /** Whether anything needs action: a violation (the contract is broken) or an undeclared member (the contract may need it). */
+  needsAction: boolean;
+  /** What breaks the contract. */
+  violations: Array<{ operationId: string; status: number; violation: string }>;
+  /** The members the platform sends that the contract does not declare: paths collapsed (`*`), with their JSON types. */
+  undeclared: Array<{ operationId: string; status: number; member: string }>;
+  /** The optional members the contract declares that the answers left out. */
+  optionalLeftOut: Array<{ operationId: string; status: number; member: string }>;
+}
+
+const byPlace = <T extends { operationId: string; status: number }>(key: (t: T) => string) => (a: T, b: T) =>
+  a.operationId.localeCompare(b.operationId) || a.status - b.status || key(a).localeCompare(key(b));
+
+function unique<T>(items: T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => (seen.has(key(item)) ? false : (seen.add(key(item)), true)));
+}
+
+/** The three sections from the drift of each answer. */
+export function driftReport(entries: readonly DriftEntry[]): DriftReport {
+  const place = (e: DriftEntry) => ({ operationId: e.operationId, status: e.status });
+  const violations = unique(entries.flatMap((e) => e.violations.map((violation) => ({ ...place(e), violation }))), (v) => `${v.operationId} ${v.status} ${v.violation}`).sort(byPlace((v) => v.violation));
+  const undeclared = unique(entries.flatMap((e) => e.undeclared.map((member) => ({ ...place(e), member }))), (v) => `${v.operationId} ${v.status} ${v.member}`).sort(byPlace((v) => v.member));
+  const optionalLeftOut = unique(entries.flatMap((e) => e.missingOptional.map((member) => ({ ...place(e), member }))), (v) => `${v.operationId} ${v.status} ${v.member}`).sort(byPlace((v) => v.member));
+  return { needsAction: violations.length > 0 || undeclared.length > 0, violations, undeclared, optionalLeftOut };
+}
+
+/** Writes the recordings and DIR/report.json, each exclusively; returns the report's entries and the files not written. */
+export function writeRecordings(dir: string, recordings: readonly Recording[]): { entries: DriftEntry[]; failures: string[] } {
+  const entries: DriftEntry[] = [];
+  const failures: string[] = [];
+  const write = (name: string, value: unknown) => {
+    try {
+      writeExclusive(dir, name, `${JSON.stringify(value, null, 2)}\n`);
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  };
+  for (const recording of recordings) {
+    let file: string;
+    try {
+      file = recordingFile(recording.operationId, recording.status);
+    } catch (error) {
+      failures.push((error as Error).message);
+      continue;
+    }
+    write(file, recording);
+    entries.push(driftEntry(file, recording));
+  }
+  // The same three sections verify prints, then each answer's own drift.
+  write(REPORT, { recordedAt: recordings[0]?.recordedAt ?? null, label: recordings[0]?.label ?? null, ...driftReport(entries), answers: entries });
+  return { entries, failures };
 }
 
 /** The operation a request was for, by its method and path against the spec's path templates. */

@@ -50,8 +50,12 @@ export interface VerifyResult {
   hint?: string;
 }
 
-/** An answer through Prism: `upstreamStatus` is undefined when Prism answered by itself. */
-export type Outcome = { error: string } | { response: Response; text: string; upstreamStatus: number | undefined };
+/**
+ * An answer through Prism: `upstreamStatus` is undefined when Prism answered by itself;
+ * `noAnswer` says why the platform gave none (the tap's word: refused, no such host, TLS, reset),
+ * whatever status Prism then passed on.
+ */
+export type Outcome = { error: string } | { response: Response; text: string; upstreamStatus: number | undefined; noAnswer?: string | undefined };
 
 export interface ClassifyContext {
   /** The id flags left to the spec's examples. */
@@ -70,6 +74,8 @@ export function classify(operationId: string, request: { method: string; path: s
     result.violations.push({ in: where, path: fieldPath, message, source });
   if ("error" in outcome) return { ...result, result: "error", error: `no answer through Prism: ${outcome.error}` };
   const { response, text, upstreamStatus } = outcome;
+  // No answer at all: never a FAIL, and never the status Prism or the tap put in its place.
+  if (outcome.noAnswer !== undefined) return { ...result, result: "error", error: `no answer from the platform: ${outcome.noAnswer}` };
   const body = parseJson(text) as { detail?: unknown; title?: unknown; type?: unknown; validation?: PrismViolation[]; message?: unknown } | undefined;
   if (upstreamStatus === undefined) {
     // Prism answered by itself: the platform could not be reached, or Prism refused the request.
@@ -91,9 +97,9 @@ export function classify(operationId: string, request: { method: string; path: s
   if (upstreamStatus === 501) {
     // Prism re-mocked the call; what came back is made up, there is nothing more to check.
   } else if (body?.type === PRISM_VIOLATIONS && response.headers.get("content-type")?.startsWith("application/problem+json")) {
-    for (const v of body.validation ?? []) addPrismViolation(v, violation);
+    for (const v of listOf(body.validation)) addPrismViolation(v, violation);
   } else {
-    for (const v of (parseJson(response.headers.get("sl-violations") ?? "[]") as PrismViolation[] | undefined) ?? []) addPrismViolation(v, violation);
+    for (const v of listOf(parseJson(response.headers.get("sl-violations") ?? "[]"))) addPrismViolation(v, violation);
     if (declared.includes(String(upstreamStatus))) {
       checkAnswer(spec, operationId, members(deref(spec, responses[String(upstreamStatus)])), upstreamStatus, response.headers, text, body, violation);
     }
@@ -158,15 +164,23 @@ export function hint(operationId: string, status: number, { defaulted, step, che
   return `check that ${flags.join(" / ")} ${flags.length === 1 ? "names" : "name"} ${NAMES[operationId]}`;
 }
 
-type PrismViolation = { location?: unknown[]; message: string };
+type PrismViolation = { location?: unknown; message?: unknown };
 type AddViolation = (where: string, fieldPath: string | null, message: string, source: VerifyViolation["source"]) => void;
 
-function addPrismViolation(v: PrismViolation, violation: AddViolation) {
-  const [side, part, ...field] = v.location ?? [];
+/** A list read from an answer: anything but an array is none (the platform may shape a body like Prism's problem). */
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** One of Prism's violations; its members are read as data of any type (a platform can send a look-alike). */
+function addPrismViolation(entry: unknown, violation: AddViolation) {
+  const v = (entry !== null && typeof entry === "object" ? entry : {}) as PrismViolation;
+  const message = typeof v.message === "string" ? v.message : JSON.stringify(v.message ?? null).slice(0, 200);
+  const [side, part, ...field] = Array.isArray(v.location) ? v.location : [];
   if (side !== "response") return; // requests are checked before they are sent
-  if (/^Unable to match the returned status code/.test(v.message)) return; // reported as `status`
-  if (part === "body") violation("body", `/${field.map((f) => escapePointer(String(f))).join("/")}`, v.message, "prism");
-  else violation(part ? [part, ...field].join(".") : "response", null, v.message, "prism");
+  if (/^Unable to match the returned status code/.test(message)) return; // reported as `status`
+  if (part === "body") violation("body", `/${field.map((f) => escapePointer(String(f))).join("/")}`, message, "prism");
+  else violation(part ? [part, ...field].map(String).join(".") : "response", null, message, "prism");
 }
 
 /** What Prism does not hold a passed-through answer to: declared required headers, and the schema by the generated validators. */

@@ -8,7 +8,7 @@ import { authFromEnv, type VerifyAuth } from "./auth.js";
 import { FLAGS, ID_FLAGS, TASK_DATA_OF, verified, type IdFlag } from "./operations.js";
 
 export const VERIFY_USAGE = `usage: ${BIN} verify --upstream <https://host:port> [options]
-       ${BIN} verify --from <dir> [--json]
+       ${BIN} verify --from <dir> [--json] [--verbose]
        (in a clone of the repository: npm run verify -- --upstream <url> [options])
   Calls each operation once through Prism (as a validating proxy) against a real platform and
   reports whether its answers keep the contract. The calls are real: a task is claimed, a manual
@@ -30,20 +30,26 @@ export const VERIFY_USAGE = `usage: ${BIN} verify --upstream <https://host:port>
   --task-data <json>      taskData object sent to ${TASK_DATA_OF} (default: none, body {})
   --timeout <seconds>     per call (default 30)
   --json                  print one JSON document instead of lines
+  --verbose               print each step to stderr as it happens (token step, request, answer
+                          status and time; nothing secret), and list the optional members left out
   --record <dir>          write each answer to <dir>/<operationId>.<status>.json and a drift report
                           to <dir>/report.json (also printed): violations, members the contract
                           does not declare, optional members left out. Credentials and tokens are
                           scrubbed in every form, no request header is written, and the values of
-                          email, username, firstname and lastname become placeholders
+                          email, username, firstname and lastname become placeholders. <dir> is
+                          checked before any call: a folder (created if missing) verify can write,
+                          holding no recordings yet; no file is written over or through a link
   --label <text>          names the platform in the recordings (default: the upstream's host);
                           the mock serves them as the example recorded-<label>
   --redact <name,...>     more members whose values name people, for --record
   --from <dir>            judge the recordings in <dir> again, against the contract as it is now,
-                          without a platform (no --upstream, no credentials)
+                          without a platform (no --upstream, no credentials), with the same report
+                          as --record
   -h, --help              this text
 Each operation is reported PASS (a 2xx answer that keeps the contract), FAIL (the answer breaks it;
   every violation is named by field), NOT CHECKED (a declared error answer, e.g. 401 or 500, that
-  keeps the contract: the success answer was never seen; a hint says why) or ERROR (no answer).
+  keeps the contract: the success answer was never seen; a hint says why) or ERROR (no answer:
+  refused, no such host, TLS, reset, timed out), each line printed as its call ends.
 Exit status: 0 every operation PASS, 1 any FAIL, NOT CHECKED or ERROR, 2 bad usage.`;
 
 export interface VerifyOptions {
@@ -57,6 +63,8 @@ export interface VerifyOptions {
   defaulted: IdFlag[];
   bodies: Record<string, unknown>;
   json: boolean;
+  /** --verbose: each step to stderr; the optional members left out listed. */
+  verbose: boolean;
   auth: VerifyAuth;
   /** --record: where recordings go, their label and the extra personal members. */
   record?: { dir: string; label: string; redact: string[] };
@@ -66,6 +74,7 @@ export interface VerifyOptions {
 export interface FromOptions {
   from: string;
   json: boolean;
+  verbose: boolean;
 }
 
 const refuse = (message: string) => new UsageError(message, "verify");
@@ -81,6 +90,7 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
     ...idOptions,
     "allow-insecure-http": { type: "boolean" },
     json: { type: "boolean" },
+    verbose: { type: "boolean" },
     record: { type: "string" },
     label: { type: "string" },
     redact: { type: "string", multiple: true },
@@ -93,7 +103,7 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
     const clash = ["upstream", "record", "only", "task-data", ...ID_FLAGS.map((f) => f.slice(2))].find((name) => parsed[name] !== undefined);
     if (clash) throw refuse(`--from judges recordings without a platform: --${clash} does not go with it`);
     if (!existsSync(from)) throw refuse(`--from: no folder ${JSON.stringify(from)}`);
-    return { from, json: parsed.json === true };
+    return { from, json: parsed.json === true, verbose: parsed.verbose === true };
   }
 
   const given = parsed.upstream as string | undefined;
@@ -136,7 +146,7 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
   }
   const redact = ((parsed.redact as string[] | undefined) ?? []).flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean);
   const record = recordDir === undefined ? undefined : { dir: recordDir, label: (parsed.label as string | undefined) || url.host, redact };
-  return { upstream: url.href.replace(/\/$/, ""), only, timeout, ids, defaulted, bodies, json: parsed.json === true, auth, ...(record ? { record } : {}) };
+  return { upstream: url.href.replace(/\/$/, ""), only, timeout, ids, defaulted, bodies, json: parsed.json === true, verbose: parsed.verbose === true, auth, ...(record ? { record } : {}) };
 }
 
 /** An id the contract refuses would be answered by Prism itself and never reach the platform. */

@@ -1,24 +1,60 @@
-// What verify prints: a line per operation (its violations and hint beneath it) and a summary, or
-// with --json one document. The platform's own words are echoed in places; its echo of our
-// credentials must not be, so the whole text goes through the package's redactor.
+// What verify prints: a line per operation (its violations and hint beneath it), printed as each
+// call ends, and a summary; with --record or --from, the drift report beneath it; or with --json
+// one document. The platform's own words are echoed in places; its echo of our credentials must
+// not be, so every text goes through the package's redactor before it is printed.
+import type { DriftReport } from "../recording/record.js";
 import type { VerifyResult } from "./classify.js";
 
 const LABELS: Record<VerifyResult["result"], string> = { pass: "PASS", fail: "FAIL", "not-checked": "NOT CHECKED", error: "ERROR" };
 
+/** One operation's lines: its verdict, then each violation and the hint beneath it. */
+export function resultLines(r: VerifyResult): string[] {
+  const status = r.status === null ? "" : ` → ${r.status}`;
+  const why = r.error ?? r.reason;
+  const lines = [`${LABELS[r.result]} ${r.operationId} ${r.method} ${r.path}${status}${why ? `: ${why}` : ""}`];
+  for (const v of r.violations) lines.push(`  ${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message} [${v.source}]`);
+  if (r.hint) lines.push(`  hint: ${r.hint}`);
+  return lines;
+}
+
+/** Whether every operation passed (none ran: not). */
+export function allPassed(results: readonly VerifyResult[]): boolean {
+  return results.length > 0 && results.every((r) => r.result === "pass");
+}
+
+/** The counts line. */
+export function summaryLine(results: readonly VerifyResult[]): string {
+  const count = (what: VerifyResult["result"]) => results.filter((r) => r.result === what).length;
+  const errors = count("error");
+  return `${count("pass")} passed, ${count("fail")} failed, ${count("not-checked")} not checked, ${errors} ${errors === 1 ? "error" : "errors"}`;
+}
+
 /** The report's text, unredacted, and whether every operation passed. */
 export function report(results: readonly VerifyResult[], { json, upstream }: { json: boolean; upstream: string }): { text: string; ok: boolean } {
-  const count = (what: VerifyResult["result"]) => results.filter((r) => r.result === what).length;
-  const ok = results.length > 0 && count("pass") === results.length;
+  const ok = allPassed(results);
   if (json) return { text: JSON.stringify({ upstream, ok, operations: results }, null, 2), ok };
-  const lines: string[] = [];
-  for (const r of results) {
-    const status = r.status === null ? "" : ` → ${r.status}`;
-    const why = r.error ?? r.reason;
-    lines.push(`${LABELS[r.result]} ${r.operationId} ${r.method} ${r.path}${status}${why ? `: ${why}` : ""}`);
-    for (const v of r.violations) lines.push(`  ${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message} [${v.source}]`);
-    if (r.hint) lines.push(`  hint: ${r.hint}`);
+  return { text: [...results.flatMap(resultLines), summaryLine(results)].join("\n"), ok };
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The drift report as lines: whether anything needs action, then the three sections; optional members only counted unless `verbose`. */
+export function driftReportLines(drift: DriftReport, verbose: boolean): string[] {
+  const { violations, undeclared, optionalLeftOut } = drift;
+  const todo = [
+    ...(violations.length ? [`${plural(violations.length, "violation")} to fix (the platform breaks the contract)`] : []),
+    ...(undeclared.length ? [`${plural(undeclared.length, "undeclared member")} to review (the platform sends more than the contract declares)`] : []),
+  ];
+  const lines = [todo.length ? `drift: action needed: ${todo.join("; ")}` : "drift: no action needed: no violation, no undeclared member"];
+  lines.push(`violations (${violations.length})${violations.length ? ":" : ""}`);
+  for (const v of violations) lines.push(`  ${v.operationId} ${v.status} ${v.violation}`);
+  lines.push(`undeclared members (${undeclared.length})${undeclared.length ? ":" : ""}`);
+  for (const u of undeclared) lines.push(`  ${u.operationId} ${u.status} ${u.member}`);
+  if (verbose) {
+    lines.push(`optional members left out (${optionalLeftOut.length}, which the contract allows)${optionalLeftOut.length ? ":" : ""}`);
+    for (const m of optionalLeftOut) lines.push(`  ${m.operationId} ${m.status} ${m.member}`);
+  } else {
+    lines.push(`optional members left out (${optionalLeftOut.length}, which the contract allows${optionalLeftOut.length ? "; --verbose lists them" : ""})`);
   }
-  const errors = count("error");
-  lines.push(`${count("pass")} passed, ${count("fail")} failed, ${count("not-checked")} not checked, ${errors} ${errors === 1 ? "error" : "errors"}`);
-  return { text: lines.join("\n"), ok };
+  return lines;
 }

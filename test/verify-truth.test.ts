@@ -1,0 +1,195 @@
+// verify tells the truth, as it happens (issues 30 and 27), end to end as users run it: no answer
+// is an ERROR naming what happened (never a FAIL, never a status Prism or the tap made up), each
+// verdict line arrives when its call ends even into a pipe, a hostile answer still gets its
+// verdict, a bad --record folder is refused before any call, and --redact keeps every key.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { run as runCommand, type Run } from "./support/run";
+import { repoRoot, type JsonObject } from "./support/spec";
+import { startRecordingServer } from "./support/recording-server";
+import { claimAnswer, finishAnswer } from "./support/constants";
+
+const USERNAME = "truth-operator";
+const PASSWORD = "Pa55-truth-s3cret";
+const ENV = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD, OM_AUTH: undefined, OM_CLIENT_ID: undefined, OM_CLIENT_SECRET: undefined };
+const PROBLEM = "https://stoplight.io/prism/errors#VIOLATIONS";
+const fixture = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/real-platform", name), "utf8")) as JsonObject;
+
+const verify = (args: string[], env: Record<string, string | undefined> = ENV): Promise<Run> =>
+  runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], { cwd: repoRoot, env, timeout: 90_000 });
+
+/** A port nothing listens on: bound, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// Task ids pick the fake platform's answer.
+const ids = {
+  looksLikePrism: ["11111111-1111-4111-8111-11111111111a", { type: PROBLEM, validation: 5 }],
+  looksLikePrismNull: ["11111111-1111-4111-8111-11111111111b", { type: PROBLEM, validation: [null, "x", { location: {}, message: {} }, { location: ["response", "body", {}], message: 7 }] }],
+  looksLikePrismString: ["11111111-1111-4111-8111-11111111111c", { type: PROBLEM, title: { no: "string" }, validation: "response" }],
+} as const;
+const BAD_GATEWAY = "22222222-2222-4222-8222-222222222222";
+
+let platform: Awaited<ReturnType<typeof startRecordingServer>>;
+let root: string;
+const runs = new Map<string, Run>();
+let port: number;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), "verify-truth-"));
+  port = await closedPort();
+  platform = await startRecordingServer();
+  platform.answer((req, res) => {
+    for (const [id, body] of Object.values(ids)) {
+      if (req.url.includes(id)) return res.writeHead(418, { "Content-Type": "application/problem+json" }).end(JSON.stringify(body));
+    }
+    if (req.url.includes(BAD_GATEWAY)) return res.writeHead(502, { "Content-Type": "text/plain" }).end("Bad Gateway from the platform's own proxy");
+    res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(req.url.includes("/finish") ? finishAnswer : claimAnswer));
+  });
+  const file = path.join(root, "a-file");
+  writeFileSync(file, "not a folder");
+  const scenarios: Record<string, [string[], Record<string, string | undefined>?]> = {
+    closed: [["--upstream", `http://127.0.0.1:${port}`]],
+    unresolvable: [["--upstream", "https://om-platform.invalid:8443", "--only", "claimTask", "--timeout", "20"]],
+    badGateway: [["--upstream", platform.url, "--only", "claimTask", "--task-id", BAD_GATEWAY]],
+    dirIsAFile: [["--upstream", platform.url, "--record", file]],
+    dirUnderAFile: [["--upstream", platform.url, "--record", path.join(file, "sub")]],
+    ...Object.fromEntries(Object.entries(ids).map(([name, [id]]) => [name, [["--upstream", platform.url, "--only", "claimTask", "--task-id", id]]])),
+  };
+  await Promise.all(Object.entries(scenarios).map(async ([name, [args, env]]) => runs.set(name, await verify(args, env))));
+}, 180_000);
+
+afterAll(async () => {
+  await platform?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const noSecret = (r: Run) => {
+  expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+  expect(r.stdout + r.stderr).not.toContain(Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64"));
+};
+
+describe("no answer is an ERROR naming what happened, never a FAIL", () => {
+  it("a closed port: each operation is ERROR, connection refused, with the host and port", () => {
+    const r = runs.get("closed")!;
+    expect(r.stdout).toMatch(new RegExp(`^ERROR claimTask .*: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`, "m"));
+    expect(r.stdout).toMatch(new RegExp(`^ERROR finishManualTask .*: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`, "m"));
+    expect(r.stdout).not.toMatch(/^FAIL|→ 502|not declared/m);
+    expect(r.stdout).toMatch(/^0 passed, 0 failed, 0 not checked, 2 errors$/m);
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+    noSecret(r);
+  });
+
+  it("a host name that does not resolve (.invalid): ERROR, with the host and port", () => {
+    const r = runs.get("unresolvable")!;
+    expect(r.stdout).toMatch(/^ERROR claimTask .*: no answer from the platform: the host name does not resolve \(om-platform\.invalid:8443, (ENOTFOUND|EAI_AGAIN)\)$/m);
+    expect(r.stdout).not.toMatch(/^FAIL|→ 502/m);
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+    noSecret(r);
+  });
+
+  it("a 502 the platform itself answers is the platform's status, told apart from no answer", () => {
+    const r = runs.get("badGateway")!;
+    expect(r.stdout).toMatch(/^FAIL claimTask .* → 502$/m);
+    expect(r.stdout).toMatch(/^ {2}status: 502 is not declared for claimTask/m);
+    expect(r.stdout).not.toMatch(/^ERROR/m);
+    expect(r.code).toBe(1);
+  });
+});
+
+describe("an answer shaped like Prism's violations problem, with members of unexpected types, still gets its verdict", () => {
+  it.each(Object.keys(ids))("%s: one FAIL line (418 is not declared), no stack trace", (name) => {
+    const r = runs.get(name)!;
+    expect(r.stdout).toMatch(/^FAIL claimTask .* → 418$/m);
+    expect(r.stdout).toMatch(/^0 passed, 1 failed, 0 not checked, 0 errors$/m);
+    expect(r.stdout + r.stderr).not.toMatch(/TypeError|\n\s+at /);
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+  });
+});
+
+describe("--record DIR is checked before any call is made", () => {
+  it.each(["dirIsAFile", "dirUnderAFile"])("%s: exit 2, one line naming it, nothing called", (name) => {
+    const r = runs.get(name)!;
+    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^error: --record: .*a-file.*(is not a folder|cannot create)/), "see: operations-manager-tasks-contract verify --help"]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+  });
+
+  it("none of them reached the platform", () => {
+    // Only the scenarios with a task id of their own reached it: never with the spec's example ids.
+    expect(platform.requests.filter((req) => !Object.values(ids).some(([id]) => req.url.includes(id)) && !req.url.includes(BAD_GATEWAY))).toEqual([]);
+  });
+});
+
+describe("progress: each verdict line is printed when its call ends, into a pipe", () => {
+  it("a finish that answers after 5 s: the claim's line arrives seconds before verify ends; --verbose tells each step on stderr, nothing secret", async () => {
+    const slow = await startRecordingServer();
+    slow.answer((req, res) => {
+      const send = () => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(req.url.includes("/finish") ? finishAnswer : claimAnswer));
+      if (req.url.includes("/finish")) setTimeout(send, 5000);
+      else send();
+    });
+    try {
+      const child = spawn(process.execPath, ["scripts/cli.mjs", "verify", "--upstream", slow.url, "--verbose"], {
+        cwd: repoRoot,
+        env: { ...process.env, ...ENV, OM_AUTH: "basic" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      let claimAt = 0;
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (!claimAt && /^PASS claimTask/m.test(stdout)) claimAt = Date.now();
+      });
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      const endedAt = Date.now();
+      expect(code).toBe(0);
+      expect(claimAt).toBeGreaterThan(0);
+      expect(endedAt - claimAt).toBeGreaterThan(3000);
+      expect(stderr).toMatch(/^verify: claimTask: POST \/operations-manager\/tasks\/[^ ]+\/claim$/m);
+      expect(stderr).toMatch(/^verify: finishManualTask: the platform answered 200 in \d+ ms$/m);
+      expect(stdout + stderr).not.toContain(PASSWORD);
+      expect(stdout + stderr).not.toMatch(/authorization|basic [a-z0-9+/=]{8,}/i);
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
+});
+
+describe("--redact name on a real recorded job", () => {
+  it("keeps every task and key, and leaves no person's value in the recording or in what is printed", async () => {
+    const job = fixture("job-2023.1-complete.json");
+    const task = fixture("task-get.json");
+    const real = await startRecordingServer();
+    real.answer((req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "ok", data: req.url.includes("/finish") ? job : task, metadata: {} })));
+    const dir = path.join(root, "redacted");
+    try {
+      const r = await verify(["--upstream", real.url, "--record", dir, "--redact", "name"]);
+      expect(r.stderr).toBe("");
+      const recorded = JSON.parse(readFileSync(path.join(dir, "finishManualTask.200.json"), "utf8")).body.data;
+      const keys = (v: unknown): string[] => (v && typeof v === "object" ? Object.entries(v).flatMap(([k, inner]) => [k, ...keys(inner).map((x) => `${k}/${x}`)]) : []);
+      expect(keys(recorded)).toEqual(keys(job));
+      expect(Object.keys(recorded.tasks)).toEqual(["workflow_start", "f00d", "workflow_end"]);
+      const names: string[] = [];
+      JSON.stringify([job, task], (k, v) => (k === "name" && typeof v === "string" && names.push(v), v));
+      const values: string[] = [];
+      for (const file of readdirSync(dir)) JSON.stringify(JSON.parse(readFileSync(path.join(dir, file), "utf8")), (_k, v) => (typeof v === "string" && values.push(v), v));
+      for (const name of new Set(names)) {
+        const word = new RegExp(`(?<![\\p{L}\\p{N}_])${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![\\p{L}\\p{N}_])`, "u");
+        expect([name, values.filter((v) => word.test(v))]).toEqual([name, []]);
+        expect([name, r.stdout.split("\n").filter((line) => word.test(line) && !/^ {2}\S+ \d{3} \//.test(line))]).toEqual([name, []]);
+      }
+    } finally {
+      await real.close();
+    }
+  }, 60_000);
+});
