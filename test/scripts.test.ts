@@ -111,6 +111,7 @@ describe("npm run check", () => {
       ["the stale types", /^ {2}- generated\/schema\.d\.ts is out of date/m],
       ["the request validators, stale against the bundle", /^ {2}- generated\/request-validators\.ts is out of date/m],
       ["the response validators, stale against the bundle", /^ {2}- generated\/response-validators\.ts is out of date/m],
+      ["the drift validators, stale against the bundle", /^ {2}- generated\/drift-validators\.ts is out of date/m],
     ])("%s", (_what, message) => {
       const { code, output } = result("check broken");
       expect(output).toMatch(message);
