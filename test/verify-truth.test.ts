@@ -42,6 +42,10 @@ let platform: Awaited<ReturnType<typeof startRecordingServer>>;
 let root: string;
 const runs = new Map<string, Run>();
 let port: number;
+/** A server that resets each connection once the request arrives. */
+let resetting: ReturnType<typeof createServer>;
+/** Plain HTTP, called as https:// (loopback may be): the TLS handshake fails. */
+let plain: Awaited<ReturnType<typeof startRecordingServer>>;
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), "verify-truth-"));
@@ -54,11 +58,17 @@ beforeAll(async () => {
     if (req.url.includes(BAD_GATEWAY)) return res.writeHead(502, { "Content-Type": "text/plain" }).end("Bad Gateway from the platform's own proxy");
     res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(req.url.includes("/finish") ? finishAnswer : claimAnswer));
   });
+  resetting = createServer((socket) => socket.once("data", () => socket.resetAndDestroy()));
+  await new Promise<void>((resolve) => resetting.listen(0, "127.0.0.1", resolve));
+  plain = await startRecordingServer();
+  plain.json(200, claimAnswer);
   const file = path.join(root, "a-file");
   writeFileSync(file, "not a folder");
   const scenarios: Record<string, [string[], Record<string, string | undefined>?]> = {
     closed: [["--upstream", `http://127.0.0.1:${port}`]],
     unresolvable: [["--upstream", "https://om-platform.invalid:8443", "--only", "claimTask", "--timeout", "20"]],
+    reset: [["--upstream", `http://127.0.0.1:${(resetting.address() as { port: number }).port}`, "--only", "claimTask"]],
+    tls: [["--upstream", plain.url.replace("http:", "https:"), "--only", "claimTask"]],
     badGateway: [["--upstream", platform.url, "--only", "claimTask", "--task-id", BAD_GATEWAY]],
     dirIsAFile: [["--upstream", platform.url, "--record", file]],
     dirUnderAFile: [["--upstream", platform.url, "--record", path.join(file, "sub")]],
@@ -69,6 +79,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.close();
+  await plain?.close();
+  await new Promise((resolve) => resetting?.close(resolve));
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -94,6 +106,20 @@ describe("no answer is an ERROR naming what happened, never a FAIL", () => {
     expect(r.stdout).not.toMatch(/^FAIL|→ 502/m);
     expect([r.code, r.stderr]).toEqual([1, ""]);
     noSecret(r);
+  });
+
+  it("a reset connection and a failed TLS handshake: ERROR, each named, with the host and port", () => {
+    const reset = runs.get("reset")!;
+    const resetPort = (resetting.address() as { port: number }).port;
+    expect(reset.stdout).toMatch(new RegExp(`^ERROR claimTask .*: no answer from the platform: the connection was reset \\(127\\.0\\.0\\.1:${resetPort}, (ECONNRESET|UND_ERR_SOCKET)\\)$`, "m"));
+    const tls = runs.get("tls")!;
+    expect(tls.stdout).toMatch(new RegExp(`^ERROR claimTask .*: no answer from the platform: TLS failed \\(127\\.0\\.0\\.1:${new URL(plain.url).port}, [A-Z_]+\\)$`, "m"));
+    for (const r of [reset, tls]) {
+      expect(r.stdout).not.toMatch(/^FAIL|→ 502/m);
+      expect([r.code, r.stderr]).toEqual([1, ""]);
+      noSecret(r);
+    }
+    expect(plain.requests).toEqual([]);
   });
 
   it("a 502 the platform itself answers is the platform's status, told apart from no answer", () => {
