@@ -442,7 +442,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.task !== void 0) {
       if (!validate27(data.task, { instancePath: instancePath + "/task", parentData: data, parentDataProperty: "task", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+        if (vErrors === null) vErrors = validate27.errors;
+        else for (const __e of validate27.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1010,7 +1011,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data8.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate32(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+            if (vErrors === null) vErrors = validate32.errors;
+            else for (const __e of validate32.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -1037,7 +1039,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data._meta !== void 0) {
       if (!validate34(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+        if (vErrors === null) vErrors = validate34.errors;
+        else for (const __e of validate34.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1091,7 +1094,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate31(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+    if (vErrors === null) vErrors = validate31.errors;
+    else for (const __e of validate31.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -1406,7 +1410,8 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data8.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate32(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+            if (vErrors === null) vErrors = validate32.errors;
+            else for (const __e of validate32.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -1455,7 +1460,8 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data._meta !== void 0) {
       if (!validate34(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+        if (vErrors === null) vErrors = validate34.errors;
+        else for (const __e of validate34.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1520,7 +1526,8 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate40(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+    if (vErrors === null) vErrors = validate40.errors;
+    else for (const __e of validate40.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -1766,13 +1773,15 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.user !== void 0) {
       if (!validate39(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+        if (vErrors === null) vErrors = validate39.errors;
+        else for (const __e of validate39.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate39(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+        if (vErrors === null) vErrors = validate39.errors;
+        else for (const __e of validate39.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2041,7 +2050,8 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.variables !== void 0) {
       if (!validate24(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        if (vErrors === null) vErrors = validate24.errors;
+        else for (const __e of validate24.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2081,7 +2091,8 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.job !== void 0) {
       if (!validate26(data.job, { instancePath: instancePath + "/job", parentData: data, parentDataProperty: "job", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+        if (vErrors === null) vErrors = validate26.errors;
+        else for (const __e of validate26.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2127,7 +2138,8 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data13.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate30(data13[i1], { instancePath: instancePath + "/groups/" + i1, parentData: data13, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+            if (vErrors === null) vErrors = validate30.errors;
+            else for (const __e of validate30.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -2155,7 +2167,8 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.metrics !== void 0) {
       if (!validate38(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+        if (vErrors === null) vErrors = validate38.errors;
+        else for (const __e of validate38.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2261,7 +2274,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.data !== void 0) {
       if (!validate23(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+        if (vErrors === null) vErrors = validate23.errors;
+        else for (const __e of validate23.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2313,7 +2327,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate22(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+    if (vErrors === null) vErrors = validate22.errors;
+    else for (const __e of validate22.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate20.errors = vErrors;
@@ -2445,7 +2460,8 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate50(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+    if (vErrors === null) vErrors = validate50.errors;
+    else for (const __e of validate50.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate49.errors = vErrors;
@@ -2577,7 +2593,8 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate53(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+    if (vErrors === null) vErrors = validate53.errors;
+    else for (const __e of validate53.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate52.errors = vErrors;
@@ -2709,7 +2726,8 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate56(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+    if (vErrors === null) vErrors = validate56.errors;
+    else for (const __e of validate56.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate55.errors = vErrors;
@@ -2797,7 +2815,8 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
   let valid0 = false;
   const _errs1 = errors;
   if (!validate64(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+    if (vErrors === null) vErrors = validate64.errors;
+    else for (const __e of validate64.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -2955,7 +2974,8 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key1 in data) {
       if (!validate62(data[key1], { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key1, rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+        if (vErrors === null) vErrors = validate62.errors;
+        else for (const __e of validate62.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3411,7 +3431,8 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate40(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+    if (vErrors === null) vErrors = validate40.errors;
+    else for (const __e of validate40.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -3559,13 +3580,15 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user !== void 0) {
       if (!validate74(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate74(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -4012,7 +4035,8 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.variables !== void 0) {
       if (!validate24(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        if (vErrors === null) vErrors = validate24.errors;
+        else for (const __e of validate24.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -4211,13 +4235,15 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.owner !== void 0) {
       if (!validate74(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.actor !== void 0) {
       if (!validate74(data.actor, { instancePath: instancePath + "/actor", parentData: data, parentDataProperty: "actor", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -4347,7 +4373,8 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.metrics !== void 0) {
       if (!validate83(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+        if (vErrors === null) vErrors = validate83.errors;
+        else for (const __e of validate83.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -4559,26 +4586,30 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
     for (const key1 in data) {
       if (!(key1 === "workflow_start" || key1 === "workflow_end" || key1 === "error_handler")) {
         if (!validate79(data[key1], { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key1, rootData, dynamicAnchors })) {
-          vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+          if (vErrors === null) vErrors = validate79.errors;
+          else for (const __e of validate79.errors) vErrors.push(__e);
           errors = vErrors.length;
         }
       }
     }
     if (data.workflow_start !== void 0) {
       if (!validate79(data.workflow_start, { instancePath: instancePath + "/workflow_start", parentData: data, parentDataProperty: "workflow_start", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+        if (vErrors === null) vErrors = validate79.errors;
+        else for (const __e of validate79.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.workflow_end !== void 0) {
       if (!validate79(data.workflow_end, { instancePath: instancePath + "/workflow_end", parentData: data, parentDataProperty: "workflow_end", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+        if (vErrors === null) vErrors = validate79.errors;
+        else for (const __e of validate79.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.error_handler !== void 0) {
       if (!validate79(data.error_handler, { instancePath: instancePath + "/error_handler", parentData: data, parentDataProperty: "error_handler", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+        if (vErrors === null) vErrors = validate79.errors;
+        else for (const __e of validate79.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -4879,13 +4910,15 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.user !== void 0) {
       if (!validate74(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate74(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -5598,7 +5631,8 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.variables !== void 0) {
       if (!validate61(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+        if (vErrors === null) vErrors = validate61.errors;
+        else for (const __e of validate61.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -5633,7 +5667,8 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         const len2 = data24.length;
         for (let i2 = 0; i2 < len2; i2++) {
           if (!validate68(data24[i2], { instancePath: instancePath + "/error/" + i2, parentData: data24, parentDataProperty: i2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+            if (vErrors === null) vErrors = validate68.errors;
+            else for (const __e of validate68.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -5653,7 +5688,8 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         const len3 = data26.length;
         for (let i3 = 0; i3 < len3; i3++) {
           if (!validate70(data26[i3], { instancePath: instancePath + "/warnings/" + i3, parentData: data26, parentDataProperty: i3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+            if (vErrors === null) vErrors = validate70.errors;
+            else for (const __e of validate70.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -5698,7 +5734,8 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         const len5 = data30.length;
         for (let i5 = 0; i5 < len5; i5++) {
           if (!validate72(data30[i5], { instancePath: instancePath + "/validationErrors/" + i5, parentData: data30, parentDataProperty: i5, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+            if (vErrors === null) vErrors = validate72.errors;
+            else for (const __e of validate72.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -5738,25 +5775,29 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.created_by !== void 0) {
       if (!validate74(data.created_by, { instancePath: instancePath + "/created_by", parentData: data, parentDataProperty: "created_by", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.last_updated_by !== void 0) {
       if (!validate74(data.last_updated_by, { instancePath: instancePath + "/last_updated_by", parentData: data, parentDataProperty: "last_updated_by", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.tasks !== void 0) {
       if (!validate78(data.tasks, { instancePath: instancePath + "/tasks", parentData: data, parentDataProperty: "tasks", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+        if (vErrors === null) vErrors = validate78.errors;
+        else for (const __e of validate78.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.parent !== void 0) {
       if (!validate92(data.parent, { instancePath: instancePath + "/parent", parentData: data, parentDataProperty: "parent", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+        if (vErrors === null) vErrors = validate92.errors;
+        else for (const __e of validate92.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -5803,7 +5844,8 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         const len7 = data41.length;
         for (let i7 = 0; i7 < len7; i7++) {
           if (!validate74(data41[i7], { instancePath: instancePath + "/watchers/" + i7, parentData: data41, parentDataProperty: i7, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+            if (vErrors === null) vErrors = validate74.errors;
+            else for (const __e of validate74.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -5819,7 +5861,8 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.metrics !== void 0) {
       if (!validate95(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+        if (vErrors === null) vErrors = validate95.errors;
+        else for (const __e of validate95.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -5951,7 +5994,8 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.data !== void 0) {
       if (!validate60(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+        if (vErrors === null) vErrors = validate60.errors;
+        else for (const __e of validate60.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -6003,7 +6047,8 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate59(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+    if (vErrors === null) vErrors = validate59.errors;
+    else for (const __e of validate59.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate58.errors = vErrors;
@@ -6135,7 +6180,8 @@ function validate101(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate102(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+    if (vErrors === null) vErrors = validate102.errors;
+    else for (const __e of validate102.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate101.errors = vErrors;
@@ -6267,7 +6313,8 @@ function validate104(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate105(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+    if (vErrors === null) vErrors = validate105.errors;
+    else for (const __e of validate105.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate104.errors = vErrors;
@@ -6399,7 +6446,8 @@ function validate107(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate108(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+    if (vErrors === null) vErrors = validate108.errors;
+    else for (const __e of validate108.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate107.errors = vErrors;
@@ -6564,7 +6612,8 @@ function validate110(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate111(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+    if (vErrors === null) vErrors = validate111.errors;
+    else for (const __e of validate111.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate110.errors = vErrors;
@@ -6643,7 +6692,8 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate115(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+    if (vErrors === null) vErrors = validate115.errors;
+    else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -6753,7 +6803,8 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate114(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+    if (vErrors === null) vErrors = validate114.errors;
+    else for (const __e of validate114.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate113.errors = vErrors;
@@ -6775,7 +6826,8 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate115(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+    if (vErrors === null) vErrors = validate115.errors;
+    else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -6885,7 +6937,8 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate119(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+    if (vErrors === null) vErrors = validate119.errors;
+    else for (const __e of validate119.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate118.errors = vErrors;
@@ -6907,7 +6960,8 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate115(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+    if (vErrors === null) vErrors = validate115.errors;
+    else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -7017,7 +7071,8 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate123(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+    if (vErrors === null) vErrors = validate123.errors;
+    else for (const __e of validate123.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate122.errors = vErrors;
@@ -7108,7 +7163,8 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate115(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+    if (vErrors === null) vErrors = validate115.errors;
+    else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -7218,7 +7274,8 @@ function validate128(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate129(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+    if (vErrors === null) vErrors = validate129.errors;
+    else for (const __e of validate129.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate128.errors = vErrors;
@@ -7240,7 +7297,8 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate115(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+    if (vErrors === null) vErrors = validate115.errors;
+    else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -7350,7 +7408,8 @@ function validate132(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate133(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+    if (vErrors === null) vErrors = validate133.errors;
+    else for (const __e of validate133.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate132.errors = vErrors;
