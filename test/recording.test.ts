@@ -106,6 +106,27 @@ describe("driftOf on the real recorded jobs (test/fixtures/real-platform), again
   });
 });
 
+describe("driftOf through anyOf: what passed is what is declared (Ajv's unevaluatedProperties)", () => {
+  it.each([
+    ["the platform's error envelope, a member too many", "getOAuthToken", 401, { message: "no", extra: 1 }, ["/extra: integer"]],
+    ["an OAuth 2 error, a member too many", "getOAuthToken", 401, { error: "invalid_client", error_description: "d", extra: 1 }, ["/extra: integer"]],
+    ["both error forms at once: each member declared by a branch that passed", "getOAuthToken", 401, { error: "invalid_client", message: "both" }, []],
+    ["a job variable pointer with a member too many, an inline object (open), an inline array", "finishManualTask", 200,
+      { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), variables: { a: { location: "x", _id: "y", extra: 1 }, b: { any: { thing: 1 } }, c: [1, { z: 2 }] } } }, ["/data/variables/*/extra: integer"]],
+    ["a user (or its id) with a member too many, in a list of ids and users", "finishManualTask", 200,
+      { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), created_by: { _id: "u", username: "n", extra: 2 }, watchers: ["id", { _id: "u2", x: 1 }] } }, ["/data/created_by/extra: integer", "/data/watchers/*/x: integer"]],
+  ] as const)("%s", (_what, operationId, status, body, undeclared) => {
+    expect(driftOf(operationId, status, "application/json", body).undeclared).toEqual(undeclared);
+  });
+
+  it("an operation, status or media type the contract does not declare has no drift (its violations say so)", () => {
+    expect(driftOf("noSuchOperation", 200, "application/json", { a: 1 })).toEqual({ undeclared: [], missingOptional: [] });
+    expect(driftOf("claimTask", 418, "application/json", { a: 1 })).toEqual({ undeclared: [], missingOptional: [] });
+    expect(driftOf("claimTask", 200, "text/html", { a: 1 })).toEqual({ undeclared: [], missingOptional: [] });
+    expect(driftOf("__proto__", "constructor", "toString", { a: 1 })).toEqual({ undeclared: [], missingOptional: [] });
+  });
+});
+
 describe("personalScrubber", () => {
   it("replaces the values of people's members at any depth, any case, with stable placeholders that keep an e-mail an e-mail", () => {
     const scrub = personalScrubber(["Phone"]);
