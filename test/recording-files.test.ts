@@ -126,7 +126,7 @@ describe("hostile recordings are refused, naming the file; the process is unaffe
         .replace('"z":1', '"z":1,"__proto__":{"polluted":"deep"},"prototype":{"polluted":"deep2"}'),
     );
     const dir = folder({ "claimTask.200.json": JSON.stringify({ ...valid, body }).replace('"label":"lab"', '"label":"lab","__proto__":{"polluted":"recording"}') });
-    const [{ recording }] = readRecordings(dir);
+    const { recording } = readRecordings(dir)[0]!;
     expect(Object.getPrototypeOf(recording)).toBe(Object.prototype);
     expect(Object.hasOwn(recording.body as object, "__proto__")).toBe(true);
     expect(((recording.body as any).data.variables.incoming.x.y as object).hasOwnProperty("prototype")).toBe(true);
