@@ -175,6 +175,43 @@ describe("personalScrubber.inStrings: a person's value replaced where it stands 
   });
 });
 
+describe("wholeValueReplacer: a value replaced only where it stands as whole words", () => {
+  const { wholeValueReplacer } = require("../src/recording/personal") as typeof import("../src/recording/personal");
+  const values = new Map([
+    ["Jane", "firstname-1"],
+    ["Jane Doe", "name-2"],
+    ["jane.doe@corp.example", "person-3@example.com"],
+    ["+1 555 0100", "phone-4"],
+    ["delay", "name-5"],
+    ["Zoë", "firstname-6"],
+  ]);
+  const replace = wholeValueReplacer(values);
+  it.each([
+    ["Jane", "firstname-1"],
+    ["Assigned to Jane Doe <jane.doe@corp.example>", "Assigned to name-2 <person-3@example.com>"],
+    ["Janet and Jane_x and xJane and Jane1 stay; Jane, Jane. (Jane) go", "Janet and Jane_x and xJane and Jane1 stay; firstname-1, firstname-1. (firstname-1) go"],
+    ["delaySeconds, delay_2 and predelay stay; delay goes", "delaySeconds, delay_2 and predelay stay; name-5 goes"],
+    ["call +1 555 0100 now, not x+1 555 01001", "call phone-4 now, not x+1 555 01001"],
+    ["Zoë and Zoëy and 😀Zoë", "firstname-6 and Zoëy and 😀firstname-6"],
+    ["", ""],
+  ])("%j", (text, expected) => {
+    expect(replace(text)).toBe(expected);
+  });
+
+  it("agrees with the regular expression it stands for, on random texts", () => {
+    const escape = (o: string) => o.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const keys = [...values.keys()].sort((a, b) => b.length - a.length);
+    const reference = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${keys.map(escape).join("|")})(?![\\p{L}\\p{N}_])`, "gu");
+    const pieces = [...values.keys(), " ", ".", "x", "_", "1", "Jan", "e", "Doe", "ë", "😀", "@", "+", "-"];
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: random(12) }, () => pieces[random(pieces.length)]).join("");
+      expect([text, replace(text)]).toEqual([text, values.get(text) ?? text.replace(reference, (found) => values.get(found)!)]);
+    }
+  });
+});
+
 describe("toRecording: what a recording never holds", () => {
   const { toRecording } = require("../src/recording/record") as typeof import("../src/recording/record");
   const pass = { result: "pass", violations: [] };

@@ -78,21 +78,8 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
   }) as PersonalScrubber;
   Object.defineProperty(scrub, "replaced", { get: () => placeholders.size });
   scrub.originals = () => [...seen];
-  let pattern: RegExp | undefined;
-  let patternOf = -1;
-  const replaceIn = (text: string): string => {
-    if (firstPlaceholder.size === 0 || text === "") return text;
-    const whole = firstPlaceholder.get(text);
-    if (whole !== undefined) return whole;
-    if (patternOf !== firstPlaceholder.size) {
-      // Longest first, so that `Jane Doe` goes whole before `Jane`; a word is bounded by anything
-      // that is not a letter, a digit or `_`.
-      const alternatives = [...firstPlaceholder.keys()].sort((a, b) => b.length - a.length).map((o) => o.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-      pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives.join("|")})(?![\\p{L}\\p{N}_])`, "gu");
-      patternOf = firstPlaceholder.size;
-    }
-    return text.replace(pattern!, (found) => firstPlaceholder.get(found) ?? found);
-  };
+  // Linear in the text whatever the number of values: a hostile answer may name many people.
+  const replaceIn = wholeValueReplacer(firstPlaceholder);
   scrub.inText = replaceIn;
   scrub.inStrings = <T>(value: T): T => {
     if (typeof value === "string") return replaceIn(value) as T;
@@ -122,4 +109,70 @@ function copy<T>(value: T): T {
     return Object.setPrototypeOf(out, Object.prototype) as T;
   }
   return value;
+}
+
+/** A word character: a letter, a digit or `_` (a person's value is replaced only where it stands as whole words). */
+const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
+const WORDS = /[\p{L}\p{N}_]+/gu;
+const FIRST_WORD = /^[\p{L}\p{N}_]+/u;
+
+/** The character ending at `end` (a surrogate pair whole), or "" at the start. */
+function charBefore(text: string, end: number): string {
+  if (end <= 0) return "";
+  const low = text.charCodeAt(end - 1);
+  return low >= 0xdc00 && low <= 0xdfff && end >= 2 ? text.slice(end - 2, end) : text[end - 1]!;
+}
+
+/** The character starting at `start`, or "" at the end. */
+function charAt(text: string, start: number): string {
+  const code = text.codePointAt(start);
+  return code === undefined ? "" : String.fromCodePoint(code);
+}
+
+/**
+ * Replaces each key of `values` by its value where it stands whole (bounded by anything that is not
+ * a word character) in a text, in time linear in the text: candidates are found at word starts by
+ * their first word (a map lookup), not by trying every value at every position.
+ */
+export function wholeValueReplacer(values: ReadonlyMap<string, string>): (text: string) => string {
+  let indexedAt = -1;
+  let byFirstWord = new Map<string, string[]>();
+  let leading: string[] = [];
+  const index = () => {
+    byFirstWord = new Map();
+    leading = [];
+    for (const original of values.keys()) {
+      const first = FIRST_WORD.exec(original)?.[0];
+      if (first === undefined) leading.push(original);
+      else byFirstWord.set(first, [...(byFirstWord.get(first) ?? []), original]);
+    }
+    for (const list of byFirstWord.values()) list.sort((a, b) => b.length - a.length);
+    indexedAt = values.size;
+  };
+  const endsClean = (text: string, end: number) => !WORD_CHAR.test(charAt(text, end));
+  const startsClean = (text: string, start: number) => !WORD_CHAR.test(charBefore(text, start));
+  return (text: string): string => {
+    if (values.size === 0 || text === "") return text;
+    const whole = values.get(text);
+    if (whole !== undefined) return whole;
+    if (indexedAt !== values.size) index();
+    const found: Array<[at: number, original: string]> = [];
+    for (const m of text.matchAll(WORDS)) {
+      const hit = byFirstWord.get(m[0])?.find((o) => text.startsWith(o, m.index) && endsClean(text, m.index + o.length));
+      if (hit !== undefined) found.push([m.index, hit]);
+    }
+    for (const o of leading) {
+      for (let at = text.indexOf(o); at !== -1; at = text.indexOf(o, at + 1)) if (startsClean(text, at) && endsClean(text, at + o.length)) found.push([at, o]);
+    }
+    if (found.length === 0) return text;
+    found.sort((a, b) => a[0] - b[0] || b[1].length - a[1].length);
+    let out = "";
+    let last = 0;
+    for (const [at, o] of found) {
+      if (at < last) continue;
+      out += text.slice(last, at) + values.get(o)!;
+      last = at + o.length;
+    }
+    return out + text.slice(last);
+  };
 }
