@@ -37,6 +37,8 @@ const ids = {
   looksLikePrismString: ["11111111-1111-4111-8111-11111111111c", { type: PROBLEM, title: { no: "string" }, validation: "response" }],
 } as const;
 const BAD_GATEWAY = "22222222-2222-4222-8222-222222222222";
+const TOKEN = "truth-T0ken/with+chars";
+const CLIENT_SECRET = "truth-client-s3cret";
 
 let platform: Awaited<ReturnType<typeof startRecordingServer>>;
 let root: string;
@@ -55,6 +57,7 @@ beforeAll(async () => {
     for (const [id, body] of Object.values(ids)) {
       if (req.url.includes(id)) return res.writeHead(418, { "Content-Type": "application/problem+json" }).end(JSON.stringify(body));
     }
+    if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ access_token: TOKEN, token_type: "Bearer", expires_in: 3600 }));
     if (req.url.includes(BAD_GATEWAY)) return res.writeHead(502, { "Content-Type": "text/plain" }).end("Bad Gateway from the platform's own proxy");
     res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(req.url.includes("/finish") ? finishAnswer : claimAnswer));
   });
@@ -70,6 +73,7 @@ beforeAll(async () => {
     reset: [["--upstream", `http://127.0.0.1:${(resetting.address() as { port: number }).port}`, "--only", "claimTask"]],
     tls: [["--upstream", plain.url.replace("http:", "https:"), "--only", "claimTask"]],
     badGateway: [["--upstream", platform.url, "--only", "claimTask", "--task-id", BAD_GATEWAY]],
+    verboseOAuth: [["--upstream", platform.url, "--only", "claimTask", "--verbose"], { ...ENV, OM_USERNAME: undefined, OM_PASSWORD: undefined, OM_CLIENT_ID: "truth-client", OM_CLIENT_SECRET: CLIENT_SECRET }],
     dirIsAFile: [["--upstream", platform.url, "--record", file]],
     dirUnderAFile: [["--upstream", platform.url, "--record", path.join(file, "sub")]],
     ...Object.fromEntries(Object.entries(ids).map(([name, [id]]) => [name, [["--upstream", platform.url, "--only", "claimTask", "--task-id", id]]])),
@@ -149,8 +153,10 @@ describe("--record DIR is checked before any call is made", () => {
   });
 
   it("none of them reached the platform", () => {
-    // Only the scenarios with a task id of their own reached it: never with the spec's example ids.
-    expect(platform.requests.filter((req) => !Object.values(ids).some(([id]) => req.url.includes(id)) && !req.url.includes(BAD_GATEWAY))).toEqual([]);
+    // Only the scenarios with ids or a token of their own reached it: the --record ones had none.
+    const own = (req: { url: string; headers: Record<string, unknown> }) =>
+      Object.values(ids).some(([id]) => req.url.includes(id)) || req.url.includes(BAD_GATEWAY) || req.url === "/oauth/token" || req.headers.authorization === `Bearer ${TOKEN}`;
+    expect(platform.requests.filter((req) => !own(req))).toEqual([]);
   });
 });
 
@@ -189,6 +195,21 @@ describe("progress: each verdict line is printed when its call ends, into a pipe
       await slow.close();
     }
   }, 60_000);
+});
+
+describe("--verbose with a token step", () => {
+  it("tells the token step, each request and each answer on stderr, and nothing secret", () => {
+    const r = runs.get("verboseOAuth")!;
+    expect(r.stderr.split("\n").filter(Boolean)).toEqual([
+      "verify: getOAuthToken: POST /oauth/token",
+      expect.stringMatching(/^verify: getOAuthToken: the platform answered 200 in \d+ ms$/),
+      expect.stringMatching(/^verify: claimTask: POST \/operations-manager\/tasks\/[^ ]+\/claim$/),
+      expect.stringMatching(/^verify: claimTask: the platform answered 200 in \d+ ms$/),
+    ]);
+    expect(r.stdout).toMatch(/^PASS getOAuthToken POST \/oauth\/token → 200\nPASS claimTask /m);
+    for (const secret of [TOKEN, CLIENT_SECRET, encodeURIComponent(TOKEN), encodeURIComponent(CLIENT_SECRET)]) expect(r.stdout + r.stderr).not.toContain(secret);
+    expect(r.code).toBe(0);
+  });
 });
 
 describe("--redact name on a real recorded job", () => {
