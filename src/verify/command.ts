@@ -126,7 +126,11 @@ function cleanResult(result: VerifyResult, personal: PersonalScrubber | undefine
 
 /** Writes what the tap kept as recordings, each with the verdict on its operation; returns the drift entries and the files not written. */
 function record(where: NonNullable<VerifyOptions["record"]>, tapped: readonly Tapped[], verification: Verification, personal: PersonalScrubber): { entries: DriftEntry[]; failures: string[] } {
-  const found = tapped.flatMap((answer) => {
+  // One file per operation and status: were a call answered twice (a retried token request), the
+  // last answer is the one judged, and the one written (files are never written over).
+  const last = new Map<string, Tapped>();
+  for (const answer of tapped) last.set(`${operationFor(answer.method, answer.path)} ${answer.status}`, answer);
+  const found = [...last.values()].flatMap((answer) => {
     const operationId = operationFor(answer.method, answer.path);
     if (!operationId) return [];
     const verdict = verification.results.find((r) => r.operationId === operationId) ?? { result: "error", violations: [] };
