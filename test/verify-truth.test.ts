@@ -69,6 +69,7 @@ beforeAll(async () => {
   writeFileSync(file, "not a folder");
   const scenarios: Record<string, [string[], Record<string, string | undefined>?]> = {
     closed: [["--upstream", `http://127.0.0.1:${port}`]],
+    closedOAuth: [["--upstream", `http://127.0.0.1:${port}`, "--only", "claimTask"], { ...ENV, OM_USERNAME: undefined, OM_PASSWORD: undefined, OM_CLIENT_ID: "truth-client", OM_CLIENT_SECRET: CLIENT_SECRET }],
     unresolvable: [["--upstream", "https://om-platform.invalid:8443", "--only", "claimTask", "--timeout", "20"]],
     reset: [["--upstream", `http://127.0.0.1:${(resetting.address() as { port: number }).port}`, "--only", "claimTask"]],
     tls: [["--upstream", plain.url.replace("http:", "https:"), "--only", "claimTask"]],
@@ -102,6 +103,15 @@ describe("no answer is an ERROR naming what happened, never a FAIL", () => {
     expect(r.stdout).toMatch(/^0 passed, 0 failed, 0 not checked, 2 errors$/m);
     expect([r.code, r.stderr]).toEqual([1, ""]);
     noSecret(r);
+  });
+
+  it("a closed port with a token step: the token step is the ERROR, the operation is not called", () => {
+    const r = runs.get("closedOAuth")!;
+    expect(r.stdout).toMatch(new RegExp(`^ERROR getOAuthToken POST /oauth/token: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`, "m"));
+    expect(r.stdout).toMatch(/^ERROR claimTask .*: not called: no token \(getOAuthToken did not pass\)$/m);
+    expect(r.stdout).not.toMatch(/^FAIL|→ 502/m);
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+    expect(r.stdout).not.toContain(CLIENT_SECRET);
   });
 
   it("a host name that does not resolve (.invalid): ERROR, with the host and port", () => {
