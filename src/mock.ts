@@ -35,7 +35,8 @@ export type MockServer = RunningServer;
 
 /**
  * Starts Prism serving this package's contract as a mock, with `--errors` semantics: a request
- * that breaks the contract gets `400`/`401`/`422`, never a made-up success. A body that cannot be
+ * that breaks the contract gets `400` (judged by the client's own request validators, its message
+ * naming each violation) or `401`, never a made-up success. A body that cannot be
  * decoded (malformed JSON or form) gets a `400` problem answer (`application/problem+json`) and
  * the mock keeps serving.
  */

@@ -1,9 +1,10 @@
 // Prism, in this process, serving the bundled contract: as a mock, or as a validating proxy in
 // front of a real platform. Prism is loaded only here, so the package root never needs it.
 import { readFileSync } from "node:fs";
-import { bundledSpecPath, deref, type Json, type JsonObject } from "./bundled-spec.js";
+import { bundledSpec, bundledSpecPath, deref, type Json, type JsonObject } from "./bundled-spec.js";
 import { addRecordings } from "./recording/serve.js";
 import { startGuard } from "./request-guard.js";
+import { createRequestJudge } from "./request-judge.js";
 
 export interface PrismServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -80,7 +81,9 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
   const server = createServer(operations, { cors: false, config, components: { logger: logger(options.log) } });
   // Prism listens where only the guard in front of it (request-guard.ts) reaches it.
   const inner = await server.listen(0, "127.0.0.1");
-  return startGuard(inner, options.port ?? 0, options.host ?? "127.0.0.1", () => server.close());
+  // As a mock, the guard refuses what the client's own request validators refuse (request-judge.ts).
+  const judge = options.upstream ? undefined : createRequestJudge(bundledSpec());
+  return startGuard(inner, options.port ?? 0, options.host ?? "127.0.0.1", () => server.close(), judge);
 }
 
 type SpecNode = { [key: string]: unknown };

@@ -8,6 +8,7 @@
 // Prism listening on a private loopback port. Nothing in node_modules is patched.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { refusalAnswer, type RequestJudge } from "./request-judge.js";
 
 /** Prism's own body limit (micri's `limit: "10mb"`). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -23,12 +24,12 @@ export interface GuardedServer {
  * Listens on `host:port` and passes each request that Prism can read to `prismUrl` (an
  * `http://127.0.0.1:PORT` that nothing else uses); closing it closes `closeInner` as well.
  */
-export async function startGuard(prismUrl: string, port: number, host: string, closeInner: () => Promise<void>): Promise<GuardedServer> {
+export async function startGuard(prismUrl: string, port: number, host: string, closeInner: () => Promise<void>, judge?: RequestJudge): Promise<GuardedServer> {
   const inner = new URL(prismUrl);
   // Kept-alive connections to Prism: the hop costs a loopback write, not a TCP handshake per call.
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
-    guard(req, res, inner, agent).catch((error: unknown) => answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`));
+    guard(req, res, inner, agent, judge).catch((error: unknown) => answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`));
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -59,7 +60,7 @@ export async function startGuard(prismUrl: string, port: number, host: string, c
   };
 }
 
-async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner: URL, agent: http.Agent): Promise<void> {
+async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner: URL, agent: http.Agent, judge: RequestJudge | undefined): Promise<void> {
   const body = await readBody(req);
   if (body === "aborted") return;
   if (body === "too large") {
@@ -82,6 +83,16 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
   const malformed = malformedBody(req.headers["content-type"], body);
   if (malformed) {
     answerProblem(res, 400, "Malformed request body", `${req.method} ${pathname}: ${malformed}`);
+    return;
+  }
+  // What the client's own checks would refuse is refused here, by the same generated validators.
+  // The path as sent: URL parsing would resolve an escaped dot segment (`%2E%2E`) before it is judged.
+  const sentPath = (req.url ?? "/").split("?")[0]!;
+  const refusal = judge?.(req.method ?? "GET", sentPath, req.headers["content-type"], body.toString("utf8")).refusal;
+  if (refusal) {
+    const answer = refusalAnswer(refusal);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
     return;
   }
   const headers: http.OutgoingHttpHeaders = {};
