@@ -85,7 +85,7 @@ for (const auth of [{ clientId: "svc-automation", clientSecret: "client-s3cret" 
 }
 const strict = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth: { username: "automation", password: "s3cr3t" }, validate: "throw" });
 const checkedTask = await strict.claimTask(${JSON.stringify(TASK_ID)});
-const brokenAnswer = JSON.stringify({ message: "ok", data: { _id: "x", name: 42 } });
+const brokenAnswer = JSON.stringify({ message: "ok", data: { _id: ${JSON.stringify(TASK_ID)}, name: 42 } });
 const broken = await createOperationsManagerClient({
   baseUrl: "http://127.0.0.1:1", auth: { username: "automation", password: "s3cr3t" }, validate: "throw",
   fetch: async () => new Response(brokenAnswer, { status: 200, headers: { "Content-Type": "application/json" } }),

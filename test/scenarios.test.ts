@@ -200,4 +200,31 @@ describe("generated answers (dynamic: true) keep every rule the client checks", 
     }
     expect(failures).toEqual([]);
   }, 120_000);
+
+  // Every id an answer gives that an operation takes has that operation's schema (Task._id is a
+  // TaskIterationId), so the ids round-trip: claim, claim again with task._id, finish.
+  const ROUND_TRIPS = 50;
+  it(`claim → claim again with task._id → finish, ${ROUND_TRIPS} times in a row against one start`, async () => {
+    const mock = await startMockServer({ dynamic: true });
+    const failures: string[] = [];
+    try {
+      const om = createOperationsManagerClient({ baseUrl: mock.url, auth: { clientId: "svc-automation", clientSecret: "client-s3cret" }, validate: "throw" });
+      const ids = new Set<string>();
+      for (let run = 0; run < ROUND_TRIPS; run++) {
+        try {
+          const task = await om.claimTask(TASK_ID);
+          ids.add(task._id);
+          const again = await om.claimTask(task._id);
+          await om.finishManualTask(again.job!._id!, again.job!.task!, { taskData: { finish_state: "success" } });
+        } catch (error) {
+          failures.push(`run ${run + 1}: ${(error as Error).message}`);
+        }
+      }
+      // Generated ids, not one example's again and again.
+      expect(ids.size).toBeGreaterThan(ROUND_TRIPS / 2);
+    } finally {
+      await mock.close();
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });
