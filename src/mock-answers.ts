@@ -27,31 +27,59 @@ export interface AnswererOptions {
   example?: string;
 }
 
-/** Answers requests as the Prism mock answers them, from `spec`'s examples. */
-export function createAnswerer(spec: JsonObject, options: AnswererOptions = {}): (request: MockRequest) => MockAnswer {
+/**
+ * What a mock answers before any example is chosen, or undefined to go on: a request that breaks
+ * the contract (refused as the client would refuse it), and, once credentials are there, a
+ * `Prefer` naming a status or example the operation does not have (a problem listing those it
+ * has). The Prism mock's guard asks it before Prism; the MSW handlers before answering.
+ */
+export function createPreflight(spec: JsonObject): (request: MockRequest) => { answer?: MockAnswer; operation?: JsonObject; credentialsMissing?: boolean } {
   const judge = createRequestJudge(spec);
   const byId = new Map<string, JsonObject>();
   for (const { operation } of operations(spec)) byId.set(operation.operationId as string, operation);
   const topSecurity = Array.isArray(spec.security) ? spec.security : [];
   const schemes = members(members(spec.components).securitySchemes);
-  if (options.example !== undefined) checkExampleName(spec, options.example);
-
   return (request) => {
     const judged = judge(request.method, request.path, request.headers.get("content-type"), request.body);
     const operation = judged.operationId === undefined ? undefined : byId.get(judged.operationId);
-    if (!operation) return problem(404, "No such operation", `${request.method} ${request.path.slice(0, 200)} is no operation of the contract`);
-    if (judged.refusal) return refusalAnswer(judged.refusal);
-    const responses = members(operation.responses);
+    if (!operation) return {};
+    if (judged.refusal) return { answer: refusalAnswer(judged.refusal), operation };
     const security = Array.isArray(operation.security) ? operation.security : topSecurity;
     if (security.length > 0 && !security.some((requirement) => Object.keys(members(requirement)).every((name) => presented(members(deref(spec, schemes[name])), request)))) {
+      return { operation, credentialsMissing: true };
+    }
+    const responses = members(operation.responses);
+    const prefer = preferences(request.headers.get("prefer"));
+    const declared = Object.keys(responses);
+    const status = prefer.code ?? defaultStatus(declared);
+    if (!Object.hasOwn(responses, status)) {
+      return { operation, answer: problem(404, "No such answer", `${operation.operationId} declares no ${JSON.stringify(status.slice(0, 20))} answer; it declares ${declared.join(", ")} (Prefer: code=NNN)`, { known: declared }) };
+    }
+    if (prefer.example !== undefined) {
+      const content = members(members(deref(spec, responses[status])).content);
+      const type = negotiate(Object.keys(content), request.headers.get("accept"));
+      const names = type === undefined ? [] : Object.keys(members(members(content[type]).examples));
+      if (!names.includes(prefer.example)) return { operation, answer: unknownExample(operation, status, prefer.example, names) };
+    }
+    return { operation };
+  };
+}
+
+const defaultStatus = (declared: string[]) => declared.filter((s) => /^2\d\d$/.test(s)).sort()[0] ?? declared[0]!;
+
+/** Answers requests as the Prism mock answers them, from `spec`'s examples. */
+export function createAnswerer(spec: JsonObject, options: AnswererOptions = {}): (request: MockRequest) => MockAnswer {
+  const preflight = createPreflight(spec);
+  if (options.example !== undefined) checkExampleName(spec, options.example);
+  return (request) => {
+    const { answer, operation, credentialsMissing } = preflight(request);
+    if (answer) return answer;
+    if (!operation) return problem(404, "No such operation", `${request.method} ${request.path.slice(0, 200)} is no operation of the contract`);
+    if (credentialsMissing) {
       return answerWith(spec, operation, "401", undefined, request, options.example) ?? problem(401, "Unauthorized", "no credentials of the operation's security schemes");
     }
     const prefer = preferences(request.headers.get("prefer"));
-    const declared = Object.keys(responses);
-    const status = prefer.code ?? declared.filter((s) => /^2\d\d$/.test(s)).sort()[0] ?? declared[0]!;
-    if (!Object.hasOwn(responses, status)) {
-      return problem(404, "No such answer", `${operation.operationId} declares no ${JSON.stringify(status.slice(0, 20))} answer; it declares ${declared.join(", ")} (Prefer: code=NNN)`);
-    }
+    const status = prefer.code ?? defaultStatus(Object.keys(members(operation.responses)));
     return answerWith(spec, operation, status, prefer.example, request, options.example) ?? { status: Number(status), headers: {}, body: "" };
   };
 }

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { bundledSpec, bundledSpecPath, deref, type Json, type JsonObject } from "./bundled-spec.js";
 import { addRecordings } from "./recording/serve.js";
 import { startGuard } from "./request-guard.js";
-import { createRequestJudge } from "./request-judge.js";
+import { createPreflight } from "./mock-answers.js";
 
 export interface PrismServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -81,9 +81,11 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
   const server = createServer(operations, { cors: false, config, components: { logger: logger(options.log) } });
   // Prism listens where only the guard in front of it (request-guard.ts) reaches it.
   const inner = await server.listen(0, "127.0.0.1");
-  // As a mock, the guard refuses what the client's own request validators refuse (request-judge.ts).
-  const judge = options.upstream ? undefined : createRequestJudge(bundledSpec());
-  return startGuard(inner, options.port ?? 0, options.host ?? "127.0.0.1", () => server.close(), judge);
+  // As a mock, the guard refuses what the client's own request validators refuse, and a Prefer
+  // naming what the served spec does not have (mock-answers.ts), as the MSW handlers do.
+  const served = typeof spec === "string" ? (spec === bundledSpecPath ? bundledSpec() : (JSON.parse(readFileSync(spec, "utf8")) as JsonObject)) : (spec as JsonObject);
+  const preflight = options.upstream ? undefined : createPreflight(served);
+  return startGuard(inner, options.port ?? 0, options.host ?? "127.0.0.1", () => server.close(), preflight);
 }
 
 type SpecNode = { [key: string]: unknown };

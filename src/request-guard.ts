@@ -8,7 +8,10 @@
 // Prism listening on a private loopback port. Nothing in node_modules is patched.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { refusalAnswer, type RequestJudge } from "./request-judge.js";
+import type { MockAnswer, MockRequest } from "./mock-answers.js";
+
+/** What the mock answers before Prism, or nothing (mock-answers.ts createPreflight). */
+export type Preflight = (request: MockRequest) => { answer?: MockAnswer };
 
 /** Prism's own body limit (micri's `limit: "10mb"`). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -24,12 +27,12 @@ export interface GuardedServer {
  * Listens on `host:port` and passes each request that Prism can read to `prismUrl` (an
  * `http://127.0.0.1:PORT` that nothing else uses); closing it closes `closeInner` as well.
  */
-export async function startGuard(prismUrl: string, port: number, host: string, closeInner: () => Promise<void>, judge?: RequestJudge): Promise<GuardedServer> {
+export async function startGuard(prismUrl: string, port: number, host: string, closeInner: () => Promise<void>, preflight?: Preflight): Promise<GuardedServer> {
   const inner = new URL(prismUrl);
   // Kept-alive connections to Prism: the hop costs a loopback write, not a TCP handshake per call.
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
-    guard(req, res, inner, agent, judge).catch((error: unknown) => answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`));
+    guard(req, res, inner, agent, preflight).catch((error: unknown) => answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`));
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -60,7 +63,7 @@ export async function startGuard(prismUrl: string, port: number, host: string, c
   };
 }
 
-async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner: URL, agent: http.Agent, judge: RequestJudge | undefined): Promise<void> {
+async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner: URL, agent: http.Agent, preflight: Preflight | undefined): Promise<void> {
   const body = await readBody(req);
   if (body === "aborted") return;
   if (body === "too large") {
@@ -85,14 +88,19 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
     answerProblem(res, 400, "Malformed request body", `${req.method} ${pathname}: ${malformed}`);
     return;
   }
-  // What the client's own checks would refuse is refused here, by the same generated validators.
+  // What the client's own checks would refuse is refused here, by the same generated validators;
+  // so is a Prefer naming an answer or example the operation does not have (with those it has).
   // The path as sent: URL parsing would resolve an escaped dot segment (`%2E%2E`) before it is judged.
-  const sentPath = (req.url ?? "/").split("?")[0]!;
-  const refusal = judge?.(req.method ?? "GET", sentPath, req.headers["content-type"], body.toString("utf8")).refusal;
-  if (refusal) {
-    const answer = refusalAnswer(refusal);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
+  const early = preflight?.({
+    method: req.method ?? "GET",
+    path: (req.url ?? "/").split("?")[0]!,
+    query: new URLSearchParams((req.url ?? "").split("?")[1] ?? ""),
+    headers: { get: (name) => headerOf(req, name) },
+    body: body.toString("utf8"),
+  }).answer;
+  if (early) {
+    res.writeHead(early.status, { ...early.headers, "content-length": Buffer.byteLength(early.body) });
+    res.end(early.body);
     return;
   }
   const headers: http.OutgoingHttpHeaders = {};
@@ -118,6 +126,11 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
     else answerProblem(res, 502, "Mock failure", `the mock did not answer (${error.message})`);
   });
   forwarded.end(body);
+}
+
+function headerOf(req: http.IncomingMessage, name: string): string | null {
+  const value = req.headers[name.toLowerCase()];
+  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** The whole body, or why there is none to pass on; never more than Prism's limit is held. */

@@ -183,7 +183,7 @@ export function refusalAnswer(refusal: Refusal): { status: number; headers: Reco
   }));
   return {
     status: refusal.status,
-    headers: { "content-type": "application/json; charset=utf-8", "sl-violations": headerSafe(JSON.stringify(flagged)), "content-length": String(byteLength(body)) },
+    headers: { "content-type": "application/json; charset=utf-8", "sl-violations": headerSafe(JSON.stringify(flagged)) },
     body,
   };
 }
@@ -191,8 +191,4 @@ export function refusalAnswer(refusal: Refusal): { status: number; headers: Reco
 /** A header value carries Latin-1 only: anything past it is escaped as JSON would. */
 function headerSafe(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
 }

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { createOperationsManagerClient, OperationsManagerError } from "../src/index";
 import { bundledSpec } from "../src/bundled-spec";
 import { startGuard, type GuardedServer } from "../src/request-guard";
-import { createRequestJudge } from "../src/request-judge";
+import { createPreflight } from "../src/mock-answers";
 import { deep, hostileSegments, mutated, valid } from "./support/arbitraries";
 import { BASIC, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import { deref, loadSpec, type Json, type JsonObject } from "./support/spec";
@@ -139,7 +139,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
   const port = (stub.address() as AddressInfo).port;
-  guard = await startGuard(`http://127.0.0.1:${port}`, 0, "127.0.0.1", () => new Promise((resolve) => stub.close(() => resolve())), createRequestJudge(bundledSpec()));
+  guard = await startGuard(`http://127.0.0.1:${port}`, 0, "127.0.0.1", () => new Promise((resolve) => stub.close(() => resolve())), createPreflight(bundledSpec()));
 });
 
 afterAll(async () => {

@@ -123,6 +123,19 @@ describe("startMockServer({ example })", () => {
     }
   });
 
+  it.each([
+    ["example=nope", "No such example", ["approved", "rejected", "jobError", "reference"]],
+    ["code=299", "No such answer", ["200", "400", "401", "500"]],
+    ["code=500, example=nope", "No such example", ["error"]],
+  ])("Prefer: %s is a problem answer that lists what there is", async (prefer, title, known) => {
+    const res = await fetch(`${base()}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`, Prefer: prefer } });
+    expect([res.status, res.headers.get("content-type")]).toEqual([404, "application/problem+json"]);
+    const problem = (await res.json()) as { title: string; detail: string; known: string[] };
+    expect(problem.title).toBe(title);
+    expect(problem.known).toEqual(known);
+    for (const name of known) expect(problem.detail).toContain(name);
+  });
+
   it("an unknown name is a RangeError naming the examples there are; with dynamic, a TypeError", async () => {
     const error = await startMockServer({ example: "aproved" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeError);
