@@ -173,19 +173,32 @@ function problem(status: number, title: string, detail: string, extra: JsonObjec
   return { status, headers: { "content-type": "application/problem+json" }, body };
 }
 
-/** Throws, naming the examples there are, when no answer of `spec` has an example of this name. */
-function checkExampleName(spec: JsonObject, name: string): void {
-  if (typeof name !== "string" || name === "") throw new TypeError(`example must be the name of one of the spec's examples, got ${JSON.stringify(name)}`);
-  const known = new Set<string>();
+/**
+ * The scenarios a mock can be given as its default (`example`): the names of the examples of the
+ * 2xx answers that have more than one to choose from (claim's and finish's `approved`, `rejected`,
+ * `jobError`, `reference`, and any `recorded-<label>`). An error answer's or a token step's lone
+ * example is no scenario: naming it would change nothing.
+ */
+export function scenarioNames(spec: JsonObject): string[] {
+  const names = new Set<string>();
   for (const { operation } of operations(spec)) {
-    for (const response of Object.values(members(operation.responses))) {
+    for (const [status, response] of Object.entries(members(operation.responses))) {
+      if (!/^2/.test(status)) continue;
       for (const media of Object.values(members(members(deref(spec, response)).content))) {
-        if (isObject(media)) Object.keys(members(media.examples)).forEach((k) => known.add(k));
+        const examples = Object.keys(members(isObject(media) ? media.examples : undefined));
+        if (examples.length > 1) examples.forEach((name) => names.add(name));
       }
     }
   }
-  if (!known.has(name)) {
-    throw Object.assign(new RangeError(`example ${JSON.stringify(name)} is no answer's example; the spec's examples are ${[...known].sort().join(", ")}`), {
+  return [...names];
+}
+
+/** Throws, naming the scenarios there are, when `name` is none of them. */
+export function checkExampleName(spec: JsonObject, name: string): void {
+  if (typeof name !== "string" || name === "") throw new TypeError(`example must be the name of one of the spec's scenarios, got ${JSON.stringify(name)}`);
+  const known = scenarioNames(spec);
+  if (!known.includes(name)) {
+    throw Object.assign(new RangeError(`example ${JSON.stringify(name)} is no scenario; the scenarios are ${known.join(", ")}`), {
       code: "ERR_UNKNOWN_EXAMPLE",
     });
   }

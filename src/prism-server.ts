@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { bundledSpec, bundledSpecPath, deref, type Json, type JsonObject } from "./bundled-spec.js";
 import { addRecordings } from "./recording/serve.js";
 import { startGuard } from "./request-guard.js";
-import { createPreflight } from "./mock-answers.js";
+import { checkExampleName, createPreflight } from "./mock-answers.js";
 
 export interface PrismServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -92,33 +92,22 @@ type SpecNode = { [key: string]: unknown };
 
 /**
  * The spec with the named example first in every answer that has it, so that Prism answers it
- * without being asked. Throws, naming the examples there are, when no answer has that name.
+ * without being asked. Throws, naming the scenarios there are, when `name` is none of them
+ * (mock-answers.ts scenarioNames: an error answer's lone `error` example is no scenario).
  */
 export function withExampleFirst(spec: SpecNode, name: string): SpecNode {
-  const known = new Set<string>();
-  let moved = 0;
+  checkExampleName(spec as JsonObject, name);
   const resolve = (node: unknown) => deref(spec as JsonObject, node as Json) as SpecNode | undefined;
   for (const pathItem of Object.values((spec.paths ?? {}) as SpecNode)) {
     for (const operation of Object.values(pathItem as SpecNode)) {
       for (const response of Object.values(((operation as SpecNode | undefined)?.responses ?? {}) as SpecNode)) {
         for (const media of Object.values((resolve(response)?.content ?? {}) as SpecNode)) {
           const examples = (media as SpecNode).examples as SpecNode | undefined;
-          if (!examples) continue;
-          Object.keys(examples).forEach((key) => known.add(key));
-          if (!(name in examples) || Object.keys(examples)[0] === name) {
-            moved += name in examples ? 1 : 0;
-            continue;
-          }
+          if (!examples || !(name in examples) || Object.keys(examples)[0] === name) continue;
           (media as SpecNode).examples = { [name]: examples[name], ...Object.fromEntries(Object.entries(examples).filter(([key]) => key !== name)) };
-          moved++;
         }
       }
     }
-  }
-  if (moved === 0) {
-    throw Object.assign(new RangeError(`example ${JSON.stringify(name)} is no answer's example; the spec's examples are ${[...known].sort().join(", ")}`), {
-      code: "ERR_UNKNOWN_EXAMPLE",
-    });
   }
   return spec;
 }

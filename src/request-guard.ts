@@ -47,8 +47,7 @@ export async function startGuard(prismUrl: string, port: number, host: string, c
     await closeInner();
     throw error;
   }
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  const url = reachableUrl(server.address() as AddressInfo);
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -61,6 +60,16 @@ export async function startGuard(prismUrl: string, port: number, host: string, c
         return closeInner();
       })),
   };
+}
+
+/**
+ * A URL a client can reach the listening address at: a wildcard (`0.0.0.0`, `::`) is every
+ * address, which no client can send to everywhere; loopback is one of them.
+ */
+export function reachableUrl(address: Pick<AddressInfo, "address" | "family" | "port">): string {
+  const ipv6 = address.family === "IPv6" || (address.family as unknown) === 6;
+  const host = address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+  return `http://${ipv6 ? `[${host}]` : host}:${address.port}`;
 }
 
 async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner: URL, agent: http.Agent, preflight: Preflight | undefined): Promise<void> {

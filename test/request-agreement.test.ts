@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { createOperationsManagerClient, OperationsManagerError } from "../src/index";
 import { bundledSpec } from "../src/bundled-spec";
-import { startGuard, type GuardedServer } from "../src/request-guard";
+import { reachableUrl, startGuard, type GuardedServer } from "../src/request-guard";
 import { createPreflight } from "../src/mock-answers";
 import { deep, hostileSegments, mutated, valid } from "./support/arbitraries";
 import { BASIC, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
@@ -253,4 +253,16 @@ describe("the Prism mock and the client agree (a bounded number of cases)", () =
     // The mock lived through all of it.
     expect((await fetch(`${base}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: BASIC } })).status).toBe(200);
   }, 120_000);
+});
+
+describe("the mock's URL is one a client can reach", () => {
+  it.each([
+    [{ address: "0.0.0.0", family: "IPv4", port: 4010 }, "http://127.0.0.1:4010"],
+    [{ address: "::", family: "IPv6", port: 4010 }, "http://[::1]:4010"],
+    [{ address: "127.0.0.1", family: "IPv4", port: 1 }, "http://127.0.0.1:1"],
+    [{ address: "::1", family: "IPv6", port: 2 }, "http://[::1]:2"],
+    [{ address: "192.168.1.7", family: "IPv4", port: 3 }, "http://192.168.1.7:3"],
+  ])("listening on %j, it is %s (never the wildcard, which the banner printed)", (address, url) => {
+    expect(reachableUrl(address)).toBe(url);
+  });
 });
