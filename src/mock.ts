@@ -24,7 +24,8 @@ export interface MockServerOptions {
   /**
    * A folder of recordings made by `verify --record DIR`: each recorded 2xx answer is served as a
    * named example of its operation, `recorded-<label>`, picked with `Prefer: example=recorded-<label>`
-   * or `example`. A recording that breaks the contract is served as recorded (and logged).
+   * or `example`. A recording that breaks the contract is served as recorded, and its violations
+   * (as the contract judges it today, whatever the file says) are logged once.
    */
   examples?: string;
   /** Receives Prism's log lines; silent when left out. */
