@@ -1,5 +1,21 @@
 // `operations-manager-tasks-contract/mock`: the contract's Prism mock, to start inside a test suite.
 import { startPrismServer, type RunningServer } from "./prism-server.js";
+import { readRecordedExamples as read } from "./recording/serve.js";
+import type { RecordedExample } from "./recorded-examples.js";
+
+export type { RecordedExample } from "./recorded-examples.js";
+
+/**
+ * The recordings of `verify --record DIR`, read for the MSW handlers (which read no files:
+ * `createHandlers({ baseUrl, examples: readRecordedExamples(DIR) })` from
+ * `operations-manager-tasks-contract/msw`). Each recorded 2xx answer is served as the example
+ * `recorded-<label>` of its operation, as `startMockServer({ examples: DIR })` serves it; one that
+ * breaks the contract is served as recorded, and `log` is told its violations once. A file that is
+ * not a recording throws, naming it.
+ */
+export function readRecordedExamples(dir: string, log?: (message: string) => void): RecordedExample[] {
+  return [...read(dir, log)];
+}
 
 export interface MockServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */

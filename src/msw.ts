@@ -6,7 +6,10 @@
 import { http, type HttpHandler } from "msw";
 import { mockSpec } from "../generated/mock-spec.js";
 import { createAnswerer } from "./mock-answers.js";
+import { addRecordedExamples, type RecordedExample } from "./recorded-examples.js";
 import type { JsonObject } from "./spec-nav.js";
+
+export type { RecordedExample } from "./recorded-examples.js";
 
 export interface MockHandlersOptions {
   /** The base URL the client is created with, such as `"http://om.test"`; requests below it are served. */
@@ -18,6 +21,12 @@ export interface MockHandlersOptions {
    * is a `RangeError` (`code: "ERR_UNKNOWN_EXAMPLE"`) naming the examples there are.
    */
   example?: string;
+  /**
+   * Recordings to serve (`verify --record DIR`), read in Node by `readRecordedExamples(DIR)` from
+   * `operations-manager-tasks-contract/mock` (these handlers read no files): each is the example
+   * `recorded-<label>` of its operation's answer, as the Prism mock serves it.
+   */
+  examples?: readonly RecordedExample[];
 }
 
 /**
@@ -36,7 +45,13 @@ export function createHandlers(options: MockHandlersOptions): HttpHandler[] {
     throw new TypeError(`baseUrl must be an absolute http(s) URL, such as "http://om.test", got ${JSON.stringify(baseUrl)}`);
   }
   const prefix = base.pathname.replace(/\/+$/, "");
-  const answer = createAnswerer(mockSpec as JsonObject, example === undefined ? {} : { example });
+  let spec = mockSpec as JsonObject;
+  if (options.examples !== undefined) {
+    if (!Array.isArray(options.examples)) throw new TypeError("examples must be the recordings readRecordedExamples(DIR) gives (operations-manager-tasks-contract/mock)");
+    spec = structuredClone(spec);
+    addRecordedExamples(spec, options.examples, () => {});
+  }
+  const answer = createAnswerer(spec, example === undefined ? {} : { example });
   const root = `${base.origin}${prefix}`;
   return [
     http.all(`${root}/*`, async ({ request }) => {

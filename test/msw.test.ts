@@ -4,11 +4,12 @@
 // same status, same media type, same body. Neither can drift alone. msw 2's dependencies are ESM
 // only, which jest's CommonJS cannot load: the MSW side runs in one child process
 // (support/msw-runner.mjs) with the built handlers, and this file judges what it reports.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { builtinModules } from "node:module";
 import path from "node:path";
 import { run } from "./support/run";
-import { BASIC, claimAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
+import { BASIC, claimAnswer, finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import { deref, loadSpec, operations, parameterExample, repoRoot, type JsonObject } from "./support/spec";
 
 const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
@@ -109,6 +110,7 @@ interface Report {
     afterReset: string;
     prefixed: boolean;
     badBaseUrls: string[];
+    recordedDefault: string;
     unknownDefault: { name: string; code: string; message: string };
   };
 }
@@ -116,15 +118,36 @@ interface Report {
 const probes = [...matrix(), ...mistakes];
 let report: Report;
 
+/** Recordings (one that keeps the contract, one that breaks it), served by both mocks. */
+const recorded = { headers: { Authorization: BASIC, "Content-Type": "application/json", Prefer: "example=recorded-field" } };
+const recordingProbes: Probe[] = [
+  { name: "recorded claim", path: claimPath, headers: recorded.headers },
+  { name: "recorded finish that breaks the contract", path: finishPath, headers: recorded.headers, body: "{}" },
+  { name: "no Prefer, with recordings served", path: claimPath, headers: { Authorization: BASIC } },
+  { name: "a recorded scenario an operation has not", path: "/oauth/token", headers: { "Content-Type": "application/x-www-form-urlencoded", Prefer: "example=recorded-field" }, body: "grant_type=client_credentials&client_id=a&client_secret=b" },
+];
+function writeRecordings(dir: string) {
+  const recording = (operationId: string, body: unknown) => ({ operationId, method: "POST", path: "/recorded", status: 200, contentType: "application/json", recordedAt: "2026-12-06T06:00:00.000Z", label: "field", body, verdict: "pass", violations: [] });
+  writeFileSync(path.join(dir, "claimTask.200.json"), JSON.stringify(recording("claimTask", { ...claimAnswer, data: { ...(claimAnswer.data as JsonObject), name: "Recorded" } })));
+  writeFileSync(path.join(dir, "finishManualTask.200.json"), JSON.stringify(recording("finishManualTask", { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), name: 42 } })));
+}
+
 beforeAll(async () => {
   const rejecting = await startMockServer({ example: "rejected" });
+  const recordings = mkdtempSync(path.join(os.tmpdir(), "msw-recordings-"));
+  writeRecordings(recordings);
+  const withRecordings = await startMockServer({ examples: recordings });
   try {
-    const input = { probes, base: BASE, prism: prism(), rejectingPrism: rejecting.url, taskId: TASK_ID, jobId: JOB_ID, taskKey: TASK_KEY, claimAnswer };
+    const input = {
+      probes, base: BASE, prism: prism(), rejectingPrism: rejecting.url, taskId: TASK_ID, jobId: JOB_ID, taskKey: TASK_KEY, claimAnswer,
+      recordings, recordingProbes, recordingPrism: withRecordings.url,
+    };
     const result = await run(process.execPath, [path.join(repoRoot, "test/support/msw-runner.mjs")], { cwd: repoRoot, env: { REPO_ROOT: repoRoot, MSW_PROBES: JSON.stringify(input) } });
     if (result.code !== 0) throw new Error(`the MSW runner failed (${result.code}):\n${result.stderr}`);
     report = JSON.parse(result.stdout) as Report;
   } finally {
-    await rejecting.close();
+    await Promise.all([rejecting.close(), withRecordings.close()]);
+    rmSync(recordings, { recursive: true, force: true });
   }
 }, 120_000);
 
@@ -146,6 +169,18 @@ describe("the MSW handlers answer as the Prism mock, over the whole matrix", () 
   it.each(validRequests().map((r) => [r.operationId]))("with example \"rejected\", %s's default answer is the Prism mock's with the same option", (operationId) => {
     const [ours, theirs] = report.pairs[`example rejected: ${operationId} (no Prefer)`]!;
     expect(ours).toEqual(theirs);
+  });
+});
+
+describe("recordings (readRecordedExamples from ./mock, then createHandlers({ examples })) are served as the Prism mock serves them", () => {
+  it.each(recordingProbes.map((p) => [p.name]))("%s", (name) => {
+    const [ours, theirs] = report.pairs[`recordings: ${name}`]!;
+    expect(ours).toEqual(theirs);
+  });
+
+  it("the broken recording is answered as recorded, and the recorded scenario is a default", () => {
+    expect((report.pairs["recordings: recorded finish that breaks the contract"]![0].body as { data: JsonObject }).data.name).toBe(42);
+    expect(report.checks.recordedDefault).toBe("Recorded");
   });
 });
 

@@ -8,7 +8,8 @@ import { setupServer } from "msw/node";
 const root = process.env.REPO_ROOT;
 const { createHandlers } = await import(`${root}/dist/esm/src/msw.js`);
 const { createOperationsManagerClient } = await import(`${root}/dist/esm/src/index.js`);
-const { probes, base, prism, rejectingPrism, taskId, jobId, taskKey, claimAnswer } = JSON.parse(process.env.MSW_PROBES);
+const { readRecordedExamples } = await import(`${root}/dist/esm/src/mock.js`);
+const { probes, base, prism, rejectingPrism, taskId, jobId, taskKey, claimAnswer, recordings, recordingProbes, recordingPrism } = JSON.parse(process.env.MSW_PROBES);
 
 const started = performance.now();
 const server = setupServer(...createHandlers({ baseUrl: base }));
@@ -39,6 +40,15 @@ for (const probe of probes) out.pairs[probe.name] = await Promise.all([answerOf(
 // The default scenario: handlers with example "rejected" against a Prism started with it.
 server.use(...createHandlers({ baseUrl: base, example: "rejected" }));
 for (const probe of probes.filter((p) => p.name.endsWith("(no Prefer)"))) out.pairs[`example rejected: ${probe.name}`] = await Promise.all([answerOf(base, probe), answerOf(rejectingPrism, probe)]);
+server.resetHandlers();
+
+// Recordings: read in Node by ./mock, served by the handlers, beside the Prism mock serving the same folder.
+const examples = readRecordedExamples(recordings);
+server.use(...createHandlers({ baseUrl: base, examples }));
+for (const probe of recordingProbes) out.pairs[`recordings: ${probe.name}`] = await Promise.all([answerOf(base, probe), answerOf(recordingPrism, probe)]);
+server.resetHandlers();
+server.use(...createHandlers({ baseUrl: base, examples, example: "recorded-field" }));
+out.checks.recordedDefault = (await first.claimTask(taskId)).name;
 server.resetHandlers();
 
 // The client's flows, with each way in.
