@@ -141,19 +141,26 @@ function formValue(body: string): JsonObject {
   return out;
 }
 
+/** How many violations an answer names in its message and header, and lists in its body. */
+const SAID = 10;
+const LISTED = 100;
+
 function refusal400(violations: RequestViolation[]): Refusal {
+  const said = violations.slice(0, SAID).map(describe).join("; ");
   return {
     status: 400,
     title: "Request breaks the contract",
-    detail: violations.map(describe).join("; "),
+    detail: violations.length > SAID ? `${said}; and ${violations.length - SAID} more` : said,
     violations,
   };
 }
 
-/** One violation in words: never the value (a form may carry a client secret). */
+/** One violation in words: never the value (a form may carry a client secret); a member name the request chose is cut short. */
 export function describe(v: RequestViolation): string {
-  return v.in === "path" ? `path parameter ${v.name} ${v.message}` : `body ${v.pointer || "/"} ${v.message}`;
+  return v.in === "path" ? `path parameter ${v.name} ${v.message}` : `body ${short(v.pointer || "/")} ${v.message}`;
 }
+
+const short = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 function safeDecode(segment: string): string {
   try {
@@ -170,12 +177,15 @@ function safeDecode(segment: string): string {
  * `sl-violations` header in Prism's form.
  */
 export function refusalAnswer(refusal: Refusal): { status: number; headers: Record<string, string>; body: string } {
+  // Bounded, whatever the request: a body with thousands of unknown members would otherwise make
+  // an answer (and a header, which clients cap at a few kB) as large as itself.
+  const listed = refusal.violations.slice(0, LISTED).map((v) => (v.pointer === undefined ? v : { ...v, pointer: short(v.pointer) }));
   const body = JSON.stringify({
     message: `${refusal.title}: ${refusal.detail}`,
-    data: { violations: refusal.violations },
+    data: { violations: listed, ...(refusal.violations.length > LISTED ? { more: refusal.violations.length - LISTED } : {}) },
     metadata: {},
   });
-  const flagged = refusal.violations.map((v) => ({
+  const flagged = listed.slice(0, SAID).map((v) => ({
     location: v.in === "path" ? ["path", v.name] : ["body", ...(v.pointer ? v.pointer.slice(1).split("/").map(unescapePointer) : [])],
     severity: "Error",
     code: v.in === "path" ? "path" : "body",

@@ -224,6 +224,22 @@ describe("the guard and the client agree on every generated request (in process)
     expect(data.violations.map((v) => v.pointer)).toContain(pointer);
   });
 
+  it("a body with thousands of unknown members (long names too) gets a bounded answer a client can read", async () => {
+    const members = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`${"m".repeat(i % 2 ? 500 : 3)}${i}`, i]));
+    const res = await fetch(`${guard.url}/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`, {
+      method: "POST",
+      headers: { Authorization: BASIC, "Content-Type": "application/json" },
+      body: JSON.stringify(members),
+    });
+    const text = await res.text();
+    expect(res.status).toBe(400);
+    expect(res.headers.get("sl-violations")!.length).toBeLessThan(4_000);
+    expect(text.length).toBeLessThan(40_000);
+    const { message, data } = JSON.parse(text) as { message: string; data: { violations: unknown[]; more: number } };
+    expect(message).toMatch(/; and 4990 more$/);
+    expect([data.violations.length, data.more]).toEqual([100, 4_900]);
+  });
+
   it("never echoes a body's values (a form may carry a client secret)", async () => {
     const secret = "s3cret-never-echoed";
     const res = await fetch(`${guard.url}/oauth/token`, {
