@@ -118,6 +118,12 @@ export async function use(): Promise<[Task, Job]> {
   await om.finishManualTask(${JSON.stringify(JOB_ID)}, ${JSON.stringify(TASK_KEY)}, { taskData: "done" });
   // @ts-expect-error a Task has no such field
   void task.notAField;
+  // openapi-fetch middleware on the typed calls, typed by openapi-fetch's Middleware.
+  const logging = { onResponse: ({ response }: { response: Response }) => void response.status };
+  om.use(logging, { onRequest: ({ request }) => void request.url });
+  om.eject(logging);
+  // @ts-expect-error a middleware is an object with onRequest, onResponse or onError
+  om.use(42);
   createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { clientId: "id", clientSecret: "secret" } });
   createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { username: "u", password: "p", method: "login" } });
   createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { token: async () => "t" } });
