@@ -32,8 +32,9 @@ var formats = { "date-time": dateTime };
 // drift-validators.mjs
 var __formats = formats;
 var d0 = validate20;
-var schema35 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["location", "view", "status", "app", "name", "variables", "last_updated", "encodingVersion", "job", "incomingRefs", "mockId", "groups", "type", "metrics"] } };
-var schema39 = { "type": "object", "properties": { "type": { "type": ["string", "null"] }, "pointer": { "type": "string" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["type", "pointer"] } };
+var schema35 = { "type": "object", "required": ["_id"], "properties": { "_id": { "$ref": "#/components/schemas/TaskIterationId" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["location", "view", "status", "app", "name", "variables", "last_updated", "encodingVersion", "job", "incomingRefs", "mockId", "groups", "type", "metrics"] } };
+var pattern4 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
+var schema40 = { "type": "object", "properties": { "type": { "type": ["string", "null"] }, "pointer": { "type": "string" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["type", "pointer"] } };
 function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -180,7 +181,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.type !== void 0) {
               let data4 = data3.type;
               if (typeof data4 !== "string" && data4 !== null) {
-                const err9 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema39.properties.type.type }, message: "must be string,null" };
+                const err9 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema40.properties.type.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err9];
                 } else {
@@ -255,9 +256,9 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate24.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var pattern4 = new RegExp("^[0-9a-f]{24}$", "u");
-var schema44 = { "type": "string", "enum": ["workflow_start", "workflow_end", "error_handler"] };
-var pattern5 = new RegExp("^[A-Za-z0-9_-]{1,128}$", "u");
+var pattern5 = new RegExp("^[0-9a-f]{24}$", "u");
+var schema45 = { "type": "string", "enum": ["workflow_start", "workflow_end", "error_handler"] };
+var pattern6 = new RegExp("^[A-Za-z0-9_-]{1,128}$", "u");
 function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -281,7 +282,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     errors++;
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
-    const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema44.enum }, message: "must be equal to one of the allowed values" };
+    const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema45.enum }, message: "must be equal to one of the allowed values" };
     if (vErrors === null) {
       vErrors = [err1];
     } else {
@@ -293,7 +294,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (typeof data === "string") {
-    if (!pattern5.test(data)) {
+    if (!pattern6.test(data)) {
       const err2 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_-]{1,128}$" }, message: 'must match pattern "^[A-Za-z0-9_-]{1,128}$"' };
       if (vErrors === null) {
         vErrors = [err2];
@@ -421,7 +422,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     if (data._id !== void 0) {
       let data0 = data._id;
       if (typeof data0 === "string") {
-        if (!pattern4.test(data0)) {
+        if (!pattern5.test(data0)) {
           const err6 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/JobId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{24}$" }, message: 'must match pattern "^[0-9a-f]{24}$"' };
           if (vErrors === null) {
             vErrors = [err6];
@@ -1126,7 +1127,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate30.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var schema55 = { "type": "object", "properties": { "start_time": { "type": "array", "items": { "$ref": "#/components/schemas/Timestamp" } }, "claim_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "server_id": { "type": "string" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "user": { "$ref": "#/components/schemas/UserOrId" }, "owner": { "$ref": "#/components/schemas/UserOrId" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["start_time", "claim_time", "end_time", "server_id", "finish_state", "run_time", "user", "owner"] } };
+var schema56 = { "type": "object", "properties": { "start_time": { "type": "array", "items": { "$ref": "#/components/schemas/Timestamp" } }, "claim_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "server_id": { "type": "string" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "user": { "$ref": "#/components/schemas/UserOrId" }, "owner": { "$ref": "#/components/schemas/UserOrId" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["start_time", "claim_time", "end_time", "server_id", "finish_state", "run_time", "user", "owner"] } };
 function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1751,7 +1752,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data5 = data.finish_state;
       if (typeof data5 !== "string" && data5 !== null) {
-        const err16 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema55.properties.finish_state.type }, message: "must be string,null" };
+        const err16 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema56.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -1983,19 +1984,19 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data._id !== void 0) {
-      if (typeof data._id !== "string") {
-        const err16 = { instancePath: instancePath + "/_id", schemaPath: "#/properties/_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
+      let data0 = data._id;
+      if (typeof data0 === "string") {
+        if (!pattern4.test(data0)) {
+          const err16 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/TaskIterationId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"' };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.location !== void 0) {
-      if (typeof data.location !== "string") {
-        const err17 = { instancePath: instancePath + "/location", schemaPath: "#/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      } else {
+        const err17 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -2004,9 +2005,9 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.view !== void 0) {
-      if (typeof data.view !== "string") {
-        const err18 = { instancePath: instancePath + "/view", schemaPath: "#/properties/view/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.location !== void 0) {
+      if (typeof data.location !== "string") {
+        const err18 = { instancePath: instancePath + "/location", schemaPath: "#/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -2015,9 +2016,9 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.status !== void 0) {
-      if (typeof data.status !== "string") {
-        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.view !== void 0) {
+      if (typeof data.view !== "string") {
+        const err19 = { instancePath: instancePath + "/view", schemaPath: "#/properties/view/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -2026,9 +2027,9 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.app !== void 0) {
-      if (typeof data.app !== "string") {
-        const err20 = { instancePath: instancePath + "/app", schemaPath: "#/properties/app/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.status !== void 0) {
+      if (typeof data.status !== "string") {
+        const err20 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -2037,13 +2038,24 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.name !== void 0) {
-      if (typeof data.name !== "string") {
-        const err21 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.app !== void 0) {
+      if (typeof data.app !== "string") {
+        const err21 = { instancePath: instancePath + "/app", schemaPath: "#/properties/app/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
           vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      if (typeof data.name !== "string") {
+        const err22 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err22];
+        } else {
+          vErrors.push(err22);
         }
         errors++;
       }
@@ -2059,20 +2071,20 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.last_updated;
       if (typeof data7 === "string") {
         if (!formats0(data7)) {
-          const err22 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"' };
+          const err23 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"' };
           if (vErrors === null) {
-            vErrors = [err22];
+            vErrors = [err23];
           } else {
-            vErrors.push(err22);
+            vErrors.push(err23);
           }
           errors++;
         }
       } else {
-        const err23 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err24 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err23];
+          vErrors = [err24];
         } else {
-          vErrors.push(err23);
+          vErrors.push(err24);
         }
         errors++;
       }
@@ -2080,11 +2092,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.encodingVersion !== void 0) {
       let data8 = data.encodingVersion;
       if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)))) {
-        const err24 = { instancePath: instancePath + "/encodingVersion", schemaPath: "#/properties/encodingVersion/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        const err25 = { instancePath: instancePath + "/encodingVersion", schemaPath: "#/properties/encodingVersion/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
         if (vErrors === null) {
-          vErrors = [err24];
+          vErrors = [err25];
         } else {
-          vErrors.push(err24);
+          vErrors.push(err25);
         }
         errors++;
       }
@@ -2102,32 +2114,32 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         const len0 = data10.length;
         for (let i0 = 0; i0 < len0; i0++) {
           if (typeof data10[i0] !== "string") {
-            const err25 = { instancePath: instancePath + "/incomingRefs/" + i0, schemaPath: "#/properties/incomingRefs/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err26 = { instancePath: instancePath + "/incomingRefs/" + i0, schemaPath: "#/properties/incomingRefs/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err25];
+              vErrors = [err26];
             } else {
-              vErrors.push(err25);
+              vErrors.push(err26);
             }
             errors++;
           }
         }
       } else {
-        const err26 = { instancePath: instancePath + "/incomingRefs", schemaPath: "#/properties/incomingRefs/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err27 = { instancePath: instancePath + "/incomingRefs", schemaPath: "#/properties/incomingRefs/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err26];
+          vErrors = [err27];
         } else {
-          vErrors.push(err26);
+          vErrors.push(err27);
         }
         errors++;
       }
     }
     if (data.mockId !== void 0) {
       if (typeof data.mockId !== "string") {
-        const err27 = { instancePath: instancePath + "/mockId", schemaPath: "#/properties/mockId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err28 = { instancePath: instancePath + "/mockId", schemaPath: "#/properties/mockId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err27];
+          vErrors = [err28];
         } else {
-          vErrors.push(err27);
+          vErrors.push(err28);
         }
         errors++;
       }
@@ -2144,11 +2156,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err28 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err29 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err28];
+          vErrors = [err29];
         } else {
-          vErrors.push(err28);
+          vErrors.push(err29);
         }
         errors++;
       }
@@ -2156,11 +2168,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data15 = data.type;
       if (typeof data15 !== "string" && data15 !== null) {
-        const err29 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema35.properties.type.type }, message: "must be string,null" };
+        const err30 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema35.properties.type.type }, message: "must be string,null" };
         if (vErrors === null) {
-          vErrors = [err29];
+          vErrors = [err30];
         } else {
-          vErrors.push(err29);
+          vErrors.push(err30);
         }
         errors++;
       }
@@ -2174,21 +2186,21 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (key0 !== "_id" && key0 !== "location" && key0 !== "view" && key0 !== "status" && key0 !== "app" && key0 !== "name" && key0 !== "variables" && key0 !== "last_updated" && key0 !== "encodingVersion" && key0 !== "job" && key0 !== "incomingRefs" && key0 !== "mockId" && key0 !== "groups" && key0 !== "type" && key0 !== "metrics") {
-        const err30 = { instancePath, schemaPath: "#/unevaluatedProperties", keyword: "unevaluatedProperties", params: { unevaluatedProperty: key0 }, message: "must NOT have unevaluated properties" };
+        const err31 = { instancePath, schemaPath: "#/unevaluatedProperties", keyword: "unevaluatedProperties", params: { unevaluatedProperty: key0 }, message: "must NOT have unevaluated properties" };
         if (vErrors === null) {
-          vErrors = [err30];
+          vErrors = [err31];
         } else {
-          vErrors.push(err30);
+          vErrors.push(err31);
         }
         errors++;
       }
     }
   } else {
-    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err32 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err31];
+      vErrors = [err32];
     } else {
-      vErrors.push(err31);
+      vErrors.push(err32);
     }
     errors++;
   }
@@ -2735,8 +2747,8 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate55.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var d4 = validate58;
-var schema77 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "uuid": { "type": "string" }, "font_size": { "type": "integer" }, "type": { "type": "string" }, "created": { "$ref": "#/components/schemas/Timestamp" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "createdVersion": { "type": "string" }, "lastUpdatedVersion": { "type": "string" }, "canvasVersion": { "type": "integer" }, "encodingVersion": { "type": "integer" }, "migrationVersion": { "type": "integer" }, "name": { "type": "string" }, "description": { "type": "string" }, "preAutomationTime": { "type": "number" }, "sla": { "type": "number" }, "decorators": { "type": "array", "items": { "$ref": "#/components/schemas/Decorator" } }, "transitions": { "$ref": "#/components/schemas/FreeFormObject" }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/JobVariables" }, "tags": { "type": "array", "items": { "type": "string" } }, "error": { "type": "array", "items": { "$ref": "#/components/schemas/JobError" } }, "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/JobWarning" } }, "ancestors": { "type": "array", "items": { "type": "string" } }, "validationErrors": { "type": "array", "items": { "$ref": "#/components/schemas/ValidationError" } }, "namespace": { "$ref": "#/components/schemas/FreeFormObject" }, "mocked": { "type": "boolean" }, "created_by": { "$ref": "#/components/schemas/UserReference" }, "last_updated_by": { "$ref": "#/components/schemas/UserReference" }, "tasks": { "$ref": "#/components/schemas/JobTasks" }, "parent": { "$ref": "#/components/schemas/JobParent" }, "errorHandler": { "type": ["object", "null"], "additionalProperties": true }, "groups": { "type": "array", "items": { "type": "string" } }, "watchers": { "type": "array", "items": { "$ref": "#/components/schemas/UserReference" } }, "metrics": { "$ref": "#/components/schemas/JobMetrics" }, "output": { "$ref": "#/components/schemas/FreeFormObject" }, "outputData": { "$ref": "#/components/schemas/FreeFormObject" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["uuid", "font_size", "type", "created", "last_updated", "createdVersion", "lastUpdatedVersion", "canvasVersion", "encodingVersion", "migrationVersion", "name", "description", "preAutomationTime", "sla", "decorators", "transitions", "status", "variables", "tags", "error", "warnings", "ancestors", "validationErrors", "namespace", "mocked", "created_by", "last_updated_by", "tasks", "parent", "errorHandler", "groups", "watchers", "metrics", "output", "outputData"] } };
-var schema83 = { "anyOf": [{ "$ref": "spec#/components/schemas/JobVariablePointer" }, { "type": ["string", "number", "boolean", "null"] }, { "type": "array", "items": {} }, { "type": "object", "additionalProperties": true, "not": { "properties": { "location": {}, "_id": {} }, "required": ["location", "_id"] } }], "unevaluatedProperties": false };
+var schema78 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "uuid": { "type": "string" }, "font_size": { "type": "integer" }, "type": { "type": "string" }, "created": { "$ref": "#/components/schemas/Timestamp" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "createdVersion": { "type": "string" }, "lastUpdatedVersion": { "type": "string" }, "canvasVersion": { "type": "integer" }, "encodingVersion": { "type": "integer" }, "migrationVersion": { "type": "integer" }, "name": { "type": "string" }, "description": { "type": "string" }, "preAutomationTime": { "type": "number" }, "sla": { "type": "number" }, "decorators": { "type": "array", "items": { "$ref": "#/components/schemas/Decorator" } }, "transitions": { "$ref": "#/components/schemas/FreeFormObject" }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/JobVariables" }, "tags": { "type": "array", "items": { "type": "string" } }, "error": { "type": "array", "items": { "$ref": "#/components/schemas/JobError" } }, "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/JobWarning" } }, "ancestors": { "type": "array", "items": { "type": "string" } }, "validationErrors": { "type": "array", "items": { "$ref": "#/components/schemas/ValidationError" } }, "namespace": { "$ref": "#/components/schemas/FreeFormObject" }, "mocked": { "type": "boolean" }, "created_by": { "$ref": "#/components/schemas/UserReference" }, "last_updated_by": { "$ref": "#/components/schemas/UserReference" }, "tasks": { "$ref": "#/components/schemas/JobTasks" }, "parent": { "$ref": "#/components/schemas/JobParent" }, "errorHandler": { "type": ["object", "null"], "additionalProperties": true }, "groups": { "type": "array", "items": { "type": "string" } }, "watchers": { "type": "array", "items": { "$ref": "#/components/schemas/UserReference" } }, "metrics": { "$ref": "#/components/schemas/JobMetrics" }, "output": { "$ref": "#/components/schemas/FreeFormObject" }, "outputData": { "$ref": "#/components/schemas/FreeFormObject" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["uuid", "font_size", "type", "created", "last_updated", "createdVersion", "lastUpdatedVersion", "canvasVersion", "encodingVersion", "migrationVersion", "name", "description", "preAutomationTime", "sla", "decorators", "transitions", "status", "variables", "tags", "error", "warnings", "ancestors", "validationErrors", "namespace", "mocked", "created_by", "last_updated_by", "tasks", "parent", "errorHandler", "groups", "watchers", "metrics", "output", "outputData"] } };
+var schema84 = { "anyOf": [{ "$ref": "spec#/components/schemas/JobVariablePointer" }, { "type": ["string", "number", "boolean", "null"] }, { "type": "array", "items": {} }, { "type": "object", "additionalProperties": true, "not": { "properties": { "location": {}, "_id": {} }, "required": ["location", "_id"] } }], "unevaluatedProperties": false };
 function validate64(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2828,7 +2840,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
   }
   const _errs2 = errors;
   if (typeof data !== "string" && !(typeof data == "number") && typeof data !== "boolean" && data !== null) {
-    const err0 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: schema83.anyOf[1].type }, message: "must be string,number,boolean,null" };
+    const err0 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: schema84.anyOf[1].type }, message: "must be string,number,boolean,null" };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -2992,8 +3004,8 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate61.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema87 = { "type": "object", "properties": { "task": { "type": ["string", "null"] }, "message": { "$ref": "#/components/schemas/JobMessage" }, "timestamp": { "$ref": "#/components/schemas/EpochMillis" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["task", "message", "timestamp"] } };
-var schema88 = { "type": ["object", "string"], "additionalProperties": true };
+var schema88 = { "type": "object", "properties": { "task": { "type": ["string", "null"] }, "message": { "$ref": "#/components/schemas/JobMessage" }, "timestamp": { "$ref": "#/components/schemas/EpochMillis" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["task", "message", "timestamp"] } };
+var schema89 = { "type": ["object", "string"], "additionalProperties": true };
 function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3062,7 +3074,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.task !== void 0) {
       let data0 = data.task;
       if (typeof data0 !== "string" && data0 !== null) {
-        const err4 = { instancePath: instancePath + "/task", schemaPath: "#/properties/task/type", keyword: "type", params: { type: schema87.properties.task.type }, message: "must be string,null" };
+        const err4 = { instancePath: instancePath + "/task", schemaPath: "#/properties/task/type", keyword: "type", params: { type: schema88.properties.task.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -3074,7 +3086,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data1 = data.message;
       if (!(data1 && typeof data1 == "object" && !Array.isArray(data1)) && typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema88.type }, message: "must be object,string" };
+        const err5 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema89.type }, message: "must be object,string" };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -3208,7 +3220,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data2 = data.message;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && typeof data2 !== "string") {
-        const err6 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema88.type }, message: "must be object,string" };
+        const err6 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema89.type }, message: "must be object,string" };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -3475,8 +3487,8 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate74.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var schema98 = { "type": "object", "properties": { "name": { "type": "string" }, "summary": { "type": "string" }, "description": { "type": "string" }, "location": { "type": "string" }, "app": { "type": "string" }, "type": { "type": ["string", "null"] }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "transitions": { "type": "object", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/JobTaskTransition" } }, "propertyNames": false }, "finish_state": { "type": ["string", "null"] }, "start_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "taskId": { "type": "string" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "actor": { "$ref": "#/components/schemas/UserReference" }, "serverId": { "type": "string" }, "x": { "type": "number" }, "y": { "type": "number" }, "nodeLocation": { "$ref": "#/components/schemas/CanvasLocation" }, "metrics": { "$ref": "#/components/schemas/JobTaskMetrics" }, "groups": { "type": "array", "items": { "type": "string" } }, "iterations": { "type": "array", "items": { "anyOf": [{ "$ref": "#/components/schemas/TaskIterationId" }, { "$ref": "#/components/schemas/FreeFormObject" }] } } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["name", "summary", "description", "location", "app", "type", "status", "variables", "transitions", "finish_state", "start_time", "end_time", "taskId", "owner", "actor", "serverId", "x", "y", "nodeLocation", "metrics", "groups", "iterations"] } };
-var schema103 = { "type": "object", "properties": { "user": { "$ref": "#/components/schemas/UserReference" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "start_time": { "anyOf": [{ "$ref": "#/components/schemas/EpochMillis" }, { "$ref": "#/components/schemas/Timestamp" }] }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "server_id": { "type": "string" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["user", "owner", "start_time", "end_time", "finish_state", "run_time", "server_id"] } };
+var schema99 = { "type": "object", "properties": { "name": { "type": "string" }, "summary": { "type": "string" }, "description": { "type": "string" }, "location": { "type": "string" }, "app": { "type": "string" }, "type": { "type": ["string", "null"] }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "transitions": { "type": "object", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/JobTaskTransition" } }, "propertyNames": false }, "finish_state": { "type": ["string", "null"] }, "start_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "taskId": { "type": "string" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "actor": { "$ref": "#/components/schemas/UserReference" }, "serverId": { "type": "string" }, "x": { "type": "number" }, "y": { "type": "number" }, "nodeLocation": { "$ref": "#/components/schemas/CanvasLocation" }, "metrics": { "$ref": "#/components/schemas/JobTaskMetrics" }, "groups": { "type": "array", "items": { "type": "string" } }, "iterations": { "type": "array", "items": { "anyOf": [{ "$ref": "#/components/schemas/TaskIterationId" }, { "$ref": "#/components/schemas/FreeFormObject" }] } } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["name", "summary", "description", "location", "app", "type", "status", "variables", "transitions", "finish_state", "start_time", "end_time", "taskId", "owner", "actor", "serverId", "x", "y", "nodeLocation", "metrics", "groups", "iterations"] } };
+var schema104 = { "type": "object", "properties": { "user": { "$ref": "#/components/schemas/UserReference" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "start_time": { "anyOf": [{ "$ref": "#/components/schemas/EpochMillis" }, { "$ref": "#/components/schemas/Timestamp" }] }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "server_id": { "type": "string" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["user", "owner", "start_time", "end_time", "finish_state", "run_time", "server_id"] } };
 function validate83(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -3663,7 +3675,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data4 = data.finish_state;
       if (typeof data4 !== "string" && data4 !== null) {
-        const err13 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema103.properties.finish_state.type }, message: "must be string,null" };
+        const err13 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema104.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -3718,7 +3730,6 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate83.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var pattern6 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
 function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -4013,7 +4024,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data5 = data.type;
       if (typeof data5 !== "string" && data5 !== null) {
-        const err28 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema98.properties.type.type }, message: "must be string,null" };
+        const err28 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema99.properties.type.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -4180,7 +4191,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data13 = data.finish_state;
       if (typeof data13 !== "string" && data13 !== null) {
-        const err41 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema98.properties.finish_state.type }, message: "must be string,null" };
+        const err41 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema99.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err41];
         } else {
@@ -4413,7 +4424,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           let valid18 = false;
           const _errs70 = errors;
           if (typeof data29 === "string") {
-            if (!pattern6.test(data29)) {
+            if (!pattern4.test(data29)) {
               const err58 = { instancePath: instancePath + "/iterations/" + i2, schemaPath: "#/components/schemas/TaskIterationId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"' };
               if (vErrors === null) {
                 vErrors = [err58];
@@ -4703,7 +4714,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.job !== void 0) {
       let data0 = data.job;
       if (typeof data0 === "string") {
-        if (!pattern4.test(data0)) {
+        if (!pattern5.test(data0)) {
           const err5 = { instancePath: instancePath + "/job", schemaPath: "#/components/schemas/JobId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{24}$" }, message: 'must match pattern "^[0-9a-f]{24}$"' };
           if (vErrors === null) {
             vErrors = [err5];
@@ -5554,7 +5565,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             if (data16.type !== void 0) {
               let data17 = data16.type;
               if (typeof data17 !== "string" && data17 !== null) {
-                const err57 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema39.properties.type.type }, message: "must be string,null" };
+                const err57 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema40.properties.type.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err57];
                 } else {
@@ -5804,7 +5815,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.errorHandler !== void 0) {
       let data38 = data.errorHandler;
       if (!(data38 && typeof data38 == "object" && !Array.isArray(data38)) && data38 !== null) {
-        const err73 = { instancePath: instancePath + "/errorHandler", schemaPath: "#/properties/errorHandler/type", keyword: "type", params: { type: schema77.properties.errorHandler.type }, message: "must be object,null" };
+        const err73 = { instancePath: instancePath + "/errorHandler", schemaPath: "#/properties/errorHandler/type", keyword: "type", params: { type: schema78.properties.errorHandler.type }, message: "must be object,null" };
         if (vErrors === null) {
           vErrors = [err73];
         } else {
@@ -6455,7 +6466,7 @@ function validate107(data, { instancePath = "", parentData, parentDataProperty, 
 }
 validate107.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var d8 = validate110;
-var pattern8 = new RegExp("^[\\x21-\\x7e]+$", "u");
+var pattern9 = new RegExp("^[\\x21-\\x7e]+$", "u");
 function validate111(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -6524,7 +6535,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
     if (data.access_token !== void 0) {
       let data0 = data.access_token;
       if (typeof data0 === "string") {
-        if (!pattern8.test(data0)) {
+        if (!pattern9.test(data0)) {
           const err4 = { instancePath: instancePath + "/access_token", schemaPath: "#/components/schemas/HeaderToken/pattern", keyword: "pattern", params: { pattern: "^[\\x21-\\x7e]+$" }, message: 'must match pattern "^[\\x21-\\x7e]+$"' };
           if (vErrors === null) {
             vErrors = [err4];
@@ -7080,7 +7091,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
 }
 validate122.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
 var d12 = validate126;
-var pattern9 = new RegExp("^[!#-Z\\\\\\]-z|-~][!-~]*$", "u");
+var pattern10 = new RegExp("^[!#-Z\\\\\\]-z|-~][!-~]*$", "u");
 function validate126(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -7092,7 +7103,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (typeof data === "string") {
-    if (!pattern9.test(data)) {
+    if (!pattern10.test(data)) {
       const err0 = { instancePath, schemaPath: "strict#/components/schemas/LoginTokenText/pattern", keyword: "pattern", params: { pattern: "^[!#-Z\\\\\\]-z|-~][!-~]*$" }, message: 'must match pattern "^[!#-Z\\\\\\]-z|-~][!-~]*$"' };
       if (vErrors === null) {
         vErrors = [err0];
@@ -7126,7 +7137,7 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (typeof data === "string") {
-    if (!pattern8.test(data)) {
+    if (!pattern9.test(data)) {
       const err0 = { instancePath, schemaPath: "strict#/components/schemas/LoginToken/pattern", keyword: "pattern", params: { pattern: "^[\\x21-\\x7e]+$" }, message: 'must match pattern "^[\\x21-\\x7e]+$"' };
       if (vErrors === null) {
         vErrors = [err0];

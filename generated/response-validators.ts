@@ -32,8 +32,9 @@ var formats = { "date-time": dateTime };
 // response-validators.mjs
 var __formats = formats;
 var v2 = validate33;
-var schema52 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } } };
-var schema56 = { "type": "object", "properties": { "type": { "type": ["string", "null"] }, "pointer": { "type": "string" } } };
+var schema52 = { "type": "object", "required": ["_id"], "properties": { "_id": { "$ref": "#/components/schemas/TaskIterationId" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } } };
+var pattern5 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
+var schema57 = { "type": "object", "properties": { "type": { "type": ["string", "null"] }, "pointer": { "type": "string" } } };
 function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -81,7 +82,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data3.type !== void 0) {
               let data4 = data3.type;
               if (typeof data4 !== "string" && data4 !== null) {
-                const err2 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema56.properties.type.type }, message: "must be string,null" };
+                const err2 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema57.properties.type.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err2];
                 } else {
@@ -657,7 +658,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate42.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var schema72 = { "type": "object", "properties": { "start_time": { "type": "array", "items": { "$ref": "#/components/schemas/Timestamp" } }, "claim_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "server_id": { "type": "string" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "user": { "$ref": "#/components/schemas/UserOrId" }, "owner": { "$ref": "#/components/schemas/UserOrId" } } };
+var schema73 = { "type": "object", "properties": { "start_time": { "type": "array", "items": { "$ref": "#/components/schemas/Timestamp" } }, "claim_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "server_id": { "type": "string" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "user": { "$ref": "#/components/schemas/UserOrId" }, "owner": { "$ref": "#/components/schemas/UserOrId" } } };
 function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1015,7 +1016,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data5 = data.finish_state;
       if (typeof data5 !== "string" && data5 !== null) {
-        const err7 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema72.properties.finish_state.type }, message: "must be string,null" };
+        const err7 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema73.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -1081,19 +1082,19 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data._id !== void 0) {
-      if (typeof data._id !== "string") {
-        const err1 = { instancePath: instancePath + "/_id", schemaPath: "#/properties/_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
-        if (vErrors === null) {
-          vErrors = [err1];
-        } else {
-          vErrors.push(err1);
+      let data0 = data._id;
+      if (typeof data0 === "string") {
+        if (!pattern5.test(data0)) {
+          const err1 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/TaskIterationId/pattern", keyword: "pattern", params: { pattern: "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$" }, message: 'must match pattern "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$"' };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.location !== void 0) {
-      if (typeof data.location !== "string") {
-        const err2 = { instancePath: instancePath + "/location", schemaPath: "#/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+      } else {
+        const err2 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -1102,9 +1103,9 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.view !== void 0) {
-      if (typeof data.view !== "string") {
-        const err3 = { instancePath: instancePath + "/view", schemaPath: "#/properties/view/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.location !== void 0) {
+      if (typeof data.location !== "string") {
+        const err3 = { instancePath: instancePath + "/location", schemaPath: "#/properties/location/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1113,9 +1114,9 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.status !== void 0) {
-      if (typeof data.status !== "string") {
-        const err4 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.view !== void 0) {
+      if (typeof data.view !== "string") {
+        const err4 = { instancePath: instancePath + "/view", schemaPath: "#/properties/view/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -1124,9 +1125,9 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.app !== void 0) {
-      if (typeof data.app !== "string") {
-        const err5 = { instancePath: instancePath + "/app", schemaPath: "#/properties/app/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.status !== void 0) {
+      if (typeof data.status !== "string") {
+        const err5 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -1135,13 +1136,24 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.name !== void 0) {
-      if (typeof data.name !== "string") {
-        const err6 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+    if (data.app !== void 0) {
+      if (typeof data.app !== "string") {
+        const err6 = { instancePath: instancePath + "/app", schemaPath: "#/properties/app/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
           vErrors.push(err6);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      if (typeof data.name !== "string") {
+        const err7 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
         }
         errors++;
       }
@@ -1156,20 +1168,20 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.last_updated;
       if (typeof data7 === "string") {
         if (!formats0(data7)) {
-          const err7 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"' };
+          const err8 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"' };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err8];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err8);
           }
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err9 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err9];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err9);
         }
         errors++;
       }
@@ -1177,11 +1189,11 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.encodingVersion !== void 0) {
       let data8 = data.encodingVersion;
       if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)))) {
-        const err9 = { instancePath: instancePath + "/encodingVersion", schemaPath: "#/properties/encodingVersion/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        const err10 = { instancePath: instancePath + "/encodingVersion", schemaPath: "#/properties/encodingVersion/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
         if (vErrors === null) {
-          vErrors = [err9];
+          vErrors = [err10];
         } else {
-          vErrors.push(err9);
+          vErrors.push(err10);
         }
         errors++;
       }
@@ -1198,32 +1210,32 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         const len0 = data10.length;
         for (let i0 = 0; i0 < len0; i0++) {
           if (typeof data10[i0] !== "string") {
-            const err10 = { instancePath: instancePath + "/incomingRefs/" + i0, schemaPath: "#/properties/incomingRefs/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            const err11 = { instancePath: instancePath + "/incomingRefs/" + i0, schemaPath: "#/properties/incomingRefs/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err11];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err11);
             }
             errors++;
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/incomingRefs", schemaPath: "#/properties/incomingRefs/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err12 = { instancePath: instancePath + "/incomingRefs", schemaPath: "#/properties/incomingRefs/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err12];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err12);
         }
         errors++;
       }
     }
     if (data.mockId !== void 0) {
       if (typeof data.mockId !== "string") {
-        const err12 = { instancePath: instancePath + "/mockId", schemaPath: "#/properties/mockId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        const err13 = { instancePath: instancePath + "/mockId", schemaPath: "#/properties/mockId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
         if (vErrors === null) {
-          vErrors = [err12];
+          vErrors = [err13];
         } else {
-          vErrors.push(err12);
+          vErrors.push(err13);
         }
         errors++;
       }
@@ -1239,11 +1251,11 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        const err14 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array" };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err14];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err14);
         }
         errors++;
       }
@@ -1251,11 +1263,11 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data15 = data.type;
       if (typeof data15 !== "string" && data15 !== null) {
-        const err14 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema52.properties.type.type }, message: "must be string,null" };
+        const err15 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema52.properties.type.type }, message: "must be string,null" };
         if (vErrors === null) {
-          vErrors = [err14];
+          vErrors = [err15];
         } else {
-          vErrors.push(err14);
+          vErrors.push(err15);
         }
         errors++;
       }
@@ -1267,11 +1279,11 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    const err16 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err16];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err16);
     }
     errors++;
   }
@@ -1598,8 +1610,8 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
 }
 validate67.evaluated = { "props": { "message": true, "data": true, "metadata": true }, "dynamicProps": false, "dynamicItems": false };
 var v8 = validate70;
-var schema94 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "uuid": { "type": "string" }, "font_size": { "type": "integer" }, "type": { "type": "string" }, "created": { "$ref": "#/components/schemas/Timestamp" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "createdVersion": { "type": "string" }, "lastUpdatedVersion": { "type": "string" }, "canvasVersion": { "type": "integer" }, "encodingVersion": { "type": "integer" }, "migrationVersion": { "type": "integer" }, "name": { "type": "string" }, "description": { "type": "string" }, "preAutomationTime": { "type": "number" }, "sla": { "type": "number" }, "decorators": { "type": "array", "items": { "$ref": "#/components/schemas/Decorator" } }, "transitions": { "$ref": "#/components/schemas/FreeFormObject" }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/JobVariables" }, "tags": { "type": "array", "items": { "type": "string" } }, "error": { "type": "array", "items": { "$ref": "#/components/schemas/JobError" } }, "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/JobWarning" } }, "ancestors": { "type": "array", "items": { "type": "string" } }, "validationErrors": { "type": "array", "items": { "$ref": "#/components/schemas/ValidationError" } }, "namespace": { "$ref": "#/components/schemas/FreeFormObject" }, "mocked": { "type": "boolean" }, "created_by": { "$ref": "#/components/schemas/UserReference" }, "last_updated_by": { "$ref": "#/components/schemas/UserReference" }, "tasks": { "$ref": "#/components/schemas/JobTasks" }, "parent": { "$ref": "#/components/schemas/JobParent" }, "errorHandler": { "type": ["object", "null"], "additionalProperties": true }, "groups": { "type": "array", "items": { "type": "string" } }, "watchers": { "type": "array", "items": { "$ref": "#/components/schemas/UserReference" } }, "metrics": { "$ref": "#/components/schemas/JobMetrics" }, "output": { "$ref": "#/components/schemas/FreeFormObject" }, "outputData": { "$ref": "#/components/schemas/FreeFormObject" } } };
-var schema100 = { "anyOf": [{ "$ref": "#/components/schemas/JobVariablePointer" }, { "type": ["string", "number", "boolean", "null"] }, { "type": "array", "items": {} }, { "type": "object", "additionalProperties": true, "not": { "properties": { "location": {}, "_id": {} }, "required": ["location", "_id"] } }] };
+var schema95 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "uuid": { "type": "string" }, "font_size": { "type": "integer" }, "type": { "type": "string" }, "created": { "$ref": "#/components/schemas/Timestamp" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "createdVersion": { "type": "string" }, "lastUpdatedVersion": { "type": "string" }, "canvasVersion": { "type": "integer" }, "encodingVersion": { "type": "integer" }, "migrationVersion": { "type": "integer" }, "name": { "type": "string" }, "description": { "type": "string" }, "preAutomationTime": { "type": "number" }, "sla": { "type": "number" }, "decorators": { "type": "array", "items": { "$ref": "#/components/schemas/Decorator" } }, "transitions": { "$ref": "#/components/schemas/FreeFormObject" }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/JobVariables" }, "tags": { "type": "array", "items": { "type": "string" } }, "error": { "type": "array", "items": { "$ref": "#/components/schemas/JobError" } }, "warnings": { "type": "array", "items": { "$ref": "#/components/schemas/JobWarning" } }, "ancestors": { "type": "array", "items": { "type": "string" } }, "validationErrors": { "type": "array", "items": { "$ref": "#/components/schemas/ValidationError" } }, "namespace": { "$ref": "#/components/schemas/FreeFormObject" }, "mocked": { "type": "boolean" }, "created_by": { "$ref": "#/components/schemas/UserReference" }, "last_updated_by": { "$ref": "#/components/schemas/UserReference" }, "tasks": { "$ref": "#/components/schemas/JobTasks" }, "parent": { "$ref": "#/components/schemas/JobParent" }, "errorHandler": { "type": ["object", "null"], "additionalProperties": true }, "groups": { "type": "array", "items": { "type": "string" } }, "watchers": { "type": "array", "items": { "$ref": "#/components/schemas/UserReference" } }, "metrics": { "$ref": "#/components/schemas/JobMetrics" }, "output": { "$ref": "#/components/schemas/FreeFormObject" }, "outputData": { "$ref": "#/components/schemas/FreeFormObject" } } };
+var schema101 = { "anyOf": [{ "$ref": "#/components/schemas/JobVariablePointer" }, { "type": ["string", "number", "boolean", "null"] }, { "type": "array", "items": {} }, { "type": "object", "additionalProperties": true, "not": { "properties": { "location": {}, "_id": {} }, "required": ["location", "_id"] } }] };
 function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1690,7 +1702,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
   }
   const _errs2 = errors;
   if (typeof data !== "string" && !(typeof data == "number") && typeof data !== "boolean" && data !== null) {
-    const err0 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: schema100.anyOf[1].type }, message: "must be string,number,boolean,null" };
+    const err0 = { instancePath, schemaPath: "#/anyOf/1/type", keyword: "type", params: { type: schema101.anyOf[1].type }, message: "must be string,number,boolean,null" };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -1820,8 +1832,8 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate73.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
-var schema103 = { "type": "object", "properties": { "task": { "type": ["string", "null"] }, "message": { "$ref": "#/components/schemas/JobMessage" }, "timestamp": { "$ref": "#/components/schemas/EpochMillis" } } };
-var schema104 = { "type": ["object", "string"], "additionalProperties": true };
+var schema104 = { "type": "object", "properties": { "task": { "type": ["string", "null"] }, "message": { "$ref": "#/components/schemas/JobMessage" }, "timestamp": { "$ref": "#/components/schemas/EpochMillis" } } };
+var schema105 = { "type": ["object", "string"], "additionalProperties": true };
 function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1836,7 +1848,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.task !== void 0) {
       let data0 = data.task;
       if (typeof data0 !== "string" && data0 !== null) {
-        const err0 = { instancePath: instancePath + "/task", schemaPath: "#/properties/task/type", keyword: "type", params: { type: schema103.properties.task.type }, message: "must be string,null" };
+        const err0 = { instancePath: instancePath + "/task", schemaPath: "#/properties/task/type", keyword: "type", params: { type: schema104.properties.task.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -1848,7 +1860,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data1 = data.message;
       if (!(data1 && typeof data1 == "object" && !Array.isArray(data1)) && typeof data1 !== "string") {
-        const err1 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema104.type }, message: "must be object,string" };
+        const err1 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema105.type }, message: "must be object,string" };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -1917,7 +1929,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data2 = data.message;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && typeof data2 !== "string") {
-        const err2 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema104.type }, message: "must be object,string" };
+        const err2 = { instancePath: instancePath + "/message", schemaPath: "#/components/schemas/JobMessage/type", keyword: "type", params: { type: schema105.type }, message: "must be object,string" };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -2099,8 +2111,8 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate85.evaluated = { "dynamicProps": true, "dynamicItems": false };
-var schema114 = { "type": "object", "properties": { "name": { "type": "string" }, "summary": { "type": "string" }, "description": { "type": "string" }, "location": { "type": "string" }, "app": { "type": "string" }, "type": { "type": ["string", "null"] }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "transitions": { "type": "object", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/JobTaskTransition" } } }, "finish_state": { "type": ["string", "null"] }, "start_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "taskId": { "type": "string" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "actor": { "$ref": "#/components/schemas/UserReference" }, "serverId": { "type": "string" }, "x": { "type": "number" }, "y": { "type": "number" }, "nodeLocation": { "$ref": "#/components/schemas/CanvasLocation" }, "metrics": { "$ref": "#/components/schemas/JobTaskMetrics" }, "groups": { "type": "array", "items": { "type": "string" } }, "iterations": { "type": "array", "items": { "anyOf": [{ "$ref": "#/components/schemas/TaskIterationId" }, { "$ref": "#/components/schemas/FreeFormObject" }] } } } };
-var schema119 = { "type": "object", "properties": { "user": { "$ref": "#/components/schemas/UserReference" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "start_time": { "anyOf": [{ "$ref": "#/components/schemas/EpochMillis" }, { "$ref": "#/components/schemas/Timestamp" }] }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "server_id": { "type": "string" } } };
+var schema115 = { "type": "object", "properties": { "name": { "type": "string" }, "summary": { "type": "string" }, "description": { "type": "string" }, "location": { "type": "string" }, "app": { "type": "string" }, "type": { "type": ["string", "null"] }, "status": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "transitions": { "type": "object", "additionalProperties": { "type": "array", "items": { "$ref": "#/components/schemas/JobTaskTransition" } } }, "finish_state": { "type": ["string", "null"] }, "start_time": { "$ref": "#/components/schemas/Timestamp" }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "taskId": { "type": "string" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "actor": { "$ref": "#/components/schemas/UserReference" }, "serverId": { "type": "string" }, "x": { "type": "number" }, "y": { "type": "number" }, "nodeLocation": { "$ref": "#/components/schemas/CanvasLocation" }, "metrics": { "$ref": "#/components/schemas/JobTaskMetrics" }, "groups": { "type": "array", "items": { "type": "string" } }, "iterations": { "type": "array", "items": { "anyOf": [{ "$ref": "#/components/schemas/TaskIterationId" }, { "$ref": "#/components/schemas/FreeFormObject" }] } } } };
+var schema120 = { "type": "object", "properties": { "user": { "$ref": "#/components/schemas/UserReference" }, "owner": { "$ref": "#/components/schemas/UserReference" }, "start_time": { "anyOf": [{ "$ref": "#/components/schemas/EpochMillis" }, { "$ref": "#/components/schemas/Timestamp" }] }, "end_time": { "$ref": "#/components/schemas/EpochMillis" }, "finish_state": { "type": ["string", "null"] }, "run_time": { "type": "number" }, "server_id": { "type": "string" } } };
 function validate94(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2195,7 +2207,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data4 = data.finish_state;
       if (typeof data4 !== "string" && data4 !== null) {
-        const err5 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema119.properties.finish_state.type }, message: "must be string,null" };
+        const err5 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema120.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -2239,7 +2251,6 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 validate94.evaluated = { "props": { "user": true, "owner": true, "start_time": true, "end_time": true, "finish_state": true, "run_time": true, "server_id": true }, "dynamicProps": false, "dynamicItems": false };
-var pattern5 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
 function validate90(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2309,7 +2320,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data5 = data.type;
       if (typeof data5 !== "string" && data5 !== null) {
-        const err5 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema114.properties.type.type }, message: "must be string,null" };
+        const err5 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: schema115.properties.type.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -2400,7 +2411,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.finish_state !== void 0) {
       let data13 = data.finish_state;
       if (typeof data13 !== "string" && data13 !== null) {
-        const err12 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema114.properties.finish_state.type }, message: "must be string,null" };
+        const err12 = { instancePath: instancePath + "/finish_state", schemaPath: "#/properties/finish_state/type", keyword: "type", params: { type: schema115.properties.finish_state.type }, message: "must be string,null" };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -3081,7 +3092,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             if (data16.type !== void 0) {
               let data17 = data16.type;
               if (typeof data17 !== "string" && data17 !== null) {
-                const err18 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema56.properties.type.type }, message: "must be string,null" };
+                const err18 = { instancePath: instancePath + "/decorators/" + i0 + "/type", schemaPath: "#/components/schemas/Decorator/properties/type/type", keyword: "type", params: { type: schema57.properties.type.type }, message: "must be string,null" };
                 if (vErrors === null) {
                   vErrors = [err18];
                 } else {
@@ -3312,7 +3323,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.errorHandler !== void 0) {
       let data38 = data.errorHandler;
       if (!(data38 && typeof data38 == "object" && !Array.isArray(data38)) && data38 !== null) {
-        const err33 = { instancePath: instancePath + "/errorHandler", schemaPath: "#/properties/errorHandler/type", keyword: "type", params: { type: schema94.properties.errorHandler.type }, message: "must be object,null" };
+        const err33 = { instancePath: instancePath + "/errorHandler", schemaPath: "#/properties/errorHandler/type", keyword: "type", params: { type: schema95.properties.errorHandler.type }, message: "must be object,null" };
         if (vErrors === null) {
           vErrors = [err33];
         } else {
@@ -4268,7 +4279,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
 }
 validate133.evaluated = { "dynamicProps": true, "dynamicItems": false };
 var v18 = validate137;
-var pattern13 = new RegExp("^[!#-Z\\\\\\]-z|-~][!-~]*$", "u");
+var pattern14 = new RegExp("^[!#-Z\\\\\\]-z|-~][!-~]*$", "u");
 function validate137(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -4280,7 +4291,7 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (typeof data === "string") {
-    if (!pattern13.test(data)) {
+    if (!pattern14.test(data)) {
       const err0 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/text~1plain/schema/pattern", keyword: "pattern", params: { pattern: "^[!#-Z\\\\\\]-z|-~][!-~]*$" }, message: 'must match pattern "^[!#-Z\\\\\\]-z|-~][!-~]*$"' };
       if (vErrors === null) {
         vErrors = [err0];

@@ -323,8 +323,11 @@ export interface components {
         };
         /** @description A task iteration of a job, as Operations Manager stores it. */
         Task: {
-            /** @description The id of the task iteration. */
-            _id: string;
+            /**
+             * @description The id of the task iteration: what `claimTask` takes as `taskId` (the same `TaskIterationId`
+             *     schema), so a claimed task can be claimed again with it.
+             */
+            _id: components["schemas"]["TaskIterationId"];
             /**
              * @description Where the task's implementation lives (such as `Adapter`, `Application` or `Broker`).
              * @example Adapter

@@ -5,6 +5,8 @@
 //     openapi-fetch, our client with `validate: "off"` and `"throw"`, and hey-api's generated
 //     fetch client with its zod validators (generated from our bundle into bench-build/, ignored);
 //   - validation alone: our generated validator vs zod's parse of hey-api's schema, per body;
+//   - the MSW handlers beside the Prism mock: the first claim after createHandlers vs after
+//     startMockServer, and a claim each on warm mocks;
 //   - gzipped sizes (esbuild --bundle --minify, ESM, gzip -9).
 // Ratios are medians over rounds of per-round ratios of median latencies (the order of the
 // contenders rotates each round). A report, not a gate: exit 0 unless --strict and a target is
@@ -26,7 +28,7 @@ import { loadSpec, parameterExample, responseExamples } from "./lib/spec.cjs";
 const { values: args } = parseArgs({ options: { quick: { type: "boolean" }, json: { type: "boolean" }, strict: { type: "boolean" } } });
 const say = args.json ? (line) => console.error(line) : (line) => console.log(line);
 const plan = args.quick ? { rounds: 1, time: 200, warmupTime: 50 } : { rounds: 5, time: 600, warmupTime: 150 };
-const TARGETS = { offVsBare: 1.0, throwVsBare: 1.1, throwVsHey: 0.5, validatorVsZod: 1.0, hugeErrorVsParse: 4.0 };
+const TARGETS = { offVsBare: 1.0, throwVsBare: 1.1, throwVsHey: 0.5, validatorVsZod: 1.0, hugeErrorVsParse: 4.0, mswFirstVsPrism: 0.1, mswCallVsPrism: 0.25 };
 
 // The built package, and the peer generated from the same bundle.
 say(`bench: ${process.version} on ${os.cpus()[0]?.model.trim()} (${os.cpus().length} cores), load ${os.loadavg()[0].toFixed(2)}`);
@@ -213,6 +215,62 @@ for (const operationId of ["claimTask", "finishManualTask"]) {
     });
   }
   figure("10 MB error body: scrubbing alone vs JSON.parse alone", ratio("scrubbing alone", "JSON.parse alone"), { detail: ` (${ms("scrubbing alone")} vs ${ms("JSON.parse alone")})` });
+}
+
+// The two mocks side by side (issue 29): the MSW handlers' first claim after createHandlers vs the
+// Prism mock's start and first claim, then a claim each on warm mocks. The Prism mock's client
+// gets the fetch from before MSW patched it, so it pays nothing for MSW's interception.
+{
+  const { startMockServer } = await dist("src/mock.js");
+  const { createHandlers } = await dist("src/msw.js");
+  const { setupServer } = await import("msw/node");
+  const nativeFetch = globalThis.fetch;
+  const mswBase = "https://om.bench.test";
+  const firstClaim = async (start) => {
+    const started = performance.now();
+    const { url, fetch, stop } = await start();
+    const client = ours.createOperationsManagerClient({ baseUrl: url, auth, fetch });
+    await client.claimTask(TASK_ID);
+    const ms = performance.now() - started;
+    await stop();
+    return ms;
+  };
+  const prismStart = async () => {
+    const mock = await startMockServer();
+    return { url: mock.url, fetch: nativeFetch, stop: () => mock.close() };
+  };
+  const mswStart = async () => {
+    const server = setupServer(...createHandlers({ baseUrl: mswBase }));
+    server.listen({ onUnhandledRequest: "bypass" });
+    return { url: mswBase, fetch: (...a) => globalThis.fetch(...a), stop: async () => server.close() };
+  };
+  say("bench: the MSW and the Prism mock, first claim…");
+  const runs = args.quick ? 1 : 3;
+  const prismFirst = [];
+  const mswFirst = [];
+  for (let i = 0; i < runs; i++) {
+    prismFirst.push(await firstClaim(prismStart));
+    mswFirst.push(await firstClaim(mswStart));
+  }
+  figure("mock, first claim: MSW handlers (from createHandlers) vs Prism mock (from startMockServer)", median(mswFirst) / median(prismFirst), {
+    target: TARGETS.mswFirstVsPrism,
+    detail: ` (${median(mswFirst).toFixed(1)} vs ${median(prismFirst).toFixed(0)} ms; MSW's target is also ≤ 100 ms)`,
+  });
+  say("bench: the MSW and the Prism mock, a claim each…");
+  const prism = await startMockServer();
+  const server = setupServer(...createHandlers({ baseUrl: mswBase }));
+  server.listen({ onUnhandledRequest: "bypass" });
+  try {
+    const viaPrism = ours.createOperationsManagerClient({ baseUrl: prism.url, auth, fetch: nativeFetch });
+    const viaMsw = ours.createOperationsManagerClient({ baseUrl: mswBase, auth });
+    const expected = JSON.parse((await nativeFetch(`${prism.url}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: AUTHORIZATION } }).then((r) => r.text())) || "{}").data;
+    if (!isDeepStrictEqual(await viaMsw.claimTask(TASK_ID), expected)) fail("bench: the two mocks answered the claim differently");
+    const { us, ratio } = await race({ "MSW mock": () => viaMsw.claimTask(TASK_ID), "Prism mock": () => viaPrism.claimTask(TASK_ID) });
+    figure("mock, a claim: MSW handlers vs Prism mock", ratio("MSW mock", "Prism mock"), { target: TARGETS.mswCallVsPrism, detail: ` (${us["MSW mock"].toFixed(0)} vs ${us["Prism mock"].toFixed(0)} µs)` });
+  } finally {
+    server.close();
+    await prism.close();
+  }
 }
 
 // Sizes as a bundler ships them.

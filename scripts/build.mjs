@@ -28,6 +28,7 @@ const sources = [
   ...readdirSync(path.join(repoRoot, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => `src/${f}`),
   "generated/request-validators.ts",
   "generated/response-validators.ts",
+  "generated/mock-spec.ts",
 ];
 for (const source of sources) {
   const code = readFileSync(path.join(repoRoot, source), "utf8");

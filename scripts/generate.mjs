@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Generates the TypeScript types (openapi-typescript reads the spec root and its options from
 // redocly.yaml, x-openapi-ts) and, from the bundled spec, the precompiled validators of every
-// operation's requests and responses, and the strict ones verify reads drift from (scripts/lib/validators.mjs).
+// operation's requests and responses, and the strict ones verify reads drift from (scripts/lib/validators.mjs),
+// and the spec's answers for the MSW mock (scripts/lib/mock-spec.mjs).
 // Usage: node scripts/generate.mjs [--check]   (--check: compare with the committed files, write nothing)
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { run, fail, repoRoot } from "./lib/run.mjs";
+import { renderMockSpec } from "./lib/mock-spec.mjs";
 import { renderDriftValidators, renderValidators } from "./lib/validators.mjs";
 
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
@@ -41,7 +43,12 @@ try {
 } catch (error) {
   fail(`generated/openapi.json: cannot generate the drift validators: ${error.message}`);
 }
-const files = { "generated/request-validators.ts": modules.requests, "generated/response-validators.ts": modules.responses, "generated/drift-validators.ts": drift };
+const files = {
+  "generated/request-validators.ts": modules.requests,
+  "generated/response-validators.ts": modules.responses,
+  "generated/drift-validators.ts": drift,
+  "generated/mock-spec.ts": renderMockSpec(spec),
+};
 for (const [file, text] of Object.entries(files)) {
   const full = path.join(repoRoot, file);
   if (values.check) {

@@ -6,6 +6,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { createAuthenticator, type Authenticator } from "./auth.js";
 import { checkFinishBody } from "./finish-body.js";
+import { callerMiddleware } from "./middleware.js";
 import { checkOptions, type CallOptions, type OperationsManagerClientOptions } from "./options.js";
 import { createPipeline } from "./pipeline.js";
 import { RequestCarrier, unpackingFetch } from "./transport.js";
@@ -37,28 +38,46 @@ export interface OperationsManagerClient {
    * method a middleware adds the (shared, cached) token; `raw` does not repeat a call after a 401.
    */
   readonly raw: Client<paths>;
+  /**
+   * Adds openapi-fetch middleware to the typed calls (`claimTask`, `finishManualTask`): each sees
+   * every request they send (as a `Request`) and every answer. It never sees a token step's request
+   * (`/oauth/token`, `/login`), whose body carries the client secret or the password. A middleware
+   * that throws ends the call with an `OperationsManagerError` of the stage it threw in
+   * (`onRequest`: `invalid-request`; `onResponse`: `http` or `invalid-response`, with the status;
+   * `onError`: `network`). For `raw`, use `om.raw.use`.
+   * @throws {TypeError} when a middleware has no `onRequest`, `onResponse` or `onError` function.
+   */
+  use(...middleware: Middleware[]): void;
+  /** Removes middleware added with `use`; one never added is ignored. */
+  eject(...middleware: Middleware[]): void;
 }
 
 export function createOperationsManagerClient(options: OperationsManagerClientOptions): OperationsManagerClient {
   const { baseUrl, auth, timeoutMs, fetch, validate } = checkOptions(options);
-  // Token requests go through the same engine, which exists by the time the first one is made.
-  const authenticator = createAuthenticator(auth, () => engine, timeoutMs);
+  // Token requests go through an engine of their own (the same options), which exists by the time
+  // the first one is made: a caller's middleware (`use`) is added to the typed calls' engine only.
+  const authenticator = createAuthenticator(auth, () => tokenEngine, timeoutMs);
   const headers = authenticator.kind === "basic" ? authenticator.headers : undefined;
-  const engine = createClient<paths>({
+  const engineOptions = {
     baseUrl,
     headers,
     // A redirect is answered, not followed: following would report another endpoint's answer as
     // this claim or finish, and a 307 would repeat a state-changing POST.
-    redirect: "manual",
+    redirect: "manual" as const,
     Request: RequestCarrier as unknown as typeof Request,
     fetch: unpackingFetch(() => fetch ?? globalThis.fetch) as unknown as typeof globalThis.fetch,
-  });
+  };
+  const engine = createClient<paths>(engineOptions);
+  const tokenEngine = createClient<paths>(engineOptions);
+  const middleware = callerMiddleware();
   const raw = createClient<paths>({ baseUrl, headers, ...(fetch ? { fetch: fetch as typeof globalThis.fetch } : {}) });
   if (authenticator.kind === "token") raw.use(tokenHeaders(authenticator));
   const pipeline = createPipeline(authenticator, timeoutMs, answerCheck(validate));
 
   return {
     raw,
+    use: (...added) => engine.use(...middleware.add(added)),
+    eject: (...removed) => engine.eject(...middleware.remove(removed)),
     claimTask(taskId, callOptions) {
       return pipeline.run(
         "claimTask",

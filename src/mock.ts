@@ -1,5 +1,21 @@
 // `operations-manager-tasks-contract/mock`: the contract's Prism mock, to start inside a test suite.
 import { startPrismServer, type RunningServer } from "./prism-server.js";
+import { readRecordedExamples as read } from "./recording/serve.js";
+import type { RecordedExample } from "./recorded-examples.js";
+
+export type { RecordedExample } from "./recorded-examples.js";
+
+/**
+ * The recordings of `verify --record DIR`, read for the MSW handlers (which read no files:
+ * `createHandlers({ baseUrl, examples: readRecordedExamples(DIR) })` from
+ * `operations-manager-tasks-contract/msw`). Each recorded 2xx answer is served as the example
+ * `recorded-<label>` of its operation, as `startMockServer({ examples: DIR })` serves it; one that
+ * breaks the contract is served as recorded, and `log` is told its violations once. A file that is
+ * not a recording throws, naming it.
+ */
+export function readRecordedExamples(dir: string, log?: (message: string) => void): RecordedExample[] {
+  return [...read(dir, log)];
+}
 
 export interface MockServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -24,7 +40,8 @@ export interface MockServerOptions {
   /**
    * A folder of recordings made by `verify --record DIR`: each recorded 2xx answer is served as a
    * named example of its operation, `recorded-<label>`, picked with `Prefer: example=recorded-<label>`
-   * or `example`. A recording that breaks the contract is served as recorded (and logged).
+   * or `example`. A recording that breaks the contract is served as recorded, and its violations
+   * (as the contract judges it today, whatever the file says) are logged once.
    */
   examples?: string;
   /** Receives Prism's log lines; silent when left out. */
@@ -35,7 +52,8 @@ export type MockServer = RunningServer;
 
 /**
  * Starts Prism serving this package's contract as a mock, with `--errors` semantics: a request
- * that breaks the contract gets `400`/`401`/`422`, never a made-up success. A body that cannot be
+ * that breaks the contract gets `400` (judged by the client's own request validators, its message
+ * naming each violation) or `401`, never a made-up success. A body that cannot be
  * decoded (malformed JSON or form) gets a `400` problem answer (`application/problem+json`) and
  * the mock keeps serving.
  */

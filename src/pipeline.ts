@@ -6,6 +6,7 @@
 import { envelopeData, type Answer } from "./answers.js";
 import type { Authenticator, Credential } from "./auth.js";
 import { OperationsManagerError } from "./errors.js";
+import { MiddlewareFailure, middlewareError } from "./middleware.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
 import { createRedactor, describeCause, safeCause, type Redactor } from "./redaction.js";
 import { deadline } from "./transport.js";
@@ -136,6 +137,8 @@ function waitFor(pending: Promise<Credential>, signal: AbortSignal | undefined):
 }
 
 function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor, sentTokens: boolean) {
+  // A caller's middleware threw (om.use): the call ends at the stage it threw in.
+  if (cause instanceof MiddlewareFailure) return middlewareError(cause, operationId, redact);
   // Getting a token failed: that error already says which step and why. It is scrubbed again with
   // this call's secrets, the tokens it already sent included.
   if (isOurs(cause)) return sentTokens ? rescrubbed(cause, redact) : cause;

@@ -1,9 +1,10 @@
 // Prism, in this process, serving the bundled contract: as a mock, or as a validating proxy in
 // front of a real platform. Prism is loaded only here, so the package root never needs it.
 import { readFileSync } from "node:fs";
-import { bundledSpecPath, deref, type Json, type JsonObject } from "./bundled-spec.js";
+import { bundledSpec, bundledSpecPath, deref, type Json, type JsonObject } from "./bundled-spec.js";
 import { addRecordings } from "./recording/serve.js";
 import { startGuard } from "./request-guard.js";
+import { checkExampleName, createPreflight } from "./mock-answers.js";
 
 export interface PrismServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -57,18 +58,19 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
   // With recordings or an example chosen, Prism is handed a copy of the spec itself: the
   // recordings added as examples, the chosen example moved first.
   let spec: string | SpecNode = specPath;
-  let servesBroken = false;
   if (options.examples !== undefined || example !== undefined) {
     spec = JSON.parse(readFileSync(specPath, "utf8")) as SpecNode;
-    if (options.examples !== undefined) servesBroken = addRecordings(spec, options.examples, (message) => options.log?.("warn", message)).anyBroken;
+    if (options.examples !== undefined) addRecordings(spec, options.examples, (message) => options.log?.("warn", message));
     if (example !== undefined) withExampleFirst(spec, example);
   }
   const { getHttpOperationsFromSpec, createServer } = await loadPrism();
   const operations = await getHttpOperationsFromSpec(spec);
   const shared = {
     validateRequest: true,
-    // A recording that breaks the contract is served as the platform said it, not judged.
-    validateResponse: !servesBroken,
+    // Recordings are served as the platform said them: Prism, judging them itself (its judge is not
+    // ours, and the file's verdict is not trusted), would replace one it disagrees with by its own
+    // 500. Their violations are logged once, by our judge (recording/serve.ts).
+    validateResponse: options.examples === undefined,
     checkSecurity: options.checkSecurity ?? true,
     errors: options.errors ?? true,
     mock: { dynamic: options.dynamic ?? false },
@@ -80,40 +82,33 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
   const server = createServer(operations, { cors: false, config, components: { logger: logger(options.log) } });
   // Prism listens where only the guard in front of it (request-guard.ts) reaches it.
   const inner = await server.listen(0, "127.0.0.1");
-  return startGuard(inner, options.port ?? 0, options.host ?? "127.0.0.1", () => server.close());
+  // As a mock, the guard refuses what the client's own request validators refuse, and a Prefer
+  // naming what the served spec does not have (mock-answers.ts), as the MSW handlers do.
+  const served = typeof spec === "string" ? (spec === bundledSpecPath ? bundledSpec() : (JSON.parse(readFileSync(spec, "utf8")) as JsonObject)) : (spec as JsonObject);
+  const preflight = options.upstream ? undefined : createPreflight(served);
+  return startGuard(inner, options.port ?? 0, options.host ?? "127.0.0.1", () => server.close(), preflight);
 }
 
 type SpecNode = { [key: string]: unknown };
 
 /**
  * The spec with the named example first in every answer that has it, so that Prism answers it
- * without being asked. Throws, naming the examples there are, when no answer has that name.
+ * without being asked. Throws, naming the scenarios there are, when `name` is none of them
+ * (mock-answers.ts scenarioNames: an error answer's lone `error` example is no scenario).
  */
 export function withExampleFirst(spec: SpecNode, name: string): SpecNode {
-  const known = new Set<string>();
-  let moved = 0;
+  checkExampleName(spec as JsonObject, name);
   const resolve = (node: unknown) => deref(spec as JsonObject, node as Json) as SpecNode | undefined;
   for (const pathItem of Object.values((spec.paths ?? {}) as SpecNode)) {
     for (const operation of Object.values(pathItem as SpecNode)) {
       for (const response of Object.values(((operation as SpecNode | undefined)?.responses ?? {}) as SpecNode)) {
         for (const media of Object.values((resolve(response)?.content ?? {}) as SpecNode)) {
           const examples = (media as SpecNode).examples as SpecNode | undefined;
-          if (!examples) continue;
-          Object.keys(examples).forEach((key) => known.add(key));
-          if (!(name in examples) || Object.keys(examples)[0] === name) {
-            moved += name in examples ? 1 : 0;
-            continue;
-          }
+          if (!examples || !(name in examples) || Object.keys(examples)[0] === name) continue;
           (media as SpecNode).examples = { [name]: examples[name], ...Object.fromEntries(Object.entries(examples).filter(([key]) => key !== name)) };
-          moved++;
         }
       }
     }
-  }
-  if (moved === 0) {
-    throw Object.assign(new RangeError(`example ${JSON.stringify(name)} is no answer's example; the spec's examples are ${[...known].sort().join(", ")}`), {
-      code: "ERR_UNKNOWN_EXAMPLE",
-    });
   }
   return spec;
 }

@@ -8,6 +8,10 @@
 // Prism listening on a private loopback port. Nothing in node_modules is patched.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { MockAnswer, MockRequest } from "./mock-answers.js";
+
+/** What the mock answers before Prism, or nothing (mock-answers.ts createPreflight). */
+export type Preflight = (request: MockRequest) => { answer?: MockAnswer };
 
 /** Prism's own body limit (micri's `limit: "10mb"`). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -23,12 +27,12 @@ export interface GuardedServer {
  * Listens on `host:port` and passes each request that Prism can read to `prismUrl` (an
  * `http://127.0.0.1:PORT` that nothing else uses); closing it closes `closeInner` as well.
  */
-export async function startGuard(prismUrl: string, port: number, host: string, closeInner: () => Promise<void>): Promise<GuardedServer> {
+export async function startGuard(prismUrl: string, port: number, host: string, closeInner: () => Promise<void>, preflight?: Preflight): Promise<GuardedServer> {
   const inner = new URL(prismUrl);
   // Kept-alive connections to Prism: the hop costs a loopback write, not a TCP handshake per call.
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
-    guard(req, res, inner, agent).catch((error: unknown) => answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`));
+    guard(req, res, inner, agent, preflight).catch((error: unknown) => answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`));
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -43,8 +47,7 @@ export async function startGuard(prismUrl: string, port: number, host: string, c
     await closeInner();
     throw error;
   }
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
+  const url = reachableUrl(server.address() as AddressInfo);
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -59,7 +62,17 @@ export async function startGuard(prismUrl: string, port: number, host: string, c
   };
 }
 
-async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner: URL, agent: http.Agent): Promise<void> {
+/**
+ * A URL a client can reach the listening address at: a wildcard (`0.0.0.0`, `::`) is every
+ * address, which no client can send to everywhere; loopback is one of them.
+ */
+export function reachableUrl(address: Pick<AddressInfo, "address" | "family" | "port">): string {
+  const ipv6 = address.family === "IPv6" || (address.family as unknown) === 6;
+  const host = address.address === "0.0.0.0" ? "127.0.0.1" : address.address === "::" ? "::1" : address.address;
+  return `http://${ipv6 ? `[${host}]` : host}:${address.port}`;
+}
+
+async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner: URL, agent: http.Agent, preflight: Preflight | undefined): Promise<void> {
   const body = await readBody(req);
   if (body === "aborted") return;
   if (body === "too large") {
@@ -82,6 +95,21 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
   const malformed = malformedBody(req.headers["content-type"], body);
   if (malformed) {
     answerProblem(res, 400, "Malformed request body", `${req.method} ${pathname}: ${malformed}`);
+    return;
+  }
+  // What the client's own checks would refuse is refused here, by the same generated validators;
+  // so is a Prefer naming an answer or example the operation does not have (with those it has).
+  // The path as sent: URL parsing would resolve an escaped dot segment (`%2E%2E`) before it is judged.
+  const early = preflight?.({
+    method: req.method ?? "GET",
+    path: (req.url ?? "/").split("?")[0]!,
+    query: new URLSearchParams((req.url ?? "").split("?")[1] ?? ""),
+    headers: { get: (name) => headerOf(req, name) },
+    body: body.toString("utf8"),
+  }).answer;
+  if (early) {
+    res.writeHead(early.status, { ...early.headers, "content-length": Buffer.byteLength(early.body) });
+    res.end(early.body);
     return;
   }
   const headers: http.OutgoingHttpHeaders = {};
@@ -107,6 +135,11 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
     else answerProblem(res, 502, "Mock failure", `the mock did not answer (${error.message})`);
   });
   forwarded.end(body);
+}
+
+function headerOf(req: http.IncomingMessage, name: string): string | null {
+  const value = req.headers[name.toLowerCase()];
+  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 }
 
 /** The whole body, or why there is none to pass on; never more than Prism's limit is held. */

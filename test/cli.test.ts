@@ -28,7 +28,10 @@ describe("the bin's commands", () => {
     ["an unknown command", ["deploy"], /^error: unknown command "deploy" \(commands: mock, verify\)$/, "see: operations-manager-tasks-contract --help"],
     ["no command", [], /^error: a command is required: mock or verify$/, "see: operations-manager-tasks-contract --help"],
     ["a bad --port", ["mock", "--port", "http"], /^error: --port must be a port number \(0 to 65535\), got "http"$/, "see: operations-manager-tasks-contract mock --help"],
-    ["a scenario no answer has", ["mock", "--port", "0", "--example", "nope"], /^error: example "nope" is no answer's example; the spec's examples are .*rejected/, "see: operations-manager-tasks-contract mock --help"],
+    ["a scenario no answer has", ["mock", "--port", "0", "--example", "nope"], /^error: example "nope" is no scenario; the scenarios are approved, rejected, jobError, reference$/, "see: operations-manager-tasks-contract mock --help"],
+    // An error answer's or a token step's lone example is no scenario: naming it would change nothing.
+    ["an error answer's example", ["mock", "--port", "0", "--example", "error"], /^error: example "error" is no scenario; the scenarios are approved, rejected, jobError, reference$/, "see: operations-manager-tasks-contract mock --help"],
+    ["a token step's example", ["mock", "--port", "0", "--example", "token"], /^error: example "token" is no scenario; the scenarios are approved, rejected, jobError, reference$/, "see: operations-manager-tasks-contract mock --help"],
     ["an unknown option of verify", ["verify", "--bogus"], /^error: Unknown option '--bogus'/, "see: operations-manager-tasks-contract verify --help"],
   ])("%s exits 2 with one line saying what was wrong and a pointer to --help", async (_what, args, message, pointer) => {
     const { code, stdout, stderr } = await cli(args);

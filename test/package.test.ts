@@ -63,6 +63,7 @@ const minor = (version: string) => version.split(".").slice(0, 2).join(".");
 let work: string;
 let consumer: string;
 let prismConsumer: string;
+let mswConsumer: string;
 let tarball: string;
 let packed: string[];
 const checks: Record<string, Run> = {};
@@ -85,7 +86,7 @@ for (const auth of [{ clientId: "svc-automation", clientSecret: "client-s3cret" 
 }
 const strict = createOperationsManagerClient({ baseUrl: process.env.OM_MOCK_URL, auth: { username: "automation", password: "s3cr3t" }, validate: "throw" });
 const checkedTask = await strict.claimTask(${JSON.stringify(TASK_ID)});
-const brokenAnswer = JSON.stringify({ message: "ok", data: { _id: "x", name: 42 } });
+const brokenAnswer = JSON.stringify({ message: "ok", data: { _id: ${JSON.stringify(TASK_ID)}, name: 42 } });
 const broken = await createOperationsManagerClient({
   baseUrl: "http://127.0.0.1:1", auth: { username: "automation", password: "s3cr3t" }, validate: "throw",
   fetch: async () => new Response(brokenAnswer, { status: 200, headers: { "Content-Type": "application/json" } }),
@@ -117,6 +118,12 @@ export async function use(): Promise<[Task, Job]> {
   await om.finishManualTask(${JSON.stringify(JOB_ID)}, ${JSON.stringify(TASK_KEY)}, { taskData: "done" });
   // @ts-expect-error a Task has no such field
   void task.notAField;
+  // openapi-fetch middleware on the typed calls, typed by openapi-fetch's Middleware.
+  const logging = { onResponse: ({ response }: { response: Response }) => void response.status };
+  om.use(logging, { onRequest: ({ request }) => void request.url });
+  om.eject(logging);
+  // @ts-expect-error a middleware is an object with onRequest, onResponse or onError
+  om.use(42);
   createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { clientId: "id", clientSecret: "secret" } });
   createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { username: "u", password: "p", method: "login" } });
   createOperationsManagerClient({ baseUrl: "https://itential.example.com", auth: { token: async () => "t" } });
@@ -127,6 +134,62 @@ export async function use(): Promise<[Task, Job]> {
   void [status, route, close, OperationsManagerError];
   return [task, job];
 }
+`;
+
+/** A consumer's tests against ./msw, no Prism: printed as one JSON line. */
+const mswConsumerScript = `import { setupServer } from "msw/node";
+import { createOperationsManagerClient } from "operations-manager-tasks-contract";
+import { createHandlers } from "operations-manager-tasks-contract/msw";
+const baseUrl = "https://om.test";
+const server = setupServer(...createHandlers({ baseUrl }));
+server.listen({ onUnhandledRequest: "error" });
+const kind = (promise) => promise.then(() => "resolved", (e) => e.kind);
+const result = { prismInstalled: await import("@stoplight/prism-http").then(() => true, () => false), flows: {} };
+for (const [name, auth] of [["OAuth", { clientId: "svc", clientSecret: "s" }], ["login", { username: "u", password: "p", method: "login" }], ["Basic", { username: "u", password: "p" }]]) {
+  const om = createOperationsManagerClient({ baseUrl, auth, validate: "throw" });
+  const task = await om.claimTask(${JSON.stringify(TASK_ID)});
+  const job = await om.finishManualTask(task.job._id, task.job.task, { taskData: { finish_state: "success" } });
+  const e500 = await om.claimTask(task._id, { headers: { Prefer: "code=500" } }).catch((e) => e);
+  const e401 = await om.finishManualTask(task.job._id, task.job.task, undefined, { headers: { Prefer: "code=401" } }).catch((e) => e);
+  const rejected = { headers: { Prefer: "example=rejected" } };
+  const r = await om.claimTask(task._id, rejected);
+  const rjob = await om.finishManualTask(r.job._id, r.job.task, { taskData: { finish_state: "failure" } }, rejected);
+  result.flows[name] = {
+    chained: job._id === task.job._id, rejected: rjob.tasks[r.job.task].metrics.finish_state,
+    e500: [e500.kind, e500.status], e401: [e401.kind, e401.status],
+    badId: await kind(om.claimTask("not-a-uuid")), badBody: await kind(om.finishManualTask(task.job._id, task.job.task, { taskData: "done" })),
+  };
+}
+const post = (path, init) => fetch(baseUrl + path, { method: "POST", ...init }).then((res) => res.status);
+const basic = { Authorization: "Basic dTpw", "Content-Type": "application/json" };
+result.refused = {
+  badId: await post("/operations-manager/tasks/not-a-uuid/claim", { headers: basic }),
+  badBody: await post("/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish", { headers: basic, body: '{"taskdata":{}}' }),
+  jsonNull: await post("/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish", { headers: basic, body: "null" }),
+  anonymous: await post("/operations-manager/tasks/${TASK_ID}/claim", {}),
+};
+server.close();
+console.log(JSON.stringify(result));
+`;
+
+/** A typed override, as the guide shows it, checked by tsc against the installed types. */
+const mswTypedConsumer = `import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import type { ClaimTaskResponse } from "operations-manager-tasks-contract";
+import { createHandlers, type MockHandlersOptions } from "operations-manager-tasks-contract/msw";
+const options: MockHandlersOptions = { baseUrl: "https://om.test", example: "rejected" };
+const server = setupServer(...createHandlers(options));
+server.use(
+  http.post<{ taskId: string }, never, ClaimTaskResponse>("https://om.test/operations-manager/tasks/:taskId/claim", ({ params }) =>
+    HttpResponse.json({ message: "claimed", data: { _id: params.taskId, name: "mine" } }),
+  ),
+);
+server.use(
+  // @ts-expect-error a claim answer's data is a Task, which has an _id
+  http.post<{ taskId: string }, never, ClaimTaskResponse>("https://om.test/x", () => HttpResponse.json({ message: "claimed", data: { name: 42 } })),
+);
+// @ts-expect-error baseUrl is required
+createHandlers({});
 `;
 
 beforeAll(async () => {
@@ -192,12 +255,29 @@ try {
   await mock.close();
 }`,
   );
-  const [install, prismInstall] = await Promise.all([
+  // The ./msw with msw beside it and no Prism, in a project of its own: the flows a consumer's
+  // tests run, in ESM and CommonJS, and its types.
+  mswConsumer = path.join(work, "msw-consumer");
+  mkdirSync(path.join(mswConsumer, "src"), { recursive: true });
+  writeFileSync(path.join(mswConsumer, "package.json"), JSON.stringify({ name: "msw-consumer", private: true, type: "module" }));
+  writeFileSync(path.join(mswConsumer, "msw.mjs"), mswConsumerScript);
+  writeFileSync(path.join(mswConsumer, "msw.cjs"), `const { createHandlers } = require("operations-manager-tasks-contract/msw");\nconsole.log(JSON.stringify({ handlers: createHandlers({ baseUrl: "https://om.test" }).length }));`);
+  writeFileSync(path.join(mswConsumer, "src/override.mts"), mswTypedConsumer);
+  writeFileSync(
+    path.join(mswConsumer, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], types: ["node"], typeRoots: [path.join(repoRoot, "node_modules/@types")], noEmit: true, skipLibCheck: true },
+      include: ["src"],
+    }),
+  );
+  const [install, prismInstall, mswInstall] = await Promise.all([
     npm(["install", tarball, "--prefer-offline", "--no-package-lock"], consumer),
     npm(["install", tarball, ...prismSpecs, "--prefer-offline", "--no-package-lock"], prismConsumer),
+    npm(["install", tarball, `msw@${devDependencies.msw}`, "--prefer-offline", "--no-package-lock"], mswConsumer),
   ]);
   if (install.code !== 0) throw new Error(`installing the tarball failed:\n${install.stderr}`);
   if (prismInstall.code !== 0) throw new Error(`installing the tarball with ${prismSpecs.join(" ")} failed:\n${prismInstall.stderr}`);
+  if (mswInstall.code !== 0) throw new Error(`installing the tarball with msw failed:\n${mswInstall.stderr}`);
 
   const env = { OM_MOCK_URL: process.env.OM_MOCK_URL };
   const tsc7 = await typescript7();
@@ -223,6 +303,9 @@ try {
     publint: exec(bin("publint"), ["run", tarball, "--strict"], repoRoot),
     attw: exec(bin("attw"), [tarball, "--format", "json"], repoRoot),
     prismMock: exec(process.execPath, ["mock.mjs"], prismConsumer),
+    mswEsm: exec(process.execPath, ["msw.mjs"], mswConsumer),
+    mswCjs: exec(process.execPath, ["msw.cjs"], mswConsumer),
+    mswTypes: exec(process.execPath, [tsc, "-p", "tsconfig.json", "--pretty", "false"], mswConsumer),
     binHelp: exec("npx", ["--no-install", BIN, "--help"], prismConsumer),
     binBogus: exec("npx", ["--no-install", BIN, "bogus"], prismConsumer),
   };
@@ -362,6 +445,22 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
     expect(result.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(result.taskId).toEqual(expect.any(String));
     expect(result.anonymousStatus).toBe(401);
+  });
+
+  it("./msw with msw and no Prism: claim → finish with OAuth, login and Basic, a 500 and a 401 per call, rejected chained, a bad id, a bad body and a JSON null refused", () => {
+    const run = checks.mswEsm!;
+    if (run.code !== 0) throw new Error(`the ./msw consumer failed:\n${run.stderr}`);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(result.prismInstalled).toBe(false);
+    const flow = { chained: true, rejected: "failure", e500: ["http", 500], e401: ["http", 401], badId: "invalid-request", badBody: "invalid-request" };
+    expect(result.flows).toEqual({ OAuth: flow, login: flow, Basic: flow });
+    expect(result.refused).toEqual({ badId: 400, badBody: 400, jsonNull: 400, anonymous: 401 });
+  });
+
+  it("./msw loads from CommonJS too, and its types check a typed server.use override", () => {
+    expect([checks.mswCjs!.code, checks.mswCjs!.stderr, checks.mswCjs!.stdout.trim()]).toEqual([0, "", JSON.stringify({ handlers: 1 })]);
+    expect(checks.mswTypes!.stdout + checks.mswTypes!.stderr).toBe("");
+    expect(checks.mswTypes!.code).toBe(0);
   });
 
   it("has a bin: --help exits 0, an unknown command exits 2 with a one-line hint", () => {

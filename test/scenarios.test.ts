@@ -123,6 +123,19 @@ describe("startMockServer({ example })", () => {
     }
   });
 
+  it.each([
+    ["example=nope", "No such example", ["approved", "rejected", "jobError", "reference"]],
+    ["code=299", "No such answer", ["200", "400", "401", "500"]],
+    ["code=500, example=nope", "No such example", ["error"]],
+  ])("Prefer: %s is a problem answer that lists what there is", async (prefer, title, known) => {
+    const res = await fetch(`${base()}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`, Prefer: prefer } });
+    expect([res.status, res.headers.get("content-type")]).toEqual([404, "application/problem+json"]);
+    const problem = (await res.json()) as { title: string; detail: string; known: string[] };
+    expect(problem.title).toBe(title);
+    expect(problem.known).toEqual(known);
+    for (const name of known) expect(problem.detail).toContain(name);
+  });
+
   it("an unknown name is a RangeError naming the examples there are; with dynamic, a TypeError", async () => {
     const error = await startMockServer({ example: "aproved" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeError);
@@ -197,6 +210,33 @@ describe("generated answers (dynamic: true) keep every rule the client checks", 
       } finally {
         await mock.close();
       }
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  // Every id an answer gives that an operation takes has that operation's schema (Task._id is a
+  // TaskIterationId), so the ids round-trip: claim, claim again with task._id, finish.
+  const ROUND_TRIPS = 50;
+  it(`claim → claim again with task._id → finish, ${ROUND_TRIPS} times in a row against one start`, async () => {
+    const mock = await startMockServer({ dynamic: true });
+    const failures: string[] = [];
+    try {
+      const om = createOperationsManagerClient({ baseUrl: mock.url, auth: { clientId: "svc-automation", clientSecret: "client-s3cret" }, validate: "throw" });
+      const ids = new Set<string>();
+      for (let run = 0; run < ROUND_TRIPS; run++) {
+        try {
+          const task = await om.claimTask(TASK_ID);
+          ids.add(task._id);
+          const again = await om.claimTask(task._id);
+          await om.finishManualTask(again.job!._id!, again.job!.task!, { taskData: { finish_state: "success" } });
+        } catch (error) {
+          failures.push(`run ${run + 1}: ${(error as Error).message}`);
+        }
+      }
+      // Generated ids, not one example's again and again.
+      expect(ids.size).toBeGreaterThan(ROUND_TRIPS / 2);
+    } finally {
+      await mock.close();
     }
     expect(failures).toEqual([]);
   }, 120_000);

@@ -1,5 +1,5 @@
 // docs/testing-with-the-mock.md shows only code that is compiled: each of its TypeScript blocks is
-// a region of test/snippets/mock-testing.ts, word for word (the imports under the package's
+// a region of test/snippets/mock-testing.ts or msw-testing.ts, word for word (the imports under the package's
 // names), in the same order. That file is what a compile test hands tsc.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -7,7 +7,7 @@ import { run } from "./support/run";
 import { repoRoot } from "./support/spec";
 
 const guide = readFileSync(path.join(repoRoot, "docs/testing-with-the-mock.md"), "utf8");
-const snippets = readFileSync(path.join(repoRoot, "test/snippets/mock-testing.ts"), "utf8");
+const snippets = ["mock-testing.ts", "msw-testing.ts"].map((file) => readFileSync(path.join(repoRoot, "test/snippets", file), "utf8")).join("\n");
 
 /** The guide's ```ts blocks. */
 function codeBlocks(markdown: string): string[] {
@@ -23,7 +23,8 @@ function regions(source: string): string[] {
       .join("\n")
       .trimEnd()
       .replace('"../../src/index.js"', '"operations-manager-tasks-contract"')
-      .replace('"../../src/mock.js"', '"operations-manager-tasks-contract/mock"'),
+      .replace('"../../src/mock.js"', '"operations-manager-tasks-contract/mock"')
+      .replace('"../../src/msw.js"', '"operations-manager-tasks-contract/msw"'),
   );
 }
 

@@ -9,7 +9,7 @@ import { BIN, UsageError, parseOptions, type Output } from "./usage.js";
 export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [--dynamic] [--example <name>] [--examples <dir>]
        (in a clone of the repository: npm start, with HOST, PORT and EXAMPLE in the environment)
   Serves the contract as a Prism mock until stopped (Ctrl+C or SIGTERM). A request that breaks the
-  contract gets 400/401/422, never a made-up success. Needs Prism installed beside the package
+  contract gets 400 (naming what to fix) or 401, never a made-up success. Needs Prism installed beside the package
   (see the README).
   --port <n>          port to listen on (default: PORT, else 4010; 0 picks a free one)
   --host <address>    address to listen on (default: HOST, else 127.0.0.1)
