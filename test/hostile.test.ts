@@ -8,7 +8,7 @@ import { expectNoSecret, failure } from "./support/failure";
 import { CLIENT_ID, CLIENT_SECRET, echo, hostileToken, PASSWORD, startHostilePlatform, USERNAME, type HostileOptions } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import path from "node:path";
-import { run } from "./support/run";
+import { run } from "./support/children";
 import { repoRoot } from "./support/spec";
 
 type Platform = Awaited<ReturnType<typeof startHostilePlatform>>;

@@ -2,7 +2,7 @@
 // on loopback that answers each task id its own way, so that every run can go at once. Its options,
 // verdicts and report are tested in-process (verify-options, verify-classify); this is end to end.
 import { credentialHeaders } from "../src/auth";
-import { run as runCommand, type Run } from "./support/run";
+import { run as runCommand, type Run } from "./support/children";
 import { readJson, repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 import { startFakePlatform } from "./support/fake-platform";
