@@ -62,7 +62,7 @@ beforeAll(async () => {
     // Bundles as files (--base/--head): three breaking changes and a non-breaking one at once.
     const base = path.join(fixtures, "base.json");
     writeFileSync(base, JSON.stringify(loadSpec()));
-    const changed = loadSpec() as Spec;
+    const changed = loadSpec();
     const task = at(changed, "components", "schemas", "Task");
     if (!("name" in task.properties) || task.required?.includes("name")) throw new Error("fixture: Task.name is not an optional property");
     delete task.properties.name;

@@ -206,8 +206,8 @@ describe("the second review's findings", () => {
     ["a fetch rejecting with a Proxy whose traps throw", undefined, async () => { throw new Proxy({}, { get() { throw new Error("t"); }, getPrototypeOf() { throw new Error("p"); } }); }],
     ["a Response whose ok getter throws", undefined, async () => Object.defineProperty(new Response("{}", { status: 200 }), "ok", { get() { throw new Error("ok"); } })],
   ] as const)("%s: still our error", async (_what, options, fetch) => {
-    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, ...(fetch ? { fetch: fetch as never } : {}) });
-    const error = await failure(om.claimTask(TASK_ID, options as never));
+    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, ...(fetch ? { fetch: fetch } : {}) });
+    const error = await failure(om.claimTask(TASK_ID, options));
     expect(["network", "invalid-response", "invalid-request", "http"]).toContain(error.kind);
   });
 

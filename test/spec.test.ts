@@ -77,7 +77,7 @@ const claimVerbatim = referenceBody("claim-task");
 // finishManualTask takes (24 hex, as the client checks before finishing a claimed task). The tests
 // below hold the spec to the reference's body with that placeholder filled in from the spec's own
 // `reference` example, and the first test says that nothing else keeps the verbatim body out.
-const claimFixture = mutate(claimVerbatim, ["data", "job", "_id"], ((claimAnswer.data as JsonObject).job as JsonObject)._id as Json);
+const claimFixture = mutate(claimVerbatim, ["data", "job", "_id"], ((claimAnswer.data as JsonObject).job as JsonObject)._id);
 const finishFixture = referenceBody("finish-manual-task");
 const claim200 = v.responseSchemaRef("claimTask", "200");
 const finish200 = v.responseSchemaRef("finishManualTask", "200");
@@ -114,7 +114,7 @@ type Leaf = { path: string; reference: Json | undefined; ours: Json | undefined 
 function differingLeaves(reference: Json | undefined, ours: Json | undefined, at = ""): Leaf[] {
   const isContainer = (x: Json | undefined) => x !== null && typeof x === "object";
   if (isContainer(reference) && isContainer(ours) && Array.isArray(reference) === Array.isArray(ours)) {
-    const keys = new Set([...Object.keys(reference as JsonObject), ...Object.keys(ours as JsonObject)]);
+    const keys = new Set([...Object.keys(reference), ...Object.keys(ours)]);
     return [...keys].flatMap((k) =>
       differingLeaves((reference as JsonObject)[k], (ours as JsonObject)[k], `${at}/${escapePointer(k)}`),
     );

@@ -3,7 +3,7 @@
 // verdicts and report are tested in-process (verify-options, verify-classify); this is end to end.
 import { credentialHeaders } from "../src/auth";
 import { run as runCommand, type Run } from "./support/children";
-import { readJson, repoRoot } from "./support/spec";
+import { repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 import { startFakePlatform } from "./support/fake-platform";
 import { JOB_ID, TASK_KEY, claimAnswer, finishAnswer } from "./support/constants";
