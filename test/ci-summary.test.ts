@@ -72,6 +72,15 @@ describe(".ci/summary.mjs", () => {
     expect(result.code).toBe(1);
   });
 
+  it('counts a step with no tests ("-": the gates) by its exit status alone, a failed one as one failure', async () => {
+    const passed = await summary("gates", "0", "-", "Node 20.20.2", "0", jestResult("ok20d", { passed: 10, failed: 0 }));
+    expect(passed.stdout).toMatch(/^gates: 0 passed, 0 failed$/m);
+    expect([lastLine(passed.stdout), passed.code]).toEqual(["10 passed, 0 failed", 0]);
+    const failed = await summary("gates", "1", "-");
+    expect(failed.stdout).toMatch(/^gates: 0 passed, 1 failed \(FAILED: exit status 1\)$/m);
+    expect([lastLine(failed.stdout), failed.code]).toEqual(["0 passed, 1 failed", 1]);
+  });
+
   it("refuses arguments that are not LABEL STATUS FILE triples", async () => {
     const result = await summary("Node 20", "0");
     expect(result.stderr).toMatch(/^usage: /);
