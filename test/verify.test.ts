@@ -1,7 +1,10 @@
-// `npm run verify` (the bin's `verify`, src/verify/), run as users run it, against a fake platform
-// on loopback that answers each task id its own way, so that every run can go at once. Its options,
-// verdicts and report are tested in-process (verify-options, verify-classify); this is end to end.
+// `npm run verify` (the bin's `verify`, src/verify/) against a fake platform on loopback that
+// answers each task id its own way, so that every run can go at once. Each run goes through the
+// bin's own dispatch (main(), as src/cli.ts calls it) in this process; one run of each kind (a
+// platform, a way in, bad usage) is also run as users run it, `node scripts/cli.mjs verify` in a
+// child process, end to end. Options, verdicts and report alone: verify-options, verify-classify.
 import { credentialHeaders } from "../src/auth";
+import { main } from "../src/cli/main";
 import { run as runCommand, type Run } from "./support/children";
 import { repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
@@ -25,9 +28,21 @@ const ids = {
 };
 const NOT_REAL_IDS = "pass real --task-id (the default is the spec's example, which exists on no platform)";
 
-function verify(args: string[], env: Record<string, string | undefined> = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }): Promise<Run> {
-  return runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], { cwd: repoRoot, env, timeout: 60_000 });
+/**
+ * verify with `args` and exactly the variables of `env` (undefined ones unset): in this process by
+ * default, or as a child process (`node scripts/cli.mjs verify`, with this environment besides).
+ */
+async function verify(args: string[], env: Record<string, string | undefined> = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }, how: "in-process" | "child" = "in-process"): Promise<Run> {
+  if (how === "child") return runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], { cwd: repoRoot, env, timeout: 60_000 });
+  let stdout = "";
+  let stderr = "";
+  const own = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
+  const code = await main(["verify", ...args], own, { out: (text) => (stdout += `${text}\n`), err: (text) => (stderr += `${text}\n`) });
+  return { code, stdout, stderr };
 }
+
+/** The runs also made as a child process, one of each kind. */
+const AS_CHILD = new Set(["good", "oauth", "an unknown option"]);
 
 let upstream: Awaited<ReturnType<typeof startRecordingServer>>;
 /** Where the redirect points: it must never be called. */
@@ -65,7 +80,7 @@ beforeAll(async () => {
     redirected: ["--task-id", ids.redirected, "--only", "claimTask"],
   };
   await Promise.all(
-    Object.entries(scenarios).map(async ([name, args]) => runs.set(name, await verify(["--upstream", upstream.url, ...args]))),
+    Object.entries(scenarios).map(async ([name, args]) => runs.set(name, await verify(["--upstream", upstream.url, ...args], undefined, AS_CHILD.has(name) ? "child" : "in-process"))),
   );
 }, 120_000);
 
@@ -187,7 +202,7 @@ describe("npm run verify with OAuth, a login, or no credentials", () => {
       login: [args, { OM_AUTH: "login", OM_USERNAME: username, OM_PASSWORD: password }],
       none: [["--upstream", open.url, "--task-id", ids.good, "--only", "claimTask"], { OM_AUTH: "none" }],
     };
-    await Promise.all(Object.entries(scenarios).map(async ([name, [a, env]]) => authRuns.set(name, await verify(a, env))));
+    await Promise.all(Object.entries(scenarios).map(async ([name, [a, env]]) => authRuns.set(name, await verify(a, env, AS_CHILD.has(name) ? "child" : "in-process"))));
   }, 120_000);
   afterAll(async () => {
     await platform?.close();
@@ -250,7 +265,7 @@ describe("npm run verify with bad usage exits 2 with one line and a pointer to -
   ];
   beforeAll(async () => {
     before = upstream.requests.length;
-    await Promise.all(badUsage.map(async ([what, args, env]) => usageRuns.set(what, await verify(args, env))));
+    await Promise.all(badUsage.map(async ([what, args, env]) => usageRuns.set(what, await verify(args, env, AS_CHILD.has(what) ? "child" : "in-process"))));
   }, 60_000);
 
   it.each(badUsage)("%s", (what, _args, _env, message) => {
