@@ -41,8 +41,18 @@ async function verify(args: string[], env: Record<string, string | undefined> = 
   return { code, stdout, stderr };
 }
 
-/** The runs also made as a child process, one of each kind. */
+/** The runs made as a child process, one of each kind. */
 const AS_CHILD = new Set(["good", "oauth", "an unknown option"]);
+
+/**
+ * Runs each of `named` with `go`: the child-process run first, alone, then the in-process ones at
+ * once. The fake platform answers from this process, which the in-process runs keep busy: under
+ * load the child's calls could otherwise wait on them past the platform's keep-alive.
+ */
+async function runAll<T>(named: Array<[string, T]>, go: (name: string, value: T) => Promise<Run>, into: Map<string, Run>) {
+  for (const [name, value] of named.filter(([n]) => AS_CHILD.has(n))) into.set(name, await go(name, value));
+  await Promise.all(named.filter(([n]) => !AS_CHILD.has(n)).map(async ([name, value]) => into.set(name, await go(name, value))));
+}
 
 let upstream: Awaited<ReturnType<typeof startRecordingServer>>;
 /** Where the redirect points: it must never be called. */
@@ -79,9 +89,7 @@ beforeAll(async () => {
     undeclared: ["--task-id", ids.undeclared, "--only", "claimTask"],
     redirected: ["--task-id", ids.redirected, "--only", "claimTask"],
   };
-  await Promise.all(
-    Object.entries(scenarios).map(async ([name, args]) => runs.set(name, await verify(["--upstream", upstream.url, ...args], undefined, AS_CHILD.has(name) ? "child" : "in-process"))),
-  );
+  await runAll(Object.entries(scenarios), (name, args) => verify(["--upstream", upstream.url, ...args], undefined, AS_CHILD.has(name) ? "child" : "in-process"), runs);
 }, 120_000);
 
 afterAll(() => Promise.all([upstream?.close(), elsewhere?.close()]));
@@ -202,7 +210,7 @@ describe("npm run verify with OAuth, a login, or no credentials", () => {
       login: [args, { OM_AUTH: "login", OM_USERNAME: username, OM_PASSWORD: password }],
       none: [["--upstream", open.url, "--task-id", ids.good, "--only", "claimTask"], { OM_AUTH: "none" }],
     };
-    await Promise.all(Object.entries(scenarios).map(async ([name, [a, env]]) => authRuns.set(name, await verify(a, env, AS_CHILD.has(name) ? "child" : "in-process"))));
+    await runAll(Object.entries(scenarios), (name, [a, env]) => verify(a, env, AS_CHILD.has(name) ? "child" : "in-process"), authRuns);
   }, 120_000);
   afterAll(async () => {
     await platform?.close();
@@ -265,7 +273,7 @@ describe("npm run verify with bad usage exits 2 with one line and a pointer to -
   ];
   beforeAll(async () => {
     before = upstream.requests.length;
-    await Promise.all(badUsage.map(async ([what, args, env]) => usageRuns.set(what, await verify(args, env, AS_CHILD.has(what) ? "child" : "in-process"))));
+    await runAll(badUsage.map(([what, args, env]) => [what, [args, env]] as [string, [string[], Record<string, string | undefined>]]), (what, [args, env]) => verify(args, env, AS_CHILD.has(what) ? "child" : "in-process"), usageRuns);
   }, 60_000);
 
   it.each(badUsage)("%s", (what, _args, _env, message) => {
