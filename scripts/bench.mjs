@@ -13,7 +13,7 @@
 // missed. Options: --quick (short rounds, a smoke run), --json (JSON on stdout, the table on
 // stderr). Writes bench-results.json.
 import { build } from "esbuild";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -186,7 +186,7 @@ for (const operationId of ["claimTask", "finishManualTask"]) {
   const baseUrl = "https://om.example.test";
   let minted = 0;
   const mint = () => `tok-${++minted}-${"z".repeat(20)}`;
-  const withTokens = ours.createOperationsManagerClient({ baseUrl, auth: { token: mint }, fetch: async (url, init) => (url.includes("/claim") && minted > 64 ? hugeFetch() : new Response("{}", { status: 500 })) });
+  const withTokens = ours.createOperationsManagerClient({ baseUrl, auth: { token: mint }, fetch: async (url) => (url.includes("/claim") && minted > 64 ? hugeFetch() : new Response("{}", { status: 500 })) });
   for (let i = 0; i < 64; i++) await withTokens.claimTask(TASK_ID).catch(() => {});
   // The Basic client's password must be gone from its error; the token client knows no password.
   const expectFailure = async (promise, secret) => {

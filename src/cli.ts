@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // The package's bin, `operations-manager-tasks-contract`: `mock` and `verify` (src/cli/main.ts).
+// First: it reads the parent's pid before anything slow is loaded (see the module).
+import { stopWhenNpmParentDies } from "./cli/npm-parent.js";
 import { main } from "./cli/main.js";
+
+stopWhenNpmParentDies(process.env);
 
 const output = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
 main(process.argv.slice(2), process.env, output).then(

@@ -1,7 +1,6 @@
 // The four ways in, against a fake platform whose tokens really expire: each works, tokens are
 // fetched once and shared, renewed before and after expiry with exactly one repeat, and no secret
 // (password, client secret, fetched or given token) shows anywhere in an error.
-import { inspect } from "node:util";
 import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClientOptions } from "../src/index";
 import { shiftedClock } from "./support/clock";
 import { everythingShown, failure } from "./support/failure";
@@ -358,7 +357,7 @@ describe("secrets stay out of errors in every form a server or a fetch may hand 
     const throwers: Array<(init: RequestInit) => unknown> = [
       (init) => new Error("proxy refused", { cause: { headers: init.headers } }),
       () => new Error("vault", { cause: `password was ${password}` }),
-      () => Object.assign(new Error("circular"), { config: { password }, self: undefined as unknown }),
+      () => Object.assign(new Error("circular"), { config: { password }, self: undefined }),
       (init) => Object.assign(new Error("with request"), { request: { headers: new Headers(init.headers) } }),
     ];
     for (const make of throwers) {

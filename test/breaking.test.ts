@@ -2,12 +2,11 @@
 // given as files and on git refs of throw-away repositories, and the errors that stop it early.
 // Its logic (where a change is, the allow-list and its matching) is tested in-process in
 // diff-report.test.ts; here each run shows a path through the script with the real tools.
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseAccepted } from "../scripts/lib/diff-report.cjs";
-import { run, type Run } from "./support/run";
+import { run, type Run } from "./support/children";
 import { makeSandbox } from "./support/sandbox";
 import { loadSpec, repoRoot } from "./support/spec";
 
@@ -27,15 +26,18 @@ function edit(file: string, from: string, to: string) {
   writeFileSync(file, text.replace(from, to));
 }
 
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8" }).trim();
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  const done = await run("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd });
+  if (done.code !== 0) throw new Error(`git ${args.join(" ")} failed:\n${done.stderr}`);
+  return done.stdout.trim();
+}
 
 /** A sandbox that is its own git repository, with everything committed once. */
-function gitSandbox() {
+async function gitSandbox() {
   const box = makeSandbox();
-  git(box.dir, "init", "-q", "-b", "main");
-  git(box.dir, "add", "-A");
-  git(box.dir, "commit", "-q", "-m", "spec");
+  await git(box.dir, "init", "-q", "-b", "main");
+  await git(box.dir, "add", "-A");
+  await git(box.dir, "commit", "-q", "-m", "spec");
   return box;
 }
 
@@ -55,13 +57,12 @@ beforeAll(async () => {
   const fixtures = mkdtempSync(path.join(tmpdir(), "om-contract-breaking-test-"));
   childTmp = path.join(fixtures, "tmp");
   mkdirSync(childTmp);
-  const untagged = gitSandbox();
-  const tagged = gitSandbox();
+  const [untagged, tagged] = await Promise.all([gitSandbox(), gitSandbox()]);
   try {
     // Bundles as files (--base/--head): three breaking changes and a non-breaking one at once.
     const base = path.join(fixtures, "base.json");
     writeFileSync(base, JSON.stringify(loadSpec()));
-    const changed = loadSpec() as Spec;
+    const changed = loadSpec();
     const task = at(changed, "components", "schemas", "Task");
     if (!("name" in task.properties) || task.required?.includes("name")) throw new Error("fixture: Task.name is not an optional property");
     delete task.properties.name;
@@ -77,15 +78,15 @@ beforeAll(async () => {
 
     // Git refs: with no v* tag the gate compares with the first commit; here the working tree
     // adds an optional field since.
-    facts.firstCommit = git(untagged.dir, "rev-parse", "--short=7", "HEAD");
+    facts.firstCommit = await git(untagged.dir, "rev-parse", "--short=7", "HEAD");
     edit(path.join(untagged.dir, "openapi/components/schemas/Task.yaml"), "\nproperties:\n", "\nproperties:\n  priority:\n    type: integer\n    description: New, optional.\n");
     // A commit whose tree is empty: a ref that exists but has no openapi/.
-    const noSpec = git(untagged.dir, "commit-tree", git(untagged.dir, "hash-object", "-t", "tree", "/dev/null"), "-m", "empty");
+    const noSpec = await git(untagged.dir, "commit-tree", await git(untagged.dir, "hash-object", "-t", "tree", "/dev/null"), "-m", "empty");
 
     // The tagged release had JobId's pattern and an optional taskData; the working tree tightens
     // the one (accepted, against the tag's commit) and requires the other (not accepted).
-    git(tagged.dir, "tag", "v0.1.0");
-    facts.taggedCommit = git(tagged.dir, "rev-parse", "HEAD");
+    await git(tagged.dir, "tag", "v0.1.0");
+    facts.taggedCommit = await git(tagged.dir, "rev-parse", "HEAD");
     edit(path.join(tagged.dir, "openapi/components/schemas/JobId.yaml"), "[0-9a-f]{24}", "6[0-9a-f]{23}");
     edit(path.join(tagged.dir, "openapi/components/schemas/FinishManualTaskBody.yaml"), "\nproperties:\n", "\nrequired:\n  - taskData\nproperties:\n");
     const accepted = path.join(fixtures, "accepted.jsonc");

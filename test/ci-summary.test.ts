@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { run } from "./support/run";
+import { run } from "./support/children";
 import { repoRoot } from "./support/spec";
 
 let dir: string;
@@ -70,6 +70,15 @@ describe(".ci/summary.mjs", () => {
     expect(result.stdout).toMatch(/^CI failed on Node 22\.23\.5, Node 24\.22\.3$/m);
     expect(lastLine(result.stdout)).toBe("491 passed, 2 failed");
     expect(result.code).toBe(1);
+  });
+
+  it('counts a step with no tests ("-": the gates) by its exit status alone, a failed one as one failure', async () => {
+    const passed = await summary("gates", "0", "-", "Node 20.20.2", "0", jestResult("ok20d", { passed: 10, failed: 0 }));
+    expect(passed.stdout).toMatch(/^gates: 0 passed, 0 failed$/m);
+    expect([lastLine(passed.stdout), passed.code]).toEqual(["10 passed, 0 failed", 0]);
+    const failed = await summary("gates", "1", "-");
+    expect(failed.stdout).toMatch(/^gates: 0 passed, 1 failed \(FAILED: exit status 1\)$/m);
+    expect([lastLine(failed.stdout), failed.code]).toEqual(["0 passed, 1 failed", 1]);
   });
 
   it("refuses arguments that are not LABEL STATUS FILE triples", async () => {

@@ -1,15 +1,7 @@
-// One Prism for the whole jest run: the package is built, and its own mock entry (the CommonJS
-// build, as a consumer's jest would load it) serves the contract on a free loopback port.
-const { spawnSync } = require("node:child_process");
-const path = require("node:path");
+// The run's marker: every child a test starts inherits OM_TEST_RUN (support/children.ts), by which
+// the global teardown finds any process the run left behind, even one that left its group.
+const { randomUUID } = require("node:crypto");
 
 module.exports = async function globalSetup() {
-  const root = path.resolve(__dirname, "..");
-  // Built only when stale (scripts/lib/ensure-built.mjs), as npm start, verify and bench do.
-  const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs"), "--if-stale"], { cwd: root, encoding: "utf8" });
-  if (built.status !== 0) throw new Error(`build failed before the tests:\n${built.stdout}${built.stderr}`);
-  const { startMockServer } = require(path.join(root, "dist/cjs/src/mock.js"));
-  const server = await startMockServer({ port: 0, host: "127.0.0.1" });
-  globalThis.__OM_MOCK__ = server;
-  process.env.OM_MOCK_URL = server.url;
+  process.env.OM_TEST_RUN = randomUUID();
 };

@@ -8,7 +8,7 @@ import { expectNoSecret, failure } from "./support/failure";
 import { CLIENT_ID, CLIENT_SECRET, echo, hostileToken, PASSWORD, startHostilePlatform, USERNAME, type HostileOptions } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import path from "node:path";
-import { run } from "./support/run";
+import { run } from "./support/children";
 import { repoRoot } from "./support/spec";
 
 type Platform = Awaited<ReturnType<typeof startHostilePlatform>>;
@@ -206,8 +206,8 @@ describe("the second review's findings", () => {
     ["a fetch rejecting with a Proxy whose traps throw", undefined, async () => { throw new Proxy({}, { get() { throw new Error("t"); }, getPrototypeOf() { throw new Error("p"); } }); }],
     ["a Response whose ok getter throws", undefined, async () => Object.defineProperty(new Response("{}", { status: 200 }), "ok", { get() { throw new Error("ok"); } })],
   ] as const)("%s: still our error", async (_what, options, fetch) => {
-    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, ...(fetch ? { fetch: fetch as never } : {}) });
-    const error = await failure(om.claimTask(TASK_ID, options as never));
+    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, ...(fetch ? { fetch: fetch } : {}) });
+    const error = await failure(om.claimTask(TASK_ID, options));
     expect(["network", "invalid-response", "invalid-request", "http"]).toContain(error.kind);
   });
 

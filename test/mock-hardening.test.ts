@@ -2,12 +2,13 @@
 // process hosting it dies) are answered 400 with a problem body by the guard in front of it, and
 // the mock keeps serving. Checked in a child process (where a crash would show as its exit) and in
 // this one (the answers themselves).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { malformedBody, malformedRequest } from "../src/request-guard";
 import { BASIC, TASK_ID } from "./support/constants";
 import { repoRoot } from "./support/spec";
+import { start } from "./support/children";
 
 const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
 
@@ -44,7 +45,7 @@ describe("startMockServer() in a child process", () => {
   beforeAll(async () => {
     const mock = pathToFileURL(path.join(repoRoot, "dist/esm/src/mock.js")).href;
     const script = `const { startMockServer } = await import(${JSON.stringify(mock)}); const s = await startMockServer(); console.log("url " + s.url);`;
-    child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    child = start(process.execPath, ["--input-type=module", "-e", script], { cwd: repoRoot });
     exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
     let output = "";
     url = await new Promise<string>((resolve, reject) => {

@@ -1,6 +1,6 @@
 // `npm start` (scripts/cli.mjs mock, the bin's mock) and the `./mock` export: they serve the contract, and when told
 // to stop they stop, leaving no process and no open port behind.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { accepts, bannerUrl } from "./support/mock-process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -8,33 +8,25 @@ import { PRISM_MISSING } from "../src/prism-server";
 import { answerOf, contractViolations } from "./support/contract";
 import { SpecValidator, repoRoot } from "./support/spec";
 import { BASIC, TASK_ID } from "./support/constants";
+import { leftInGroup, run, start } from "./support/children";
 
 const v = new SpecValidator();
 const AUTH = BASIC;
 const CLAIM = `/operations-manager/tasks/${TASK_ID}/claim`;
 
 describe("npm start (scripts/cli.mjs mock)", () => {
-  let child: ChildProcess | undefined;
+  let child: (ChildProcess & { pid: number }) | undefined;
   let output = "";
   let url = "";
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ["scripts/cli.mjs", "mock"], {
-      cwd: repoRoot,
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    child = start(process.execPath, ["scripts/cli.mjs", "mock"], { cwd: repoRoot, env: { PORT: "0", HOST: "127.0.0.1" } });
     exited = new Promise((resolve) => child!.once("exit", (code, signal) => resolve({ code, signal })));
     const banner = bannerUrl(child, 30_000);
     url = await banner.url;
     output = banner.printed();
   }, 40_000);
-
-  afterAll(() => {
-    // Only if a test failed before the SIGTERM test took it down.
-    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  });
 
   it("listens on the free loopback port it was given (PORT=0)", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -80,6 +72,7 @@ describe("npm start (scripts/cli.mjs mock)", () => {
       new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000).unref()),
     ]);
     expect(result).toEqual({ code: 0, signal: null });
+    expect(await leftInGroup(child!, 0)).toEqual([]);
     expect(await accepts(url)).toBe(false);
   }, 20_000);
 });
@@ -127,11 +120,7 @@ describe("the ./mock export (startMockServer)", () => {
     ["CommonJS", hideCjs, "dist/cjs/src/mock.js"],
   ])("without Prism, the %s build fails with the PRISM_MISSING message", async (_format, hide, entry) => {
     const args = ["--import", `data:text/javascript,${encodeURIComponent(hide)}`, "--input-type=module", "-e", start(entry)];
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile(process.execPath, args, { cwd: repoRoot, timeout: 30_000 }, (error, out) =>
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout: out }),
-      );
-    });
+    const { code, stdout } = await run(process.execPath, args, { cwd: repoRoot, timeout: 30_000 });
     expect(stdout.trim()).toBe(`message: ${PRISM_MISSING}`);
     expect(code).toBe(3);
   });

@@ -3,12 +3,11 @@
 // TypeScript 7 under `nodenext` and `bundler`, default target and es2022, the README's snippets
 // included, and used against the Prism that jest's global setup started. Installed beside Prism,
 // its bin serves the mock and verifies it. publint and attw judge the same tarball.
-import { spawn } from "node:child_process";
 import { bannerUrl } from "./support/mock-process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { run, type Run } from "./support/run";
+import { leftInGroup, run, start, type Run } from "./support/children";
 import { repoRoot } from "./support/spec";
 import { JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 
@@ -471,28 +470,25 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
   });
 
   it("serves the mock with `npx … mock`, verifies it with `npx … verify` (Basic), and stops on SIGTERM", async () => {
-    const mock = spawn("npx", ["--no-install", BIN, "mock", "--port", "0"], { cwd: prismConsumer, stdio: ["ignore", "pipe", "pipe"] });
+    const mock = start("npx", ["--no-install", BIN, "mock", "--port", "0"], { cwd: prismConsumer });
     const exited = new Promise<number | null>((resolve) => mock.once("exit", (code) => resolve(code)));
-    try {
-      const url = await bannerUrl(mock, 60_000).url;
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const claim = await fetch(`${url}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}` } });
-      expect(((await claim.json()) as { data: { _id: string } }).data._id).toEqual(expect.any(String));
-      expect(claim.status).toBe(200);
+    const url = await bannerUrl(mock, 60_000).url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const claim = await fetch(`${url}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}` } });
+    expect(((await claim.json()) as { data: { _id: string } }).data._id).toEqual(expect.any(String));
+    expect(claim.status).toBe(200);
 
-      const verified = await exec("npx", ["--no-install", BIN, "verify", "--upstream", url], prismConsumer, { OM_USERNAME: "automation", OM_PASSWORD: "s3cr3t-verify" });
-      expect(verified.stdout).toMatch(/^PASS claimTask POST .* → 200$/m);
-      expect(verified.stdout).toMatch(/^PASS finishManualTask POST .* → 200$/m);
-      expect(verified.stdout + verified.stderr).not.toContain("s3cr3t-verify");
-      expect(verified.code).toBe(0);
+    const verified = await exec("npx", ["--no-install", BIN, "verify", "--upstream", url], prismConsumer, { OM_USERNAME: "automation", OM_PASSWORD: "s3cr3t-verify" });
+    expect(verified.stdout).toMatch(/^PASS claimTask POST .* → 200$/m);
+    expect(verified.stdout).toMatch(/^PASS finishManualTask POST .* → 200$/m);
+    expect(verified.stdout + verified.stderr).not.toContain("s3cr3t-verify");
+    expect(verified.code).toBe(0);
 
-      mock.kill("SIGTERM");
-      const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref())]);
-      expect(code).not.toBe("still running");
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(await fetch(url).then(() => "answered", () => "refused")).toBe("refused");
-    } finally {
-      if (mock.exitCode === null && mock.signalCode === null) mock.kill("SIGKILL");
-    }
+    mock.kill("SIGTERM");
+    const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref())]);
+    expect(code).not.toBe("still running");
+    // npx's group holds its shell and the bin: all of it is gone within seconds, and the port refuses.
+    expect(await leftInGroup(mock, 5000)).toEqual([]);
+    expect(await fetch(url).then(() => "answered", () => "refused")).toBe("refused");
   }, 120_000);
 });

@@ -7,7 +7,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { makeSandbox, runNode, type Run } from "./support/sandbox";
-import { run } from "./support/run";
+import { run } from "./support/children";
 
 function edit(file: string, from: string | RegExp, to: string) {
   const text = readFileSync(file, "utf8");

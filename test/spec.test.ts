@@ -120,7 +120,7 @@ type Leaf = { path: string; reference: Json | undefined; ours: Json | undefined 
 function differingLeaves(reference: Json | undefined, ours: Json | undefined, at = ""): Leaf[] {
   const isContainer = (x: Json | undefined) => x !== null && typeof x === "object";
   if (isContainer(reference) && isContainer(ours) && Array.isArray(reference) === Array.isArray(ours)) {
-    const keys = new Set([...Object.keys(reference as JsonObject), ...Object.keys(ours as JsonObject)]);
+    const keys = new Set([...Object.keys(reference), ...Object.keys(ours)]);
     return [...keys].flatMap((k) =>
       differingLeaves((reference as JsonObject)[k], (ours as JsonObject)[k], `${at}/${escapePointer(k)}`),
     );

@@ -3,7 +3,7 @@
 // names), in the same order. That file is what a compile test hands tsc.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { run } from "./support/run";
+import { run } from "./support/children";
 import { repoRoot } from "./support/spec";
 
 const guide = readFileSync(path.join(repoRoot, "docs/testing-with-the-mock.md"), "utf8");

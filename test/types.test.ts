@@ -2,7 +2,7 @@
 // `@ts-expect-error` (TS2578), so a misuse that starts to compile fails this test.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { run } from "./support/run";
+import { run } from "./support/children";
 import { repoRoot } from "./support/spec";
 
 const project = path.join(repoRoot, "test/types/tsconfig.json");

@@ -8,7 +8,7 @@ import { requestValidators, type Validate } from "../generated/request-validator
 import { responseValidators } from "../generated/response-validators";
 import { violationsOf } from "../src/validation";
 import { claimAccepted, claimMutants, finishAccepted, finishMutants, mutate, pointerOf } from "./support/mutants";
-import { deref, readJson, SpecValidator, type Json, type JsonObject } from "./support/spec";
+import { deref, SpecValidator, type Json, type JsonObject } from "./support/spec";
 import { claimAnswer, finishAnswer } from "./support/constants";
 
 const v = new SpecValidator();

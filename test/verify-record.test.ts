@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { createOperationsManagerClient } from "../src/index";
 import { secretForms } from "./support/failure";
-import { run as runCommand, type Run } from "./support/run";
+import { run as runCommand, type Run } from "./support/children";
 import { repoRoot, type JsonObject } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 

@@ -1,9 +1,12 @@
-// `npm run verify` (the bin's `verify`, src/verify/), run as users run it, against a fake platform
-// on loopback that answers each task id its own way, so that every run can go at once. Its options,
-// verdicts and report are tested in-process (verify-options, verify-classify); this is end to end.
+// `npm run verify` (the bin's `verify`, src/verify/) against a fake platform on loopback that
+// answers each task id its own way, so that every run can go at once. Each run goes through the
+// bin's own dispatch (main(), as src/cli.ts calls it) in this process; one run of each kind (a
+// platform, a way in, bad usage) is also run as users run it, `node scripts/cli.mjs verify` in a
+// child process, end to end. Options, verdicts and report alone: verify-options, verify-classify.
 import { credentialHeaders } from "../src/auth";
-import { run as runCommand, type Run } from "./support/run";
-import { readJson, repoRoot } from "./support/spec";
+import { main } from "../src/cli/main";
+import { run as runCommand, type Run } from "./support/children";
+import { repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 import { startFakePlatform } from "./support/fake-platform";
 import { JOB_ID, TASK_KEY, claimAnswer, finishAnswer } from "./support/constants";
@@ -25,8 +28,30 @@ const ids = {
 };
 const NOT_REAL_IDS = "pass real --task-id (the default is the spec's example, which exists on no platform)";
 
-function verify(args: string[], env: Record<string, string | undefined> = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }): Promise<Run> {
-  return runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], { cwd: repoRoot, env, timeout: 60_000 });
+/**
+ * verify with `args` and exactly the variables of `env` (undefined ones unset): in this process by
+ * default, or as a child process (`node scripts/cli.mjs verify`, with this environment besides).
+ */
+async function verify(args: string[], env: Record<string, string | undefined> = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }, how: "in-process" | "child" = "in-process"): Promise<Run> {
+  if (how === "child") return runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], { cwd: repoRoot, env, timeout: 60_000 });
+  let stdout = "";
+  let stderr = "";
+  const own = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
+  const code = await main(["verify", ...args], own, { out: (text) => (stdout += `${text}\n`), err: (text) => (stderr += `${text}\n`) });
+  return { code, stdout, stderr };
+}
+
+/** The runs made as a child process, one of each kind. */
+const AS_CHILD = new Set(["good", "oauth", "an unknown option"]);
+
+/**
+ * Runs each of `named` with `go`: the child-process run first, alone, then the in-process ones at
+ * once. The fake platform answers from this process, which the in-process runs keep busy: under
+ * load the child's calls could otherwise wait on them past the platform's keep-alive.
+ */
+async function runAll<T>(named: Array<[string, T]>, go: (name: string, value: T) => Promise<Run>, into: Map<string, Run>) {
+  for (const [name, value] of named.filter(([n]) => AS_CHILD.has(n))) into.set(name, await go(name, value));
+  await Promise.all(named.filter(([n]) => !AS_CHILD.has(n)).map(async ([name, value]) => into.set(name, await go(name, value))));
 }
 
 let upstream: Awaited<ReturnType<typeof startRecordingServer>>;
@@ -64,9 +89,7 @@ beforeAll(async () => {
     undeclared: ["--task-id", ids.undeclared, "--only", "claimTask"],
     redirected: ["--task-id", ids.redirected, "--only", "claimTask"],
   };
-  await Promise.all(
-    Object.entries(scenarios).map(async ([name, args]) => runs.set(name, await verify(["--upstream", upstream.url, ...args]))),
-  );
+  await runAll(Object.entries(scenarios), (name, args) => verify(["--upstream", upstream.url, ...args], undefined, AS_CHILD.has(name) ? "child" : "in-process"), runs);
 }, 120_000);
 
 afterAll(() => Promise.all([upstream?.close(), elsewhere?.close()]));
@@ -187,7 +210,7 @@ describe("npm run verify with OAuth, a login, or no credentials", () => {
       login: [args, { OM_AUTH: "login", OM_USERNAME: username, OM_PASSWORD: password }],
       none: [["--upstream", open.url, "--task-id", ids.good, "--only", "claimTask"], { OM_AUTH: "none" }],
     };
-    await Promise.all(Object.entries(scenarios).map(async ([name, [a, env]]) => authRuns.set(name, await verify(a, env))));
+    await runAll(Object.entries(scenarios), (name, [a, env]) => verify(a, env, AS_CHILD.has(name) ? "child" : "in-process"), authRuns);
   }, 120_000);
   afterAll(async () => {
     await platform?.close();
@@ -250,7 +273,7 @@ describe("npm run verify with bad usage exits 2 with one line and a pointer to -
   ];
   beforeAll(async () => {
     before = upstream.requests.length;
-    await Promise.all(badUsage.map(async ([what, args, env]) => usageRuns.set(what, await verify(args, env))));
+    await runAll(badUsage.map(([what, args, env]) => [what, [args, env]] as [string, [string[], Record<string, string | undefined>]]), (what, [args, env]) => verify(args, env, AS_CHILD.has(what) ? "child" : "in-process"), usageRuns);
   }, 60_000);
 
   it.each(badUsage)("%s", (what, _args, _env, message) => {

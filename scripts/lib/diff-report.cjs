@@ -104,7 +104,7 @@ function parseAccepted(text, label) {
   try {
     doc = JSON.parse(json);
   } catch (error) {
-    throw new Error(`${label} is not JSON (with whole-line // comments): ${error.message}`);
+    throw new Error(`${label} is not JSON (with whole-line // comments): ${error.message}`, { cause: error });
   }
   const problem = (what) => new Error(`${label}: ${what}`);
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw problem("must be an object { base, accepted }");

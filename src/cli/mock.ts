@@ -75,19 +75,8 @@ export async function mockCommand(args: string[], env: NodeJS.ProcessEnv, output
       // Open keep-alive connections could hold close() open: the bin exits by then anyway.
       void Promise.race([server.close().catch(() => {}), new Promise((done) => setTimeout(done, 2000).unref())]).then(() => resolve(0));
     };
+    // Run by npm, a SIGTERM to npm reaches this process only as its parent's death: src/cli/npm-parent.ts.
     for (const signal of SIGNALS) process.once(signal, stop);
-    // npm (`npm start`, `npx`) runs a bin through `sh -c`, which (dash) does not exec it: a SIGTERM
-    // to npm reaches the shell, which dies and leaves this process serving. Run by npm, the mock
-    // therefore stops as on SIGTERM once its parent is gone (it is then re-parented).
-    if (env.npm_lifecycle_event) {
-      const parent = process.ppid;
-      const watch = setInterval(() => {
-        if (process.ppid === parent) return;
-        clearInterval(watch);
-        stop();
-      }, 250);
-      watch.unref();
-    }
   });
 }
 

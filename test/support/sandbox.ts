@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { run, type Run } from "./run";
+import { run, type Run } from "./children";
 import { repoRoot } from "./spec";
 
 export type { Run };

@@ -22,7 +22,7 @@ export class SpecValidator {
 
   constructor(readonly spec: JsonObject = loadSpec()) {
     addFormats(this.ajv);
-    this.ajv.addSchema(spec as object, "spec");
+    this.ajv.addSchema(spec, "spec");
   }
 
   /** Validates `value` against the schema at `ref` (such as `#/components/schemas/Task`). */
@@ -32,7 +32,7 @@ export class SpecValidator {
       fn = this.ajv.compile({ $ref: `spec${ref}` });
       this.cache.set(ref, fn);
     }
-    const valid = fn(value) as boolean;
+    const valid = fn(value);
     return { valid, errors: fn.errors ?? [] };
   }
 
