@@ -53,7 +53,7 @@ export function createPreflight(spec: JsonObject): (request: MockRequest) => { a
     const declared = Object.keys(responses);
     const status = prefer.code ?? defaultStatus(declared);
     if (!Object.hasOwn(responses, status)) {
-      return { operation, answer: problem(404, "No such answer", `${operation.operationId} declares no ${JSON.stringify(status.slice(0, 20))} answer; it declares ${declared.join(", ")} (Prefer: code=NNN)`, { known: declared }) };
+      return { operation, answer: problem(404, "No such answer", `${text(operation.operationId)} declares no ${JSON.stringify(status.slice(0, 20))} answer; it declares ${declared.join(", ")} (Prefer: code=NNN)`, { known: declared }) };
     }
     if (prefer.example !== undefined) {
       const content = members(members(deref(spec, responses[status])).content);
@@ -115,20 +115,25 @@ function answerWith(spec: JsonObject, operation: JsonObject, status: string, pre
   return { status: Number(status), headers, body };
 }
 
+/** A spec value as text: a string as it is, anything else as its JSON. */
+function text(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+}
+
 /** The problem answer to a scenario no answer of the operation has, naming those it has. */
 export function unknownExample(operation: JsonObject, status: string, name: string, names: string[]): MockAnswer {
   const known = names.length ? `its ${status} answer's examples are ${names.join(", ")}` : `its ${status} answer has no named example`;
-  return problem(404, "No such example", `${operation.operationId}: no example ${JSON.stringify(name.slice(0, 80))}; ${known} (Prefer: example=NAME)`, { known: names });
+  return problem(404, "No such example", `${text(operation.operationId)}: no example ${JSON.stringify(name.slice(0, 80))}; ${known} (Prefer: example=NAME)`, { known: names });
 }
 
 /** Whether the request presents credentials of this scheme (the value is not checked, as Prism does not). */
 function presented(scheme: JsonObject, request: MockRequest): boolean {
   const authorization = request.headers.get("authorization") ?? "";
   const [given = "", token = ""] = authorization.trim().split(/\s+/);
-  if (scheme.type === "http") return given.toLowerCase() === String(scheme.scheme).toLowerCase() && token !== "";
+  if (scheme.type === "http") return given.toLowerCase() === text(scheme.scheme).toLowerCase() && token !== "";
   if (scheme.type === "oauth2" || scheme.type === "openIdConnect") return given.toLowerCase() === "bearer" && token !== "";
   if (scheme.type === "apiKey") {
-    const name = String(scheme.name);
+    const name = text(scheme.name);
     if (scheme.in === "header") return request.headers.get(name) !== null;
     if (scheme.in === "query") return request.query.has(name);
     if (scheme.in === "cookie") return (request.headers.get("cookie") ?? "").split(";").some((c) => c.split("=")[0]!.trim() === name);

@@ -24,7 +24,7 @@ export function addRecordedExamples(spec: JsonObject, recordings: readonly Recor
   for (const recording of recordings) {
     let operation: Node;
     try {
-      operation = findOperation(spec, recording.operationId).operation as Node;
+      operation = findOperation(spec, recording.operationId).operation;
     } catch {
       log(`${recording.file}: no operation ${JSON.stringify(recording.operationId)} in the contract; not served`);
       continue;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { builtinModules } from "node:module";
 import path from "node:path";
-import { run } from "./support/run";
+import { run } from "./support/children";
 import { BASIC, claimAnswer, finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import { deref, loadSpec, operations, parameterExample, repoRoot, type JsonObject } from "./support/spec";
 
@@ -40,10 +40,10 @@ function validRequests(): Array<{ operationId: string; path: string; headers: Re
     const security = (operation.security ?? spec.security) as unknown[];
     if (security.length) headers.Authorization = BASIC;
     let body: string | undefined;
-    const requestBody = deref(spec, operation.requestBody as JsonObject) as JsonObject | undefined;
+    const requestBody = deref(spec, operation.requestBody) as JsonObject | undefined;
     if (requestBody) {
       const [type, media] = Object.entries(requestBody.content as JsonObject)[0]!;
-      const example = (deref(spec, Object.values((media as JsonObject).examples as JsonObject)[0] as JsonObject) as JsonObject).value;
+      const example = (deref(spec, Object.values((media as JsonObject).examples as JsonObject)[0]) as JsonObject).value;
       headers["Content-Type"] = type;
       body = type === "application/x-www-form-urlencoded" ? new URLSearchParams(example as Record<string, string>).toString() : JSON.stringify(example);
     }
@@ -58,7 +58,7 @@ function matrix(): Probe[] {
   for (const r of validRequests()) {
     probes.push({ name: `${r.operationId} (no Prefer)`, ...r });
     for (const [status, response] of Object.entries(r.responses)) {
-      const content = ((deref(spec, response as JsonObject) as JsonObject).content ?? {}) as JsonObject;
+      const content = ((deref(spec, response) as JsonObject).content ?? {}) as JsonObject;
       probes.push({ name: `${r.operationId} code=${status}`, ...r, headers: { ...r.headers, Prefer: `code=${status}` } });
       for (const [type, media] of Object.entries(content)) {
         for (const example of Object.keys(((media as JsonObject).examples ?? {}) as JsonObject)) {

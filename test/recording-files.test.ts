@@ -42,7 +42,6 @@ function folder(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;
 }
-const withMember = (name: string, value: unknown) => JSON.stringify(valid).replace(/^\{/, `{${JSON.stringify(name)}:${JSON.stringify(value)},`);
 const replaced = (name: string, value: unknown) => JSON.stringify({ ...valid, [name]: "\u0000" }).replace('"\\u0000"', JSON.stringify(value) ?? "null");
 
 /** Files that are not recordings: each is refused naming it, whoever reads it. */

@@ -79,9 +79,9 @@ const claimVerbatim = referenceBody("claim-task");
 // the spec to the reference's body with those placeholders filled in from the spec's own
 // `reference` example, and the first test says that nothing else keeps the verbatim body out.
 const claimFixture = mutate(
-  mutate(claimVerbatim, ["data", "job", "_id"], ((claimAnswer.data as JsonObject).job as JsonObject)._id as Json),
+  mutate(claimVerbatim, ["data", "job", "_id"], ((claimAnswer.data as JsonObject).job as JsonObject)._id),
   ["data", "_id"],
-  (claimAnswer.data as JsonObject)._id as Json,
+  (claimAnswer.data as JsonObject)._id,
 );
 const finishFixture = referenceBody("finish-manual-task");
 const claim200 = v.responseSchemaRef("claimTask", "200");

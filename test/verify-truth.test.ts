@@ -2,12 +2,11 @@
 // is an ERROR naming what happened (never a FAIL, never a status Prism or the tap made up), each
 // verdict line arrives when its call ends even into a pipe, a hostile answer still gets its
 // verdict, a bad --record folder is refused before any call, and --redact keeps every key.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { run as runCommand, type Run } from "./support/run";
+import { run as runCommand, start, type Run } from "./support/children";
 import { repoRoot, type JsonObject } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 import { claimAnswer, finishAnswer } from "./support/constants";
@@ -179,19 +178,18 @@ describe("progress: each verdict line is printed when its call ends, into a pipe
       else send();
     });
     try {
-      const child = spawn(process.execPath, ["scripts/cli.mjs", "verify", "--upstream", slow.url, "--verbose"], {
+      const child = start(process.execPath, ["scripts/cli.mjs", "verify", "--upstream", slow.url, "--verbose"], {
         cwd: repoRoot,
-        env: { ...process.env, ...ENV, OM_AUTH: "basic" },
-        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...ENV, OM_AUTH: "basic" },
       });
       let stdout = "";
       let stderr = "";
       let claimAt = 0;
-      child.stdout.on("data", (chunk: Buffer) => {
+      child.stdout!.on("data", (chunk: Buffer) => {
         stdout += chunk.toString();
         if (!claimAt && /^PASS claimTask/m.test(stdout)) claimAt = Date.now();
       });
-      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
       const endedAt = Date.now();
       expect(code).toBe(0);

@@ -49,7 +49,7 @@ export async function startProxy(opts: VerifyOptions, statuses: number[], upstre
 
 export async function verifyAll(opts: VerifyOptions, server: RunningServer, heard: Upstream | number[], hooks: VerifyHooks = {}): Promise<Verification> {
   const upstream: Upstream = Array.isArray(heard) ? { statuses: heard, noAnswers: [] } : heard;
-  const step = hooks.step ?? (() => {});
+  const step: NonNullable<VerifyHooks["step"]> = (...args) => hooks.step?.(...args);
   const answers: Outcome[] = [];
   const results: VerifyResult[] = [];
   const secretsSoFar: string[] = [];
