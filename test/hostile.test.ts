@@ -402,3 +402,45 @@ describe("the client logs nothing", () => {
     expect(child.stderr).not.toMatch(/Warning/);
   });
 });
+
+describe("refused before anything is sent: every header value a header cannot carry (issue 27, class 4)", () => {
+  // Each character class a header value cannot hold, and what fetch would have done with it.
+  const values: Array<[string, string]> = [
+    ["NUL", "a\0b"],
+    ["CR", "a\rb"],
+    ["LF", "a\nb"],
+    ["CR LF and an injected header", "a\r\nInjected: 1"],
+    ["SOH", "a\x01b"],
+    ["BEL", "a\x07b"],
+    ["backspace", "a\bb"],
+    ["vertical tab", "a\vb"],
+    ["form feed", "a\fb"],
+    ["ESC", "a\x1b[31mb"],
+    ["unit separator", "a\x1fb"],
+    ["DEL", "a\x7fb"],
+    ["U+0100", "a\u0100b"],
+    ["a line separator U+2028", "a\u2028b"],
+    ["an emoji", "ok ✓ 🎉"],
+    ["a lone surrogate", "a\ud800b"],
+  ];
+  it.each(shapes)("%s: each is invalid-request naming the character, and no request (token request included) goes out", async (_name, auth) => {
+    const p = await platform();
+    const om = client(p, auth());
+    for (const [what, value] of values) {
+      const error = await failure(om.claimTask(TASK_ID, { headers: { Prefer: value } }));
+      expect([what, error.kind]).toEqual([what, "invalid-request"]);
+      expect(error.message).toMatch(/options\.headers\.Prefer has U\+[0-9A-F]{4}/);
+      expect(error.message).toMatch(/Nothing was sent/);
+    }
+    expect(p.requests).toHaveLength(0);
+  });
+
+  it("what a header can carry is sent as it is: tab, space, visible ASCII, Latin-1", async () => {
+    const p = await platform({ operation: (_req, _s, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(finishAnswer)) });
+    const om = client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    await om.finishManualTask(JOB_ID, TASK_KEY, undefined, { headers: { Prefer: "code=200\texample=x ~!\"#", "X-Latin": "caf\u00e9 \u00ff" } });
+    const sent = p.requests.find((r) => r.url.includes("/finish"))!;
+    expect(sent.headers.prefer).toBe("code=200\texample=x ~!\"#");
+    expect(Buffer.from(sent.headers["x-latin"]!, "latin1").toString("latin1")).toBe("caf\u00e9 \u00ff");
+  });
+});
