@@ -264,7 +264,8 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.taskId !== void 0) {
       if (!validate24(data.taskId, { instancePath: instancePath + "/taskId", parentData: data, parentDataProperty: "taskId", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        if (vErrors === null) vErrors = validate24.errors;
+        else for (const __e of validate24.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -354,7 +355,8 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.taskData !== void 0) {
       if (!validate28(data.taskData, { instancePath: instancePath + "/taskData", parentData: data, parentDataProperty: "taskData", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+        if (vErrors === null) vErrors = validate28.errors;
+        else for (const __e of validate28.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -382,7 +384,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate27(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+    if (vErrors === null) vErrors = validate27.errors;
+    else for (const __e of validate27.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate26.errors = vErrors;

@@ -249,7 +249,8 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.task !== void 0) {
       if (!validate39(data.task, { instancePath: instancePath + "/task", parentData: data, parentDataProperty: "task", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+        if (vErrors === null) vErrors = validate39.errors;
+        else for (const __e of validate39.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -548,7 +549,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data8.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate44(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+            if (vErrors === null) vErrors = validate44.errors;
+            else for (const __e of validate44.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -575,7 +577,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data._meta !== void 0) {
       if (!validate46(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+        if (vErrors === null) vErrors = validate46.errors;
+        else for (const __e of validate46.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -618,7 +621,8 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate43(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+    if (vErrors === null) vErrors = validate43.errors;
+    else for (const __e of validate43.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -777,7 +781,8 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data8.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate44(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+            if (vErrors === null) vErrors = validate44.errors;
+            else for (const __e of validate44.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -826,7 +831,8 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data._meta !== void 0) {
       if (!validate46(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+        if (vErrors === null) vErrors = validate46.errors;
+        else for (const __e of validate46.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -880,7 +886,8 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+    if (vErrors === null) vErrors = validate52.errors;
+    else for (const __e of validate52.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -1037,13 +1044,15 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.user !== void 0) {
       if (!validate51(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+        if (vErrors === null) vErrors = validate51.errors;
+        else for (const __e of validate51.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate51(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+        if (vErrors === null) vErrors = validate51.errors;
+        else for (const __e of validate51.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1148,7 +1157,8 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.variables !== void 0) {
       if (!validate36(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+        if (vErrors === null) vErrors = validate36.errors;
+        else for (const __e of validate36.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1188,7 +1198,8 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.job !== void 0) {
       if (!validate38(data.job, { instancePath: instancePath + "/job", parentData: data, parentDataProperty: "job", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+        if (vErrors === null) vErrors = validate38.errors;
+        else for (const __e of validate38.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1234,7 +1245,8 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data13.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate42(data13[i1], { instancePath: instancePath + "/groups/" + i1, parentData: data13, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+            if (vErrors === null) vErrors = validate42.errors;
+            else for (const __e of validate42.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -1262,7 +1274,8 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.metrics !== void 0) {
       if (!validate50(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+        if (vErrors === null) vErrors = validate50.errors;
+        else for (const __e of validate50.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1321,7 +1334,8 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.data !== void 0) {
       if (!validate35(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+        if (vErrors === null) vErrors = validate35.errors;
+        else for (const __e of validate35.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1362,7 +1376,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate34(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+    if (vErrors === null) vErrors = validate34.errors;
+    else for (const __e of validate34.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate33.errors = vErrors;
@@ -1438,7 +1453,8 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate62(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+    if (vErrors === null) vErrors = validate62.errors;
+    else for (const __e of validate62.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate61.errors = vErrors;
@@ -1514,7 +1530,8 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate65(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+    if (vErrors === null) vErrors = validate65.errors;
+    else for (const __e of validate65.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate64.errors = vErrors;
@@ -1590,7 +1607,8 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate68(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+    if (vErrors === null) vErrors = validate68.errors;
+    else for (const __e of validate68.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate67.errors = vErrors;
@@ -1678,7 +1696,8 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
   let valid0 = false;
   const _errs1 = errors;
   if (!validate75(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+    if (vErrors === null) vErrors = validate75.errors;
+    else for (const __e of validate75.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -1803,7 +1822,8 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!validate74(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2046,7 +2066,8 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+    if (vErrors === null) vErrors = validate52.errors;
+    else for (const __e of validate52.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -2114,13 +2135,15 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user !== void 0) {
       if (!validate85(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2331,7 +2354,8 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.variables !== void 0) {
       if (!validate36(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+        if (vErrors === null) vErrors = validate36.errors;
+        else for (const __e of validate36.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2455,13 +2479,15 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.owner !== void 0) {
       if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.actor !== void 0) {
       if (!validate85(data.actor, { instancePath: instancePath + "/actor", parentData: data, parentDataProperty: "actor", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2535,7 +2561,8 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.metrics !== void 0) {
       if (!validate94(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+        if (vErrors === null) vErrors = validate94.errors;
+        else for (const __e of validate94.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2663,26 +2690,30 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
     for (const key0 in data) {
       if (!(key0 === "workflow_start" || key0 === "workflow_end" || key0 === "error_handler")) {
         if (!validate90(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData, dynamicAnchors })) {
-          vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+          if (vErrors === null) vErrors = validate90.errors;
+          else for (const __e of validate90.errors) vErrors.push(__e);
           errors = vErrors.length;
         }
       }
     }
     if (data.workflow_start !== void 0) {
       if (!validate90(data.workflow_start, { instancePath: instancePath + "/workflow_start", parentData: data, parentDataProperty: "workflow_start", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+        if (vErrors === null) vErrors = validate90.errors;
+        else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.workflow_end !== void 0) {
       if (!validate90(data.workflow_end, { instancePath: instancePath + "/workflow_end", parentData: data, parentDataProperty: "workflow_end", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+        if (vErrors === null) vErrors = validate90.errors;
+        else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.error_handler !== void 0) {
       if (!validate90(data.error_handler, { instancePath: instancePath + "/error_handler", parentData: data, parentDataProperty: "error_handler", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+        if (vErrors === null) vErrors = validate90.errors;
+        else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2837,13 +2868,15 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
     }
     if (data.user !== void 0) {
       if (!validate85(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3147,7 +3180,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.variables !== void 0) {
       if (!validate73(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+        if (vErrors === null) vErrors = validate73.errors;
+        else for (const __e of validate73.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3182,7 +3216,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const len2 = data24.length;
         for (let i2 = 0; i2 < len2; i2++) {
           if (!validate79(data24[i2], { instancePath: instancePath + "/error/" + i2, parentData: data24, parentDataProperty: i2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+            if (vErrors === null) vErrors = validate79.errors;
+            else for (const __e of validate79.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -3202,7 +3237,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const len3 = data26.length;
         for (let i3 = 0; i3 < len3; i3++) {
           if (!validate81(data26[i3], { instancePath: instancePath + "/warnings/" + i3, parentData: data26, parentDataProperty: i3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+            if (vErrors === null) vErrors = validate81.errors;
+            else for (const __e of validate81.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -3247,7 +3283,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const len5 = data30.length;
         for (let i5 = 0; i5 < len5; i5++) {
           if (!validate83(data30[i5], { instancePath: instancePath + "/validationErrors/" + i5, parentData: data30, parentDataProperty: i5, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+            if (vErrors === null) vErrors = validate83.errors;
+            else for (const __e of validate83.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -3287,25 +3324,29 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.created_by !== void 0) {
       if (!validate85(data.created_by, { instancePath: instancePath + "/created_by", parentData: data, parentDataProperty: "created_by", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.last_updated_by !== void 0) {
       if (!validate85(data.last_updated_by, { instancePath: instancePath + "/last_updated_by", parentData: data, parentDataProperty: "last_updated_by", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.tasks !== void 0) {
       if (!validate89(data.tasks, { instancePath: instancePath + "/tasks", parentData: data, parentDataProperty: "tasks", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+        if (vErrors === null) vErrors = validate89.errors;
+        else for (const __e of validate89.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.parent !== void 0) {
       if (!validate103(data.parent, { instancePath: instancePath + "/parent", parentData: data, parentDataProperty: "parent", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+        if (vErrors === null) vErrors = validate103.errors;
+        else for (const __e of validate103.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3352,7 +3393,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const len7 = data41.length;
         for (let i7 = 0; i7 < len7; i7++) {
           if (!validate85(data41[i7], { instancePath: instancePath + "/watchers/" + i7, parentData: data41, parentDataProperty: i7, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+            if (vErrors === null) vErrors = validate85.errors;
+            else for (const __e of validate85.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -3368,7 +3410,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.metrics !== void 0) {
       if (!validate106(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+        if (vErrors === null) vErrors = validate106.errors;
+        else for (const __e of validate106.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3453,7 +3496,8 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
     }
     if (data.data !== void 0) {
       if (!validate72(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+        if (vErrors === null) vErrors = validate72.errors;
+        else for (const __e of validate72.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3494,7 +3538,8 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate71(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+    if (vErrors === null) vErrors = validate71.errors;
+    else for (const __e of validate71.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate70.errors = vErrors;
@@ -3570,7 +3615,8 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate113(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+    if (vErrors === null) vErrors = validate113.errors;
+    else for (const __e of validate113.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate112.errors = vErrors;
@@ -3646,7 +3692,8 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate116(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+    if (vErrors === null) vErrors = validate116.errors;
+    else for (const __e of validate116.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate115.errors = vErrors;
@@ -3722,7 +3769,8 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate119(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+    if (vErrors === null) vErrors = validate119.errors;
+    else for (const __e of validate119.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate118.errors = vErrors;
@@ -3840,7 +3888,8 @@ function validate121(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate122(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+    if (vErrors === null) vErrors = validate122.errors;
+    else for (const __e of validate122.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate121.errors = vErrors;
@@ -3919,7 +3968,8 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4015,7 +4065,8 @@ function validate124(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate125(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+    if (vErrors === null) vErrors = validate125.errors;
+    else for (const __e of validate125.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate125.evaluated.props;
@@ -4040,7 +4091,8 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4136,7 +4188,8 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate130(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+    if (vErrors === null) vErrors = validate130.errors;
+    else for (const __e of validate130.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate130.evaluated.props;
@@ -4161,7 +4214,8 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4257,7 +4311,8 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate134(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+    if (vErrors === null) vErrors = validate134.errors;
+    else for (const __e of validate134.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate134.evaluated.props;
@@ -4351,7 +4406,8 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4447,7 +4503,8 @@ function validate139(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate140(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+    if (vErrors === null) vErrors = validate140.errors;
+    else for (const __e of validate140.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate140.evaluated.props;
@@ -4472,7 +4529,8 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4568,7 +4626,8 @@ function validate143(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate144(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+    if (vErrors === null) vErrors = validate144.errors;
+    else for (const __e of validate144.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate144.evaluated.props;
