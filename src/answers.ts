@@ -4,7 +4,7 @@
 import { OperationsManagerError, type OperationsManagerErrorKind } from "./errors.js";
 import type { Redactor } from "./redaction.js";
 import type { OperationId } from "./types.js";
-import { describeViolations, type AnswerCheck } from "./validation.js";
+import { describeViolations, type AnswerCheck, type Violation } from "./validation.js";
 import { isPlainObject } from "./values.js";
 
 /** What openapi-fetch hands back: `data` for a 2xx (text: every call parses as text), `error` otherwise (parsed JSON, or text). */
@@ -31,7 +31,7 @@ export function refusalError(
 ): OperationsManagerError {
   const status = response.status;
   const body = redact(error === "" ? undefined : error);
-  const violations = operationId ? answers?.judge(operationId, status, () => mediaTypeOf(response), body, redact) : undefined;
+  const violations = operationId ? answers?.judge(operationId, status, () => mediaTypeOf(response), body, redact)?.listed : undefined;
   const said = platformMessage(body);
   const statusText = redact(response.statusText).slice(0, 100);
   const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
@@ -55,7 +55,7 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   const status = response.status;
   if (!response.ok) throw refusalError("http", operationId, operationId, answer, redact, answers);
   const text = typeof data === "string" ? data : "";
-  const invalid = (why: string, body?: unknown, violations?: AnswerCheckResult) =>
+  const invalid = (why: string, body?: unknown, violations?: Violation[]) =>
     new OperationsManagerError("invalid-response", redact(`${operationId}: the platform answered ${status} ${why}`), {
       operationId,
       status,
@@ -73,12 +73,12 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   if (!isPlainObject(envelope) || !isPlainObject(envelope.data)) {
     throw invalid("with JSON that is not the envelope { message, data, metadata }", envelope);
   }
-  const violations = answers?.judge(operationId, status, () => mediaTypeOf(response), envelope, redact);
-  if (violations && answers?.throws) throw invalid(`with a body that breaks the contract: ${describeViolations(violations)}`, envelope, violations);
+  const judged = answers?.judge(operationId, status, () => mediaTypeOf(response), envelope, redact);
+  if (judged && answers?.throws) {
+    throw invalid(`with a body that breaks the contract: ${describeViolations(judged.listed, judged.total)}`, envelope, judged.listed);
+  }
   return envelope.data;
 }
-
-type AnswerCheckResult = ReturnType<AnswerCheck["judge"]>;
 
 /** The answer's media type, lower case and without parameters; null when it has none. */
 export function mediaTypeOf(response: Pick<Response, "headers">): string | null {

@@ -53,20 +53,30 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
             ? await withToken(authenticator, send, limit.signal, callOptions.headers, used)
             : await send(limit.signal, callOptions.headers);
       } catch (cause) {
-        throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used), used.length > 0);
-      } finally {
         limit.done();
+        throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used), used.length > 0);
       }
       redact = redactors.of(used);
       stage = "invalid-response";
       const status = answer.response.status;
       const ok = status >= 200 && status <= 299;
+      let outcome: { data: unknown } | { error: unknown };
       try {
-        return envelopeData(operationId, answer, redact, answers);
+        outcome = { data: envelopeData(operationId, answer, redact, answers) };
       } catch (error) {
-        // Whatever went wrong reading an answer, it was answered: the kind says how.
-        throw unreadable(ok ? "invalid-response" : "http", operationId, `its ${status} answer could not be read`, error, redact, status);
+        outcome = { error };
+      } finally {
+        limit.done();
       }
+      // timeoutMs covers the whole call: reading and checking the answer is synchronous (no timer
+      // fires meanwhile), its cost linear in the answer, which maxResponseBytes bounds; a call
+      // that ends past its deadline all the same is a timeout, whatever the answer was.
+      if (limit.expired()) {
+        throw new OperationsManagerError("timeout", `${operationId}: no answer in time (timeoutMs: the ${status} answer was read and checked past it)`, { operationId, status });
+      }
+      if ("data" in outcome) return outcome.data;
+      // Whatever went wrong reading an answer, it was answered: the kind says how.
+      throw unreadable(ok ? "invalid-response" : "http", operationId, `its ${status} answer could not be read`, outcome.error, redact, status);
     } catch (error) {
       // The last guard: a getter or Proxy trap that throws where nothing else expected it (in a
       // signal's reason, a custom fetch's answer) still ends the call with our error.

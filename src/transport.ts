@@ -36,8 +36,9 @@ export function unpackingFetch(getFetch: () => Fetch): (request: RequestCarrier)
  */
 export function deadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
   // With no time limit the caller's signal is enough: a timer costs Node's fetch ~10 µs a call.
-  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal && AbortSignal.any([callerSignal]), timedOut: () => false, done() {} };
+  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal && AbortSignal.any([callerSignal]), timedOut: () => false, expired: () => false, done() {} };
   const controller = new AbortController();
+  const endsAt = Date.now() + timeoutMs;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -46,6 +47,9 @@ export function deadline(timeoutMs: number, callerSignal: AbortSignal | undefine
   return {
     signal: callerSignal ? AbortSignal.any([controller.signal, callerSignal]) : controller.signal,
     timedOut: () => timedOut,
+    // The time is up, whether or not the timer could fire: it cannot while synchronous work (an
+    // answer's parse and validation) holds the event loop, and the deadline covers that work too.
+    expired: () => timedOut || Date.now() >= endsAt,
     done: () => clearTimeout(timer),
   };
 }

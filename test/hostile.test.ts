@@ -444,3 +444,60 @@ describe("refused before anything is sent: every header value a header cannot ca
     expect(Buffer.from(sent.headers["x-latin"]!, "latin1").toString("latin1")).toBe("caf\u00e9 \u00ff");
   });
 });
+
+describe("every cost within the call's deadline, linear in the answer (issue 27, class 3)", () => {
+  /** A finish answer whose data.tasks has `n` members, each with a status of the wrong type: n violations. */
+  const wrongTasks = (n: number) => {
+    const data = structuredClone(finishAnswer.data) as Record<string, unknown>;
+    data.tasks = Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i.toString(36)}`, { status: 42 }]));
+    return JSON.stringify({ ...finishAnswer, data });
+  };
+  const answering = (body: string, extra: Partial<OperationsManagerClientOptions> = {}) =>
+    createOperationsManagerClient({
+      baseUrl: "http://127.0.0.1:9",
+      auth: { username: USERNAME, password: PASSWORD },
+      validate: "throw",
+      fetch: async () => new Response(body, { status: 200, headers: { "Content-Type": "application/json" } }),
+      ...extra,
+    });
+
+  // Swept by violation count, and so answer size (100 to 100,000 violations, 2 KB to 2.3 MB): each
+  // call ends within its deadline, never past it as anything but a timeout, and lists at most 100
+  // violations with the count of all. Appending errors by concat (n²) made 25,000 take 6 s and
+  // 100,000 over a minute; linear, 100,000 take about a second on a busy 2-core machine.
+  it.each([100, 1_000, 10_000, 25_000, 100_000])("%i violations: within timeoutMs 10000, at most 100 listed, all counted", async (n) => {
+    const started = Date.now();
+    const error = await failure(answering(wrongTasks(n), { timeoutMs: 10_000 }).finishManualTask(JOB_ID, TASK_KEY));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error.kind).toBe("invalid-response");
+    expect(error.violations!.length).toBe(Math.min(n, 100));
+    if (n > 100) expect(error.message).toMatch(new RegExp(`${n} violations, the first 100`));
+  }, 30_000);
+
+  // The same answers against a deadline shorter than their checking may take: whatever the
+  // machine's speed, a call that ends past timeoutMs is a timeout, one within it the verdict.
+  it.each([10_000, 50_000, 100_000])("%i violations against timeoutMs 150: a timeout when checking ran past it, else the verdict", async (n) => {
+    const body = wrongTasks(n);
+    const started = Date.now();
+    const error = await failure(answering(body, { timeoutMs: 150 }).finishManualTask(JOB_ID, TASK_KEY));
+    const took = Date.now() - started;
+    expect(error.kind).toBe(took >= 150 ? "timeout" : "invalid-response");
+  }, 30_000);
+
+  it("a validate function is told the first 100 and the count of all", async () => {
+    const told: Array<[number, number]> = [];
+    await answering(wrongTasks(5000), { validate: (violations, { total }) => told.push([violations.length, total]) }).finishManualTask(JOB_ID, TASK_KEY);
+    expect(told).toEqual([[100, 5000]]);
+  });
+
+  it("checking past the deadline is a timeout: synchronous work the timer cannot interrupt still counts", async () => {
+    // A validate function that holds the event loop past timeoutMs, as a slow validation would.
+    const hold = () => {
+      const until = Date.now() + 150;
+      while (Date.now() < until);
+    };
+    const error = await failure(answering(wrongTasks(3), { timeoutMs: 100, validate: hold }).finishManualTask(JOB_ID, TASK_KEY));
+    expect([error.kind, error.status]).toEqual(["timeout", 200]);
+    expect(error.message).toMatch(/timeoutMs/);
+  });
+});
