@@ -40,7 +40,7 @@ export interface OperationsManagerClient {
 }
 
 export function createOperationsManagerClient(options: OperationsManagerClientOptions): OperationsManagerClient {
-  const { baseUrl, auth, timeoutMs, fetch, validate } = checkOptions(options);
+  const { baseUrl, auth, timeoutMs, maxResponseBytes, fetch, validate } = checkOptions(options);
   // Token requests go through the same engine, which exists by the time the first one is made.
   const authenticator = createAuthenticator(auth, () => engine, timeoutMs);
   const headers = authenticator.kind === "basic" ? authenticator.headers : undefined;
@@ -51,7 +51,7 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     // this claim or finish, and a 307 would repeat a state-changing POST.
     redirect: "manual",
     Request: RequestCarrier as unknown as typeof Request,
-    fetch: unpackingFetch(() => fetch ?? globalThis.fetch) as unknown as typeof globalThis.fetch,
+    fetch: unpackingFetch(() => fetch ?? globalThis.fetch, maxResponseBytes) as unknown as typeof globalThis.fetch,
   });
   const raw = createClient<paths>({ baseUrl, headers, ...(fetch ? { fetch: fetch as typeof globalThis.fetch } : {}) });
   if (authenticator.kind === "token") raw.use(tokenHeaders(authenticator));

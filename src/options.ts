@@ -38,6 +38,14 @@ export interface OperationsManagerClientOptions {
   /** How long a call may take, answer included, before it fails with kind `"timeout"`. Default 30 000; `Infinity` for none. */
   timeoutMs?: number;
   /**
+   * The most bytes an answer's body may take once decoded (after gzip or br), for the operations
+   * and the token steps. Reading stops past it: the call fails with the kind its status gives
+   * (`"invalid-response"` for a 2xx, `"http"` otherwise, `"auth"` at a token step), and memory
+   * stays near the bound however large or compressed the answer. Default 33,554,432 (32 MiB;
+   * real answers run from kilobytes to a few megabytes); `Infinity` for none.
+   */
+  maxResponseBytes?: number;
+  /**
    * Check answers against the contract: `"off"` (default), `"throw"` (a 2xx body that breaks it
    * rejects with kind `"invalid-response"` and its `violations`), or a function told of the
    * violations (`{ operationId, status }` as context) while the call resolves as usual. Unknown
@@ -60,12 +68,14 @@ export interface CallOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface CheckedOptions {
   baseUrl: string;
   auth: AuthOptions;
   timeoutMs: number;
+  maxResponseBytes: number;
   fetch?: Fetch;
   validate?: ValidateOption;
 }
@@ -78,6 +88,10 @@ export function checkOptions(options: OperationsManagerClientOptions): CheckedOp
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0) {
     throw optionError("timeoutMs must be a positive number of milliseconds (Infinity for no timeout)");
   }
+  const maxResponseBytes = options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : options.maxResponseBytes;
+  if (typeof maxResponseBytes !== "number" || !(maxResponseBytes === Infinity || (Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0))) {
+    throw optionError("maxResponseBytes must be a positive whole number of bytes (Infinity for no bound)");
+  }
   if (options.fetch !== undefined && typeof options.fetch !== "function") throw optionError("fetch must be a function");
   const badValidate = checkValidateOption(options.validate);
   if (badValidate) throw optionError(badValidate);
@@ -85,6 +99,7 @@ export function checkOptions(options: OperationsManagerClientOptions): CheckedOp
     baseUrl: options.baseUrl,
     auth,
     timeoutMs: timeoutMs > MAX_TIMER_MS ? Infinity : timeoutMs,
+    maxResponseBytes,
     fetch: options.fetch,
     validate: options.validate,
   };

@@ -8,7 +8,7 @@ import type { Authenticator, Credential } from "./auth.js";
 import { OperationsManagerError } from "./errors.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
 import { createRedactor, describeCause, safeCause, type Redactor } from "./redaction.js";
-import { deadline } from "./transport.js";
+import { deadline, tooLarge } from "./transport.js";
 import type { OperationId } from "./types.js";
 import type { AnswerCheck } from "./validation.js";
 
@@ -149,6 +149,15 @@ function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean,
   // Getting a token failed: that error already says which step and why. It is scrubbed again with
   // this call's secrets, the tokens it already sent included.
   if (isOurs(cause)) return sentTokens ? rescrubbed(cause, redact) : cause;
+  // Answered, but past maxResponseBytes: the status gives the kind, never "network".
+  const large = tooLarge(cause);
+  if (large) {
+    const kind = large.status >= 200 && large.status <= 299 ? "invalid-response" : "http";
+    return new OperationsManagerError(kind, `${operationId}: the platform answered ${large.status} with a body larger than maxResponseBytes (${large.maxBytes} bytes); reading stopped there`, {
+      operationId,
+      status: large.status,
+    });
+  }
   const callerTimeout = callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
   if (timedOut || callerTimeout) {
     return new OperationsManagerError("timeout", `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`, {

@@ -9,6 +9,7 @@ import { credentialHeaders } from "./credential-headers.js";
 import { OperationsManagerError } from "./errors.js";
 import { createRedactor, describeCause, noRedaction, safeCause } from "./redaction.js";
 import { schemaValidators } from "../generated/request-validators.js";
+import { tooLarge } from "./transport.js";
 import type { paths } from "./types.js";
 import { isPlainObject, kindOf, parseJson } from "./values.js";
 
@@ -151,6 +152,11 @@ async function tokenCall(step: TokenStep, timeoutMs: number, secrets: readonly s
   try {
     answered = await call(signal);
   } catch (cause) {
+    const large = tooLarge(cause);
+    if (large) {
+      const why = `the platform answered ${large.status} with a body larger than maxResponseBytes (${large.maxBytes} bytes); reading stopped there`;
+      throw authError(step, why, { status: large.status }, secrets);
+    }
     const redact = createRedactor(secrets);
     const why = signal.aborted ? `no answer within ${limitMs} ms` : `no answer from the server (${describeCause(cause, redact)})`;
     throw authError(step, why, {}, secrets, cause);

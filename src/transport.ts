@@ -23,9 +23,82 @@ export class RequestCarrier {
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
-/** The `fetch` given to openapi-fetch: unpacks the carrier into the usual `(url, init)` call. */
-export function unpackingFetch(getFetch: () => Fetch): (request: RequestCarrier) => Promise<Response> {
-  return (request) => getFetch()(request.url, request);
+/**
+ * The `fetch` given to openapi-fetch: unpacks the carrier into the usual `(url, init)` call, and
+ * hands back the answer with its body read through a bound of `maxBytes` decoded bytes.
+ */
+export function unpackingFetch(getFetch: () => Fetch, maxBytes = Infinity): (request: RequestCarrier) => Promise<Response> {
+  return async (request) => boundedAnswer(await getFetch()(request.url, request), maxBytes);
+}
+
+/** An answer's body ran past `maxResponseBytes`: reading stopped there. The status says its kind. */
+export class AnswerTooLarge extends Error {
+  override readonly name = "AnswerTooLarge";
+  constructor(
+    readonly status: number,
+    readonly maxBytes: number,
+  ) {
+    super(`the ${status} answer's body is larger than maxResponseBytes (${maxBytes} bytes)`);
+  }
+}
+
+/** `value` when it is the bound's AnswerTooLarge (whatever else a custom fetch may reject with). */
+export function tooLarge(value: unknown): AnswerTooLarge | undefined {
+  try {
+    return value instanceof AnswerTooLarge ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The answer with its body counted as it is read, decoded (after gzip, br…: what takes memory),
+ * and ended past `maxBytes`: whoever reads it (openapi-fetch's `text()`) gets AnswerTooLarge, and
+ * the rest is never downloaded nor inflated. A declared Content-Length past the bound fails at once.
+ * Anything that is not a Response with a body (a custom fetch's oddity) is handed on as it is.
+ */
+function boundedAnswer(response: Response, maxBytes: number): Response {
+  if (!Number.isFinite(maxBytes)) return response;
+  let body: ReadableStream<Uint8Array> | null;
+  let status: number;
+  try {
+    body = response.body;
+    status = response.status;
+    if (!body || typeof body.pipeThrough !== "function" || status < 200 || status > 599) return response;
+  } catch {
+    return response;
+  }
+  let seen = 0;
+  const stop = new AnswerTooLarge(status, maxBytes);
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  // Content-Length counts the bytes on the wire; without a Content-Encoding they are the body's.
+  const limited =
+    declared > maxBytes && !response.headers.get("content-encoding")
+      ? new ReadableStream<Uint8Array>({
+          start(controller) {
+            void body.cancel().catch(() => {});
+            controller.error(stop);
+          },
+        })
+      : body.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, controller) {
+              seen += chunk.byteLength;
+              // Erroring here cancels the source: the connection's download and inflation stop.
+              if (seen > maxBytes) controller.error(stop);
+              else controller.enqueue(chunk);
+            },
+          }),
+        );
+  let copy: Response;
+  try {
+    copy = new Response(limited, { status, statusText: response.statusText, headers: response.headers });
+  } catch {
+    return response;
+  }
+  // What the copy cannot be given by its constructor, as the original had it.
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
 }
 
 /**

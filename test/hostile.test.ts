@@ -5,7 +5,7 @@
 import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
 import { MAX_MESSAGE_LENGTH } from "../src/errors";
 import { expectNoSecret, failure } from "./support/failure";
-import { CLIENT_ID, CLIENT_SECRET, echo, hostileToken, PASSWORD, startHostilePlatform, USERNAME, type HostileOptions } from "./support/hostile-platform";
+import { CLIENT_ID, CLIENT_SECRET, echo, encodedAnswer, hostileToken, PASSWORD, startHostilePlatform, USERNAME, type HostileOptions } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import path from "node:path";
 import { run } from "./support/run";
@@ -500,4 +500,96 @@ describe("every cost within the call's deadline, linear in the answer (issue 27,
     expect([error.kind, error.status]).toEqual(["timeout", 200]);
     expect(error.message).toMatch(/timeoutMs/);
   });
+});
+
+describe("every answer read with a bound on its decoded size: maxResponseBytes (issue 27, class 3)", () => {
+  const BOUND = 64 * 1024;
+  const big = JSON.stringify({ message: "x".repeat(BOUND * 4), data: {}, metadata: {} });
+  const encodings = ["identity", "gzip", "br"] as const;
+  const framings = ["length", "chunked"] as const;
+  const statuses: Array<[number, string]> = [
+    [200, "invalid-response"],
+    [201, "invalid-response"],
+    [302, "http"],
+    [401, "http"],
+    [404, "http"],
+    [500, "http"],
+  ];
+  const rows = statuses.flatMap(([status, kind]) => encodings.flatMap((encoding) => framings.map((framing) => [status, kind, encoding, framing] as const)));
+
+  it.each(rows)("an operation's %i answer past the bound (%s expected; %s, %s): that kind with the status, never network", async (status, kind, encoding, framing) => {
+    const p = await platform({ operation: (_req, _s, res) => encodedAnswer(status, big, encoding, framing)(res) });
+    const error = await failure(client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: BOUND }).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual([kind, status]);
+    expect(error.message).toMatch(/larger than maxResponseBytes \(65536 bytes\)/);
+  });
+
+  const steps: Array<[string, () => OperationsManagerClientOptions["auth"], string, number]> = [
+    ["oauth", () => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }), "getOAuthToken", 200],
+    ["oauth", () => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }), "getOAuthToken", 400],
+    ["login", () => ({ username: USERNAME, password: PASSWORD, method: "login" }), "login", 200],
+    ["login", () => ({ username: USERNAME, password: PASSWORD, method: "login" }), "login", 500],
+  ];
+  it.each(steps.flatMap(([way, auth, step, status]) => encodings.map((e) => [way, step, status, e, auth] as const)))("%s: the %s step's %i answer past the bound (%s): kind auth with the status, nothing else sent", async (_way, step, status, encoding, auth) => {
+    const p = await platform({ token: (_req, res) => encodedAnswer(status, big, encoding, "chunked")(res) });
+    const error = await failure(client(p, auth(), { maxResponseBytes: BOUND }).claimTask(TASK_ID));
+    expect([error.kind, error.operationId, error.status]).toEqual(["auth", step, status]);
+    expect(p.requests.filter((r) => r.url.includes("/claim"))).toHaveLength(0);
+  });
+
+  it("an answer exactly at the bound is read; one byte more is not", async () => {
+    const body = JSON.stringify(finishAnswer);
+    const length = Buffer.byteLength(body);
+    const p = await platform({ operation: (_req, _s, res) => encodedAnswer(200, body, "gzip", "chunked")(res) });
+    await expect(client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: length }).finishManualTask(JOB_ID, TASK_KEY)).resolves.toHaveProperty("_id");
+    const error = await failure(client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: length - 1 }).finishManualTask(JOB_ID, TASK_KEY));
+    expect([error.kind, error.status]).toEqual(["invalid-response", 200]);
+  });
+
+  it.each([0, -1, 1.5, NaN, "1000", null])("maxResponseBytes %p is refused when the client is made", (bad) => {
+    expect(() => createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { token: "t" }, maxResponseBytes: bad as never })).toThrow(/maxResponseBytes must be a positive whole number/);
+  });
+
+  // A process that inflates a bomb may not come back: checked in a child process, with the
+  // default bound, as a user's process would run it.
+  it("a gzip bomb (2 GB of zeros in 2 MB) answering 200, 500 and the token step: the bound's kind, and memory near the bound (child process)", async () => {
+    const script = `
+      import { createServer } from "node:http";
+      import { createGzip, constants } from "node:zlib";
+      const { createOperationsManagerClient } = await import(process.argv[1]);
+      const zeros = Buffer.alloc(1 << 20);
+      const bomb = (res, status) => {
+        res.writeHead(status, { "Content-Type": "application/json", "Content-Encoding": "gzip" });
+        const gzip = createGzip({ level: constants.Z_BEST_SPEED });
+        gzip.pipe(res);
+        let sent = 0;
+        const more = () => { while (sent < 2048) { sent++; if (!gzip.write(zeros)) return gzip.once("drain", more); } gzip.end(); };
+        res.on("close", () => gzip.destroy());
+        more();
+      };
+      const server = createServer((req, res) => {
+        if (req.url === "/oauth/token") return bomb(res, 200);
+        bomb(res, req.url.includes("/claim") ? 200 : 500);
+      });
+      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const baseUrl = "http://127.0.0.1:" + server.address().port;
+      const before = process.memoryUsage().rss;
+      const basic = createOperationsManagerClient({ baseUrl, auth: { username: "u", password: "p" }, timeoutMs: 60000 });
+      const oauth = createOperationsManagerClient({ baseUrl, auth: { clientId: "c", clientSecret: "s" }, timeoutMs: 60000 });
+      const seen = [];
+      for (const call of [() => basic.claimTask(process.argv[2]), () => basic.finishManualTask("67be20c2dda0df69ebe60824", "defc"), () => oauth.claimTask(process.argv[2])]) {
+        const e = await call().catch((e) => e);
+        seen.push([e.kind, e.status]);
+      }
+      server.closeAllConnections();
+      server.close();
+      console.log(JSON.stringify({ seen, grewMb: Math.round((process.memoryUsage().rss - before) / 2 ** 20) }));
+    `;
+    const entry = path.join(repoRoot, "dist/esm/src/index.js");
+    const child = await run(process.execPath, ["--input-type=module", "-e", script, entry, TASK_ID], { cwd: repoRoot, timeout: 120_000 });
+    const { seen, grewMb } = JSON.parse(child.stdout) as { seen: unknown[]; grewMb: number };
+    expect(seen).toEqual([["invalid-response", 200], ["http", 500], ["auth", 200]]);
+    // The default bound is 32 MiB; a string of it and its chunks, not the 2 GB decoded.
+    expect(grewMb).toBeLessThan(400);
+  }, 120_000);
 });

@@ -2,6 +2,7 @@
 // and answers operations however a test says, typically echoing back every credential the
 // request carried in every encoding a server might use. Built on the recording server.
 import { randomBytes } from "node:crypto";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import type { ServerResponse } from "node:http";
 import { secretForms } from "./failure";
 import { startRecordingServer, type Recorded } from "./recording-server";
@@ -65,4 +66,20 @@ export async function startHostilePlatform(options: HostileOptions = {}) {
     operation(req, secretsOf(req), res);
   });
   return { ...server, issued };
+}
+
+/** Answers `body` with `status`, encoded as given (gzip, br, or none), with a Content-Length or chunked. */
+export function encodedAnswer(status: number, body: string | Buffer, encoding: "identity" | "gzip" | "br", framing: "length" | "chunked", type = "application/json"): (res: ServerResponse) => void {
+  const raw = typeof body === "string" ? Buffer.from(body) : body;
+  const wire = encoding === "gzip" ? gzipSync(raw) : encoding === "br" ? brotliCompressSync(raw) : raw;
+  return (res) => {
+    const headers: Record<string, string> = { "Content-Type": type };
+    if (encoding !== "identity") headers["Content-Encoding"] = encoding;
+    if (framing === "length") headers["Content-Length"] = String(wire.length);
+    res.writeHead(status, headers);
+    if (framing === "length") return res.end(wire);
+    // Chunked: in pieces, as a server streaming its answer would.
+    for (let at = 0; at < wire.length; at += 16_384) res.write(wire.subarray(at, at + 16_384));
+    res.end();
+  };
 }
