@@ -92,10 +92,10 @@ export function parseMediaType(contentType: string | null | undefined): string |
 }
 
 /** The platform's own words in an (already scrubbed) error body: its envelope's message, or an OAuth 2 error; cut. */
-export function platformMessage(body: unknown): string | undefined {
+export function platformMessage(body: unknown, limit = SAID_LIMIT): string | undefined {
   let said: unknown;
   if (typeof body === "string") said = body;
   else if (isPlainObject(body)) said = [body.message, body.error_description, body.error].find((m) => typeof m === "string" && m !== "");
   if (typeof said !== "string" || said.trim() === "") return undefined;
-  return said.length > SAID_LIMIT ? `${said.slice(0, SAID_LIMIT)}… (${said.length} characters)` : said;
+  return said.length > limit ? `${said.slice(0, limit)}… (${said.length} characters)` : said;
 }

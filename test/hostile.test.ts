@@ -5,7 +5,7 @@
 import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
 import { MAX_MESSAGE_LENGTH } from "../src/errors";
 import { expectNoSecret, failure } from "./support/failure";
-import { CLIENT_ID, CLIENT_SECRET, echo, encodedAnswer, hostileToken, PASSWORD, startHostilePlatform, USERNAME, type HostileOptions } from "./support/hostile-platform";
+import { CLIENT_ID, CLIENT_SECRET, echo, encodedAnswer, hostileToken, PASSWORD, startHostilePlatform, unusableTokenAnswers, USERNAME, type HostileOptions } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import path from "node:path";
 import { run } from "./support/run";
@@ -285,7 +285,7 @@ describe("always our error, of the right kind", () => {
     const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
     expect(error.kind).toBe("auth");
     expectNoSecret(error, ["R-LIVE-1", "ID-LIVE-2", "has spaces x", CLIENT_SECRET]);
-    expect((error.body as { token_type: string }).token_type).toBe("Bearer");
+    expect(error.body).toEqual({ contentType: "application/json", shape: "JSON {access_token: string, refresh_token: string, id_token: string, token_type: string}" });
   });
 
   it("a token that is there but unusable says so, not that it is missing", async () => {
@@ -592,4 +592,48 @@ describe("every answer read with a bound on its decoded size: maxResponseBytes (
     // The default bound is 32 MiB; a string of it and its chunks, not the 2 GB decoded.
     expect(grewMb).toBeLessThan(400);
   }, 120_000);
+});
+
+describe("what a token step receives is a credential (issue 27, class 1)", () => {
+  // A live token: visible ASCII with characters every encoding escapes, and long enough to be no word.
+  const live = `LIVE-${hostileToken()}`;
+  const ways: Array<[string, () => OperationsManagerClientOptions["auth"], string]> = [
+    ["oauth", () => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }), "getOAuthToken"],
+    ["login", () => ({ username: USERNAME, password: PASSWORD, method: "login" }), "login"],
+  ];
+  const rows = ways.flatMap(([way, auth, step]) =>
+    unusableTokenAnswers(live)
+      // A login answer of plain text or a JSON string is the token itself: usable, so no row for those.
+      .filter(([name, status]) => !(step === "login" && status < 300 && /text answer|form|JSON string/.test(name)))
+      .map(([name, status, type, body, shape]) => [way, name, status, type, body, shape, step, auth] as const),
+  );
+
+  it.each(rows)("%s, %s (%i, %s): kind auth described by status, content type and shape; the token in no form", async (_way, _name, status, type, body, shape, step, auth) => {
+    const p = await platform({ token: (_req, res) => res.writeHead(status, { "Content-Type": type }).end(body) });
+    const error = await failure(client(p, auth()).claimTask(TASK_ID));
+    expect([error.kind, error.operationId, error.status]).toEqual(["auth", step, status]);
+    expectNoSecret(error, [live, CLIENT_SECRET, PASSWORD]);
+    expect(error.message).toContain(`its body: ${shape}`);
+    expect(error.message).toContain(`(${type})`);
+    expect(error.body).toEqual({ contentType: type, shape: expect.stringContaining(shape) });
+    expect(p.requests.filter((r) => r.url.includes("/claim"))).toHaveLength(0);
+  });
+
+  it("a refusal keeps the platform's own words of why (scrubbed), and only those", async () => {
+    const p = await platform({
+      token: (_req, res) => res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "invalid_client", error_description: `secret ${CLIENT_SECRET} is wrong`, data: { token: live } })),
+    });
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect(error.message).toContain("401");
+    expect(error.message).toContain("secret [redacted] is wrong");
+    expect(error.message).toContain("JSON {error: string, error_description: string, data: {token: string}}");
+    expectNoSecret(error, [live, CLIENT_SECRET]);
+  });
+
+  it("a usable token from the same platform still works, and is scrubbed from the call's errors as before", async () => {
+    const p = await platform();
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual(["http", 500]);
+    expectNoSecret(error, [...p.issued, CLIENT_SECRET]);
+  });
 });
