@@ -637,3 +637,27 @@ describe("what a token step receives is a credential (issue 27, class 1)", () =>
     expectNoSecret(error, [...p.issued, CLIENT_SECRET]);
   });
 });
+
+describe("a short secret leaves errors readable (issue 27, finding 10)", () => {
+  it.each([
+    ["token a", { token: "a" }, "a"],
+    ["token t", { token: "t" }, "t"],
+    ["password p", { username: "u", password: "p" }, "p"],
+    ["password ta", { username: "u", password: "ta" }, "ta"],
+  ] as const)("%s: the message and violation paths keep their words; the secret standing alone is scrubbed", async (_name, auth, secret) => {
+    const p = await platform({
+      operation: (req, _s, res) => {
+        if (req.url.includes("/claim")) return res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `the platform refused token ${secret}` }));
+        const data = { ...(finishAnswer.data as object), name: 42, tasks: { [secret]: { status: 42 } } };
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ...finishAnswer, data }));
+      },
+    });
+    const om = client(p, auth, { validate: "throw" });
+    const refused = await failure(om.claimTask(TASK_ID));
+    expect(refused.message).toBe("claimTask: the platform answered 500 Internal Server Error: the platform refused token [redacted]");
+    const invalid = await failure(om.finishManualTask(JOB_ID, TASK_KEY));
+    // The client's own words are scrubbed too where one is the secret ("with a body" for the token "a"): never inside a word.
+    expect(invalid.message).toMatch(/^finishManualTask: the platform answered 200 with (a|\[redacted\]) body that breaks the contract: \/data\/name must be string/);
+    expect(invalid.violations).toEqual(expect.arrayContaining([{ path: "/data/name", message: "must be string" }, { path: "/data/tasks/[redacted]/status", message: "must be string" }]));
+  });
+});
