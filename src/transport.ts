@@ -52,53 +52,68 @@ export function tooLarge(value: unknown): AnswerTooLarge | undefined {
 }
 
 /**
- * The answer with its body counted as it is read, decoded (after gzip, br…: what takes memory),
- * and ended past `maxBytes`: whoever reads it (openapi-fetch's `text()`) gets AnswerTooLarge, and
- * the rest is never downloaded nor inflated. A declared Content-Length past the bound fails at once.
- * Anything that is not a Response with a body (a custom fetch's oddity) is handed on as it is.
+ * The answer, its body read through a bound of `maxBytes` decoded bytes (after gzip, br…: what
+ * takes memory): its `text()` (what openapi-fetch reads, as `json()` and `arrayBuffer()` would)
+ * counts the bytes as they come and, past the bound, cancels the rest (never downloaded nor
+ * inflated) and rejects with AnswerTooLarge. A declared Content-Length past the bound fails before
+ * reading; one within it, unencoded, needs no counting. The Response itself is kept (a copy would
+ * cost each call more than openapi-fetch does); anything that is not a Response with a readable
+ * body (a custom fetch's oddity) is handed on as it is.
  */
 function boundedAnswer(response: Response, maxBytes: number): Response {
   if (!Number.isFinite(maxBytes)) return response;
   let body: ReadableStream<Uint8Array> | null;
   let status: number;
+  let declared: number;
+  let encoded: boolean;
   try {
     body = response.body;
     status = response.status;
-    if (!body || typeof body.pipeThrough !== "function" || status < 200 || status > 599) return response;
+    if (!body || typeof body.getReader !== "function") return response;
+    declared = Number(response.headers.get("content-length") ?? NaN);
+    encoded = !!response.headers.get("content-encoding");
   } catch {
     return response;
   }
-  let seen = 0;
-  const stop = new AnswerTooLarge(status, maxBytes);
-  const declared = Number(response.headers.get("content-length") ?? NaN);
   // Content-Length counts the bytes on the wire; without a Content-Encoding they are the body's.
-  const limited =
-    declared > maxBytes && !response.headers.get("content-encoding")
-      ? new ReadableStream<Uint8Array>({
-          start(controller) {
-            void body.cancel().catch(() => {});
-            controller.error(stop);
-          },
-        })
-      : body.pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, controller) {
-              seen += chunk.byteLength;
-              // Erroring here cancels the source: the connection's download and inflation stop.
-              if (seen > maxBytes) controller.error(stop);
-              else controller.enqueue(chunk);
-            },
-          }),
-        );
-  let copy: Response;
-  try {
-    copy = new Response(limited, { status, statusText: response.statusText, headers: response.headers });
-  } catch {
-    return response;
-  }
-  // What the copy cannot be given by its constructor, as the original had it.
-  Object.defineProperty(copy, "url", { value: response.url });
-  return copy;
+  if (!encoded && declared <= maxBytes) return response;
+  const stream = body;
+  const read = async (): Promise<Uint8Array> => {
+    const stop = new AnswerTooLarge(status, maxBytes);
+    if (!encoded && declared > maxBytes) {
+      await stream.cancel().catch(() => {});
+      throw stop;
+    }
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let seen = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      seen += value.byteLength;
+      if (seen > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw stop;
+      }
+      chunks.push(value);
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const all = new Uint8Array(seen);
+    let at = 0;
+    for (const chunk of chunks) {
+      all.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return all;
+  };
+  // UTF-8, a BOM dropped, bad bytes replaced: as Response.text() decodes.
+  const text = async () => new TextDecoder().decode(await read());
+  Object.defineProperties(response, {
+    text: { value: text, configurable: true },
+    json: { value: async () => JSON.parse(await text()) as unknown, configurable: true },
+    arrayBuffer: { value: async () => (await read()).slice().buffer, configurable: true },
+  });
+  return response;
 }
 
 /**
