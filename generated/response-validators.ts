@@ -31,6 +31,19 @@ var formats = { "date-time": dateTime };
 
 // response-validators.mjs
 var __formats = formats;
+var __deadline = { at: Infinity, count: 0 };
+function __tick() {
+  if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
+}
+function __runUntil(at, run) {
+  const before = __deadline.at;
+  __deadline.at = at;
+  try {
+    return run();
+  } finally {
+    __deadline.at = before;
+  }
+}
 var v2 = validate33;
 var schema52 = { "type": "object", "required": ["_id"], "properties": { "_id": { "type": "string" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } } };
 var schema56 = { "type": "object", "properties": { "type": { "type": ["string", "null"] }, "pointer": { "type": "string" } } };
@@ -56,6 +69,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.outgoing !== void 0) {
@@ -69,6 +83,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.decorators !== void 0) {
@@ -88,6 +103,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err2);
                 }
                 errors++;
+                __tick();
               }
             }
             if (data3.pointer !== void 0) {
@@ -99,6 +115,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err3);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -109,6 +126,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err4);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -119,6 +137,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -129,6 +148,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err6);
     }
     errors++;
+    __tick();
   }
   validate36.errors = vErrors;
   return errors === 0;
@@ -158,6 +178,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
     const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values" };
@@ -167,6 +188,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -180,6 +202,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick();
     }
   } else {
     const err3 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -189,6 +212,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -200,6 +224,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -236,6 +261,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err0);
           }
           errors++;
+          __tick();
         }
       } else {
         const err1 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/JobId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -245,6 +271,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.task !== void 0) {
@@ -263,6 +290,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.description !== void 0) {
@@ -274,6 +302,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.ancestors !== void 0) {
@@ -289,6 +318,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err4);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -299,6 +329,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -309,6 +340,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err6);
     }
     errors++;
+    __tick();
   }
   validate38.errors = vErrors;
   return errors === 0;
@@ -334,6 +366,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -344,6 +377,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   validate44.errors = vErrors;
   return errors === 0;
@@ -372,6 +406,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err0);
           }
           errors++;
+          __tick();
         }
       } else {
         const err1 = { instancePath: instancePath + "/created", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -381,6 +416,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.updated !== void 0) {
@@ -394,6 +430,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err2);
           }
           errors++;
+          __tick();
         }
       } else {
         const err3 = { instancePath: instancePath + "/updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -403,6 +440,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.migrationVersion !== void 0) {
@@ -415,6 +453,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -425,6 +464,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick();
   }
   validate46.errors = vErrors;
   return errors === 0;
@@ -449,6 +489,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -459,6 +500,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.provenance !== void 0) {
@@ -470,6 +512,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.name !== void 0) {
@@ -481,6 +524,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.description !== void 0) {
@@ -492,6 +536,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.memberOf !== void 0) {
@@ -510,6 +555,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
+                __tick();
               }
             }
             if (data5.aaaManaged !== void 0) {
@@ -521,6 +567,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err6);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -531,6 +578,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err7);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -541,6 +589,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.assignedRoles !== void 0) {
@@ -562,6 +611,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick();
       }
     }
     if (data.inactive !== void 0) {
@@ -573,6 +623,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick();
       }
     }
     if (data._meta !== void 0) {
@@ -590,6 +641,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err11);
     }
     errors++;
+    __tick();
   }
   validate43.errors = vErrors;
   return errors === 0;
@@ -616,6 +668,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -646,6 +699,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -681,6 +735,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -691,6 +746,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.provenance !== void 0) {
@@ -702,6 +758,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.username !== void 0) {
@@ -713,6 +770,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.firstname !== void 0) {
@@ -724,6 +782,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.memberOf !== void 0) {
@@ -742,6 +801,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
+                __tick();
               }
             }
             if (data5.aaaManaged !== void 0) {
@@ -753,6 +813,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err6);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -763,6 +824,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err7);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -773,6 +835,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.assignedRoles !== void 0) {
@@ -794,6 +857,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick();
       }
     }
     if (data.inactive !== void 0) {
@@ -805,6 +869,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick();
       }
     }
     if (data.lastLogin !== void 0) {
@@ -818,6 +883,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err11);
           }
           errors++;
+          __tick();
         }
       } else {
         const err12 = { instancePath: instancePath + "/lastLogin", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -827,6 +893,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick();
       }
     }
     if (data._meta !== void 0) {
@@ -845,6 +912,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -855,6 +923,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err14);
     }
     errors++;
+    __tick();
   }
   validate52.errors = vErrors;
   return errors === 0;
@@ -881,6 +950,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -913,6 +983,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -954,6 +1025,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err0);
               }
               errors++;
+              __tick();
             }
           } else {
             const err1 = { instancePath: instancePath + "/start_time/" + i0, schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -963,6 +1035,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err1);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -973,6 +1046,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.claim_time !== void 0) {
@@ -986,6 +1060,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err3);
           }
           errors++;
+          __tick();
         }
       } else {
         const err4 = { instancePath: instancePath + "/claim_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -995,6 +1070,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.end_time !== void 0) {
@@ -1006,6 +1082,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
     if (data.server_id !== void 0) {
@@ -1017,6 +1094,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.finish_state !== void 0) {
@@ -1029,6 +1107,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick();
       }
     }
     if (data.run_time !== void 0) {
@@ -1040,6 +1119,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.user !== void 0) {
@@ -1064,6 +1144,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err9);
     }
     errors++;
+    __tick();
   }
   validate50.errors = vErrors;
   return errors === 0;
@@ -1088,6 +1169,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -1098,6 +1180,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.location !== void 0) {
@@ -1109,6 +1192,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.view !== void 0) {
@@ -1120,6 +1204,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.status !== void 0) {
@@ -1131,6 +1216,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.app !== void 0) {
@@ -1142,6 +1228,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
     if (data.name !== void 0) {
@@ -1153,6 +1240,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.variables !== void 0) {
@@ -1173,6 +1261,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err7);
           }
           errors++;
+          __tick();
         }
       } else {
         const err8 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1182,6 +1271,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.encodingVersion !== void 0) {
@@ -1194,6 +1284,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick();
       }
     }
     if (data.job !== void 0) {
@@ -1216,6 +1307,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err10);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -1226,6 +1318,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick();
       }
     }
     if (data.mockId !== void 0) {
@@ -1237,6 +1330,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick();
       }
     }
     if (data.groups !== void 0) {
@@ -1258,6 +1352,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick();
       }
     }
     if (data.type !== void 0) {
@@ -1270,6 +1365,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metrics !== void 0) {
@@ -1287,6 +1383,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err15);
     }
     errors++;
+    __tick();
   }
   validate35.errors = vErrors;
   return errors === 0;
@@ -1311,6 +1408,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.data === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
@@ -1320,6 +1418,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1330,6 +1429,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.data !== void 0) {
@@ -1350,6 +1450,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1360,6 +1461,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate34.errors = vErrors;
   return errors === 0;
@@ -1404,6 +1506,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1414,6 +1517,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -1427,6 +1531,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1437,6 +1542,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate62.errors = vErrors;
   return errors === 0;
@@ -1481,6 +1587,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1491,6 +1598,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -1504,6 +1612,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1514,6 +1623,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate65.errors = vErrors;
   return errors === 0;
@@ -1558,6 +1668,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1568,6 +1679,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -1581,6 +1693,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1591,6 +1704,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate68.errors = vErrors;
   return errors === 0;
@@ -1637,6 +1751,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "_id" }, message: "must have required property '_id'" };
@@ -1646,6 +1761,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.location !== void 0) {
       if (typeof data.location !== "string") {
@@ -1656,6 +1772,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data._id !== void 0) {
@@ -1667,6 +1784,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1677,6 +1795,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate75.errors = vErrors;
   return errors === 0;
@@ -1716,6 +1835,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -1728,6 +1848,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -1747,6 +1868,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick();
     }
   }
   var valid1 = _errs9 === errors;
@@ -1758,6 +1880,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs8;
     if (vErrors !== null) {
@@ -1777,6 +1900,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs6 === errors;
   valid0 = valid0 || _valid0;
@@ -1793,6 +1917,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -1835,6 +1960,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   validate73.errors = vErrors;
   return errors === 0;
@@ -1863,6 +1989,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.message !== void 0) {
@@ -1875,6 +2002,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.timestamp !== void 0) {
@@ -1886,6 +2014,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1896,6 +2025,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate79.errors = vErrors;
   return errors === 0;
@@ -1921,6 +2051,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.name !== void 0) {
@@ -1932,6 +2063,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.message !== void 0) {
@@ -1944,6 +2076,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1954,6 +2087,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate81.errors = vErrors;
   return errors === 0;
@@ -1979,6 +2113,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.instancePath !== void 0) {
@@ -1990,6 +2125,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.schemaPath !== void 0) {
@@ -2001,6 +2137,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.params !== void 0) {
@@ -2014,6 +2151,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.message !== void 0) {
@@ -2025,6 +2163,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -2035,6 +2174,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick();
   }
   validate83.errors = vErrors;
   return errors === 0;
@@ -2061,6 +2201,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -2094,6 +2235,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs5 === errors;
   valid0 = valid0 || _valid0;
@@ -2105,6 +2247,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -2160,6 +2303,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
       var _valid0 = _errs5 === errors;
       valid1 = valid1 || _valid0;
@@ -2173,6 +2317,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
+          __tick();
         }
       } else {
         const err2 = { instancePath: instancePath + "/start_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2182,6 +2327,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
       var _valid0 = _errs8 === errors;
       valid1 = valid1 || _valid0;
@@ -2193,6 +2339,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       } else {
         errors = _errs4;
         if (vErrors !== null) {
@@ -2213,6 +2360,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.finish_state !== void 0) {
@@ -2225,6 +2373,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
     if (data.run_time !== void 0) {
@@ -2236,6 +2385,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.server_id !== void 0) {
@@ -2247,6 +2397,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -2257,6 +2408,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err8);
     }
     errors++;
+    __tick();
   }
   validate94.errors = vErrors;
   return errors === 0;
@@ -2283,6 +2435,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.summary !== void 0) {
@@ -2294,6 +2447,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.description !== void 0) {
@@ -2305,6 +2459,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.location !== void 0) {
@@ -2316,6 +2471,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.app !== void 0) {
@@ -2327,6 +2483,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.type !== void 0) {
@@ -2339,6 +2496,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
     if (data.status !== void 0) {
@@ -2350,6 +2508,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.variables !== void 0) {
@@ -2378,6 +2537,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err7);
                     }
                     errors++;
+                    __tick();
                   }
                 }
                 if (data10.type !== void 0) {
@@ -2389,6 +2549,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err8);
                     }
                     errors++;
+                    __tick();
                   }
                 }
               } else {
@@ -2399,6 +2560,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err9);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -2409,6 +2571,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err10);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -2419,6 +2582,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick();
       }
     }
     if (data.finish_state !== void 0) {
@@ -2431,6 +2595,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick();
       }
     }
     if (data.start_time !== void 0) {
@@ -2444,6 +2609,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err13);
           }
           errors++;
+          __tick();
         }
       } else {
         const err14 = { instancePath: instancePath + "/start_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2453,6 +2619,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick();
       }
     }
     if (data.end_time !== void 0) {
@@ -2464,6 +2631,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick();
       }
     }
     if (data.taskId !== void 0) {
@@ -2475,6 +2643,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
+        __tick();
       }
     }
     if (data.owner !== void 0) {
@@ -2500,6 +2669,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
+        __tick();
       }
     }
     if (data.x !== void 0) {
@@ -2511,6 +2681,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err18);
         }
         errors++;
+        __tick();
       }
     }
     if (data.y !== void 0) {
@@ -2522,6 +2693,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err19);
         }
         errors++;
+        __tick();
       }
     }
     if (data.nodeLocation !== void 0) {
@@ -2536,6 +2708,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err20);
             }
             errors++;
+            __tick();
           }
         }
         if (data22.y !== void 0) {
@@ -2547,6 +2720,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err21);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -2557,6 +2731,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metrics !== void 0) {
@@ -2579,6 +2754,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err23);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -2589,6 +2765,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err24);
         }
         errors++;
+        __tick();
       }
     }
     if (data.iterations !== void 0) {
@@ -2609,6 +2786,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err25);
               }
               errors++;
+              __tick();
             }
           } else {
             const err26 = { instancePath: instancePath + "/iterations/" + i2, schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2618,6 +2796,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err26);
             }
             errors++;
+            __tick();
           }
           var _valid0 = _errs62 === errors;
           valid14 = valid14 || _valid0;
@@ -2631,6 +2810,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err27);
             }
             errors++;
+            __tick();
           }
           var _valid0 = _errs65 === errors;
           valid14 = valid14 || _valid0;
@@ -2642,6 +2822,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err28);
             }
             errors++;
+            __tick();
           } else {
             errors = _errs61;
             if (vErrors !== null) {
@@ -2661,6 +2842,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -2671,6 +2853,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err30);
     }
     errors++;
+    __tick();
   }
   validate90.errors = vErrors;
   return errors === 0;
@@ -2725,6 +2908,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   validate89.errors = vErrors;
   return errors === 0;
@@ -2752,6 +2936,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err0);
           }
           errors++;
+          __tick();
         }
       } else {
         const err1 = { instancePath: instancePath + "/job", schemaPath: "#/components/schemas/JobId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2761,6 +2946,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.task !== void 0) {
@@ -2772,6 +2958,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.iteration !== void 0) {
@@ -2784,6 +2971,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.element !== void 0) {
@@ -2796,6 +2984,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -2806,6 +2995,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err5);
     }
     errors++;
+    __tick();
   }
   validate103.errors = vErrors;
   return errors === 0;
@@ -2831,6 +3021,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.progress !== void 0) {
@@ -2844,6 +3035,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err1);
           }
           errors++;
+          __tick();
         }
       } else {
         const err2 = { instancePath: instancePath + "/progress", schemaPath: "#/properties/progress/type", keyword: "type", params: { type: "number" }, message: "must be number" };
@@ -2853,6 +3045,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.end_time !== void 0) {
@@ -2864,6 +3057,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.user !== void 0) {
@@ -2888,6 +3082,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate106.errors = vErrors;
   return errors === 0;
@@ -2912,6 +3107,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -2922,6 +3118,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.uuid !== void 0) {
@@ -2933,6 +3130,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.font_size !== void 0) {
@@ -2945,6 +3143,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.type !== void 0) {
@@ -2956,6 +3155,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.created !== void 0) {
@@ -2969,6 +3169,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err5);
           }
           errors++;
+          __tick();
         }
       } else {
         const err6 = { instancePath: instancePath + "/created", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2978,6 +3179,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.last_updated !== void 0) {
@@ -2991,6 +3193,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err7);
           }
           errors++;
+          __tick();
         }
       } else {
         const err8 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -3000,6 +3203,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.createdVersion !== void 0) {
@@ -3011,6 +3215,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick();
       }
     }
     if (data.lastUpdatedVersion !== void 0) {
@@ -3022,6 +3227,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick();
       }
     }
     if (data.canvasVersion !== void 0) {
@@ -3034,6 +3240,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick();
       }
     }
     if (data.encodingVersion !== void 0) {
@@ -3046,6 +3253,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick();
       }
     }
     if (data.migrationVersion !== void 0) {
@@ -3058,6 +3266,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick();
       }
     }
     if (data.name !== void 0) {
@@ -3069,6 +3278,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick();
       }
     }
     if (data.description !== void 0) {
@@ -3080,6 +3290,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick();
       }
     }
     if (data.preAutomationTime !== void 0) {
@@ -3091,6 +3302,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
+        __tick();
       }
     }
     if (data.sla !== void 0) {
@@ -3102,6 +3314,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
+        __tick();
       }
     }
     if (data.decorators !== void 0) {
@@ -3121,6 +3334,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err18);
                 }
                 errors++;
+                __tick();
               }
             }
             if (data16.pointer !== void 0) {
@@ -3132,6 +3346,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err19);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -3142,6 +3357,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err20);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -3152,6 +3368,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err21);
         }
         errors++;
+        __tick();
       }
     }
     if (data.transitions !== void 0) {
@@ -3165,6 +3382,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
+        __tick();
       }
     }
     if (data.status !== void 0) {
@@ -3176,6 +3394,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err23);
         }
         errors++;
+        __tick();
       }
     }
     if (data.variables !== void 0) {
@@ -3198,6 +3417,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err24);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -3208,6 +3428,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err25);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error !== void 0) {
@@ -3229,6 +3450,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err26);
         }
         errors++;
+        __tick();
       }
     }
     if (data.warnings !== void 0) {
@@ -3250,6 +3472,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err27);
         }
         errors++;
+        __tick();
       }
     }
     if (data.ancestors !== void 0) {
@@ -3265,6 +3488,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err28);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -3275,6 +3499,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
+        __tick();
       }
     }
     if (data.validationErrors !== void 0) {
@@ -3296,6 +3521,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err30);
         }
         errors++;
+        __tick();
       }
     }
     if (data.namespace !== void 0) {
@@ -3309,6 +3535,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err31);
         }
         errors++;
+        __tick();
       }
     }
     if (data.mocked !== void 0) {
@@ -3320,6 +3547,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err32);
         }
         errors++;
+        __tick();
       }
     }
     if (data.created_by !== void 0) {
@@ -3360,6 +3588,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err33);
         }
         errors++;
+        __tick();
       }
     }
     if (data.groups !== void 0) {
@@ -3375,6 +3604,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err34);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -3385,6 +3615,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err35);
         }
         errors++;
+        __tick();
       }
     }
     if (data.watchers !== void 0) {
@@ -3406,6 +3637,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err36);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metrics !== void 0) {
@@ -3426,6 +3658,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err37);
         }
         errors++;
+        __tick();
       }
     }
     if (data.outputData !== void 0) {
@@ -3439,6 +3672,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err38);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3449,6 +3683,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err39);
     }
     errors++;
+    __tick();
   }
   validate72.errors = vErrors;
   return errors === 0;
@@ -3473,6 +3708,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.data === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
@@ -3482,6 +3718,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3492,6 +3729,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.data !== void 0) {
@@ -3512,6 +3750,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3522,6 +3761,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate71.errors = vErrors;
   return errors === 0;
@@ -3566,6 +3806,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3576,6 +3817,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -3589,6 +3831,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3599,6 +3842,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate113.errors = vErrors;
   return errors === 0;
@@ -3643,6 +3887,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3653,6 +3898,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -3666,6 +3912,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3676,6 +3923,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate116.errors = vErrors;
   return errors === 0;
@@ -3720,6 +3968,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3730,6 +3979,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -3743,6 +3993,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3753,6 +4004,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate119.errors = vErrors;
   return errors === 0;
@@ -3798,6 +4050,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.token_type === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "token_type" }, message: "must have required property 'token_type'" };
@@ -3807,6 +4060,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.access_token !== void 0) {
       let data0 = data.access_token;
@@ -3819,6 +4073,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err2);
           }
           errors++;
+          __tick();
         }
       } else {
         const err3 = { instancePath: instancePath + "/access_token", schemaPath: "#/components/schemas/HeaderToken/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -3828,6 +4083,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.token_type !== void 0) {
@@ -3839,6 +4095,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.expires_in !== void 0) {
@@ -3851,6 +4108,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
       if (typeof data2 == "number") {
         if (data2 < 0 || isNaN(data2)) {
@@ -3861,6 +4119,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err6);
           }
           errors++;
+          __tick();
         }
       }
     }
@@ -3872,6 +4131,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err7);
     }
     errors++;
+    __tick();
   }
   validate122.errors = vErrors;
   return errors === 0;
@@ -3916,6 +4176,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3926,6 +4187,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -3939,6 +4201,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3949,6 +4212,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate126.errors = vErrors;
   return errors === 0;
@@ -3990,6 +4254,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4000,6 +4265,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4011,6 +4277,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4021,6 +4288,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4039,6 +4307,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4113,6 +4382,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4123,6 +4393,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4134,6 +4405,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4144,6 +4416,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4162,6 +4435,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4236,6 +4510,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4246,6 +4521,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4257,6 +4533,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4267,6 +4544,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4285,6 +4563,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4343,6 +4622,7 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
   } else {
     const err1 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/text~1plain/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4352,6 +4632,7 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   validate137.errors = vErrors;
   return errors === 0;
@@ -4377,6 +4658,7 @@ function validate138(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
   } else {
     const err1 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/application~1json/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4386,6 +4668,7 @@ function validate138(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   validate138.errors = vErrors;
   return errors === 0;
@@ -4428,6 +4711,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4438,6 +4722,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4449,6 +4734,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4459,6 +4745,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4477,6 +4764,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4551,6 +4839,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4561,6 +4850,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4572,6 +4862,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4582,6 +4873,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4600,6 +4892,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4709,6 +5002,8 @@ export interface Validate {
 }
 export type ValidatedOperationId = "claimTask" | "finishManualTask" | "getOAuthToken" | "login";
 /** Per operation, per declared status (or "default"), per media type: the response body's validator. */
+/** Runs `run` (validators of this module) so that it stops, throwing, once Date.now() is past `at`. */
+export const runUntil = __runUntil as <T>(at: number, run: () => T) => T;
 export const responseValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, Readonly<Record<string, Readonly<Record<string, Validate>>>>>
 >;

@@ -74,6 +74,8 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
     throw invalid("with JSON that is not the envelope { message, data, metadata }", envelope);
   }
   const judged = answers?.judge(operationId, status, () => mediaTypeOf(response), envelope, redact);
+  // Past the call's deadline, the call is a timeout: no error worth scrubbing a large body for.
+  if (answers?.pastDeadline()) throw new Error("the answer was checked past the call's deadline");
   if (judged && answers?.throws) {
     throw invalid(`with a body that breaks the contract: ${describeViolations(judged.listed, judged.total)}`, envelope, judged.listed);
   }

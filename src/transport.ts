@@ -124,7 +124,7 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
  */
 export function deadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
   // With no time limit the caller's signal is enough: a timer costs Node's fetch ~10 µs a call.
-  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal && AbortSignal.any([callerSignal]), timedOut: () => false, expired: () => false, done() {} };
+  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal && AbortSignal.any([callerSignal]), endsAt: Infinity, timedOut: () => false, expired: () => false, done() {} };
   const controller = new AbortController();
   const endsAt = Date.now() + timeoutMs;
   let timedOut = false;
@@ -134,6 +134,7 @@ export function deadline(timeoutMs: number, callerSignal: AbortSignal | undefine
   }, timeoutMs);
   return {
     signal: callerSignal ? AbortSignal.any([controller.signal, callerSignal]) : controller.signal,
+    endsAt,
     timedOut: () => timedOut,
     // The time is up, whether or not the timer could fire: it cannot while synchronous work (an
     // answer's parse and validation) holds the event loop, and the deadline covers that work too.

@@ -146,6 +146,10 @@ export interface AnswerCheck {
    * may echo a credential), and how many there are; undefined when it keeps it.
    */
   judge(operationId: OperationId, status: number, mediaType: () => string | null, body: unknown, redact: Redactor): Judged | undefined;
+  /** The same check, stopping (throwing) once Date.now() is past `endsAt`: a call's deadline. */
+  until(endsAt: number): AnswerCheck;
+  /** Whether the deadline `until` set has passed: what is left to do for the call is not worth doing. */
+  pastDeadline(): boolean;
 }
 
 export interface Judged {
@@ -158,12 +162,14 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
   if (option === undefined || option === "off") return undefined;
   const tell = typeof option === "function" ? option : undefined;
   let validators: ResponseValidators | undefined;
+  let runUntil: (<T>(at: number, run: () => T) => T) | undefined;
   // A separate module, imported only here: a bundler leaves it out of a client that never validates.
   // A failed load is the calls' typed error, and the next call tries again.
   const load = () =>
     import("../generated/response-validators.js").then(
       (m) => {
         validators = m.responseValidators;
+        runUntil = m.runUntil;
         loading = undefined;
       },
       (cause: unknown) => {
@@ -174,11 +180,14 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
     );
   let loading: Promise<void> | undefined = load();
   loading.catch(() => {}); // reported by the first call that waits for it
-  return {
+  const check = (endsAt: number): AnswerCheck => ({
     throws: option === "throw",
     ready: () => loading ?? (validators ? undefined : (loading = load())),
+    until: check,
+    pastDeadline: () => Date.now() > endsAt,
     judge(operationId, status, mediaType, body, redact) {
-      const found = validators && bodyViolations(validators, operationId, status, mediaType, body);
+      const judgeBody = () => validators && bodyViolations(validators, operationId, status, mediaType, body);
+      const found = runUntil && Number.isFinite(endsAt) ? runUntil(endsAt, judgeBody) : judgeBody();
       if (!found) return undefined;
       // Only the values: the member names `path` and `message` are ours, not the answer's. Only
       // the first are scrubbed and kept: an answer of a million violations costs no more here.
@@ -186,7 +195,8 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
       tell?.(listed, { operationId, status, total: found.length });
       return { listed, total: found.length };
     },
-  };
+  });
+  return check(Infinity);
 }
 
 export function checkValidateOption(option: unknown): string | undefined {

@@ -147,6 +147,34 @@ export function appendInPlace(code) {
   return out;
 }
 
+/**
+ * Each error Ajv's code records (`errors++`) also ticks a clock: every 1,024th looks at the time
+ * and, past the deadline `__runUntil` set, stops the validation by throwing. A call's `timeoutMs`
+ * then bounds checking as it bounds the transfer: an answer of a million violations does not hold
+ * the event loop past it. An answer that keeps the contract records no error and pays nothing.
+ */
+export function tickingErrors(code) {
+  const out = code.replace(/\berrors\+\+;/g, "errors++; __tick();");
+  if (!out.includes("__tick();")) throw new Error("Ajv's standalone code counts errors in a way tickingErrors does not know: update it");
+  return out;
+}
+
+/** The clock tickingErrors' code reads, and how a caller sets its deadline (a time as Date.now() gives). */
+const DEADLINE_PRELUDE = `
+const __deadline = { at: Infinity, count: 0 };
+function __tick() {
+  if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
+}
+export function __runUntil(at, run) {
+  const before = __deadline.at;
+  __deadline.at = at;
+  try {
+    return run();
+  } finally {
+    __deadline.at = before;
+  }
+}`;
+
 /** Source of the two modules: { requests, responses }. */
 export async function renderValidators(spec) {
   const parts = validatedParts(spec);
@@ -175,7 +203,8 @@ export async function renderValidators(spec) {
       `import { formats as __ourFormats } from "./scripts/lib/formats.mjs";`,
       `const __formats = __ourFormats;`,
       // Only the map is exported; Ajv's own exports become local names.
-      appendInPlace(code.replace(/^"use strict";/, "").replace(/export const (v\d+) = /g, "const $1 = ")),
+      DEADLINE_PRELUDE,
+      tickingErrors(appendInPlace(code.replace(/^"use strict";/, "").replace(/export const (v\d+) = /g, "const $1 = "))),
       `export const __validators = ${literal};`,
       ...(kind === "requests" ? [`export const __schemas = ${schemaLiteral};`] : []),
     ].join("\n");
@@ -193,7 +222,7 @@ export async function renderValidators(spec) {
       preserveSymlinks: true,
     });
     let js = out.outputFiles[0].text;
-    const tail = kind === "requests" ? "export {\n  __schemas,\n  __validators\n};\n" : "export {\n  __validators\n};\n";
+    const tail = kind === "requests" ? "export {\n  __runUntil,\n  __schemas,\n  __validators\n};\n" : "export {\n  __runUntil,\n  __validators\n};\n";
     if (!js.endsWith(tail)) throw new Error("esbuild's output does not end with the expected export");
     js = js.slice(0, -tail.length);
     const idType = ids.map((id) => JSON.stringify(id)).join(" | ") || "never";
@@ -211,6 +240,8 @@ export const schemaValidators = __schemas as unknown as Readonly<Record<${CLIENT
         : `${TYPES}
 export type ValidatedOperationId = ${idType};
 /** Per operation, per declared status (or "default"), per media type: the response body's validator. */
+/** Runs \`run\` (validators of this module) so that it stops, throwing, once Date.now() is past \`at\`. */
+export const runUntil = __runUntil as <T>(at: number, run: () => T) => T;
 export const responseValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, Readonly<Record<string, Readonly<Record<string, Validate>>>>>
 >;
