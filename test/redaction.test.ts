@@ -112,6 +112,19 @@ describe("createRedactor: every form it claims, as a table", () => {
   });
 });
 
+describe("every decoding and pair costs time linear in the text", () => {
+  // A megabyte made of one escape repeated: every decoding and every pair of them runs over it.
+  // Generous bounds (the figures are ~0.1–0.3 s here): a decoding that backtracked or rescanned
+  // from each escape would take minutes.
+  it.each(["&#x26;", "&amp;", "&eacute;", "%25", "%C3%A9", "\\u0026", "\\/", "~0~1", "+&%\\~", "&#38"])("1 MB of %p with three long secrets", (unit) => {
+    const redact = createRedactor(SECRETS.slice(0, 3));
+    const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+    const started = Date.now();
+    expect(redact(text).length).toBeGreaterThan(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
 describe(`a short secret (fewer than ${SHORT_SECRET} characters): scrubbed as a whole word, not inside other words`, () => {
   it.each([
     ["a", "claimTask: the platform answered 500 Internal Server Error", "claimTask: the platform answered 500 Internal Server Error"],
