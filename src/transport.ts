@@ -60,6 +60,8 @@ export function tooLarge(value: unknown): AnswerTooLarge | undefined {
  * cost each call more than openapi-fetch does); anything that is not a Response with a readable
  * body (a custom fetch's oddity) is handed on as it is.
  */
+const utf8 = new TextDecoder();
+
 function boundedAnswer(response: Response, maxBytes: number): Response {
   if (!Number.isFinite(maxBytes)) return response;
   let body: ReadableStream<Uint8Array> | null;
@@ -79,10 +81,11 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
   if (!encoded && declared <= maxBytes) return response;
   const stream = body;
   const read = async (): Promise<Uint8Array> => {
-    const stop = new AnswerTooLarge(status, maxBytes);
+    // Made only when thrown: an Error's stack costs each call that reads within the bound.
+    const stop = () => new AnswerTooLarge(status, maxBytes);
     if (!encoded && declared > maxBytes) {
       await stream.cancel().catch(() => {});
-      throw stop;
+      throw stop();
     }
     const reader = stream.getReader();
     const chunks: Uint8Array[] = [];
@@ -93,7 +96,7 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
       seen += value.byteLength;
       if (seen > maxBytes) {
         await reader.cancel().catch(() => {});
-        throw stop;
+        throw stop();
       }
       chunks.push(value);
     }
@@ -106,13 +109,12 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
     }
     return all;
   };
-  // UTF-8, a BOM dropped, bad bytes replaced: as Response.text() decodes.
-  const text = async () => new TextDecoder().decode(await read());
-  Object.defineProperties(response, {
-    text: { value: text, configurable: true },
-    json: { value: async () => JSON.parse(await text()) as unknown, configurable: true },
-    arrayBuffer: { value: async () => (await read()).slice().buffer, configurable: true },
-  });
+  // UTF-8, a BOM dropped, bad bytes replaced: as Response.text() decodes. Plain own members
+  // shadowing the prototype's (defining them as properties cost each call measurably more).
+  const bounded = response as { text: () => Promise<string>; json: () => Promise<unknown>; arrayBuffer: () => Promise<ArrayBuffer> };
+  bounded.text = async () => utf8.decode(await read());
+  bounded.json = async () => JSON.parse(await bounded.text()) as unknown;
+  bounded.arrayBuffer = async () => (await read()).slice().buffer;
   return response;
 }
 
