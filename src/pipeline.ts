@@ -63,7 +63,9 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
       let outcome: { data: unknown } | { error: unknown };
       try {
         // Checking stops once past the deadline (the generated validators tick as they find errors).
-        outcome = { data: envelopeData(operationId, answer, redact, answers?.until(limit.endsAt)) };
+        // So is scrubbing the answer's body for an error (redact's `until`).
+        const bounded = ((value: unknown) => redact(value, limit.endsAt)) as Redactor;
+        outcome = { data: envelopeData(operationId, answer, bounded, answers?.until(limit.endsAt)) };
       } catch (error) {
         outcome = { error };
       } finally {
@@ -99,9 +101,9 @@ function redactorsFor(secrets: readonly string[]) {
   const of = (used: readonly Credential[]): Redactor => {
     if (used.length === 0) return fixed;
     let built: Redactor | undefined;
-    return ((value: unknown) => {
+    return ((value: unknown, until?: number) => {
       built ??= used.length === 1 ? cached(used[0]!) : createRedactor([...secrets, ...used.map((c) => c.token)]);
-      return built(value);
+      return built(value, until);
     }) as Redactor;
   };
   const cached = (credential: Credential): Redactor => {

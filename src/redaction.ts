@@ -30,7 +30,11 @@ export const MAX_DEPTH = 256;
 const TOO_DEEP = `[cut: nested deeper than ${MAX_DEPTH} levels]`;
 
 /** Returns a copy of `value` with every secret replaced by `[redacted]`; strings, numbers, arrays and plain objects are scrubbed (member names too). */
-export type Redactor = <T>(value: T) => T;
+/**
+ * Given `until` (a time as Date.now() gives), a large value's walk stops by throwing once past it:
+ * an answer's body is scrubbed within its call's deadline, or not at all.
+ */
+export type Redactor = <T>(value: T, until?: number) => T;
 
 /** The redactor for no secrets at all: returns its input. */
 export const noRedaction: Redactor = (value) => value;
@@ -71,7 +75,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   // rounded (JSON.parse keeps 17 digits), so its value is compared too.
   const numeric = given.filter((n) => /^[0-9.eE+\-]+$/.test(n));
   const inNumbers = numeric.length > 0 ? new Set(numeric.map(Number).filter(Number.isFinite)) : undefined;
-  return ((value: unknown) => walk(value, scrub, inNumbers)) as Redactor;
+  return ((value: unknown, until?: number) => walk(value, scrub, inNumbers, until ?? Infinity)) as Redactor;
 }
 
 /** Each secret, and the forms of it that are searched for as they are (mojibake, base64). */
@@ -306,20 +310,26 @@ function percentAt(text: string, i: number): { units: string; end: number } | un
  * with no prototype) copied with their member names scrubbed, anything else kept as it is. No
  * recursion: the depth of a body is not bounded by the stack.
  */
-function walk(value: unknown, scrub: (text: string) => string, inNumbers: ReadonlySet<number> | undefined): unknown {
+function walk(value: unknown, scrub: (text: string) => string, inNumbers: ReadonlySet<number> | undefined, until: number): unknown {
   if (!isContainer(value)) return scrubLeaf(value, scrub, inNumbers);
   // A body repeats its member names: each is scrubbed once.
   const names = new Map<string, string>();
   const root = copyShell(value);
   const stack: Array<[source: object, target: Record<string, unknown> | unknown[], depth: number]> = [[value, root, 1]];
+  // Members walked: every 1,024th looks at the clock.
+  let walked = 0;
   while (stack.length > 0) {
     const [source, target, depth] = stack.pop()!;
     if (Array.isArray(source)) {
       const list = target as unknown[];
-      for (let i = 0; i < source.length; i++) list[i] = step(source[i], depth, stack, scrub, inNumbers);
+      for (let i = 0; i < source.length; i++) {
+        if ((++walked & 1023) === 0) checkClock(until);
+        list[i] = step(source[i], depth, stack, scrub, inNumbers);
+      }
     } else {
       const record = target as Record<string, unknown>;
       for (const key of Object.keys(source)) {
+        if ((++walked & 1023) === 0) checkClock(until);
         let name = names.get(key);
         if (name === undefined) names.set(key, (name = scrub(key)));
         const member = step((source as Record<string, unknown>)[key], depth, stack, scrub, inNumbers);
@@ -330,6 +340,11 @@ function walk(value: unknown, scrub: (text: string) => string, inNumbers: Readon
     }
   }
   return root;
+}
+
+/** Throws once Date.now() is past `until`: the walk's caller has run out of time. */
+function checkClock(until: number): void {
+  if (until !== Infinity && Date.now() > until) throw new Error("scrubbing stopped: past the call's deadline");
 }
 
 /** One member: a leaf scrubbed, a container copied (and queued), or cut below MAX_DEPTH. */

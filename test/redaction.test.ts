@@ -125,6 +125,25 @@ describe("every decoding and pair costs time linear in the text", () => {
   });
 });
 
+describe("a deadline: a large value's walk stops past `until`", () => {
+  const redact = createRedactor(["s3cr3t-value"]);
+  const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`m${i}`, "s3cr3t-value"]));
+  const long = Array.from({ length: 5000 }, () => ({ note: "s3cr3t-value" }));
+
+  it.each([
+    ["an object of 5,000 members", wide],
+    ["an array of 5,000 objects", long],
+  ])("%s: past the deadline it throws; before it, or with none, it is scrubbed whole", (_name, value) => {
+    expect(() => redact(value, Date.now() - 1)).toThrow(/past the call's deadline/);
+    expect(JSON.stringify(redact(value, Date.now() + 60_000))).not.toContain("s3cr3t-value");
+    expect(JSON.stringify(redact(value))).not.toContain("s3cr3t-value");
+  });
+
+  it("a small value is scrubbed whatever the deadline (the clock is read every 1,024 members)", () => {
+    expect(redact({ a: "s3cr3t-value" }, Date.now() - 1)).toEqual({ a: REDACTED });
+  });
+});
+
 describe(`a short secret (fewer than ${SHORT_SECRET} characters): scrubbed as a whole word, not inside other words`, () => {
   it.each([
     ["a", "claimTask: the platform answered 500 Internal Server Error", "claimTask: the platform answered 500 Internal Server Error"],
