@@ -2,7 +2,7 @@
 // becomes data or an error. A non-2xx answer is worded the same way for both; its body is scrubbed
 // once, before anything is read or cut from it, so no part of a secret survives a cut.
 import { OperationsManagerError, type OperationsManagerErrorKind } from "./errors.js";
-import type { Redactor } from "./redaction.js";
+import { scrubJoined, type Redactor } from "./redaction.js";
 import type { OperationId } from "./types.js";
 import { describeViolations, type AnswerCheck, type Violation } from "./validation.js";
 import { isPlainObject } from "./values.js";
@@ -32,12 +32,13 @@ export function refusalError(
   const status = response.status;
   const body = redact(error === "" ? undefined : error);
   const violations = operationId ? answers?.judge(operationId, status, () => mediaTypeOf(response), body, redact)?.listed : undefined;
-  const said = platformMessage(body);
-  const statusText = redact(response.statusText).slice(0, 100);
+  // Each piece scrubbed after it is cut too: a cut may leave a short secret standing as a word ("… abc|def").
+  const said = redact(platformMessage(body));
+  const statusText = redact(redact(response.statusText).slice(0, 100));
   const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
-  const redirect = location === null ? "" : ` (a redirect to ${redact(location).slice(0, 300)}, not followed)`;
+  const redirect = location === null ? "" : ` (a redirect to ${redact(redact(location).slice(0, 300))}, not followed)`;
   // Scrubbed again whole: pieces scrubbed one by one can join into a secret ("Denied" + ": hunter2").
-  return new OperationsManagerError(kind, redact(`${what}: the platform answered ${status}${statusText ? ` ${statusText}` : ""}${said ? `: ${said}` : ""}${redirect}`), {
+  return new OperationsManagerError(kind, scrubJoined(redact, `${what}: the platform answered ${status}${statusText ? ` ${statusText}` : ""}${said ? `: ${said}` : ""}${redirect}`), {
     operationId,
     status,
     body,
@@ -56,7 +57,7 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   if (!response.ok) throw refusalError("http", operationId, operationId, answer, redact, answers);
   const text = typeof data === "string" ? data : "";
   const invalid = (why: string, body?: unknown, violations?: Violation[]) =>
-    new OperationsManagerError("invalid-response", redact(`${operationId}: the platform answered ${status} ${why}`), {
+    new OperationsManagerError("invalid-response", scrubJoined(redact, `${operationId}: the platform answered ${status} ${why}`), {
       operationId,
       status,
       body: redact(body),
@@ -68,7 +69,7 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
     envelope = JSON.parse(text);
   } catch {
     const type = response.headers.get("content-type");
-    throw invalid(`with a body that is not JSON${type ? ` (${redact(type).slice(0, 100)})` : ""}`, text);
+    throw invalid(`with a body that is not JSON${type ? ` (${redact(redact(type).slice(0, 100))})` : ""}`, text);
   }
   if (!isPlainObject(envelope) || !isPlainObject(envelope.data)) {
     throw invalid("with JSON that is not the envelope { message, data, metadata }", envelope);

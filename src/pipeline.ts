@@ -7,7 +7,7 @@ import { envelopeData, type Answer } from "./answers.js";
 import type { Authenticator, Credential } from "./auth.js";
 import { OperationsManagerError } from "./errors.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
-import { createRedactor, describeCause, safeCause, type Redactor } from "./redaction.js";
+import { createRedactor, describeCause, safeCause, scrubJoined, type Redactor } from "./redaction.js";
 import { deadline, tooLarge } from "./transport.js";
 import type { OperationId } from "./types.js";
 import type { AnswerCheck } from "./validation.js";
@@ -64,7 +64,8 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
       try {
         // Checking stops once past the deadline (the generated validators tick as they find errors).
         // So is scrubbing the answer's body for an error (redact's `until`).
-        const bounded = ((value: unknown) => redact(value, limit.endsAt)) as Redactor;
+        const whole = redact;
+        const bounded = Object.assign(((value: unknown) => whole(value, limit.endsAt)) as Redactor, { joined: (text: string) => scrubJoined(whole, text) });
         outcome = { data: envelopeData(operationId, answer, bounded, answers?.until(limit.endsAt)) };
       } catch (error) {
         outcome = { error };
@@ -101,10 +102,9 @@ function redactorsFor(secrets: readonly string[]) {
   const of = (used: readonly Credential[]): Redactor => {
     if (used.length === 0) return fixed;
     let built: Redactor | undefined;
-    return ((value: unknown, until?: number) => {
-      built ??= used.length === 1 ? cached(used[0]!) : createRedactor([...secrets, ...used.map((c) => c.token)]);
-      return built(value, until);
-    }) as Redactor;
+    const build = () => (built ??= used.length === 1 ? cached(used[0]!) : createRedactor([...secrets, ...used.map((c) => c.token)]));
+    const redact = ((value: unknown, until?: number) => build()(value, until)) as Redactor;
+    return Object.assign(redact, { joined: (text: string) => scrubJoined(build(), text) });
   };
   const cached = (credential: Credential): Redactor => {
     let redact = byCredential.get(credential);

@@ -34,7 +34,20 @@ const TOO_DEEP = `[cut: nested deeper than ${MAX_DEPTH} levels]`;
  * Given `until` (a time as Date.now() gives), a large value's walk stops by throwing once past it:
  * an answer's body is scrubbed within its call's deadline, or not at all.
  */
-export type Redactor = <T>(value: T, until?: number) => T;
+export type Redactor = (<T>(value: T, until?: number) => T) & {
+  /** See scrubJoined: a text put together from pieces each scrubbed already. */
+  readonly joined?: (text: string) => string;
+};
+
+/**
+ * A message put together from pieces each scrubbed already, scrubbed again for what the joins
+ * may form ("Denied" + ": hunter2"): by the long secrets' forms only. A short secret is a word
+ * within a piece, already scrubbed there; rescanning the whole for it would scrub the client's own
+ * words instead ("with a body" for the token "a").
+ */
+export function scrubJoined(redact: Redactor, text: string): string {
+  return redact.joined ? redact.joined(text) : redact(text);
+}
 
 /** The redactor for no secrets at all: returns its input. */
 export const noRedaction: Redactor = (value) => value;
@@ -53,7 +66,19 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   const given = [...new Set(secrets)].filter((s) => typeof s === "string" && s.length > 0);
   if (given.length === 0) return noRedaction;
   const needles = needlesOf(given);
-  const scrub = (text: string): string => {
+  const scrub = scrubber(needles);
+  const long = needles.filter((n) => !n.whole);
+  // Only a secret made of what a number prints as can hide in one; a long one may come back
+  // rounded (JSON.parse keeps 17 digits), so its value is compared too.
+  const numeric = given.filter((n) => /^[0-9.eE+\-]+$/.test(n));
+  const inNumbers = numeric.length > 0 ? new Set(numeric.map(Number).filter(Number.isFinite)) : undefined;
+  const redact = ((value: unknown, until?: number) => walk(value, scrub, inNumbers, until ?? Infinity)) as Redactor;
+  return Object.assign(redact, { joined: long.length === needles.length ? scrub : scrubber(long) });
+}
+
+/** Scrubs a string of these needles, in each decoding and pair of decodings. */
+function scrubber(needles: readonly Needle[]): (text: string) => string {
+  return (text: string): string => {
     const spans: Array<[number, number]> = [];
     findAll(text, needles, (start, end) => spans.push([start, end]));
     // Most strings hold no escape of any kind: one scan spares the decodings.
@@ -71,11 +96,6 @@ export function createRedactor(secrets: readonly string[]): Redactor {
     }
     return spans.length === 0 ? text : replaceSpans(text, spans);
   };
-  // Only a secret made of what a number prints as can hide in one; a long one may come back
-  // rounded (JSON.parse keeps 17 digits), so its value is compared too.
-  const numeric = given.filter((n) => /^[0-9.eE+\-]+$/.test(n));
-  const inNumbers = numeric.length > 0 ? new Set(numeric.map(Number).filter(Number.isFinite)) : undefined;
-  return ((value: unknown, until?: number) => walk(value, scrub, inNumbers, until ?? Infinity)) as Redactor;
 }
 
 /** Each secret, and the forms of it that are searched for as they are (mojibake, base64). */

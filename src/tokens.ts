@@ -9,7 +9,7 @@ import { mediaTypeOf, platformMessage, type Answer } from "./answers.js";
 import type { Authenticator, ClientCredentialsAuth, Credential, LoginAuth, TokenAuth, TokenStep } from "./auth.js";
 import { credentialHeaders } from "./credential-headers.js";
 import { OperationsManagerError } from "./errors.js";
-import { createRedactor, describeCause, noRedaction, safeCause } from "./redaction.js";
+import { createRedactor, describeCause, noRedaction, safeCause, scrubJoined } from "./redaction.js";
 import { schemaValidators } from "../generated/request-validators.js";
 import { tooLarge } from "./transport.js";
 import type { paths } from "./types.js";
@@ -160,10 +160,10 @@ async function tokenCall(step: TokenStep, timeoutMs: number, secrets: readonly s
     // A refusal: its status, the platform's own words (why it refused; scrubbed, cut) and the shape of the rest.
     const text = typeof answered.error === "string" ? answered.error : answered.error === undefined ? "" : JSON.stringify(answered.error);
     const redact = createRedactor(secrets);
-    const said = platformMessage(redact(refusalWords(text, response)), 300);
-    const statusText = redact(response.statusText).slice(0, 100);
+    const said = redact(platformMessage(redact(refusalWords(text, response)), 300));
+    const statusText = redact(redact(response.statusText).slice(0, 100));
     const where = status3xx(response) ? " (a redirect, not followed)" : "";
-    throw authError(step, `the platform answered ${response.status}${statusText ? ` ${statusText}` : ""}${where}${said ? `: ${said}` : ""}; ${bodyShape(text, response)}`, { status: response.status, body: describedBody(text, response) }, secrets);
+    throw authError(step, `the platform answered ${response.status}${statusText ? ` ${statusText}` : ""}${where}${said ? `: ${said}` : ""}; ${redact(bodyShape(text, response))}`, { status: response.status, body: describedBody(text, response) }, secrets);
   }
   return { text: typeof answered.data === "string" ? answered.data : "", response };
 }
@@ -176,7 +176,8 @@ const status3xx = (response: Response) => response.status >= 300 && response.sta
  * (member names and JSON types), never by its values.
  */
 function unusableAnswer(step: TokenStep, why: string, text: string, response: Response, secrets: readonly string[]): OperationsManagerError {
-  return authError(step, `the platform answered ${response.status} ${why}; ${bodyShape(text, response)}`, { status: response.status, body: describedBody(text, response) }, secrets);
+  const shape = createRedactor(secrets)(bodyShape(text, response));
+  return authError(step, `the platform answered ${response.status} ${why}; ${shape}`, { status: response.status, body: describedBody(text, response) }, secrets);
 }
 
 /** A token step's answer as an error may hold it: its media type and shape. */
@@ -228,7 +229,8 @@ function shapeOfAnswer(text: string, response: Response): string {
 function authError(step: TokenStep | undefined, why: string, details: { status?: number; body?: unknown }, secrets: readonly string[], cause?: unknown): OperationsManagerError {
   const redact = createRedactor(secrets);
   const what = step ? `${step}: could not get a token` : "could not get a token";
-  return new OperationsManagerError("auth", redact(`${what}: ${why}`), {
+  // `why` is put together from pieces each scrubbed already: the whole is scrubbed for what their joins may form.
+  return new OperationsManagerError("auth", scrubJoined(redact, `${what}: ${why}`), {
     operationId: step,
     status: details.status,
     body: redact(details.body),

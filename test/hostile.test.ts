@@ -644,6 +644,15 @@ describe("what a token step receives is a credential (issue 27, class 1)", () =>
 
 describe("a short secret leaves errors readable (issue 27, finding 10)", () => {
   it.each([
+    ["oauth, client secret a", { clientId: "c", clientSecret: "a" }, "getOAuthToken"],
+    ["login, password a", { username: "u", password: "a", method: "login" }, "login"],
+  ] as const)("%s: a token step's error keeps the client's words and scrubs the secret standing alone", async (_name, auth, step) => {
+    const p = await platform({ token: (_req, res) => res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "secret a is wrong", data: { token: "x y" } })) });
+    const error = await failure(client(p, auth).claimTask(TASK_ID));
+    expect(error.message).toBe(`${step}: could not get a token: the platform answered 401 Unauthorized: secret [redacted] is wrong; its body: JSON {message: string, data: {token: string}} (application/json)`);
+  });
+
+  it.each([
     ["token a", { token: "a" }, "a"],
     ["token t", { token: "t" }, "t"],
     ["password p", { username: "u", password: "p" }, "p"],
@@ -660,8 +669,8 @@ describe("a short secret leaves errors readable (issue 27, finding 10)", () => {
     const refused = await failure(om.claimTask(TASK_ID));
     expect(refused.message).toBe("claimTask: the platform answered 500 Internal Server Error: the platform refused token [redacted]");
     const invalid = await failure(om.finishManualTask(JOB_ID, TASK_KEY));
-    // The client's own words are scrubbed too where one is the secret ("with a body" for the token "a"): never inside a word.
-    expect(invalid.message).toMatch(/^finishManualTask: the platform answered 200 with (a|\[redacted\]) body that breaks the contract: \/data\/name must be string/);
+    // The client's own words stay as they are, even one that is the secret ("with a body" for the token "a").
+    expect(invalid.message).toMatch(/^finishManualTask: the platform answered 200 with a body that breaks the contract: \/data\/name must be string/);
     expect(invalid.violations).toEqual(expect.arrayContaining([{ path: "/data/name", message: "must be string" }, { path: "/data/tasks/[redacted]/status", message: "must be string" }]));
   });
 });

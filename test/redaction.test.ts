@@ -4,7 +4,7 @@
 // scrubbed where it stands as a word, never inside other words. The encoders here are written
 // independently of the redactor's decoders (Node's Buffer, URL and TextDecoder where they exist).
 import fc from "fast-check";
-import { createRedactor, MAX_DEPTH, SHORT_SECRET } from "../src/redaction";
+import { createRedactor, MAX_DEPTH, scrubJoined, SHORT_SECRET } from "../src/redaction";
 
 const REDACTED = "[redacted]";
 type Encode = (text: string) => string;
@@ -122,6 +122,17 @@ describe("every decoding and pair costs time linear in the text", () => {
     const started = Date.now();
     expect(redact(text).length).toBeGreaterThan(0);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe("scrubJoined: a message of pieces each scrubbed already", () => {
+  it.each([
+    ["a long secret formed by two pieces' join", ["Denied: hunter2"], "the platform answered 403 Denied: hunter2", "the platform answered 403 [redacted]"],
+    ["its percent-encoding formed by a join", ["Denied: hunter2"], "answered Denied%3A%20hunter2", "answered [redacted]"],
+    ["a short secret that is one of the client's words", ["a"], "claimTask: the platform answered 200 with a body that is not JSON", "claimTask: the platform answered 200 with a body that is not JSON"],
+    ["a short secret and a long one", ["a", "long-secret-1"], "with a body: long-secret-1", "with a body: [redacted]"],
+  ])("%s", (_name, secrets, text, expected) => {
+    expect(scrubJoined(createRedactor(secrets), text)).toBe(expected);
   });
 });
 
