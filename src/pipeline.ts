@@ -183,7 +183,8 @@ function isOurs(value: unknown): value is OperationsManagerError {
 
 /** The same error, with this call's secrets scrubbed from all it shows. */
 function rescrubbed(error: OperationsManagerError, redact: Redactor): OperationsManagerError {
-  return new OperationsManagerError(error.kind, redact(error.message), {
+  // Its message's pieces were scrubbed of the token it replaced (tokens.ts); the whole, of what joins may form.
+  return new OperationsManagerError(error.kind, scrubJoined(redact, error.message), {
     operationId: error.operationId,
     status: error.status,
     body: redact(error.body),
