@@ -112,9 +112,13 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
   // UTF-8, a BOM dropped, bad bytes replaced: as Response.text() decodes. Plain own members
   // shadowing the prototype's (defining them as properties cost each call measurably more).
   const bounded = response as { text: () => Promise<string>; json: () => Promise<unknown>; arrayBuffer: () => Promise<ArrayBuffer> };
-  bounded.text = async () => utf8.decode(await read());
-  bounded.json = async () => JSON.parse(await bounded.text()) as unknown;
-  bounded.arrayBuffer = async () => (await read()).slice().buffer;
+  try {
+    bounded.text = async () => utf8.decode(await read());
+    bounded.json = async () => JSON.parse(await bounded.text()) as unknown;
+    bounded.arrayBuffer = async () => (await read()).slice().buffer;
+  } catch {
+    // A frozen answer or a Proxy that refuses members: handed on as it is, as any oddity.
+  }
   return response;
 }
 

@@ -674,3 +674,18 @@ describe("a short secret leaves errors readable (issue 27, finding 10)", () => {
     expect(invalid.violations).toEqual(expect.arrayContaining([{ path: "/data/name", message: "must be string" }, { path: "/data/tasks/[redacted]/status", message: "must be string" }]));
   });
 });
+
+describe("the answer-size bound never turns an odd custom fetch's answer into a failure of its own", () => {
+  it.each([
+    ["a frozen Response", () => Object.freeze(new Response(JSON.stringify(finishAnswer), { status: 200 }))],
+    ["a Response whose headers getter throws", () => Object.defineProperty(new Response(JSON.stringify(finishAnswer), { status: 200 }), "headers", { get() { throw new Error("h"); } })],
+  ] as const)("%s: the call goes on as without the bound", async (_name, answer) => {
+    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, fetch: async () => answer() });
+    const outcome = await om.finishManualTask(JOB_ID, TASK_KEY).then((data) => ({ data }), (error: unknown) => ({ error }));
+    const unbounded = await createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, fetch: async () => answer(), maxResponseBytes: Infinity })
+      .finishManualTask(JOB_ID, TASK_KEY)
+      .then((data) => ({ data }), (error: unknown) => ({ error }));
+    if ("data" in unbounded) expect(outcome).toEqual(unbounded);
+    else expect((outcome as { error: { kind: string } }).error.kind).toBe((unbounded.error as { kind: string }).kind);
+  });
+});
