@@ -38,6 +38,19 @@ var require_ucs2length = __commonJS({
 });
 
 // request-validators.mjs
+var __deadline = { at: Infinity, count: 0 };
+function __tick() {
+  if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
+}
+function __runUntil(at, run) {
+  const before = __deadline.at;
+  __deadline.at = at;
+  try {
+    return run();
+  } finally {
+    __deadline.at = before;
+  }
+}
 var v0 = validate20;
 var pattern4 = new RegExp("^[\\x21-\\x7e]+$", "u");
 function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
@@ -59,6 +72,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
   } else {
     const err1 = { instancePath, schemaPath: "spec#/components/schemas/HeaderToken/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -68,6 +82,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   validate20.errors = vErrors;
   return errors === 0;
@@ -94,6 +109,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.taskId !== void 0) {
       let data0 = data.taskId;
@@ -106,6 +122,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
+          __tick();
         }
       } else {
         const err2 = { instancePath: instancePath + "/taskId", schemaPath: "spec#/components/parameters/ClaimTaskId/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -115,6 +132,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -125,6 +143,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate22.errors = vErrors;
   return errors === 0;
@@ -155,6 +174,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
     const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values" };
@@ -164,6 +184,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -177,6 +198,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick();
     }
   } else {
     const err3 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -186,6 +208,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -197,6 +220,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -230,6 +254,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.taskId === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "taskId" }, message: "must have required property 'taskId'" };
@@ -239,6 +264,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.jobId !== void 0) {
       let data0 = data.jobId;
@@ -251,6 +277,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err2);
           }
           errors++;
+          __tick();
         }
       } else {
         const err3 = { instancePath: instancePath + "/jobId", schemaPath: "spec#/components/parameters/JobId/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -260,11 +287,13 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.taskId !== void 0) {
       if (!validate24(data.taskId, { instancePath: instancePath + "/taskId", parentData: data, parentDataProperty: "taskId", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        if (vErrors === null) vErrors = validate24.errors;
+        else for (const __e of validate24.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -276,6 +305,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate23.errors = vErrors;
   return errors === 0;
@@ -302,6 +332,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.variables !== void 0) {
@@ -315,6 +346,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -325,6 +357,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
+    __tick();
   }
   validate28.errors = vErrors;
   return errors === 0;
@@ -350,11 +383,13 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.taskData !== void 0) {
       if (!validate28(data.taskData, { instancePath: instancePath + "/taskData", parentData: data, parentDataProperty: "taskData", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+        if (vErrors === null) vErrors = validate28.errors;
+        else for (const __e of validate28.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -366,6 +401,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   validate27.errors = vErrors;
   return errors === 0;
@@ -382,7 +418,8 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate27(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+    if (vErrors === null) vErrors = validate27.errors;
+    else for (const __e of validate27.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate26.errors = vErrors;
@@ -411,6 +448,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.client_id === void 0) {
       const err1 = { instancePath, schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/required", keyword: "required", params: { missingProperty: "client_id" }, message: "must have required property 'client_id'" };
@@ -420,6 +458,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.client_secret === void 0) {
       const err2 = { instancePath, schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/required", keyword: "required", params: { missingProperty: "client_secret" }, message: "must have required property 'client_secret'" };
@@ -429,6 +468,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick();
     }
     if (data.grant_type !== void 0) {
       let data0 = data.grant_type;
@@ -440,6 +480,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
       if (!(data0 === "client_credentials")) {
         const err4 = { instancePath: instancePath + "/grant_type", schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema46.properties.grant_type.enum }, message: "must be equal to one of the allowed values" };
@@ -449,6 +490,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.client_id !== void 0) {
@@ -462,6 +504,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err5);
           }
           errors++;
+          __tick();
         }
       } else {
         const err6 = { instancePath: instancePath + "/client_id", schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/client_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -471,6 +514,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.client_secret !== void 0) {
@@ -484,6 +528,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err7);
           }
           errors++;
+          __tick();
         }
       } else {
         const err8 = { instancePath: instancePath + "/client_secret", schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/client_secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -493,6 +538,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -503,6 +549,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err9);
     }
     errors++;
+    __tick();
   }
   validate31.errors = vErrors;
   return errors === 0;
@@ -528,6 +575,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.user !== void 0) {
       let data0 = data.user;
@@ -540,6 +588,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
+          __tick();
         }
         if (data0.password === void 0) {
           const err2 = { instancePath: instancePath + "/user", schemaPath: "spec#/paths/~1login/post/requestBody/content/application~1json/schema/properties/user/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'" };
@@ -549,6 +598,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err2);
           }
           errors++;
+          __tick();
         }
         if (data0.username !== void 0) {
           let data1 = data0.username;
@@ -561,6 +611,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err3);
               }
               errors++;
+              __tick();
             }
           } else {
             const err4 = { instancePath: instancePath + "/user/username", schemaPath: "spec#/paths/~1login/post/requestBody/content/application~1json/schema/properties/user/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -570,6 +621,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err4);
             }
             errors++;
+            __tick();
           }
         }
         if (data0.password !== void 0) {
@@ -581,6 +633,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err5);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -591,6 +644,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -601,6 +655,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
+    __tick();
   }
   validate32.errors = vErrors;
   return errors === 0;

@@ -31,6 +31,19 @@ var formats = { "date-time": dateTime };
 
 // response-validators.mjs
 var __formats = formats;
+var __deadline = { at: Infinity, count: 0 };
+function __tick() {
+  if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
+}
+function __runUntil(at, run) {
+  const before = __deadline.at;
+  __deadline.at = at;
+  try {
+    return run();
+  } finally {
+    __deadline.at = before;
+  }
+}
 var v2 = validate33;
 var schema52 = { "type": "object", "required": ["_id"], "properties": { "_id": { "$ref": "#/components/schemas/TaskIterationId" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } } };
 var pattern5 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
@@ -57,6 +70,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.outgoing !== void 0) {
@@ -70,6 +84,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.decorators !== void 0) {
@@ -89,6 +104,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err2);
                 }
                 errors++;
+                __tick();
               }
             }
             if (data3.pointer !== void 0) {
@@ -100,6 +116,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err3);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -110,6 +127,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err4);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -120,6 +138,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -130,6 +149,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err6);
     }
     errors++;
+    __tick();
   }
   validate36.errors = vErrors;
   return errors === 0;
@@ -159,6 +179,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
     const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values" };
@@ -168,6 +189,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -181,6 +203,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick();
     }
   } else {
     const err3 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -190,6 +213,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -201,6 +225,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -237,6 +262,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err0);
           }
           errors++;
+          __tick();
         }
       } else {
         const err1 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/JobId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -246,11 +272,13 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.task !== void 0) {
       if (!validate39(data.task, { instancePath: instancePath + "/task", parentData: data, parentDataProperty: "task", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+        if (vErrors === null) vErrors = validate39.errors;
+        else for (const __e of validate39.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -263,6 +291,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.description !== void 0) {
@@ -274,6 +303,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.ancestors !== void 0) {
@@ -289,6 +319,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err4);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -299,6 +330,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -309,6 +341,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err6);
     }
     errors++;
+    __tick();
   }
   validate38.errors = vErrors;
   return errors === 0;
@@ -334,6 +367,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -344,6 +378,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   validate44.errors = vErrors;
   return errors === 0;
@@ -372,6 +407,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err0);
           }
           errors++;
+          __tick();
         }
       } else {
         const err1 = { instancePath: instancePath + "/created", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -381,6 +417,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.updated !== void 0) {
@@ -394,6 +431,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err2);
           }
           errors++;
+          __tick();
         }
       } else {
         const err3 = { instancePath: instancePath + "/updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -403,6 +441,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.migrationVersion !== void 0) {
@@ -415,6 +454,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -425,6 +465,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick();
   }
   validate46.errors = vErrors;
   return errors === 0;
@@ -449,6 +490,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -459,6 +501,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.provenance !== void 0) {
@@ -470,6 +513,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.name !== void 0) {
@@ -481,6 +525,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.description !== void 0) {
@@ -492,6 +537,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.memberOf !== void 0) {
@@ -510,6 +556,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
+                __tick();
               }
             }
             if (data5.aaaManaged !== void 0) {
@@ -521,6 +568,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err6);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -531,6 +579,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err7);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -541,6 +590,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.assignedRoles !== void 0) {
@@ -549,7 +599,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data8.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate44(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+            if (vErrors === null) vErrors = validate44.errors;
+            else for (const __e of validate44.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -561,6 +612,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick();
       }
     }
     if (data.inactive !== void 0) {
@@ -572,11 +624,13 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick();
       }
     }
     if (data._meta !== void 0) {
       if (!validate46(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+        if (vErrors === null) vErrors = validate46.errors;
+        else for (const __e of validate46.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -588,6 +642,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err11);
     }
     errors++;
+    __tick();
   }
   validate43.errors = vErrors;
   return errors === 0;
@@ -614,12 +669,14 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate43(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+    if (vErrors === null) vErrors = validate43.errors;
+    else for (const __e of validate43.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -643,6 +700,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -678,6 +736,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -688,6 +747,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.provenance !== void 0) {
@@ -699,6 +759,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.username !== void 0) {
@@ -710,6 +771,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.firstname !== void 0) {
@@ -721,6 +783,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.memberOf !== void 0) {
@@ -739,6 +802,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
+                __tick();
               }
             }
             if (data5.aaaManaged !== void 0) {
@@ -750,6 +814,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err6);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -760,6 +825,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err7);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -770,6 +836,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.assignedRoles !== void 0) {
@@ -778,7 +845,8 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data8.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate44(data8[i1], { instancePath: instancePath + "/assignedRoles/" + i1, parentData: data8, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+            if (vErrors === null) vErrors = validate44.errors;
+            else for (const __e of validate44.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -790,6 +858,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick();
       }
     }
     if (data.inactive !== void 0) {
@@ -801,6 +870,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick();
       }
     }
     if (data.lastLogin !== void 0) {
@@ -814,6 +884,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err11);
           }
           errors++;
+          __tick();
         }
       } else {
         const err12 = { instancePath: instancePath + "/lastLogin", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -823,11 +894,13 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick();
       }
     }
     if (data._meta !== void 0) {
       if (!validate46(data._meta, { instancePath: instancePath + "/_meta", parentData: data, parentDataProperty: "_meta", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+        if (vErrors === null) vErrors = validate46.errors;
+        else for (const __e of validate46.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -840,6 +913,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -850,6 +924,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err14);
     }
     errors++;
+    __tick();
   }
   validate52.errors = vErrors;
   return errors === 0;
@@ -876,12 +951,14 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+    if (vErrors === null) vErrors = validate52.errors;
+    else for (const __e of validate52.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -907,6 +984,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -948,6 +1026,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err0);
               }
               errors++;
+              __tick();
             }
           } else {
             const err1 = { instancePath: instancePath + "/start_time/" + i0, schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -957,6 +1036,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err1);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -967,6 +1047,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.claim_time !== void 0) {
@@ -980,6 +1061,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err3);
           }
           errors++;
+          __tick();
         }
       } else {
         const err4 = { instancePath: instancePath + "/claim_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -989,6 +1071,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.end_time !== void 0) {
@@ -1000,6 +1083,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
     if (data.server_id !== void 0) {
@@ -1011,6 +1095,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.finish_state !== void 0) {
@@ -1023,6 +1108,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick();
       }
     }
     if (data.run_time !== void 0) {
@@ -1034,17 +1120,20 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.user !== void 0) {
       if (!validate51(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+        if (vErrors === null) vErrors = validate51.errors;
+        else for (const __e of validate51.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate51(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+        if (vErrors === null) vErrors = validate51.errors;
+        else for (const __e of validate51.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1056,6 +1145,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err9);
     }
     errors++;
+    __tick();
   }
   validate50.errors = vErrors;
   return errors === 0;
@@ -1080,6 +1170,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id !== void 0) {
       let data0 = data._id;
@@ -1092,6 +1183,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
+          __tick();
         }
       } else {
         const err2 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1101,6 +1193,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.location !== void 0) {
@@ -1112,6 +1205,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.view !== void 0) {
@@ -1123,6 +1217,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.status !== void 0) {
@@ -1134,6 +1229,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
     if (data.app !== void 0) {
@@ -1145,6 +1241,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.name !== void 0) {
@@ -1156,11 +1253,13 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick();
       }
     }
     if (data.variables !== void 0) {
       if (!validate36(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+        if (vErrors === null) vErrors = validate36.errors;
+        else for (const __e of validate36.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1175,6 +1274,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err8);
           }
           errors++;
+          __tick();
         }
       } else {
         const err9 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1184,6 +1284,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick();
       }
     }
     if (data.encodingVersion !== void 0) {
@@ -1196,11 +1297,13 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick();
       }
     }
     if (data.job !== void 0) {
       if (!validate38(data.job, { instancePath: instancePath + "/job", parentData: data, parentDataProperty: "job", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+        if (vErrors === null) vErrors = validate38.errors;
+        else for (const __e of validate38.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1217,6 +1320,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err11);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -1227,6 +1331,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick();
       }
     }
     if (data.mockId !== void 0) {
@@ -1238,6 +1343,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick();
       }
     }
     if (data.groups !== void 0) {
@@ -1246,7 +1352,8 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         const len1 = data13.length;
         for (let i1 = 0; i1 < len1; i1++) {
           if (!validate42(data13[i1], { instancePath: instancePath + "/groups/" + i1, parentData: data13, parentDataProperty: i1, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+            if (vErrors === null) vErrors = validate42.errors;
+            else for (const __e of validate42.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -1258,6 +1365,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick();
       }
     }
     if (data.type !== void 0) {
@@ -1270,11 +1378,13 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metrics !== void 0) {
       if (!validate50(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+        if (vErrors === null) vErrors = validate50.errors;
+        else for (const __e of validate50.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1286,6 +1396,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err16);
     }
     errors++;
+    __tick();
   }
   validate35.errors = vErrors;
   return errors === 0;
@@ -1310,6 +1421,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.data === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
@@ -1319,6 +1431,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1329,11 +1442,13 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.data !== void 0) {
       if (!validate35(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+        if (vErrors === null) vErrors = validate35.errors;
+        else for (const __e of validate35.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1348,6 +1463,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1358,6 +1474,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate34.errors = vErrors;
   return errors === 0;
@@ -1374,7 +1491,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate34(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+    if (vErrors === null) vErrors = validate34.errors;
+    else for (const __e of validate34.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate33.errors = vErrors;
@@ -1401,6 +1519,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1411,6 +1530,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -1424,6 +1544,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1434,6 +1555,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate62.errors = vErrors;
   return errors === 0;
@@ -1450,7 +1572,8 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate62(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+    if (vErrors === null) vErrors = validate62.errors;
+    else for (const __e of validate62.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate61.errors = vErrors;
@@ -1477,6 +1600,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1487,6 +1611,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -1500,6 +1625,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1510,6 +1636,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate65.errors = vErrors;
   return errors === 0;
@@ -1526,7 +1653,8 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate65(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+    if (vErrors === null) vErrors = validate65.errors;
+    else for (const __e of validate65.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate64.errors = vErrors;
@@ -1553,6 +1681,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1563,6 +1692,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -1576,6 +1706,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1586,6 +1717,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate68.errors = vErrors;
   return errors === 0;
@@ -1602,7 +1734,8 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate68(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+    if (vErrors === null) vErrors = validate68.errors;
+    else for (const __e of validate68.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate67.errors = vErrors;
@@ -1631,6 +1764,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "_id" }, message: "must have required property '_id'" };
@@ -1640,6 +1774,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.location !== void 0) {
       if (typeof data.location !== "string") {
@@ -1650,6 +1785,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data._id !== void 0) {
@@ -1661,6 +1797,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1671,6 +1808,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate75.errors = vErrors;
   return errors === 0;
@@ -1690,7 +1828,8 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
   let valid0 = false;
   const _errs1 = errors;
   if (!validate75(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+    if (vErrors === null) vErrors = validate75.errors;
+    else for (const __e of validate75.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -1709,6 +1848,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -1721,6 +1861,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -1740,6 +1881,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick();
     }
   }
   var valid1 = _errs9 === errors;
@@ -1751,6 +1893,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs8;
     if (vErrors !== null) {
@@ -1770,6 +1913,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs6 === errors;
   valid0 = valid0 || _valid0;
@@ -1786,6 +1930,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -1815,7 +1960,8 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!validate74(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+        if (vErrors === null) vErrors = validate74.errors;
+        else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -1827,6 +1973,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   validate73.errors = vErrors;
   return errors === 0;
@@ -1855,6 +2002,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.message !== void 0) {
@@ -1867,6 +2015,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.timestamp !== void 0) {
@@ -1878,6 +2027,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1888,6 +2038,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate79.errors = vErrors;
   return errors === 0;
@@ -1913,6 +2064,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.name !== void 0) {
@@ -1924,6 +2076,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.message !== void 0) {
@@ -1936,6 +2089,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -1946,6 +2100,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate81.errors = vErrors;
   return errors === 0;
@@ -1971,6 +2126,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.instancePath !== void 0) {
@@ -1982,6 +2138,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.schemaPath !== void 0) {
@@ -1993,6 +2150,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.params !== void 0) {
@@ -2006,6 +2164,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.message !== void 0) {
@@ -2017,6 +2176,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -2027,6 +2187,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick();
   }
   validate83.errors = vErrors;
   return errors === 0;
@@ -2053,12 +2214,14 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
   const _errs4 = errors;
   if (!validate52(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+    if (vErrors === null) vErrors = validate52.errors;
+    else for (const __e of validate52.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs4 === errors;
@@ -2085,6 +2248,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs5 === errors;
   valid0 = valid0 || _valid0;
@@ -2096,6 +2260,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -2126,13 +2291,15 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user !== void 0) {
       if (!validate85(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2149,6 +2316,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
       var _valid0 = _errs5 === errors;
       valid1 = valid1 || _valid0;
@@ -2162,6 +2330,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
+          __tick();
         }
       } else {
         const err2 = { instancePath: instancePath + "/start_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2171,6 +2340,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
       var _valid0 = _errs8 === errors;
       valid1 = valid1 || _valid0;
@@ -2182,6 +2352,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       } else {
         errors = _errs4;
         if (vErrors !== null) {
@@ -2202,6 +2373,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.finish_state !== void 0) {
@@ -2214,6 +2386,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
     if (data.run_time !== void 0) {
@@ -2225,6 +2398,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.server_id !== void 0) {
@@ -2236,6 +2410,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -2246,6 +2421,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err8);
     }
     errors++;
+    __tick();
   }
   validate94.errors = vErrors;
   return errors === 0;
@@ -2271,6 +2447,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.summary !== void 0) {
@@ -2282,6 +2459,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.description !== void 0) {
@@ -2293,6 +2471,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.location !== void 0) {
@@ -2304,6 +2483,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.app !== void 0) {
@@ -2315,6 +2495,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.type !== void 0) {
@@ -2327,6 +2508,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
     }
     if (data.status !== void 0) {
@@ -2338,11 +2520,13 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.variables !== void 0) {
       if (!validate36(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+        if (vErrors === null) vErrors = validate36.errors;
+        else for (const __e of validate36.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2365,6 +2549,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err7);
                     }
                     errors++;
+                    __tick();
                   }
                 }
                 if (data10.type !== void 0) {
@@ -2376,6 +2561,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err8);
                     }
                     errors++;
+                    __tick();
                   }
                 }
               } else {
@@ -2386,6 +2572,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err9);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -2396,6 +2583,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err10);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -2406,6 +2594,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick();
       }
     }
     if (data.finish_state !== void 0) {
@@ -2418,6 +2607,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick();
       }
     }
     if (data.start_time !== void 0) {
@@ -2431,6 +2621,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err13);
           }
           errors++;
+          __tick();
         }
       } else {
         const err14 = { instancePath: instancePath + "/start_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2440,6 +2631,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick();
       }
     }
     if (data.end_time !== void 0) {
@@ -2451,6 +2643,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick();
       }
     }
     if (data.taskId !== void 0) {
@@ -2462,17 +2655,20 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
+        __tick();
       }
     }
     if (data.owner !== void 0) {
       if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.actor !== void 0) {
       if (!validate85(data.actor, { instancePath: instancePath + "/actor", parentData: data, parentDataProperty: "actor", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2485,6 +2681,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
+        __tick();
       }
     }
     if (data.x !== void 0) {
@@ -2496,6 +2693,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err18);
         }
         errors++;
+        __tick();
       }
     }
     if (data.y !== void 0) {
@@ -2507,6 +2705,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err19);
         }
         errors++;
+        __tick();
       }
     }
     if (data.nodeLocation !== void 0) {
@@ -2521,6 +2720,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err20);
             }
             errors++;
+            __tick();
           }
         }
         if (data22.y !== void 0) {
@@ -2532,6 +2732,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err21);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -2542,11 +2743,13 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metrics !== void 0) {
       if (!validate94(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+        if (vErrors === null) vErrors = validate94.errors;
+        else for (const __e of validate94.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2563,6 +2766,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err23);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -2573,6 +2777,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err24);
         }
         errors++;
+        __tick();
       }
     }
     if (data.iterations !== void 0) {
@@ -2593,6 +2798,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err25);
               }
               errors++;
+              __tick();
             }
           } else {
             const err26 = { instancePath: instancePath + "/iterations/" + i2, schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2602,6 +2808,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err26);
             }
             errors++;
+            __tick();
           }
           var _valid0 = _errs62 === errors;
           valid14 = valid14 || _valid0;
@@ -2615,6 +2822,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err27);
             }
             errors++;
+            __tick();
           }
           var _valid0 = _errs65 === errors;
           valid14 = valid14 || _valid0;
@@ -2626,6 +2834,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err28);
             }
             errors++;
+            __tick();
           } else {
             errors = _errs61;
             if (vErrors !== null) {
@@ -2645,6 +2854,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -2655,6 +2865,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err30);
     }
     errors++;
+    __tick();
   }
   validate90.errors = vErrors;
   return errors === 0;
@@ -2674,26 +2885,30 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
     for (const key0 in data) {
       if (!(key0 === "workflow_start" || key0 === "workflow_end" || key0 === "error_handler")) {
         if (!validate90(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData, dynamicAnchors })) {
-          vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+          if (vErrors === null) vErrors = validate90.errors;
+          else for (const __e of validate90.errors) vErrors.push(__e);
           errors = vErrors.length;
         }
       }
     }
     if (data.workflow_start !== void 0) {
       if (!validate90(data.workflow_start, { instancePath: instancePath + "/workflow_start", parentData: data, parentDataProperty: "workflow_start", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+        if (vErrors === null) vErrors = validate90.errors;
+        else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.workflow_end !== void 0) {
       if (!validate90(data.workflow_end, { instancePath: instancePath + "/workflow_end", parentData: data, parentDataProperty: "workflow_end", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+        if (vErrors === null) vErrors = validate90.errors;
+        else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.error_handler !== void 0) {
       if (!validate90(data.error_handler, { instancePath: instancePath + "/error_handler", parentData: data, parentDataProperty: "error_handler", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+        if (vErrors === null) vErrors = validate90.errors;
+        else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2705,6 +2920,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick();
   }
   validate89.errors = vErrors;
   return errors === 0;
@@ -2732,6 +2948,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err0);
           }
           errors++;
+          __tick();
         }
       } else {
         const err1 = { instancePath: instancePath + "/job", schemaPath: "#/components/schemas/JobId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2741,6 +2958,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.task !== void 0) {
@@ -2752,6 +2970,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.iteration !== void 0) {
@@ -2764,6 +2983,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.element !== void 0) {
@@ -2776,6 +2996,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -2786,6 +3007,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err5);
     }
     errors++;
+    __tick();
   }
   validate103.errors = vErrors;
   return errors === 0;
@@ -2811,6 +3033,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err0);
         }
         errors++;
+        __tick();
       }
     }
     if (data.progress !== void 0) {
@@ -2824,6 +3047,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err1);
           }
           errors++;
+          __tick();
         }
       } else {
         const err2 = { instancePath: instancePath + "/progress", schemaPath: "#/properties/progress/type", keyword: "type", params: { type: "number" }, message: "must be number" };
@@ -2833,6 +3057,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.end_time !== void 0) {
@@ -2844,17 +3069,20 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.user !== void 0) {
       if (!validate85(data.user, { instancePath: instancePath + "/user", parentData: data, parentDataProperty: "user", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.owner !== void 0) {
       if (!validate85(data.owner, { instancePath: instancePath + "/owner", parentData: data, parentDataProperty: "owner", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -2866,6 +3094,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate106.errors = vErrors;
   return errors === 0;
@@ -2890,6 +3119,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -2900,6 +3130,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.uuid !== void 0) {
@@ -2911,6 +3142,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.font_size !== void 0) {
@@ -2923,6 +3155,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.type !== void 0) {
@@ -2934,6 +3167,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.created !== void 0) {
@@ -2947,6 +3181,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err5);
           }
           errors++;
+          __tick();
         }
       } else {
         const err6 = { instancePath: instancePath + "/created", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2956,6 +3191,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick();
       }
     }
     if (data.last_updated !== void 0) {
@@ -2969,6 +3205,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err7);
           }
           errors++;
+          __tick();
         }
       } else {
         const err8 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2978,6 +3215,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick();
       }
     }
     if (data.createdVersion !== void 0) {
@@ -2989,6 +3227,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick();
       }
     }
     if (data.lastUpdatedVersion !== void 0) {
@@ -3000,6 +3239,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick();
       }
     }
     if (data.canvasVersion !== void 0) {
@@ -3012,6 +3252,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick();
       }
     }
     if (data.encodingVersion !== void 0) {
@@ -3024,6 +3265,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick();
       }
     }
     if (data.migrationVersion !== void 0) {
@@ -3036,6 +3278,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick();
       }
     }
     if (data.name !== void 0) {
@@ -3047,6 +3290,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick();
       }
     }
     if (data.description !== void 0) {
@@ -3058,6 +3302,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick();
       }
     }
     if (data.preAutomationTime !== void 0) {
@@ -3069,6 +3314,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
+        __tick();
       }
     }
     if (data.sla !== void 0) {
@@ -3080,6 +3326,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
+        __tick();
       }
     }
     if (data.decorators !== void 0) {
@@ -3099,6 +3346,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err18);
                 }
                 errors++;
+                __tick();
               }
             }
             if (data16.pointer !== void 0) {
@@ -3110,6 +3358,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err19);
                 }
                 errors++;
+                __tick();
               }
             }
           } else {
@@ -3120,6 +3369,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err20);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -3130,6 +3380,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err21);
         }
         errors++;
+        __tick();
       }
     }
     if (data.transitions !== void 0) {
@@ -3143,6 +3394,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
+        __tick();
       }
     }
     if (data.status !== void 0) {
@@ -3154,11 +3406,13 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err23);
         }
         errors++;
+        __tick();
       }
     }
     if (data.variables !== void 0) {
       if (!validate73(data.variables, { instancePath: instancePath + "/variables", parentData: data, parentDataProperty: "variables", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+        if (vErrors === null) vErrors = validate73.errors;
+        else for (const __e of validate73.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3175,6 +3429,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err24);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -3185,6 +3440,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err25);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error !== void 0) {
@@ -3193,7 +3449,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const len2 = data24.length;
         for (let i2 = 0; i2 < len2; i2++) {
           if (!validate79(data24[i2], { instancePath: instancePath + "/error/" + i2, parentData: data24, parentDataProperty: i2, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+            if (vErrors === null) vErrors = validate79.errors;
+            else for (const __e of validate79.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -3205,6 +3462,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err26);
         }
         errors++;
+        __tick();
       }
     }
     if (data.warnings !== void 0) {
@@ -3213,7 +3471,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const len3 = data26.length;
         for (let i3 = 0; i3 < len3; i3++) {
           if (!validate81(data26[i3], { instancePath: instancePath + "/warnings/" + i3, parentData: data26, parentDataProperty: i3, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+            if (vErrors === null) vErrors = validate81.errors;
+            else for (const __e of validate81.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -3225,6 +3484,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err27);
         }
         errors++;
+        __tick();
       }
     }
     if (data.ancestors !== void 0) {
@@ -3240,6 +3500,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err28);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -3250,6 +3511,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
+        __tick();
       }
     }
     if (data.validationErrors !== void 0) {
@@ -3258,7 +3520,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const len5 = data30.length;
         for (let i5 = 0; i5 < len5; i5++) {
           if (!validate83(data30[i5], { instancePath: instancePath + "/validationErrors/" + i5, parentData: data30, parentDataProperty: i5, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+            if (vErrors === null) vErrors = validate83.errors;
+            else for (const __e of validate83.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -3270,6 +3533,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err30);
         }
         errors++;
+        __tick();
       }
     }
     if (data.namespace !== void 0) {
@@ -3283,6 +3547,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err31);
         }
         errors++;
+        __tick();
       }
     }
     if (data.mocked !== void 0) {
@@ -3294,29 +3559,34 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err32);
         }
         errors++;
+        __tick();
       }
     }
     if (data.created_by !== void 0) {
       if (!validate85(data.created_by, { instancePath: instancePath + "/created_by", parentData: data, parentDataProperty: "created_by", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.last_updated_by !== void 0) {
       if (!validate85(data.last_updated_by, { instancePath: instancePath + "/last_updated_by", parentData: data, parentDataProperty: "last_updated_by", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+        if (vErrors === null) vErrors = validate85.errors;
+        else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.tasks !== void 0) {
       if (!validate89(data.tasks, { instancePath: instancePath + "/tasks", parentData: data, parentDataProperty: "tasks", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+        if (vErrors === null) vErrors = validate89.errors;
+        else for (const __e of validate89.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
     if (data.parent !== void 0) {
       if (!validate103(data.parent, { instancePath: instancePath + "/parent", parentData: data, parentDataProperty: "parent", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+        if (vErrors === null) vErrors = validate103.errors;
+        else for (const __e of validate103.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3330,6 +3600,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err33);
         }
         errors++;
+        __tick();
       }
     }
     if (data.groups !== void 0) {
@@ -3345,6 +3616,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err34);
             }
             errors++;
+            __tick();
           }
         }
       } else {
@@ -3355,6 +3627,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err35);
         }
         errors++;
+        __tick();
       }
     }
     if (data.watchers !== void 0) {
@@ -3363,7 +3636,8 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         const len7 = data41.length;
         for (let i7 = 0; i7 < len7; i7++) {
           if (!validate85(data41[i7], { instancePath: instancePath + "/watchers/" + i7, parentData: data41, parentDataProperty: i7, rootData, dynamicAnchors })) {
-            vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+            if (vErrors === null) vErrors = validate85.errors;
+            else for (const __e of validate85.errors) vErrors.push(__e);
             errors = vErrors.length;
           }
         }
@@ -3375,11 +3649,13 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err36);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metrics !== void 0) {
       if (!validate106(data.metrics, { instancePath: instancePath + "/metrics", parentData: data, parentDataProperty: "metrics", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+        if (vErrors === null) vErrors = validate106.errors;
+        else for (const __e of validate106.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3394,6 +3670,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err37);
         }
         errors++;
+        __tick();
       }
     }
     if (data.outputData !== void 0) {
@@ -3407,6 +3684,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err38);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3417,6 +3695,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err39);
     }
     errors++;
+    __tick();
   }
   validate72.errors = vErrors;
   return errors === 0;
@@ -3441,6 +3720,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.data === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
@@ -3450,6 +3730,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3460,11 +3741,13 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
     if (data.data !== void 0) {
       if (!validate72(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData, dynamicAnchors })) {
-        vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+        if (vErrors === null) vErrors = validate72.errors;
+        else for (const __e of validate72.errors) vErrors.push(__e);
         errors = vErrors.length;
       }
     }
@@ -3479,6 +3762,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3489,6 +3773,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   }
   validate71.errors = vErrors;
   return errors === 0;
@@ -3505,7 +3790,8 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
     evaluated0.items = void 0;
   }
   if (!validate71(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+    if (vErrors === null) vErrors = validate71.errors;
+    else for (const __e of validate71.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate70.errors = vErrors;
@@ -3532,6 +3818,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3542,6 +3829,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -3555,6 +3843,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3565,6 +3854,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate113.errors = vErrors;
   return errors === 0;
@@ -3581,7 +3871,8 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate113(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+    if (vErrors === null) vErrors = validate113.errors;
+    else for (const __e of validate113.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate112.errors = vErrors;
@@ -3608,6 +3899,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3618,6 +3910,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -3631,6 +3924,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3641,6 +3935,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate116.errors = vErrors;
   return errors === 0;
@@ -3657,7 +3952,8 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate116(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+    if (vErrors === null) vErrors = validate116.errors;
+    else for (const __e of validate116.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate115.errors = vErrors;
@@ -3684,6 +3980,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3694,6 +3991,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -3707,6 +4005,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3717,6 +4016,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate119.errors = vErrors;
   return errors === 0;
@@ -3733,7 +4033,8 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate119(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+    if (vErrors === null) vErrors = validate119.errors;
+    else for (const __e of validate119.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate118.errors = vErrors;
@@ -3761,6 +4062,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.token_type === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "token_type" }, message: "must have required property 'token_type'" };
@@ -3770,6 +4072,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err1);
       }
       errors++;
+      __tick();
     }
     if (data.access_token !== void 0) {
       let data0 = data.access_token;
@@ -3782,6 +4085,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err2);
           }
           errors++;
+          __tick();
         }
       } else {
         const err3 = { instancePath: instancePath + "/access_token", schemaPath: "#/components/schemas/HeaderToken/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -3791,6 +4095,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
+        __tick();
       }
     }
     if (data.token_type !== void 0) {
@@ -3802,6 +4107,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
+        __tick();
       }
     }
     if (data.expires_in !== void 0) {
@@ -3814,6 +4120,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err5);
         }
         errors++;
+        __tick();
       }
       if (typeof data2 == "number") {
         if (data2 < 0 || isNaN(data2)) {
@@ -3824,6 +4131,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err6);
           }
           errors++;
+          __tick();
         }
       }
     }
@@ -3835,6 +4143,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err7);
     }
     errors++;
+    __tick();
   }
   validate122.errors = vErrors;
   return errors === 0;
@@ -3851,7 +4160,8 @@ function validate121(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate122(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+    if (vErrors === null) vErrors = validate122.errors;
+    else for (const __e of validate122.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   validate121.errors = vErrors;
@@ -3878,6 +4188,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3888,6 +4199,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.metadata !== void 0) {
@@ -3901,6 +4213,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3911,6 +4224,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   validate126.errors = vErrors;
   return errors === 0;
@@ -3930,7 +4244,8 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -3951,6 +4266,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -3961,6 +4277,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -3972,6 +4289,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -3982,6 +4300,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4000,6 +4319,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4026,7 +4346,8 @@ function validate124(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate125(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+    if (vErrors === null) vErrors = validate125.errors;
+    else for (const __e of validate125.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate125.evaluated.props;
@@ -4051,7 +4372,8 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4072,6 +4394,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4082,6 +4405,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4093,6 +4417,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4103,6 +4428,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4121,6 +4447,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4147,7 +4474,8 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate130(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+    if (vErrors === null) vErrors = validate130.errors;
+    else for (const __e of validate130.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate130.evaluated.props;
@@ -4172,7 +4500,8 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4193,6 +4522,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4203,6 +4533,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4214,6 +4545,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4224,6 +4556,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4242,6 +4575,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4268,7 +4602,8 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate134(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
+    if (vErrors === null) vErrors = validate134.errors;
+    else for (const __e of validate134.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate134.evaluated.props;
@@ -4299,6 +4634,7 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
   } else {
     const err1 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/text~1plain/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4308,6 +4644,7 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   validate137.errors = vErrors;
   return errors === 0;
@@ -4333,6 +4670,7 @@ function validate138(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
   } else {
     const err1 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/application~1json/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4342,6 +4680,7 @@ function validate138(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
+    __tick();
   }
   validate138.errors = vErrors;
   return errors === 0;
@@ -4362,7 +4701,8 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4383,6 +4723,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4393,6 +4734,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4404,6 +4746,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4414,6 +4757,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4432,6 +4776,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4458,7 +4803,8 @@ function validate139(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate140(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+    if (vErrors === null) vErrors = validate140.errors;
+    else for (const __e of validate140.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate140.evaluated.props;
@@ -4483,7 +4829,8 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
   let valid0 = false;
   const _errs1 = errors;
   if (!validate126(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+    if (vErrors === null) vErrors = validate126.errors;
+    else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
   }
   var _valid0 = _errs1 === errors;
@@ -4504,6 +4851,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick();
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4514,6 +4862,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick();
       }
     }
     if (data.error_description !== void 0) {
@@ -4525,6 +4874,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick();
       }
     }
   } else {
@@ -4535,6 +4885,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick();
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4553,6 +4904,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick();
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4579,7 +4931,8 @@ function validate143(data, { instancePath = "", parentData, parentDataProperty, 
     evaluated0.items = void 0;
   }
   if (!validate144(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
-    vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+    if (vErrors === null) vErrors = validate144.errors;
+    else for (const __e of validate144.errors) vErrors.push(__e);
     errors = vErrors.length;
   } else {
     var props0 = validate144.evaluated.props;
@@ -4661,6 +5014,8 @@ export interface Validate {
 }
 export type ValidatedOperationId = "claimTask" | "finishManualTask" | "getOAuthToken" | "login";
 /** Per operation, per declared status (or "default"), per media type: the response body's validator. */
+/** Runs `run` (validators of this module) so that it stops, throwing, once Date.now() is past `at`. */
+export const runUntil = __runUntil as <T>(at: number, run: () => T) => T;
 export const responseValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, Readonly<Record<string, Readonly<Record<string, Validate>>>>>
 >;

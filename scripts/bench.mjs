@@ -28,7 +28,7 @@ import { loadSpec, parameterExample, responseExamples } from "./lib/spec.cjs";
 const { values: args } = parseArgs({ options: { quick: { type: "boolean" }, json: { type: "boolean" }, strict: { type: "boolean" } } });
 const say = args.json ? (line) => console.error(line) : (line) => console.log(line);
 const plan = args.quick ? { rounds: 1, time: 200, warmupTime: 50 } : { rounds: 5, time: 600, warmupTime: 150 };
-const TARGETS = { offVsBare: 1.0, throwVsBare: 1.1, throwVsHey: 0.5, validatorVsZod: 1.0, hugeErrorVsParse: 4.0, mswFirstVsPrism: 0.1, mswCallVsPrism: 0.25 };
+const TARGETS = { offVsBare: 1.0, throwVsBare: 1.1, throwVsHey: 0.5, validatorVsZod: 1.0, hugeErrorVsParse: 4.0, mswFirstVsPrism: 0.1, mswCallVsPrism: 0.25, failingAnswerVsParse: 10 };
 
 // The built package, and the peer generated from the same bundle.
 say(`bench: ${process.version} on ${os.cpus()[0]?.model.trim()} (${os.cpus().length} cores), load ${os.loadavg()[0].toFixed(2)}`);
@@ -215,6 +215,34 @@ for (const operationId of ["claimTask", "finishManualTask"]) {
     });
   }
   figure("10 MB error body: scrubbing alone vs JSON.parse alone", ratio("scrubbing alone", "JSON.parse alone"), { detail: ` (${ms("scrubbing alone")} vs ${ms("JSON.parse alone")})` });
+}
+
+// A failing 1 MB answer under validate "throw": a 200 finish answer whose tasks all break the
+// contract (n violations). Appending Ajv's errors by concat made it cost n² (seconds, the event
+// loop blocked past any timeoutMs); linear now, it must cost a bounded multiple of parsing it (issue 27).
+{
+  const data = structuredClone(JSON.parse(bodies.finishManualTask).data);
+  const wrongTasks = (n) => JSON.stringify({ ...JSON.parse(bodies.finishManualTask), data: { ...data, tasks: Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i.toString(36)}`, { status: 42 }])) } });
+  let n = 1000;
+  while (wrongTasks(n).length < 1_000_000) n = Math.ceil(n * 1.1);
+  const failingText = wrongTasks(n);
+  const failingFetch = () => Promise.resolve(new Response(failingText, { status: 200, headers: { "Content-Type": "application/json" } }));
+  const strict = ours.createOperationsManagerClient({ baseUrl: "https://om.example.test", auth, fetch: failingFetch, validate: "throw" });
+  const expectInvalid = async () => {
+    const error = await strict.finishManualTask(JOB_ID, TASK_KEY).then(() => undefined, (e) => e);
+    if (error?.kind !== "invalid-response" || error.violations?.length !== 100 || !error.message.includes(`${n} violations`)) fail("bench: the failing 1 MB answer was not an invalid-response listing 100 of its violations");
+  };
+  await expectInvalid();
+  say(`bench: a failing ${(failingText.length / 1e6).toFixed(1)} MB answer (${n} violations) under validate "throw"…`);
+  const saved = { ...plan };
+  Object.assign(plan, { rounds: Math.min(plan.rounds, 3), time: args.quick ? 300 : 1500, warmupTime: 100 });
+  const { us, ratio } = await race({ 'ours, validate "throw"': expectInvalid, "JSON.parse alone": () => JSON.parse(failingText) });
+  Object.assign(plan, saved);
+  const ms = (name) => `${(us[name] / 1000).toFixed(1)} ms`;
+  figure(`failing 1 MB answer (${n} violations): validate "throw" vs JSON.parse`, ratio('ours, validate "throw"', "JSON.parse alone"), {
+    target: TARGETS.failingAnswerVsParse,
+    detail: ` (${ms('ours, validate "throw"')} vs ${ms("JSON.parse alone")})`,
+  });
 }
 
 // The two mocks side by side (issue 29): the MSW handlers' first claim after createHandlers vs the

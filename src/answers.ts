@@ -2,9 +2,9 @@
 // becomes data or an error. A non-2xx answer is worded the same way for both; its body is scrubbed
 // once, before anything is read or cut from it, so no part of a secret survives a cut.
 import { OperationsManagerError, type OperationsManagerErrorKind } from "./errors.js";
-import type { Redactor } from "./redaction.js";
+import { scrubJoined, type Redactor } from "./redaction.js";
 import type { OperationId } from "./types.js";
-import { describeViolations, type AnswerCheck } from "./validation.js";
+import { describeViolations, type AnswerCheck, type Violation } from "./validation.js";
 import { isPlainObject } from "./values.js";
 
 /** What openapi-fetch hands back: `data` for a 2xx (text: every call parses as text), `error` otherwise (parsed JSON, or text). */
@@ -31,13 +31,14 @@ export function refusalError(
 ): OperationsManagerError {
   const status = response.status;
   const body = redact(error === "" ? undefined : error);
-  const violations = operationId ? answers?.judge(operationId, status, () => mediaTypeOf(response), body, redact) : undefined;
-  const said = platformMessage(body);
-  const statusText = redact(response.statusText).slice(0, 100);
+  const violations = operationId ? answers?.judge(operationId, status, () => mediaTypeOf(response), body, redact)?.listed : undefined;
+  // Each piece scrubbed after it is cut too: a cut may leave a short secret standing as a word ("… abc|def").
+  const said = redact(platformMessage(body));
+  const statusText = redact(redact(response.statusText).slice(0, 100));
   const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
-  const redirect = location === null ? "" : ` (a redirect to ${redact(location).slice(0, 300)}, not followed)`;
+  const redirect = location === null ? "" : ` (a redirect to ${redact(redact(location).slice(0, 300))}, not followed)`;
   // Scrubbed again whole: pieces scrubbed one by one can join into a secret ("Denied" + ": hunter2").
-  return new OperationsManagerError(kind, redact(`${what}: the platform answered ${status}${statusText ? ` ${statusText}` : ""}${said ? `: ${said}` : ""}${redirect}`), {
+  return new OperationsManagerError(kind, scrubJoined(redact, `${what}: the platform answered ${status}${statusText ? ` ${statusText}` : ""}${said ? `: ${said}` : ""}${redirect}`), {
     operationId,
     status,
     body,
@@ -55,8 +56,8 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   const status = response.status;
   if (!response.ok) throw refusalError("http", operationId, operationId, answer, redact, answers);
   const text = typeof data === "string" ? data : "";
-  const invalid = (why: string, body?: unknown, violations?: AnswerCheckResult) =>
-    new OperationsManagerError("invalid-response", redact(`${operationId}: the platform answered ${status} ${why}`), {
+  const invalid = (why: string, body?: unknown, violations?: Violation[]) =>
+    new OperationsManagerError("invalid-response", scrubJoined(redact, `${operationId}: the platform answered ${status} ${why}`), {
       operationId,
       status,
       body: redact(body),
@@ -68,17 +69,19 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
     envelope = JSON.parse(text);
   } catch {
     const type = response.headers.get("content-type");
-    throw invalid(`with a body that is not JSON${type ? ` (${redact(type).slice(0, 100)})` : ""}`, text);
+    throw invalid(`with a body that is not JSON${type ? ` (${redact(redact(type).slice(0, 100))})` : ""}`, text);
   }
   if (!isPlainObject(envelope) || !isPlainObject(envelope.data)) {
     throw invalid("with JSON that is not the envelope { message, data, metadata }", envelope);
   }
-  const violations = answers?.judge(operationId, status, () => mediaTypeOf(response), envelope, redact);
-  if (violations && answers?.throws) throw invalid(`with a body that breaks the contract: ${describeViolations(violations)}`, envelope, violations);
+  const judged = answers?.judge(operationId, status, () => mediaTypeOf(response), envelope, redact);
+  // Past the call's deadline, the call is a timeout: no error worth scrubbing a large body for.
+  if (answers?.pastDeadline()) throw new Error("the answer was checked past the call's deadline");
+  if (judged && answers?.throws) {
+    throw invalid(`with a body that breaks the contract: ${describeViolations(judged.listed, judged.total)}`, envelope, judged.listed);
+  }
   return envelope.data;
 }
-
-type AnswerCheckResult = ReturnType<AnswerCheck["judge"]>;
 
 /** The answer's media type, lower case and without parameters; null when it has none. */
 export function mediaTypeOf(response: Pick<Response, "headers">): string | null {
@@ -92,10 +95,10 @@ export function parseMediaType(contentType: string | null | undefined): string |
 }
 
 /** The platform's own words in an (already scrubbed) error body: its envelope's message, or an OAuth 2 error; cut. */
-export function platformMessage(body: unknown): string | undefined {
+export function platformMessage(body: unknown, limit = SAID_LIMIT): string | undefined {
   let said: unknown;
   if (typeof body === "string") said = body;
   else if (isPlainObject(body)) said = [body.message, body.error_description, body.error].find((m) => typeof m === "string" && m !== "");
   if (typeof said !== "string" || said.trim() === "") return undefined;
-  return said.length > SAID_LIMIT ? `${said.slice(0, SAID_LIMIT)}… (${said.length} characters)` : said;
+  return said.length > limit ? `${said.slice(0, limit)}… (${said.length} characters)` : said;
 }

@@ -103,7 +103,8 @@ export function checkAuth(auth: unknown): AuthOptions {
 
 export function createAuthenticator(auth: AuthOptions, engine: () => Engine, timeoutMs: number): Authenticator {
   if ("clientId" in auth) {
-    const secrets = [auth.clientSecret];
+    // The pair too, as client_secret_basic would send it (base64 of id:secret): a server may echo that.
+    const secrets = [auth.clientSecret, `${auth.clientId}:${auth.clientSecret}`];
     return { kind: "token", step: "getOAuthToken", secrets, ...tokenSource("getOAuthToken", secrets, (known) => fetchOAuthToken(engine(), auth, timeoutMs, known)) };
   }
   if ("token" in auth) return givenToken(auth.token);

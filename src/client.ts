@@ -53,7 +53,7 @@ export interface OperationsManagerClient {
 }
 
 export function createOperationsManagerClient(options: OperationsManagerClientOptions): OperationsManagerClient {
-  const { baseUrl, auth, timeoutMs, fetch, validate } = checkOptions(options);
+  const { baseUrl, auth, timeoutMs, maxResponseBytes, fetch, validate } = checkOptions(options);
   // Token requests go through an engine of their own (the same options), which exists by the time
   // the first one is made: a caller's middleware (`use`) is added to the typed calls' engine only.
   const authenticator = createAuthenticator(auth, () => tokenEngine, timeoutMs);
@@ -65,7 +65,7 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     // this claim or finish, and a 307 would repeat a state-changing POST.
     redirect: "manual" as const,
     Request: RequestCarrier as unknown as typeof Request,
-    fetch: unpackingFetch(() => fetch ?? globalThis.fetch) as unknown as typeof globalThis.fetch,
+    fetch: unpackingFetch(() => fetch ?? globalThis.fetch, maxResponseBytes) as unknown as typeof globalThis.fetch,
   };
   const engine = createClient<paths>(engineOptions);
   const tokenEngine = createClient<paths>(engineOptions);

@@ -38,6 +38,14 @@ export interface OperationsManagerClientOptions {
   /** How long a call may take, answer included, before it fails with kind `"timeout"`. Default 30 000; `Infinity` for none. */
   timeoutMs?: number;
   /**
+   * The most bytes an answer's body may take once decoded (after gzip or br), for the operations
+   * and the token steps. Reading stops past it: the call fails with the kind its status gives
+   * (`"invalid-response"` for a 2xx, `"http"` otherwise, `"auth"` at a token step), and memory
+   * stays near the bound however large or compressed the answer. Default 33,554,432 (32 MiB;
+   * real answers run from kilobytes to a few megabytes); `Infinity` for none.
+   */
+  maxResponseBytes?: number;
+  /**
    * Check answers against the contract: `"off"` (default), `"throw"` (a 2xx body that breaks it
    * rejects with kind `"invalid-response"` and its `violations`), or a function told of the
    * violations (`{ operationId, status }` as context) while the call resolves as usual. Unknown
@@ -53,18 +61,21 @@ export interface CallOptions {
    * Extra headers for this operation's request only, never for a token request. The way to pick
    * a mock's answer: `{ Prefer: "code=500" }`, `{ Prefer: "example=rejected" }`. Credentials come
    * from `auth`: `Authorization`, `Proxy-Authorization` and `Cookie` are refused, and so is a value
-   * a header cannot carry (CR, LF, NUL, a character past U+00FF). Nothing is sent then.
+   * a header cannot carry (a control character such as CR, LF or NUL, a character past U+00FF). Nothing is sent then,
+   * not even a token request.
    */
   headers?: Record<string, string>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface CheckedOptions {
   baseUrl: string;
   auth: AuthOptions;
   timeoutMs: number;
+  maxResponseBytes: number;
   fetch?: Fetch;
   validate?: ValidateOption;
 }
@@ -77,6 +88,10 @@ export function checkOptions(options: OperationsManagerClientOptions): CheckedOp
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0) {
     throw optionError("timeoutMs must be a positive number of milliseconds (Infinity for no timeout)");
   }
+  const maxResponseBytes = options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : options.maxResponseBytes;
+  if (typeof maxResponseBytes !== "number" || !(maxResponseBytes === Infinity || (Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0))) {
+    throw optionError("maxResponseBytes must be a positive whole number of bytes (Infinity for no bound)");
+  }
   if (options.fetch !== undefined && typeof options.fetch !== "function") throw optionError("fetch must be a function");
   const badValidate = checkValidateOption(options.validate);
   if (badValidate) throw optionError(badValidate);
@@ -84,6 +99,7 @@ export function checkOptions(options: OperationsManagerClientOptions): CheckedOp
     baseUrl: options.baseUrl,
     auth,
     timeoutMs: timeoutMs > MAX_TIMER_MS ? Infinity : timeoutMs,
+    maxResponseBytes,
     fetch: options.fetch,
     validate: options.validate,
   };
@@ -131,6 +147,17 @@ export function isLoopback(hostname: string): boolean {
 
 /** Header names that carry credentials: those come from `auth`, never from a call's headers. */
 const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"]);
+/** Any character outside RFC 9110's field-value (HTAB, SP, VCHAR, obs-text): what fetch refuses as it sends. */
+const NOT_IN_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/u;
+
+/** A character named by its code point, never shown: `U+000A (a control character)`. */
+function describeCharacter(char: string): string {
+  const code = char.codePointAt(0)!;
+  const name = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  if (code < 0x20 || code === 0x7f) return `${name} (a control character: CR, LF, NUL and the like)`;
+  if (code >= 0xd800 && code <= 0xdfff) return `${name} (half of a surrogate pair)`;
+  return `${name} (a character past U+00FF)`;
+}
 /** RFC 9110's token: what a header name may be. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -153,10 +180,11 @@ export function checkCallOptions(operationId: OperationId, options: CallOptions 
     if (!HEADER_NAME.test(name)) throw refuse(`options.headers: ${shown} is not a header name`);
     if (CREDENTIAL_HEADERS.has(name.toLowerCase())) throw refuse(`options.headers: ${shown} carries credentials, which come from auth`);
     if (typeof value !== "string") throw refuse(`options.headers.${name} must be a string, got ${kindOf(value)}`);
-    // The value is not shown: it may be anything the caller holds.
-    if (/[\r\n\0]/.test(value)) throw refuse(`options.headers.${name} has CR, LF or NUL, which a header cannot carry`);
-    // fetch takes header values as bytes: a character past U+00FF would fail the send as "network".
-    if (/[^\x00-\xff]/.test(value)) throw refuse(`options.headers.${name} has a character past U+00FF, which a header cannot carry`);
+    // The value is not shown: it may be anything the caller holds. One rule for every character
+    // a header cannot carry (RFC 9110's field-value: visible ASCII, space, tab, obs-text), which
+    // fetch would only refuse while sending, after a token request had gone out.
+    const bad = NOT_IN_HEADER_VALUE.exec(value);
+    if (bad) throw refuse(`options.headers.${name} has ${describeCharacter(bad[0])}, which a header cannot carry`);
     copy[name] = value;
   }
   return { signal, headers: copy };

@@ -8,8 +8,8 @@ import type { Authenticator, Credential } from "./auth.js";
 import { OperationsManagerError } from "./errors.js";
 import { MiddlewareFailure, middlewareError } from "./middleware.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
-import { createRedactor, describeCause, safeCause, type Redactor } from "./redaction.js";
-import { deadline } from "./transport.js";
+import { createRedactor, describeCause, safeCause, scrubJoined, type Redactor } from "./redaction.js";
+import { deadline, tooLarge } from "./transport.js";
 import type { OperationId } from "./types.js";
 import type { AnswerCheck } from "./validation.js";
 
@@ -54,20 +54,34 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
             ? await withToken(authenticator, send, limit.signal, callOptions.headers, used)
             : await send(limit.signal, callOptions.headers);
       } catch (cause) {
-        throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used), used.length > 0);
-      } finally {
         limit.done();
+        throw unanswered(operationId, cause, limit.timedOut(), callOptions.signal, redactors.of(used), used.length > 0);
       }
       redact = redactors.of(used);
       stage = "invalid-response";
       const status = answer.response.status;
       const ok = status >= 200 && status <= 299;
+      let outcome: { data: unknown } | { error: unknown };
       try {
-        return envelopeData(operationId, answer, redact, answers);
+        // Checking stops once past the deadline (the generated validators tick as they find errors).
+        // So is scrubbing the answer's body for an error (redact's `until`).
+        const whole = redact;
+        const bounded = Object.assign(((value: unknown) => whole(value, limit.endsAt)) as Redactor, { joined: (text: string) => scrubJoined(whole, text) });
+        outcome = { data: envelopeData(operationId, answer, bounded, answers?.until(limit.endsAt)) };
       } catch (error) {
-        // Whatever went wrong reading an answer, it was answered: the kind says how.
-        throw unreadable(ok ? "invalid-response" : "http", operationId, `its ${status} answer could not be read`, error, redact, status);
+        outcome = { error };
+      } finally {
+        limit.done();
       }
+      // timeoutMs covers the whole call: reading and checking the answer is synchronous (no timer
+      // fires meanwhile), its cost linear in the answer, which maxResponseBytes bounds; a call
+      // that ends past its deadline all the same is a timeout, whatever the answer was.
+      if (limit.expired()) {
+        throw new OperationsManagerError("timeout", `${operationId}: no answer in time (timeoutMs: the ${status} answer was read and checked past it)`, { operationId, status });
+      }
+      if ("data" in outcome) return outcome.data;
+      // Whatever went wrong reading an answer, it was answered: the kind says how.
+      throw unreadable(ok ? "invalid-response" : "http", operationId, `its ${status} answer could not be read`, outcome.error, redact, status);
     } catch (error) {
       // The last guard: a getter or Proxy trap that throws where nothing else expected it (in a
       // signal's reason, a custom fetch's answer) still ends the call with our error.
@@ -89,10 +103,9 @@ function redactorsFor(secrets: readonly string[]) {
   const of = (used: readonly Credential[]): Redactor => {
     if (used.length === 0) return fixed;
     let built: Redactor | undefined;
-    return ((value: unknown) => {
-      built ??= used.length === 1 ? cached(used[0]!) : createRedactor([...secrets, ...used.map((c) => c.token)]);
-      return built(value);
-    }) as Redactor;
+    const build = () => (built ??= used.length === 1 ? cached(used[0]!) : createRedactor([...secrets, ...used.map((c) => c.token)]));
+    const redact = ((value: unknown, until?: number) => build()(value, until)) as Redactor;
+    return Object.assign(redact, { joined: (text: string) => scrubJoined(build(), text) });
   };
   const cached = (credential: Credential): Redactor => {
     let redact = byCredential.get(credential);
@@ -142,6 +155,15 @@ function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean,
   // Getting a token failed: that error already says which step and why. It is scrubbed again with
   // this call's secrets, the tokens it already sent included.
   if (isOurs(cause)) return sentTokens ? rescrubbed(cause, redact) : cause;
+  // Answered, but past maxResponseBytes: the status gives the kind, never "network".
+  const large = tooLarge(cause);
+  if (large) {
+    const kind = large.status >= 200 && large.status <= 299 ? "invalid-response" : "http";
+    return new OperationsManagerError(kind, `${operationId}: the platform answered ${large.status} with a body larger than maxResponseBytes (${large.maxBytes} bytes); reading stopped there`, {
+      operationId,
+      status: large.status,
+    });
+  }
   const callerTimeout = callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
   if (timedOut || callerTimeout) {
     return new OperationsManagerError("timeout", `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`, {
@@ -164,7 +186,8 @@ function isOurs(value: unknown): value is OperationsManagerError {
 
 /** The same error, with this call's secrets scrubbed from all it shows. */
 function rescrubbed(error: OperationsManagerError, redact: Redactor): OperationsManagerError {
-  return new OperationsManagerError(error.kind, redact(error.message), {
+  // Its message's pieces were scrubbed of the token it replaced (tokens.ts); the whole, of what joins may form.
+  return new OperationsManagerError(error.kind, scrubJoined(redact, error.message), {
     operationId: error.operationId,
     status: error.status,
     body: redact(error.body),

@@ -1,16 +1,19 @@
 // Tokens: the two requests that get one (OAuth 2 client credentials, the platform's login), each
 // through openapi-fetch like every other call and with its own time limit; a cache that shares one
 // request among concurrent calls and renews before expiry; and a token the caller manages. Every
-// failure here is kind "auth", scrubbed with the credentials it was asked with.
+// failure here is kind "auth", scrubbed with the credentials it was asked with. What a token step
+// received is a credential or holds one: its errors describe it (status, content type, shape),
+// never show it; a refusal keeps the platform's own words of why.
 import type { Client } from "openapi-fetch";
-import { refusalError, type Answer } from "./answers.js";
+import { mediaTypeOf, platformMessage, type Answer } from "./answers.js";
 import type { Authenticator, ClientCredentialsAuth, Credential, LoginAuth, TokenAuth, TokenStep } from "./auth.js";
 import { credentialHeaders } from "./credential-headers.js";
 import { OperationsManagerError } from "./errors.js";
-import { createRedactor, describeCause, noRedaction, safeCause } from "./redaction.js";
+import { createRedactor, describeCause, noRedaction, safeCause, scrubJoined } from "./redaction.js";
 import { schemaValidators } from "../generated/request-validators.js";
+import { tooLarge } from "./transport.js";
 import type { paths } from "./types.js";
-import { isPlainObject, kindOf, parseJson } from "./values.js";
+import { isPlainObject, kindOf, parseJson, shapeOf } from "./values.js";
 
 type Engine = Client<paths>;
 type Fetched = { token: string; expiresAt: number };
@@ -105,15 +108,7 @@ export async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAut
   );
   const answer = parseJson(text);
   const token = isPlainObject(answer) ? answer.access_token : undefined;
-  if (!usableToken(token)) {
-    // The answer may hold tokens all the same (one a header cannot carry, a refresh or id token):
-    // its error is scrubbed of every string under a member named for a token.
-    const why = unusable(token, "an access_token");
-    const held = isPlainObject(answer)
-      ? Object.entries(answer).flatMap(([name, value]) => (/token/i.test(name) && !/^token_?type$/i.test(name) && typeof value === "string" ? [value] : []))
-      : [];
-    throw authError(step, `the platform answered ${response.status} ${why}`, { status: response.status, body: answer ?? text }, [...secrets, ...held]);
-  }
+  if (!usableToken(token)) throw unusableAnswer(step, unusable(token, "an access_token"), text, response, secrets);
   // Seconds; some servers send the number as a string. Without one, the token lasts until a 401.
   const expiresIn = Number((answer as Record<string, unknown>).expires_in ?? NaN);
   const lifetimeMs = expiresIn >= 0 ? expiresIn * 1000 : Infinity;
@@ -131,7 +126,7 @@ export async function fetchLoginToken(engine: Engine, auth: LoginAuth, timeoutMs
   const token = trimmed.startsWith('"') ? parseJson(trimmed) : /^[[{]/.test(trimmed) ? undefined : trimmed;
   if (!usableToken(token)) {
     const why = /^[[{]/.test(trimmed) ? "with JSON that is not a session token" : unusable(token, "a session token");
-    throw authError(step, `the platform answered ${response.status} ${why}`, { status: response.status, body: text }, typeof token === "string" ? [...secrets, token] : secrets);
+    throw unusableAnswer(step, why, text, response, secrets);
   }
   // The session lasts until the platform says otherwise (a 401); no lifetime is given.
   return { token, expiresAt: Infinity };
@@ -151,19 +146,91 @@ async function tokenCall(step: TokenStep, timeoutMs: number, secrets: readonly s
   try {
     answered = await call(signal);
   } catch (cause) {
+    const large = tooLarge(cause);
+    if (large) {
+      const why = `the platform answered ${large.status} with a body larger than maxResponseBytes (${large.maxBytes} bytes); reading stopped there`;
+      throw authError(step, why, { status: large.status }, secrets);
+    }
     const redact = createRedactor(secrets);
     const why = signal.aborted ? `no answer within ${limitMs} ms` : `no answer from the server (${describeCause(cause, redact)})`;
     throw authError(step, why, {}, secrets, cause);
   }
-  if (!answered.response.ok) throw refusalError("auth", step, `${step}: could not get a token`, answered, createRedactor(secrets));
-  return { text: typeof answered.data === "string" ? answered.data : "", response: answered.response };
+  const response = answered.response;
+  if (!response.ok) {
+    // A refusal: its status, the platform's own words (why it refused; scrubbed, cut) and the shape of the rest.
+    const text = typeof answered.error === "string" ? answered.error : answered.error === undefined ? "" : JSON.stringify(answered.error);
+    const redact = createRedactor(secrets);
+    const said = redact(platformMessage(redact(refusalWords(text, response)), 300));
+    const statusText = redact(redact(response.statusText).slice(0, 100));
+    const where = status3xx(response) ? " (a redirect, not followed)" : "";
+    throw authError(step, `the platform answered ${response.status}${statusText ? ` ${statusText}` : ""}${where}${said ? `: ${said}` : ""}; ${redact(bodyShape(text, response))}`, { status: response.status, body: describedBody(text, response) }, secrets);
+  }
+  return { text: typeof answered.data === "string" ? answered.data : "", response };
+}
+
+const status3xx = (response: Response) => response.status >= 300 && response.status < 400;
+
+/**
+ * What a token step received is a credential, or holds one, wherever it stands and whatever it is
+ * named: an answer the client cannot use is described by its status, content type and shape
+ * (member names and JSON types), never by its values.
+ */
+function unusableAnswer(step: TokenStep, why: string, text: string, response: Response, secrets: readonly string[]): OperationsManagerError {
+  const shape = createRedactor(secrets)(bodyShape(text, response));
+  return authError(step, `the platform answered ${response.status} ${why}; ${shape}`, { status: response.status, body: describedBody(text, response) }, secrets);
+}
+
+/** A token step's answer as an error may hold it: its media type and shape. */
+function describedBody(text: string, response: Response): { contentType: string | null; shape: string } {
+  return { contentType: shownMediaType(response), shape: shapeOfAnswer(text, response) };
+}
+
+function bodyShape(text: string, response: Response): string {
+  const type = shownMediaType(response);
+  return `its body: ${shapeOfAnswer(text, response)}${type ? ` (${type})` : ""}`;
+}
+
+/** The answer's media type when it reads as one (`type/subtype`); anything else is not shown. */
+function shownMediaType(response: Response): string | null {
+  const type = mediaTypeOf(response);
+  return type !== null && /^[a-z0-9!#$&^_.+-]{1,60}\/[a-z0-9!#$&^_.+-]{1,60}$/.test(type) ? type : type === null ? null : "(a content type that is not a media type)";
+}
+
+/**
+ * The members a refusal names its reason with (OAuth 2's `error` and `error_description`, the
+ * platform's `message`), of a JSON object or a form; undefined for anything else: a text answer
+ * may be the token itself.
+ */
+function refusalWords(text: string, response: Response): Record<string, unknown> | undefined {
+  const json = parseJson(text);
+  const named = isPlainObject(json) ? json : asForm(text, response);
+  return named && { message: named.message, error_description: named.error_description, error: named.error };
+}
+
+/** A form's fields (their values as strings), when the answer is or reads as one. */
+function asForm(text: string, response: Response): Record<string, string> | undefined {
+  const trimmed = text.trim();
+  if (mediaTypeOf(response) !== "application/x-www-form-urlencoded" && !/^[^=&\s]+=[^&\s]*(&[^=&\s]+=[^&\s]*)*$/.test(trimmed)) return undefined;
+  const form: Record<string, string> = Object.create(null);
+  new URLSearchParams(trimmed).forEach((value, name) => (form[name] = value));
+  return form;
+}
+
+/** `JSON {access_token: string}`, `a form {access_token: string}`, `text of 40 characters`, `an empty body`. */
+function shapeOfAnswer(text: string, response: Response): string {
+  if (text.trim() === "") return "an empty body";
+  const json = parseJson(text);
+  if (json !== undefined) return `JSON ${shapeOf(json)}`;
+  const form = asForm(text, response);
+  return form ? `a form ${shapeOf(form)}` : `text of ${text.length} characters`;
 }
 
 /** No token could be had: scrubbed with the credentials it was asked with (and any token-like value seen). */
 function authError(step: TokenStep | undefined, why: string, details: { status?: number; body?: unknown }, secrets: readonly string[], cause?: unknown): OperationsManagerError {
   const redact = createRedactor(secrets);
   const what = step ? `${step}: could not get a token` : "could not get a token";
-  return new OperationsManagerError("auth", redact(`${what}: ${why}`), {
+  // `why` is put together from pieces each scrubbed already: the whole is scrubbed for what their joins may form.
+  return new OperationsManagerError("auth", scrubJoined(redact, `${what}: ${why}`), {
     operationId: step,
     status: details.status,
     body: redact(details.body),

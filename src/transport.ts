@@ -23,9 +23,103 @@ export class RequestCarrier {
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
-/** The `fetch` given to openapi-fetch: unpacks the carrier into the usual `(url, init)` call. */
-export function unpackingFetch(getFetch: () => Fetch): (request: RequestCarrier) => Promise<Response> {
-  return (request) => getFetch()(request.url, request);
+/**
+ * The `fetch` given to openapi-fetch: unpacks the carrier into the usual `(url, init)` call, and
+ * hands back the answer with its body read through a bound of `maxBytes` decoded bytes.
+ */
+export function unpackingFetch(getFetch: () => Fetch, maxBytes = Infinity): (request: RequestCarrier) => Promise<Response> {
+  return async (request) => boundedAnswer(await getFetch()(request.url, request), maxBytes);
+}
+
+/** An answer's body ran past `maxResponseBytes`: reading stopped there. The status says its kind. */
+export class AnswerTooLarge extends Error {
+  override readonly name = "AnswerTooLarge";
+  constructor(
+    readonly status: number,
+    readonly maxBytes: number,
+  ) {
+    super(`the ${status} answer's body is larger than maxResponseBytes (${maxBytes} bytes)`);
+  }
+}
+
+/** `value` when it is the bound's AnswerTooLarge (whatever else a custom fetch may reject with). */
+export function tooLarge(value: unknown): AnswerTooLarge | undefined {
+  try {
+    return value instanceof AnswerTooLarge ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The answer, its body read through a bound of `maxBytes` decoded bytes (after gzip, br…: what
+ * takes memory): its `text()` (what openapi-fetch reads, as `json()` and `arrayBuffer()` would)
+ * counts the bytes as they come and, past the bound, cancels the rest (never downloaded nor
+ * inflated) and rejects with AnswerTooLarge. A declared Content-Length past the bound fails before
+ * reading; one within it, unencoded, needs no counting. The Response itself is kept (a copy would
+ * cost each call more than openapi-fetch does); anything that is not a Response with a readable
+ * body (a custom fetch's oddity) is handed on as it is.
+ */
+const utf8 = new TextDecoder();
+
+function boundedAnswer(response: Response, maxBytes: number): Response {
+  if (!Number.isFinite(maxBytes)) return response;
+  let body: ReadableStream<Uint8Array> | null;
+  let status: number;
+  let declared: number;
+  let encoded: boolean;
+  try {
+    body = response.body;
+    status = response.status;
+    if (!body || typeof body.getReader !== "function") return response;
+    declared = Number(response.headers.get("content-length") ?? NaN);
+    encoded = !!response.headers.get("content-encoding");
+  } catch {
+    return response;
+  }
+  // Content-Length counts the bytes on the wire; without a Content-Encoding they are the body's.
+  if (!encoded && declared <= maxBytes) return response;
+  const stream = body;
+  const read = async (): Promise<Uint8Array> => {
+    // Made only when thrown: an Error's stack costs each call that reads within the bound.
+    const stop = () => new AnswerTooLarge(status, maxBytes);
+    if (!encoded && declared > maxBytes) {
+      await stream.cancel().catch(() => {});
+      throw stop();
+    }
+    const reader = stream.getReader();
+    const chunks: Uint8Array[] = [];
+    let seen = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      seen += value.byteLength;
+      if (seen > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw stop();
+      }
+      chunks.push(value);
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const all = new Uint8Array(seen);
+    let at = 0;
+    for (const chunk of chunks) {
+      all.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return all;
+  };
+  // UTF-8, a BOM dropped, bad bytes replaced: as Response.text() decodes. Plain own members
+  // shadowing the prototype's (defining them as properties cost each call measurably more).
+  const bounded = response as { text: () => Promise<string>; json: () => Promise<unknown>; arrayBuffer: () => Promise<ArrayBuffer> };
+  try {
+    bounded.text = async () => utf8.decode(await read());
+    bounded.json = async () => JSON.parse(await bounded.text()) as unknown;
+    bounded.arrayBuffer = async () => (await read()).slice().buffer;
+  } catch {
+    // A frozen answer or a Proxy that refuses members: handed on as it is, as any oddity.
+  }
+  return response;
 }
 
 /**
@@ -36,8 +130,9 @@ export function unpackingFetch(getFetch: () => Fetch): (request: RequestCarrier)
  */
 export function deadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
   // With no time limit the caller's signal is enough: a timer costs Node's fetch ~10 µs a call.
-  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal && AbortSignal.any([callerSignal]), timedOut: () => false, done() {} };
+  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal && AbortSignal.any([callerSignal]), endsAt: Infinity, timedOut: () => false, expired: () => false, done() {} };
   const controller = new AbortController();
+  const endsAt = Date.now() + timeoutMs;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -45,7 +140,11 @@ export function deadline(timeoutMs: number, callerSignal: AbortSignal | undefine
   }, timeoutMs);
   return {
     signal: callerSignal ? AbortSignal.any([controller.signal, callerSignal]) : controller.signal,
+    endsAt,
     timedOut: () => timedOut,
+    // The time is up, whether or not the timer could fire: it cannot while synchronous work (an
+    // answer's parse and validation) holds the event loop, and the deadline covers that work too.
+    expired: () => timedOut || Date.now() >= endsAt,
     done: () => clearTimeout(timer),
   };
 }

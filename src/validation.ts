@@ -17,7 +17,12 @@ export interface Violation {
 export interface ValidateContext {
   operationId: OperationId;
   status: number;
+  /** How many violations the answer has; only the first MAX_VIOLATIONS are listed. */
+  total: number;
 }
+
+/** The violations an error or a `validate` function is given, at most: a person reads them, and each costs. */
+export const MAX_VIOLATIONS = 100;
 
 /**
  * Whether answers are checked against the contract: `"off"` (the default) does not; `"throw"`
@@ -39,11 +44,14 @@ export function violationsOf(errors: readonly ValidationError[] | null | undefin
       // Ajv lists each failed alternative just before. Errors below this path come from the
       // alternative whose type matched (a user object with a bad e-mail, not a user id): they
       // name the field, so they are kept. Otherwise the alternatives fold into one message.
+      // Popped and put back in order, one by one: linear however many there are (unshift and a
+      // spread push were quadratic, and a spread of 100,000 overflows the call stack).
       const branches: Violation[] = [];
-      while (out.length && isWithin(out[out.length - 1]!.path, e.instancePath)) branches.unshift(out.pop()!);
+      while (out.length && isWithin(out[out.length - 1]!.path, e.instancePath)) branches.push(out.pop()!);
+      branches.reverse();
       const deeper = branches.filter((b) => b.path !== e.instancePath);
       if (deeper.length) {
-        out.push(...deeper);
+        for (const d of deeper) out.push(d);
         continue;
       }
       const unique = [...new Set(branches.map((b) => b.message))];
@@ -66,8 +74,9 @@ function isWithin(path: string, parent: string): boolean {
   return path === parent || path.startsWith(`${parent}/`);
 }
 
-export function describeViolations(violations: readonly Violation[]): string {
-  return violations.map((v) => `${v.path || "/"} ${v.message}`).join("; ");
+export function describeViolations(violations: readonly Violation[], total = violations.length): string {
+  const listed = violations.map((v) => `${v.path || "/"} ${v.message}`).join("; ");
+  return total > violations.length ? `${total} violations, the first ${violations.length}: ${listed}` : listed;
 }
 
 function refuse(operationId: OperationId, message: string): OperationsManagerError {
@@ -132,10 +141,20 @@ export interface AnswerCheck {
   /** Resolves once the response validators are loaded (they are loaded only when validating). */
   ready(): Promise<void> | undefined;
   /**
-   * The violations of the body declared for this status (and media type), scrubbed with the call's
-   * redactor (member names come from the answer, which may echo a credential); undefined when it keeps it.
+   * The violations of the body declared for this status (and media type): the first
+   * MAX_VIOLATIONS, scrubbed with the call's redactor (member names come from the answer, which
+   * may echo a credential), and how many there are; undefined when it keeps it.
    */
-  judge(operationId: OperationId, status: number, mediaType: () => string | null, body: unknown, redact: Redactor): Violation[] | undefined;
+  judge(operationId: OperationId, status: number, mediaType: () => string | null, body: unknown, redact: Redactor): Judged | undefined;
+  /** The same check, stopping (throwing) once Date.now() is past `endsAt`: a call's deadline. */
+  until(endsAt: number): AnswerCheck;
+  /** Whether the deadline `until` set has passed: what is left to do for the call is not worth doing. */
+  pastDeadline(): boolean;
+}
+
+export interface Judged {
+  listed: Violation[];
+  total: number;
 }
 
 /** What checks answers for a client created with `validate`; undefined for `"off"`. */
@@ -143,12 +162,14 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
   if (option === undefined || option === "off") return undefined;
   const tell = typeof option === "function" ? option : undefined;
   let validators: ResponseValidators | undefined;
+  let runUntil: (<T>(at: number, run: () => T) => T) | undefined;
   // A separate module, imported only here: a bundler leaves it out of a client that never validates.
   // A failed load is the calls' typed error, and the next call tries again.
   const load = () =>
     import("../generated/response-validators.js").then(
       (m) => {
         validators = m.responseValidators;
+        runUntil = m.runUntil;
         loading = undefined;
       },
       (cause: unknown) => {
@@ -159,18 +180,23 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
     );
   let loading: Promise<void> | undefined = load();
   loading.catch(() => {}); // reported by the first call that waits for it
-  return {
+  const check = (endsAt: number): AnswerCheck => ({
     throws: option === "throw",
     ready: () => loading ?? (validators ? undefined : (loading = load())),
+    until: check,
+    pastDeadline: () => Date.now() > endsAt,
     judge(operationId, status, mediaType, body, redact) {
-      const found = validators && bodyViolations(validators, operationId, status, mediaType, body);
+      const judgeBody = () => validators && bodyViolations(validators, operationId, status, mediaType, body);
+      const found = runUntil && Number.isFinite(endsAt) ? runUntil(endsAt, judgeBody) : judgeBody();
       if (!found) return undefined;
-      // Only the values: the member names `path` and `message` are ours, not the answer's.
-      const violations = found.map((v) => ({ path: redact(v.path), message: redact(v.message) }));
-      tell?.(violations, { operationId, status });
-      return violations;
+      // Only the values: the member names `path` and `message` are ours, not the answer's. Only
+      // the first are scrubbed and kept: an answer of a million violations costs no more here.
+      const listed = found.slice(0, MAX_VIOLATIONS).map((v) => ({ path: redact(v.path), message: redact(v.message) }));
+      tell?.(listed, { operationId, status, total: found.length });
+      return { listed, total: found.length };
     },
-  };
+  });
+  return check(Infinity);
 }
 
 export function checkValidateOption(option: unknown): string | undefined {

@@ -34,3 +34,33 @@ export function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** How deep and wide a shape goes: enough to see where a token stands, never the whole of a body. */
+const SHAPE_DEPTH = 4;
+const SHAPE_MEMBERS = 20;
+/** A member name shown as it is: what a schema would name a member. Anything else is only counted. */
+const PLAIN_NAME = /^[A-Za-z_$][A-Za-z0-9_$.-]{0,39}$/;
+
+/**
+ * A JSON value's shape, never its values: member names (plain ones; others as `(a name of N
+ * characters)`) and JSON types, `depth` levels deep and SHAPE_MEMBERS wide:
+ * `{access_token: string, data: {token: string}, scopes: [string, … 3 items]}`.
+ */
+export function shapeOf(value: unknown, depth = SHAPE_DEPTH): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    if (depth <= 1) return `[… ${value.length} items]`;
+    return `[${shapeOf(value[0], depth - 1)}${value.length > 1 ? `, … ${value.length} items` : ""}]`;
+  }
+  if (typeof value !== "object") return typeof value === "bigint" ? "number" : typeof value;
+  const names = Object.keys(value);
+  if (names.length === 0) return "{}";
+  if (depth <= 1) return `{… ${names.length} members}`;
+  const shown = names.slice(0, SHAPE_MEMBERS).map((name) => {
+    const label = PLAIN_NAME.test(name) ? name : `(a name of ${name.length} characters)`;
+    return `${label}: ${shapeOf((value as Record<string, unknown>)[name], depth - 1)}`;
+  });
+  if (names.length > SHAPE_MEMBERS) shown.push(`… ${names.length - SHAPE_MEMBERS} more`);
+  return `{${shown.join(", ")}}`;
+}

@@ -408,7 +408,7 @@ describe("validate: answers checked against the contract", () => {
     const told = jest.fn();
     await expect(client(told).claimTask(TASK_ID)).resolves.toEqual(broken.data);
     expect(told).toHaveBeenCalledTimes(1);
-    expect(told).toHaveBeenCalledWith([{ path: "/data/name", message: "must be string" }], { operationId: "claimTask", status: 200 });
+    expect(told).toHaveBeenCalledWith([{ path: "/data/name", message: "must be string" }], { operationId: "claimTask", status: 200, total: 1 });
   });
 
   it('"off" (the default) sends and returns exactly what it does without the option', async () => {
@@ -429,7 +429,7 @@ describe("validate: answers checked against the contract", () => {
       expect(error).toMatchObject({ kind: "http", status: 500, body: { data: null } });
       expect(error.violations).toEqual([{ path: "/message", message: "is required" }]);
     }
-    expect(told).toHaveBeenCalledWith([{ path: "/message", message: "is required" }], { operationId: "claimTask", status: 500 });
+    expect(told).toHaveBeenCalledWith([{ path: "/message", message: "is required" }], { operationId: "claimTask", status: 500, total: 1 });
   });
 
   it("a non-2xx answer that keeps its declared schema carries no violations; an undeclared status is not judged", async () => {

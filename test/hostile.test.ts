@@ -5,7 +5,7 @@
 import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
 import { MAX_MESSAGE_LENGTH } from "../src/errors";
 import { expectNoSecret, failure } from "./support/failure";
-import { CLIENT_ID, CLIENT_SECRET, echo, hostileToken, PASSWORD, startHostilePlatform, USERNAME, type HostileOptions } from "./support/hostile-platform";
+import { CLIENT_ID, CLIENT_SECRET, echo, encodedAnswer, hostileToken, PASSWORD, startHostilePlatform, unusableTokenAnswers, USERNAME, type HostileOptions } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import path from "node:path";
 import { run } from "./support/children";
@@ -285,7 +285,7 @@ describe("always our error, of the right kind", () => {
     const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
     expect(error.kind).toBe("auth");
     expectNoSecret(error, ["R-LIVE-1", "ID-LIVE-2", "has spaces x", CLIENT_SECRET]);
-    expect((error.body as { token_type: string }).token_type).toBe("Bearer");
+    expect(error.body).toEqual({ contentType: "application/json", shape: "JSON {access_token: string, refresh_token: string, id_token: string, token_type: string}" });
   });
 
   it("a token that is there but unusable says so, not that it is missing", async () => {
@@ -400,5 +400,292 @@ describe("the client logs nothing", () => {
     const child = await run(process.execPath, ["--input-type=module", "-e", script, entry, TASK_ID], { cwd: repoRoot, timeout: 60_000 });
     expect(JSON.parse(child.stdout)).toEqual({ failed: 120 });
     expect(child.stderr).not.toMatch(/Warning/);
+  });
+});
+
+describe("refused before anything is sent: every header value a header cannot carry (issue 27, class 4)", () => {
+  // Each character class a header value cannot hold, and what fetch would have done with it.
+  const values: Array<[string, string]> = [
+    ["NUL", "a\0b"],
+    ["CR", "a\rb"],
+    ["LF", "a\nb"],
+    ["CR LF and an injected header", "a\r\nInjected: 1"],
+    ["SOH", "a\x01b"],
+    ["BEL", "a\x07b"],
+    ["backspace", "a\bb"],
+    ["vertical tab", "a\vb"],
+    ["form feed", "a\fb"],
+    ["ESC", "a\x1b[31mb"],
+    ["unit separator", "a\x1fb"],
+    ["DEL", "a\x7fb"],
+    ["U+0100", "a\u0100b"],
+    ["a line separator U+2028", "a\u2028b"],
+    ["an emoji", "ok ✓ 🎉"],
+    ["a lone surrogate", "a\ud800b"],
+  ];
+  it.each(shapes)("%s: each is invalid-request naming the character, and no request (token request included) goes out", async (_name, auth) => {
+    const p = await platform();
+    const om = client(p, auth());
+    for (const [what, value] of values) {
+      const error = await failure(om.claimTask(TASK_ID, { headers: { Prefer: value } }));
+      expect([what, error.kind]).toEqual([what, "invalid-request"]);
+      expect(error.message).toMatch(/options\.headers\.Prefer has U\+[0-9A-F]{4}/);
+      expect(error.message).toMatch(/Nothing was sent/);
+    }
+    expect(p.requests).toHaveLength(0);
+  });
+
+  it("what a header can carry is sent as it is: tab, space, visible ASCII, Latin-1", async () => {
+    const p = await platform({ operation: (_req, _s, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(finishAnswer)) });
+    const om = client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    await om.finishManualTask(JOB_ID, TASK_KEY, undefined, { headers: { Prefer: "code=200\texample=x ~!\"#", "X-Latin": "caf\u00e9 \u00ff" } });
+    const sent = p.requests.find((r) => r.url.includes("/finish"))!;
+    expect(sent.headers.prefer).toBe("code=200\texample=x ~!\"#");
+    expect(Buffer.from(sent.headers["x-latin"] as string, "latin1").toString("latin1")).toBe("caf\u00e9 \u00ff");
+  });
+});
+
+describe("every cost within the call's deadline, linear in the answer (issue 27, class 3)", () => {
+  /** A finish answer whose data.tasks has `n` members, each with a status of the wrong type: n violations. */
+  const wrongTasks = (n: number) => {
+    const data = structuredClone(finishAnswer.data) as Record<string, unknown>;
+    data.tasks = Object.fromEntries(Array.from({ length: n }, (_, i) => [`t${i.toString(36)}`, { status: 42 }]));
+    return JSON.stringify({ ...finishAnswer, data });
+  };
+  const answering = (body: string, extra: Partial<OperationsManagerClientOptions> = {}) =>
+    createOperationsManagerClient({
+      baseUrl: "http://127.0.0.1:9",
+      auth: { username: USERNAME, password: PASSWORD },
+      validate: "throw",
+      fetch: async () => new Response(body, { status: 200, headers: { "Content-Type": "application/json" } }),
+      ...extra,
+    });
+
+  // Swept by violation count, and so answer size (100 to 100,000 violations, 2 KB to 2.3 MB): each
+  // call ends within its deadline, never past it as anything but a timeout, and lists at most 100
+  // violations with the count of all. Appending errors by concat (n²) made 25,000 take 6 s and
+  // 100,000 over a minute; linear, 100,000 take about a second on a busy 2-core machine.
+  it.each([100, 1_000, 10_000, 25_000, 100_000])("%i violations: within timeoutMs 10000, at most 100 listed, all counted", async (n) => {
+    const started = Date.now();
+    const error = await failure(answering(wrongTasks(n), { timeoutMs: 10_000 }).finishManualTask(JOB_ID, TASK_KEY));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error.kind).toBe("invalid-response");
+    expect(error.violations!.length).toBe(Math.min(n, 100));
+    if (n > 100) expect(error.message).toMatch(new RegExp(`${n} violations, the first 100`));
+  }, 30_000);
+
+  // The same answers against a deadline shorter than their checking may take: whatever the
+  // machine's speed, a call that ends past timeoutMs is a timeout, one within it the verdict.
+  // Checking stops at the deadline (the generated validators look at the clock as they find
+  // errors): only parsing the answer (JSON.parse, a few hundred ms for 4.6 MB on a busy machine)
+  // may run past it. Before, 200,000 violations held the event loop for 4 s or more.
+  it.each([10_000, 50_000, 100_000, 200_000])("%i violations against timeoutMs 150: a timeout when checking ran past it, else the verdict, and never long past it", async (n) => {
+    const body = wrongTasks(n);
+    const started = Date.now();
+    const error = await failure(answering(body, { timeoutMs: 150 }).finishManualTask(JOB_ID, TASK_KEY));
+    const took = Date.now() - started;
+    expect(error.kind).toBe(took >= 150 ? "timeout" : "invalid-response");
+    expect(took).toBeLessThan(150 + 2000);
+  }, 30_000);
+
+  it("a validate function is told the first 100 and the count of all", async () => {
+    const told: Array<[number, number]> = [];
+    await answering(wrongTasks(5000), { validate: (violations, { total }) => told.push([violations.length, total]) }).finishManualTask(JOB_ID, TASK_KEY);
+    expect(told).toEqual([[100, 5000]]);
+  });
+
+  it("checking past the deadline is a timeout: synchronous work the timer cannot interrupt still counts", async () => {
+    // A validate function that holds the event loop past timeoutMs, as a slow validation would.
+    const hold = () => {
+      const until = Date.now() + 150;
+      while (Date.now() < until);
+    };
+    const error = await failure(answering(wrongTasks(3), { timeoutMs: 100, validate: hold }).finishManualTask(JOB_ID, TASK_KEY));
+    expect([error.kind, error.status]).toEqual(["timeout", 200]);
+    expect(error.message).toMatch(/timeoutMs/);
+  });
+});
+
+describe("every answer read with a bound on its decoded size: maxResponseBytes (issue 27, class 3)", () => {
+  const BOUND = 64 * 1024;
+  const big = JSON.stringify({ message: "x".repeat(BOUND * 4), data: {}, metadata: {} });
+  const encodings = ["identity", "gzip", "br"] as const;
+  const framings = ["length", "chunked"] as const;
+  const statuses: Array<[number, string]> = [
+    [200, "invalid-response"],
+    [201, "invalid-response"],
+    [302, "http"],
+    [401, "http"],
+    [404, "http"],
+    [500, "http"],
+  ];
+  const rows = statuses.flatMap(([status, kind]) => encodings.flatMap((encoding) => framings.map((framing) => [status, kind, encoding, framing] as const)));
+
+  it.each(rows)("an operation's %i answer past the bound (%s expected; %s, %s): that kind with the status, never network", async (status, kind, encoding, framing) => {
+    const p = await platform({ operation: (_req, _s, res) => encodedAnswer(status, big, encoding, framing)(res) });
+    const error = await failure(client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: BOUND }).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual([kind, status]);
+    expect(error.message).toMatch(/larger than maxResponseBytes \(65536 bytes\)/);
+  });
+
+  const steps: Array<[string, () => OperationsManagerClientOptions["auth"], string, number]> = [
+    ["oauth", () => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }), "getOAuthToken", 200],
+    ["oauth", () => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }), "getOAuthToken", 400],
+    ["login", () => ({ username: USERNAME, password: PASSWORD, method: "login" }), "login", 200],
+    ["login", () => ({ username: USERNAME, password: PASSWORD, method: "login" }), "login", 500],
+  ];
+  it.each(steps.flatMap(([way, auth, step, status]) => encodings.map((e) => [way, step, status, e, auth] as const)))("%s: the %s step's %i answer past the bound (%s): kind auth with the status, nothing else sent", async (_way, step, status, encoding, auth) => {
+    const p = await platform({ token: (_req, res) => encodedAnswer(status, big, encoding, "chunked")(res) });
+    const error = await failure(client(p, auth(), { maxResponseBytes: BOUND }).claimTask(TASK_ID));
+    expect([error.kind, error.operationId, error.status]).toEqual(["auth", step, status]);
+    expect(p.requests.filter((r) => r.url.includes("/claim"))).toHaveLength(0);
+  });
+
+  it("an answer exactly at the bound is read; one byte more is not", async () => {
+    const body = JSON.stringify(finishAnswer);
+    const length = Buffer.byteLength(body);
+    const p = await platform({ operation: (_req, _s, res) => encodedAnswer(200, body, "gzip", "chunked")(res) });
+    await expect(client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: length }).finishManualTask(JOB_ID, TASK_KEY)).resolves.toHaveProperty("_id");
+    const error = await failure(client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: length - 1 }).finishManualTask(JOB_ID, TASK_KEY));
+    expect([error.kind, error.status]).toEqual(["invalid-response", 200]);
+  });
+
+  it.each([0, -1, 1.5, NaN, "1000", null])("maxResponseBytes %p is refused when the client is made", (bad) => {
+    expect(() => createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { token: "t" }, maxResponseBytes: bad as never })).toThrow(/maxResponseBytes must be a positive whole number/);
+  });
+
+  // A process that inflates a bomb may not come back: checked in a child process, with the
+  // default bound, as a user's process would run it.
+  it("a gzip bomb (2 GB of zeros in 2 MB) answering 200, 500 and the token step: the bound's kind, and memory near the bound (child process)", async () => {
+    const script = `
+      import { createServer } from "node:http";
+      import { createGzip, constants } from "node:zlib";
+      const { createOperationsManagerClient } = await import(process.argv[1]);
+      const zeros = Buffer.alloc(1 << 20);
+      const bomb = (res, status) => {
+        res.writeHead(status, { "Content-Type": "application/json", "Content-Encoding": "gzip" });
+        const gzip = createGzip({ level: constants.Z_BEST_SPEED });
+        gzip.pipe(res);
+        let sent = 0;
+        const more = () => { while (sent < 2048) { sent++; if (!gzip.write(zeros)) return gzip.once("drain", more); } gzip.end(); };
+        res.on("close", () => gzip.destroy());
+        more();
+      };
+      const server = createServer((req, res) => {
+        if (req.url === "/oauth/token") return bomb(res, 200);
+        bomb(res, req.url.includes("/claim") ? 200 : 500);
+      });
+      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const baseUrl = "http://127.0.0.1:" + server.address().port;
+      const before = process.memoryUsage().rss;
+      const basic = createOperationsManagerClient({ baseUrl, auth: { username: "u", password: "p" }, timeoutMs: 60000 });
+      const oauth = createOperationsManagerClient({ baseUrl, auth: { clientId: "c", clientSecret: "s" }, timeoutMs: 60000 });
+      const seen = [];
+      for (const call of [() => basic.claimTask(process.argv[2]), () => basic.finishManualTask("67be20c2dda0df69ebe60824", "defc"), () => oauth.claimTask(process.argv[2])]) {
+        const e = await call().catch((e) => e);
+        seen.push([e.kind, e.status]);
+      }
+      server.closeAllConnections();
+      server.close();
+      console.log(JSON.stringify({ seen, grewMb: Math.round((process.memoryUsage().rss - before) / 2 ** 20) }));
+    `;
+    const entry = path.join(repoRoot, "dist/esm/src/index.js");
+    const child = await run(process.execPath, ["--input-type=module", "-e", script, entry, TASK_ID], { cwd: repoRoot, timeout: 120_000 });
+    const { seen, grewMb } = JSON.parse(child.stdout) as { seen: unknown[]; grewMb: number };
+    expect(seen).toEqual([["invalid-response", 200], ["http", 500], ["auth", 200]]);
+    // The default bound is 32 MiB; a string of it and its chunks, not the 2 GB decoded.
+    expect(grewMb).toBeLessThan(400);
+  }, 120_000);
+});
+
+describe("what a token step receives is a credential (issue 27, class 1)", () => {
+  // A live token: visible ASCII with characters every encoding escapes, and long enough to be no word.
+  const live = `LIVE-${hostileToken()}`;
+  const ways: Array<[string, () => OperationsManagerClientOptions["auth"], string]> = [
+    ["oauth", () => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }), "getOAuthToken"],
+    ["login", () => ({ username: USERNAME, password: PASSWORD, method: "login" }), "login"],
+  ];
+  const rows = ways.flatMap(([way, auth, step]) =>
+    unusableTokenAnswers(live)
+      // A login answer of plain text or a JSON string is the token itself: usable, so no row for those.
+      .filter(([name, status]) => !(step === "login" && status < 300 && /text answer|form|JSON string/.test(name)))
+      .map(([name, status, type, body, shape]) => [way, name, status, type, body, shape, step, auth] as const),
+  );
+
+  it.each(rows)("%s, %s (%i, %s): kind auth described by status, content type and shape; the token in no form", async (_way, _name, status, type, body, shape, step, auth) => {
+    const p = await platform({ token: (_req, res) => res.writeHead(status, { "Content-Type": type }).end(body) });
+    const error = await failure(client(p, auth()).claimTask(TASK_ID));
+    expect([error.kind, error.operationId, error.status]).toEqual(["auth", step, status]);
+    expectNoSecret(error, [live, CLIENT_SECRET, PASSWORD]);
+    expect(error.message).toContain(`its body: ${shape}`);
+    expect(error.message).toContain(`(${type})`);
+    expect(error.body).toEqual({ contentType: type, shape: expect.stringContaining(shape) });
+    expect(p.requests.filter((r) => r.url.includes("/claim"))).toHaveLength(0);
+  });
+
+  it("a refusal keeps the platform's own words of why (scrubbed), and only those", async () => {
+    const p = await platform({
+      token: (_req, res) => res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ error: "invalid_client", error_description: `secret ${CLIENT_SECRET} is wrong`, data: { token: live } })),
+    });
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect(error.message).toContain("401");
+    expect(error.message).toContain("secret [redacted] is wrong");
+    expect(error.message).toContain("JSON {error: string, error_description: string, data: {token: string}}");
+    expectNoSecret(error, [live, CLIENT_SECRET]);
+  });
+
+  it("a usable token from the same platform still works, and is scrubbed from the call's errors as before", async () => {
+    const p = await platform();
+    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual(["http", 500]);
+    expectNoSecret(error, [...p.issued, CLIENT_SECRET]);
+  });
+});
+
+describe("a short secret leaves errors readable (issue 27, finding 10)", () => {
+  it.each([
+    ["oauth, client secret a", { clientId: "c", clientSecret: "a" }, "getOAuthToken"],
+    ["login, password a", { username: "u", password: "a", method: "login" }, "login"],
+  ] as const)("%s: a token step's error keeps the client's words and scrubs the secret standing alone", async (_name, auth, step) => {
+    const p = await platform({ token: (_req, res) => res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "secret a is wrong", data: { token: "x y" } })) });
+    const error = await failure(client(p, auth).claimTask(TASK_ID));
+    expect(error.message).toBe(`${step}: could not get a token: the platform answered 401 Unauthorized: secret [redacted] is wrong; its body: JSON {message: string, data: {token: string}} (application/json)`);
+  });
+
+  it.each([
+    ["token a", { token: "a" }, "a"],
+    ["token t", { token: "t" }, "t"],
+    ["password p", { username: "u", password: "p" }, "p"],
+    ["password ta", { username: "u", password: "ta" }, "ta"],
+  ] as const)("%s: the message and violation paths keep their words; the secret standing alone is scrubbed", async (_name, auth, secret) => {
+    const p = await platform({
+      operation: (req, _s, res) => {
+        if (req.url.includes("/claim")) return res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `the platform refused token ${secret}` }));
+        const data = { ...(finishAnswer.data as object), name: 42, tasks: { [secret]: { status: 42 } } };
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ...finishAnswer, data }));
+      },
+    });
+    const om = client(p, auth, { validate: "throw" });
+    const refused = await failure(om.claimTask(TASK_ID));
+    expect(refused.message).toBe("claimTask: the platform answered 500 Internal Server Error: the platform refused token [redacted]");
+    const invalid = await failure(om.finishManualTask(JOB_ID, TASK_KEY));
+    // The client's own words stay as they are, even one that is the secret ("with a body" for the token "a").
+    expect(invalid.message).toMatch(/^finishManualTask: the platform answered 200 with a body that breaks the contract: \/data\/name must be string/);
+    expect(invalid.violations).toEqual(expect.arrayContaining([{ path: "/data/name", message: "must be string" }, { path: "/data/tasks/[redacted]/status", message: "must be string" }]));
+  });
+});
+
+describe("the answer-size bound never turns an odd custom fetch's answer into a failure of its own", () => {
+  it.each([
+    ["a frozen Response", () => Object.freeze(new Response(JSON.stringify(finishAnswer), { status: 200 }))],
+    ["a Response whose headers getter throws", () => Object.defineProperty(new Response(JSON.stringify(finishAnswer), { status: 200 }), "headers", { get() { throw new Error("h"); } })],
+  ] as const)("%s: the call goes on as without the bound", async (_name, answer) => {
+    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, fetch: async () => answer() });
+    const outcome = await om.finishManualTask(JOB_ID, TASK_KEY).then((data) => ({ data }), (error: unknown) => ({ error }));
+    const unbounded = await createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: USERNAME, password: PASSWORD }, fetch: async () => answer(), maxResponseBytes: Infinity })
+      .finishManualTask(JOB_ID, TASK_KEY)
+      .then((data) => ({ data }), (error: unknown) => ({ error }));
+    if ("data" in unbounded) expect(outcome).toEqual(unbounded);
+    else expect((outcome as { error: { kind: string } }).error.kind).toBe((unbounded.error as { kind: string }).kind);
   });
 });

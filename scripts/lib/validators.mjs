@@ -133,6 +133,48 @@ export interface Validate {
   errors?: ValidationError[] | null;
 }`;
 
+/**
+ * Ajv's standalone code appends a referenced schema's errors with `vErrors = vErrors.concat(…)`,
+ * copying every error collected so far each time: an answer with n violations cost n² (a 1 MB
+ * answer took seconds, blocking the event loop). Appended in place instead, it costs n. Ajv
+ * already hands over the callee's array when it has none of its own, so the callee's array may
+ * be the one appended to: each call of a validator starts a fresh array, so no later call sees it.
+ */
+export function appendInPlace(code) {
+  const concat = /vErrors = vErrors === null \? (\w+)\.errors : vErrors\.concat\(\1\.errors\);/g;
+  const out = code.replace(concat, (_m, fn) => `if (vErrors === null) vErrors = ${fn}.errors; else for (const __e of ${fn}.errors) vErrors.push(__e);`);
+  if (/vErrors\.concat\(/.test(out)) throw new Error("Ajv's standalone code appends errors in a way appendInPlace does not know: update it");
+  return out;
+}
+
+/**
+ * Each error Ajv's code records (`errors++`) also ticks a clock: every 1,024th looks at the time
+ * and, past the deadline `__runUntil` set, stops the validation by throwing. A call's `timeoutMs`
+ * then bounds checking as it bounds the transfer: an answer of a million violations does not hold
+ * the event loop past it. An answer that keeps the contract records no error and pays nothing.
+ */
+export function tickingErrors(code) {
+  const out = code.replace(/\berrors\+\+;/g, "errors++; __tick();");
+  if (!out.includes("__tick();")) throw new Error("Ajv's standalone code counts errors in a way tickingErrors does not know: update it");
+  return out;
+}
+
+/** The clock tickingErrors' code reads, and how a caller sets its deadline (a time as Date.now() gives). */
+const DEADLINE_PRELUDE = `
+const __deadline = { at: Infinity, count: 0 };
+function __tick() {
+  if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
+}
+export function __runUntil(at, run) {
+  const before = __deadline.at;
+  __deadline.at = at;
+  try {
+    return run();
+  } finally {
+    __deadline.at = before;
+  }
+}`;
+
 /** Source of the two modules: { requests, responses }. */
 export async function renderValidators(spec) {
   const parts = validatedParts(spec);
@@ -161,7 +203,8 @@ export async function renderValidators(spec) {
       `import { formats as __ourFormats } from "./scripts/lib/formats.mjs";`,
       `const __formats = __ourFormats;`,
       // Only the map is exported; Ajv's own exports become local names.
-      code.replace(/^"use strict";/, "").replace(/export const (v\d+) = /g, "const $1 = "),
+      DEADLINE_PRELUDE,
+      tickingErrors(appendInPlace(code.replace(/^"use strict";/, "").replace(/export const (v\d+) = /g, "const $1 = "))),
       `export const __validators = ${literal};`,
       ...(kind === "requests" ? [`export const __schemas = ${schemaLiteral};`] : []),
     ].join("\n");
@@ -179,7 +222,7 @@ export async function renderValidators(spec) {
       preserveSymlinks: true,
     });
     let js = out.outputFiles[0].text;
-    const tail = kind === "requests" ? "export {\n  __schemas,\n  __validators\n};\n" : "export {\n  __validators\n};\n";
+    const tail = kind === "requests" ? "export {\n  __runUntil,\n  __schemas,\n  __validators\n};\n" : "export {\n  __runUntil,\n  __validators\n};\n";
     if (!js.endsWith(tail)) throw new Error("esbuild's output does not end with the expected export");
     js = js.slice(0, -tail.length);
     const idType = ids.map((id) => JSON.stringify(id)).join(" | ") || "never";
@@ -197,6 +240,8 @@ export const schemaValidators = __schemas as unknown as Readonly<Record<${CLIENT
         : `${TYPES}
 export type ValidatedOperationId = ${idType};
 /** Per operation, per declared status (or "default"), per media type: the response body's validator. */
+/** Runs \`run\` (validators of this module) so that it stops, throwing, once Date.now() is past \`at\`. */
+export const runUntil = __runUntil as <T>(at: number, run: () => T) => T;
 export const responseValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, Readonly<Record<string, Readonly<Record<string, Validate>>>>>
 >;
@@ -295,19 +340,6 @@ function strictCopy(spec, node) {
   return out;
 }
 
-/**
- * Ajv's standalone code appends a referenced schema's errors with `vErrors.concat(…)`, copying all
- * so far each time: quadratic in the errors, and a hostile answer can send a million undeclared
- * members. Appended in place, linear. (The same rewrite as `appendInPlace` of the branch that fixes
- * the response validators; on merge, one of the two goes.)
- */
-function errorsAppendedInPlace(code) {
-  const concat = /vErrors = vErrors === null \? (\w+)\.errors : vErrors\.concat\(\1\.errors\);/g;
-  const out = code.replace(concat, (_m, fn) => `if (vErrors === null) vErrors = ${fn}.errors; else for (const __e of ${fn}.errors) vErrors.push(__e);`);
-  if (/vErrors\.concat\(/.test(out)) throw new Error("Ajv's standalone code appends errors in a way errorsAppendedInPlace does not know: update it");
-  return out;
-}
-
 /** The strict document: each component schema made strict, and each response body schema by operation. */
 export function strictDocument(spec) {
   const plain = withoutAnnotations(spec);
@@ -338,7 +370,7 @@ export async function renderDriftValidators(spec) {
     refs[name] = name;
     ((map[r.id] ??= {})[r.status] ??= {})[r.mediaType] = name;
   });
-  const code = errorsAppendedInPlace(standaloneCode(ajv, refs));
+  const code = appendInPlace(standaloneCode(ajv, refs));
   const literal = JSON.stringify(map, null, 2).replace(/"(d\d+)"/g, "$1");
   const entry = [
     `import { formats as __ourFormats } from "./scripts/lib/formats.mjs";`,

@@ -27,11 +27,22 @@ export function everythingShown(error: unknown): string {
   return shown.join("\n");
 }
 
-/** The forms a server may echo a secret in: raw, percent-encoded (either case), form-encoded, JSON-escaped (`\/`, `\uXXXX`), JSON-pointer-escaped. */
+/**
+ * The forms a server may echo a secret in: raw, percent-encoded (either case), form-encoded,
+ * JSON-escaped (`\/`, `\uXXXX`), JSON-pointer-escaped, HTML character references (named, decimal,
+ * hex), its UTF-8 read as Latin-1 and as Windows-1252, base64 and base64url. Written here
+ * independently of the redactor, which must scrub each.
+ */
 export function secretForms(secret: string): string[] {
   const percent = encodeURIComponent(secret);
   const unicode = [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+  const utf8 = Buffer.from(secret, "utf8");
+  const mojibake = utf8.length === secret.length ? [] : [utf8.toString("latin1"), new TextDecoder("windows-1252").decode(utf8)];
   return [
+    ...htmlForms(secret),
+    ...mojibake,
+    utf8.toString("base64"),
+    utf8.toString("base64url"),
     secret,
     percent,
     percent.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
@@ -54,4 +65,13 @@ export function expectNoSecret(error: unknown, secrets: readonly string[]): void
     });
   });
   expect(found).toEqual([]);
+}
+
+/** HTML character references as servers write them: the XML five by name, every character by decimal and by hex, Latin-1 by name. */
+export function htmlForms(secret: string): string[] {
+  const named: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "é": "&eacute;", "ü": "&uuml;", "ß": "&szlig;", "\u00a0": "&nbsp;" };
+  const five = [...secret].map((c) => named[c] ?? c).join("");
+  const decimal = [...secret].map((c) => `&#${c.codePointAt(0)};`).join("");
+  const hex = [...secret].map((c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`).join("");
+  return five === secret ? [decimal, hex] : [five, decimal, hex];
 }

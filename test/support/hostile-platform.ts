@@ -2,6 +2,7 @@
 // and answers operations however a test says, typically echoing back every credential the
 // request carried in every encoding a server might use. Built on the recording server.
 import { randomBytes } from "node:crypto";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import type { ServerResponse } from "node:http";
 import { secretForms } from "./failure";
 import { startRecordingServer, type Recorded } from "./recording-server";
@@ -65,4 +66,46 @@ export async function startHostilePlatform(options: HostileOptions = {}) {
     operation(req, secretsOf(req), res);
   });
   return { ...server, issued };
+}
+
+/** Answers `body` with `status`, encoded as given (gzip, br, or none), with a Content-Length or chunked. */
+export function encodedAnswer(status: number, body: string | Buffer, encoding: "identity" | "gzip" | "br", framing: "length" | "chunked", type = "application/json"): (res: ServerResponse) => void {
+  const raw = typeof body === "string" ? Buffer.from(body) : body;
+  const wire = encoding === "gzip" ? gzipSync(raw) : encoding === "br" ? brotliCompressSync(raw) : raw;
+  return (res) => {
+    const headers: Record<string, string> = { "Content-Type": type };
+    if (encoding !== "identity") headers["Content-Encoding"] = encoding;
+    if (framing === "length") headers["Content-Length"] = String(wire.length);
+    res.writeHead(status, headers);
+    if (framing === "length") return res.end(wire);
+    // Chunked: in pieces, as a server streaming its answer would.
+    for (let at = 0; at < wire.length; at += 16_384) res.write(wire.subarray(at, at + 16_384));
+    res.end();
+  };
+}
+
+/**
+ * Token answers a client cannot use, each holding the live token `live` where no rule of the
+ * client looks for it: [name, status, content type, body, the shape an error may show].
+ */
+export function unusableTokenAnswers(live: string): Array<[string, number, string, string, string]> {
+  const json = (value: unknown) => JSON.stringify(value);
+  return [
+    ["a form-encoded OAuth answer", 200, "application/x-www-form-urlencoded", `access_token=${encodeURIComponent(live)}&token_type=bearer&expires_in=3600`, "a form {access_token: string, token_type: string, expires_in: string}"],
+    ["a form under a JSON content type", 200, "application/json", `access_token=${encodeURIComponent(live)}&token_type=bearer`, "a form {access_token: string, token_type: string}"],
+    ["a text answer", 200, "text/plain", live, "text of"],
+    ["an HTML page", 200, "text/html", `<html><body><p>Your token: <code>${live}</code></p></body></html>`, "text of"],
+    ["JSON in the platform's envelope", 200, "application/json", json({ message: "Token issued", data: { access_token: live, expires_in: 3600 }, metadata: {} }), "JSON {message: string, data: {access_token: string, expires_in: number}, metadata: {}}"],
+    ["a renamed member (camelCase)", 200, "application/json", json({ accessToken: live, tokenType: "Bearer" }), "JSON {accessToken: string, tokenType: string}"],
+    ["a renamed member (jwt)", 200, "application/json", json({ jwt: live }), "JSON {jwt: string}"],
+    ["a member named like no token at all", 200, "application/json", json({ value: live, kind: "bearer" }), "JSON {value: string, kind: string}"],
+    ["a nested member", 200, "application/json", json({ result: { auth: { credentials: { value: live } } } }), "JSON {result: {auth: {credentials: {… 1 members}}}}"],
+    ["an array of answers", 200, "application/json", json([{ access_token: live }]), "JSON [{access_token: string}]"],
+    ["a JSON string", 200, "application/json", json(live), "JSON string"],
+    ["the token as a member name", 200, "application/json", json({ [live]: true }), "JSON {(a name of"],
+    ["an access_token with a prefix a header cannot carry", 200, "application/json", json({ access_token: `Bearer ${live}` }), "JSON {access_token: string}"],
+    ["a 201", 201, "application/json", json({ data: { token: live } }), "JSON {data: {token: string}}"],
+    ["a 400 that holds it in data", 400, "application/json", json({ message: "Token not saved", data: { token: live } }), "JSON {message: string, data: {token: string}}"],
+    ["a 500 form", 500, "application/x-www-form-urlencoded", `error=server_error&access_token=${encodeURIComponent(live)}`, "a form {error: string, access_token: string}"],
+  ];
 }
