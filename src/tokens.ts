@@ -211,7 +211,7 @@ function refusalWords(text: string, response: Response): Record<string, unknown>
 function asForm(text: string, response: Response): Record<string, string> | undefined {
   const trimmed = text.trim();
   if (mediaTypeOf(response) !== "application/x-www-form-urlencoded" && !/^[^=&\s]+=[^&\s]*(&[^=&\s]+=[^&\s]*)*$/.test(trimmed)) return undefined;
-  const form: Record<string, string> = Object.create(null);
+  const form = Object.create(null) as Record<string, string>;
   new URLSearchParams(trimmed).forEach((value, name) => (form[name] = value));
   return form;
 }
