@@ -221,9 +221,26 @@ describe("toRecording: what a recording never holds", () => {
     const body = JSON.stringify({ access_token: "LIVE SECRET TOKEN 123", refresh_token: "LIVE-REFRESH-999", id_token: "LIVE-ID", token_type: "Bearer", expires_in: 3600 });
     const written = JSON.stringify(toRecording(answer("getOAuthToken", "application/json", body), pass, "l", [], personalScrubber()));
     for (const secret of ["LIVE SECRET TOKEN 123", "LIVE-REFRESH-999", "LIVE-ID"]) expect(written).not.toContain(secret);
-    expect(written).toContain('"token_type":"Bearer"');
+    // Its structure stays (the contract's members, a lifetime; others numbered): --from and the drift report read it.
+    expect(JSON.parse(written).body).toEqual({ access_token: "REDACTED", "undeclared-member-1": "REDACTED", "undeclared-member-2": "REDACTED", token_type: "REDACTED", expires_in: 3600 });
     const login = toRecording(answer("login", "text/plain", "has spaces so never a secret"), pass, "l", [], personalScrubber());
     expect(login.body).toBe("REDACTED");
+  });
+
+  // What a token step receives is a credential wherever the platform put it, as the client treats it.
+  it.each([
+    ["a member of another name", { jwt: "LIVE-TOKEN-1" }],
+    ["the platform's envelope", { message: "ok", data: { token: "LIVE-TOKEN-1" }, metadata: {} }],
+    ["nested in a list", { tokens: [{ value: "LIVE-TOKEN-1" }] }],
+    ["a member name", { "LIVE-TOKEN-1": true }],
+    ["a long plain name", { LIVETOKENLIVETOKENLIVETOKEN1: 1 }],
+    ["a number", { access_token: 123456789012345, expires_in: 3600 }],
+    ["deep", JSON.parse(`${'{"a":'.repeat(20)}"LIVE-TOKEN-1"${"}".repeat(20)}`)],
+  ])("a token step's JSON answer with the token as %s is written without it", (_how, body) => {
+    for (const operationId of ["getOAuthToken", "login"]) {
+      const written = JSON.stringify(toRecording(answer(operationId, "application/json", JSON.stringify(body)), pass, "l", [], personalScrubber()));
+      expect(written).not.toMatch(/LIVE-?TOKEN|123456789012345/);
+    }
   });
 
   it("a token answer sent as a form, and a content type that names a secret, are scrubbed", () => {

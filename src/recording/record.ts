@@ -6,12 +6,12 @@
 import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { parseMediaType } from "../answers.js";
-import { bundledSpec, findOperation, operations } from "../bundled-spec.js";
+import { bundledSpec, deref, findOperation, isObject, operations, type Json } from "../bundled-spec.js";
 import { createRedactor } from "../redaction.js";
 import { driftOf } from "./drift.js";
 import { RECORDING_NAME, recordingFile, type Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
-import { parseJson } from "../values.js";
+import { isPlainName, parseJson } from "../values.js";
 
 export interface RecordedAnswer {
   operationId: string;
@@ -47,11 +47,12 @@ export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: str
   const text = answer.contentType !== null && answer.contentType.toLowerCase().startsWith("text/");
   const parsed = parseJson(answer.text);
   let body: unknown;
-  if (isTokenStep(answer.operationId) && (parsed === null || typeof parsed !== "object")) {
-    // A token step's answer that is not a JSON object (text, a JSON string, a form) is or holds
-    // the token itself, usable or not. The placeholder is one the contract's token patterns take,
-    // so --from still judges it a token.
-    body = "REDACTED";
+  if (isTokenStep(answer.operationId)) {
+    // What a token step receives is a credential, wherever the platform put it (the client's own
+    // rule): an answer that is not a JSON object (text, a JSON string, a form) is or holds the
+    // token; a JSON one keeps only its structure. The placeholder is one the contract's token
+    // patterns take, so --from still judges it a token.
+    body = parsed !== null && typeof parsed === "object" ? credentialStructure(parsed, declaredNames(answer.operationId)) : TOKEN_PLACEHOLDER;
   } else if (parsed !== undefined && typeof parsed === "object") {
     // JSON, whatever its media type says: its members are scrubbed; kept as text if it came as text.
     const scrubbed = personal(redact(parsed));
@@ -71,6 +72,46 @@ export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: str
     verdict: verdict.result,
     violations: redact(verdict.violations),
   };
+}
+
+const TOKEN_PLACEHOLDER = "REDACTED";
+
+/**
+ * A token step's JSON answer with no value that could be a credential: every string becomes the
+ * placeholder, a member name the contract does not declare for the step's answers (it may be a
+ * token used as a key) becomes a numbered one, and a number too long to be a lifetime
+ * (expires_in) becomes 0. Its structure stays, for --from and the drift report; below 8 levels
+ * it is the placeholder.
+ */
+function credentialStructure(value: unknown, declared: ReadonlySet<string>, depth = 8): unknown {
+  if (typeof value === "string") return TOKEN_PLACEHOLDER;
+  if (typeof value === "number") return Math.abs(value) < 1e10 ? value : 0;
+  if (value === null || typeof value !== "object") return value;
+  if (depth <= 0) return TOKEN_PLACEHOLDER;
+  if (Array.isArray(value)) return value.map((item) => credentialStructure(item, declared, depth - 1));
+  const copy: Record<string, unknown> = {};
+  let renamed = 0;
+  for (const [name, member] of Object.entries(value)) {
+    const key = declared.has(name) ? name : `undeclared-member-${++renamed}`;
+    Object.defineProperty(copy, key, { value: credentialStructure(member, declared, depth - 1), enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
+
+/** Every member name the contract declares anywhere in an operation's answers ($refs followed). */
+function declaredNames(operationId: string): Set<string> {
+  const spec = bundledSpec();
+  const names = new Set<string>();
+  const seen = new Set<Json>();
+  const walk = (node: Json | undefined): void => {
+    const resolved = deref(spec, node);
+    if (resolved === undefined || resolved === null || typeof resolved !== "object" || seen.has(resolved)) return;
+    seen.add(resolved);
+    if (isObject(resolved) && isObject(resolved.properties)) for (const name of Object.keys(resolved.properties)) names.add(name);
+    for (const child of Object.values(resolved)) walk(child);
+  };
+  walk(findOperation(spec, operationId).operation.responses);
+  return names;
 }
 
 /** The operations that get a token (the spec's Authentication tag). */
