@@ -41,11 +41,6 @@ const SHAPE_MEMBERS = 20;
 /** A member name shown as it is: what a schema would name a member. Anything else is only counted. */
 const PLAIN_NAME = /^[A-Za-z_$][A-Za-z0-9_$.-]{0,39}$/;
 
-/** A member name that reads as a name, not as a value a platform used for a key (a token, an id). */
-export function isPlainName(name: string, maxLength = 40): boolean {
-  return name.length <= maxLength && PLAIN_NAME.test(name);
-}
-
 /**
  * A JSON value's shape, never its values: member names (plain ones; others as `(a name of N
  * characters)`) and JSON types, `depth` levels deep and SHAPE_MEMBERS wide:
@@ -63,7 +58,7 @@ export function shapeOf(value: unknown, depth = SHAPE_DEPTH): string {
   if (names.length === 0) return "{}";
   if (depth <= 1) return `{… ${names.length} members}`;
   const shown = names.slice(0, SHAPE_MEMBERS).map((name) => {
-    const label = isPlainName(name) ? name : `(a name of ${name.length} characters)`;
+    const label = PLAIN_NAME.test(name) ? name : `(a name of ${name.length} characters)`;
     return `${label}: ${shapeOf((value as Record<string, unknown>)[name], depth - 1)}`;
   });
   if (names.length > SHAPE_MEMBERS) shown.push(`… ${names.length - SHAPE_MEMBERS} more`);

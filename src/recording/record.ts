@@ -11,7 +11,7 @@ import { createRedactor } from "../redaction.js";
 import { driftOf } from "./drift.js";
 import { RECORDING_NAME, recordingFile, type Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
-import { isPlainName, parseJson } from "../values.js";
+import { parseJson } from "../values.js";
 
 export interface RecordedAnswer {
   operationId: string;
