@@ -59,7 +59,7 @@ const TASK_ID = parameterExample(spec, "claimTask", "taskId");
 const JOB_ID = parameterExample(spec, "finishManualTask", "jobId");
 const TASK_KEY = parameterExample(spec, "finishManualTask", "taskId");
 const auth = { username: "automation", password: "s3cr3t" };
-const { Authorization: AUTHORIZATION } = (await dist("src/auth.js")).credentialHeaders.basic(auth.username, auth.password);
+const { Authorization: AUTHORIZATION } = (await dist("src/auth/authenticator.js")).credentialHeaders.basic(auth.username, auth.password);
 const taskData = { finish_state: "success", variables: { approved: true } };
 const CLAIM = "/operations-manager/tasks/{taskId}/claim";
 const FINISH = "/operations-manager/jobs/{jobId}/tasks/{taskId}/finish";
@@ -179,7 +179,7 @@ for (const operationId of ["claimTask", "finishManualTask"]) {
 // A failed call whose answer is a 10 MB error body that echoes the password: the error is scrubbed
 // and bounded, and that must cost a few times what merely reading the answer costs (issue 18).
 {
-  const { createRedactor } = await dist("src/redaction.js");
+  const { createRedactor } = await dist("src/errors/redaction.js");
   const items = Array.from({ length: 40_000 }, (_, i) => ({ id: `item-${i}`, note: `refused for ${auth.password} at step ${i}`, n: i }));
   const hugeText = JSON.stringify({ message: `${"x".repeat(6_000_000)} ${auth.password} ${"y".repeat(1_000_000)}`, data: items });
   const hugeFetch = () => Promise.resolve(new Response(hugeText, { status: 500, headers: { "Content-Type": "application/json" } }));

@@ -5,6 +5,6 @@
 import { loadBuilt } from "./lib/ensure-built.mjs";
 
 // The parent npm started us under, read before a build can take seconds: the bin stops when it is
-// gone (src/cli/npm-parent.ts says why), and must not take a parent that died meanwhile for its own.
+// gone (src/tools/cli/npm-parent.ts says why), and must not take a parent that died meanwhile for its own.
 globalThis[Symbol.for("operations-manager-tasks-contract.parent-pid")] = process.ppid;
 await loadBuilt("src/cli.js");

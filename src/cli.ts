@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// The package's bin, `operations-manager-tasks-contract`: `mock` and `verify` (src/cli/main.ts).
+// The package's bin, `operations-manager-tasks-contract`: `mock` and `verify` (src/tools/cli/main.ts).
 // First: it reads the parent's pid before anything slow is loaded (see the module).
-import { stopWhenNpmParentDies } from "./cli/npm-parent.js";
-import { main } from "./cli/main.js";
+import { stopWhenNpmParentDies } from "./tools/cli/npm-parent.js";
+import { main } from "./tools/cli/main.js";
 
 stopWhenNpmParentDies(process.env);
 

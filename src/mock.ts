@@ -1,9 +1,9 @@
 // `operations-manager-tasks-contract/mock`: the contract's Prism mock, to start inside a test suite.
-import { startPrismServer, type RunningServer } from "./prism-server.js";
-import { readRecordedExamples as read } from "./recording/serve.js";
-import type { RecordedExample } from "./recorded-examples.js";
+import { startPrismServer, type RunningServer } from "./tools/mock/prism-server.js";
+import { readRecordedExamples as read } from "./tools/recording/serve.js";
+import type { RecordedExample } from "./tools/mock/recorded-examples.js";
 
-export type { RecordedExample } from "./recorded-examples.js";
+export type { RecordedExample } from "./tools/mock/recorded-examples.js";
 
 /**
  * The recordings of `verify --record DIR`, read for the MSW handlers (which read no files:

@@ -5,11 +5,11 @@
 // other. No Node built-in here, so `msw/browser` can serve them too.
 import { http, type HttpHandler } from "msw";
 import { mockSpec } from "../generated/mock-spec.js";
-import { createAnswerer } from "./mock-answers.js";
-import { addRecordedExamples, type RecordedExample } from "./recorded-examples.js";
-import type { JsonObject } from "./spec-nav.js";
+import { createAnswerer } from "./tools/mock/answers.js";
+import { addRecordedExamples, type RecordedExample } from "./tools/mock/recorded-examples.js";
+import type { JsonObject } from "./tools/spec/spec-nav.js";
 
-export type { RecordedExample } from "./recorded-examples.js";
+export type { RecordedExample } from "./tools/mock/recorded-examples.js";
 
 export interface MockHandlersOptions {
   /** The base URL the client is created with, such as `"http://om.test"`; requests below it are served. */

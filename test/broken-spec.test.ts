@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startPrismServer, type RunningServer } from "../src/prism-server";
+import { startPrismServer, type RunningServer } from "../src/tools/mock/prism-server";
 import { BROKEN_FIELD, writeBrokenSpec } from "./fixtures/broken-spec";
 import { answerOf, contractViolations } from "./support/contract";
 import { SpecValidator, loadSpec } from "./support/spec";

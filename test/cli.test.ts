@@ -3,9 +3,9 @@
 // no process and no open port behind. Its options are parsed in-process (mockOptions).
 import { accepts, bannerUrl } from "./support/mock-process";
 import path from "node:path";
-import { mockOptions } from "../src/cli/mock";
-import { UsageError } from "../src/cli/usage";
-import { PRISM_MISSING } from "../src/prism-server";
+import { mockOptions } from "../src/tools/cli/mock";
+import { UsageError } from "../src/tools/cli/usage";
+import { PRISM_MISSING } from "../src/tools/mock/prism-server";
 import { leftInGroup, run, start } from "./support/children";
 import { repoRoot } from "./support/spec";
 
@@ -87,7 +87,7 @@ describe("mock's options: flags, else HOST, PORT and EXAMPLE, else 127.0.0.1:401
 });
 
 describe("npm start", () => {
-  // npm runs the script through `sh -c`, which does not pass npm's SIGTERM on (src/cli/npm-parent.ts).
+  // npm runs the script through `sh -c`, which does not pass npm's SIGTERM on (src/tools/cli/npm-parent.ts).
   it("serves on the port it was given, and a SIGTERM to npm stops it, leaving no process and no open port", async () => {
     const npm = start("npm", ["start", "--silent"], { cwd: repoRoot, env: { PORT: "0" } });
     const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));

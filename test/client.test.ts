@@ -263,7 +263,7 @@ describe("failures", () => {
 it("an OperationsManagerError from another copy of the module (the other build) passes instanceof", () => {
   let Other!: typeof OperationsManagerError;
   jest.isolateModules(() => {
-    Other = (require("../src/errors") as typeof import("../src/errors")).OperationsManagerError;
+    Other = (require("../src/errors/operations-manager-error") as typeof import("../src/errors/operations-manager-error")).OperationsManagerError;
   });
   expect(Other).not.toBe(OperationsManagerError);
   const foreign = new Other("http", "claimTask: the server answered 500", { status: 500 });
@@ -454,7 +454,7 @@ describe("validate: answers checked against the contract", () => {
 describe("deprecation", () => {
   it("finishManualTask carries @deprecated exactly as the spec flags its operation", () => {
     const spec = readJson<JsonObject>("generated/openapi.json");
-    const source = readFileSync(path.join(repoRoot, "src/client.ts"), "utf8");
+    const source = readFileSync(path.join(repoRoot, "src/client/create-client.ts"), "utf8");
     // The client's methods are the Operations Manager operations; the token ones are its own steps.
     const methods = Object.entries(spec.paths as JsonObject).filter(([, item]) =>
       (((item as JsonObject).post as JsonObject).tags as string[]).includes("Operations Manager"),

@@ -3,7 +3,7 @@
 // right kind (deep, huge and malformed bodies included), what is checked is what is sent, and no
 // warnings printed.
 import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
-import { MAX_MESSAGE_LENGTH } from "../src/errors";
+import { MAX_MESSAGE_LENGTH } from "../src/errors/operations-manager-error";
 import { expectNoSecret, failure } from "./support/failure";
 import { CLIENT_ID, CLIENT_SECRET, echo, encodedAnswer, hostileToken, PASSWORD, startHostilePlatform, unusableTokenAnswers, USERNAME, type HostileOptions } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";

@@ -5,7 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { malformedBody, malformedRequest } from "../src/request-guard";
+import { malformedBody, malformedRequest } from "../src/tools/mock/request-guard";
 import { BASIC, TASK_ID } from "./support/constants";
 import { repoRoot } from "./support/spec";
 import { start } from "./support/children";

@@ -4,7 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { accepts, bannerUrl } from "./support/mock-process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { PRISM_MISSING } from "../src/prism-server";
+import { PRISM_MISSING } from "../src/tools/mock/prism-server";
 import { answerOf, contractViolations } from "./support/contract";
 import { SpecValidator, repoRoot } from "./support/spec";
 import { BASIC, TASK_ID } from "./support/constants";

@@ -320,7 +320,7 @@ describe("the tarball", () => {
     expect(packed).toEqual(
       expect.arrayContaining([
         "dist/esm/src/index.js", "dist/esm/src/index.d.ts", "dist/cjs/src/index.js", "dist/cjs/src/index.d.ts",
-        "dist/cjs/package.json", "dist/esm/src/mock.js", "dist/cjs/src/mock.js", "dist/esm/src/cli.js", "dist/esm/src/verify/command.js",
+        "dist/cjs/package.json", "dist/esm/src/mock.js", "dist/cjs/src/mock.js", "dist/esm/src/cli.js", "dist/esm/src/tools/verify/command.js",
         // verify's drift is read from these strict validators: generated and bundled, Ajv is not installed.
         "dist/esm/generated/drift-validators.js",
         "generated/openapi.json", "dist/esm/generated/schema.d.ts", "dist/cjs/generated/schema.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json",

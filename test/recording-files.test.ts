@@ -5,10 +5,10 @@
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, ftruncateSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MAX_RECORDING_BYTES, readRecordings, recordingFile, RecordingFileError } from "../src/recording/format";
-import { recordDirProblem, writeExclusive, writeRecordings } from "../src/recording/record";
-import { verifyCommand } from "../src/verify/command";
-import { UsageError } from "../src/cli/usage";
+import { MAX_RECORDING_BYTES, readRecordings, recordingFile, RecordingFileError } from "../src/tools/recording/format";
+import { recordDirProblem, writeExclusive, writeRecordings } from "../src/tools/recording/record";
+import { verifyCommand } from "../src/tools/verify/command";
+import { UsageError } from "../src/tools/cli/usage";
 import { claimAnswer } from "./support/constants";
 import { repoRoot } from "./support/spec";
 

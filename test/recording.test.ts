@@ -2,8 +2,8 @@
 // (undeclared members, optional members left out) and the scrubbing of values that name people.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { driftOf } from "../src/recording/drift";
-import { personalScrubber } from "../src/recording/personal";
+import { driftOf } from "../src/tools/recording/drift";
+import { personalScrubber } from "../src/tools/recording/personal";
 import { claimAnswer, finishAnswer } from "./support/constants";
 import { deref, loadSpec, repoRoot, type JsonObject } from "./support/spec";
 
@@ -176,7 +176,7 @@ describe("personalScrubber.inStrings: a person's value replaced where it stands 
 });
 
 describe("wholeValueReplacer: a value replaced only where it stands as whole words", () => {
-  const { wholeValueReplacer } = require("../src/recording/personal") as typeof import("../src/recording/personal");
+  const { wholeValueReplacer } = require("../src/tools/recording/personal") as typeof import("../src/tools/recording/personal");
   const values = new Map([
     ["Jane", "firstname-1"],
     ["Jane Doe", "name-2"],
@@ -213,7 +213,7 @@ describe("wholeValueReplacer: a value replaced only where it stands as whole wor
 });
 
 describe("toRecording: what a recording never holds", () => {
-  const { toRecording } = require("../src/recording/record") as typeof import("../src/recording/record");
+  const { toRecording } = require("../src/tools/recording/record") as typeof import("../src/tools/recording/record");
   const pass = { result: "pass", violations: [] };
   const answer = (operationId: string, contentType: string, text: string) => ({ operationId, method: "POST", path: "/x", status: 200, contentType, text });
 

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { fullFormats } from "ajv-formats/dist/formats";
 import { requestValidators, type Validate } from "../generated/request-validators";
 import { responseValidators } from "../generated/response-validators";
-import { violationsOf } from "../src/validation";
+import { violationsOf } from "../src/contract/validation";
 import { claimAccepted, claimMutants, finishAccepted, finishMutants, mutate, pointerOf } from "./support/mutants";
 import { deref, SpecValidator, type Json, type JsonObject } from "./support/spec";
 import { claimAnswer, finishAnswer } from "./support/constants";

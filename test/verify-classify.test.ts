@@ -1,7 +1,7 @@
-// verify's verdicts (src/verify/classify.ts) and its report, in-process: answers as Prism passes
+// verify's verdicts (src/tools/verify/classify.ts) and its report, in-process: answers as Prism passes
 // them on, judged against the bundled spec by the generated validators.
-import { classify, type Outcome } from "../src/verify/classify";
-import { report } from "../src/verify/report";
+import { classify, type Outcome } from "../src/tools/verify/classify";
+import { report } from "../src/tools/verify/report";
 import { claimAnswer } from "./support/constants";
 
 const request = { method: "POST", path: "/operations-manager/tasks/x/claim" };

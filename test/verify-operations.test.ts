@@ -1,6 +1,6 @@
-// What verify calls is read from the spec, not listed in src/verify/: every operation but the
+// What verify calls is read from the spec, not listed in src/tools/verify/: every operation but the
 // token steps (`security: []`), each path parameter filled by its flag or else by the spec's example.
-import { FLAGS, requestFor, verified } from "../src/verify/operations";
+import { FLAGS, requestFor, verified } from "../src/tools/verify/operations";
 import { findOperation, loadSpec, operations, type JsonObject } from "../scripts/lib/spec.cjs";
 import { JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 

@@ -1,9 +1,9 @@
-// verify's command line and environment (src/verify/options.ts, src/verify/auth.ts), in-process:
+// verify's command line and environment (src/tools/verify/options.ts, src/tools/verify/auth.ts), in-process:
 // bad usage is a UsageError naming the one wrong thing, thrown while the options are read, so
 // before Prism starts and before any connection or name lookup. The credentials are checked by the
 // client's own rules, with its wording.
-import { UsageError } from "../src/cli/usage";
-import { verifyOptions } from "../src/verify/options";
+import { UsageError } from "../src/tools/cli/usage";
+import { verifyOptions } from "../src/tools/verify/options";
 
 const BASIC = { OM_USERNAME: "automation", OM_PASSWORD: "Pa55-s3cret" };
 const LOCAL = ["--upstream", "http://127.0.0.1:9"];

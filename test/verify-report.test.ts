@@ -4,11 +4,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { UsageError } from "../src/cli/usage";
-import { classify, type Outcome } from "../src/verify/classify";
-import { verifyCommand } from "../src/verify/command";
-import { driftReportLines } from "../src/verify/report";
-import { driftReport, type DriftEntry } from "../src/recording/record";
+import { UsageError } from "../src/tools/cli/usage";
+import { classify, type Outcome } from "../src/tools/verify/classify";
+import { verifyCommand } from "../src/tools/verify/command";
+import { driftReportLines } from "../src/tools/verify/report";
+import { driftReport, type DriftEntry } from "../src/tools/recording/record";
 import { claimAnswer, finishAnswer } from "./support/constants";
 
 const recording = (operationId: string, status: number, body: unknown) => ({

@@ -1,10 +1,10 @@
-// `npm run verify` (the bin's `verify`, src/verify/) against a fake platform on loopback that
+// `npm run verify` (the bin's `verify`, src/tools/verify/) against a fake platform on loopback that
 // answers each task id its own way, so that every run can go at once. Each run goes through the
 // bin's own dispatch (main(), as src/cli.ts calls it) in this process; one run of each kind (a
 // platform, a way in, bad usage) is also run as users run it, `node scripts/cli.mjs verify` in a
 // child process, end to end. Options, verdicts and report alone: verify-options, verify-classify.
-import { credentialHeaders } from "../src/auth";
-import { main } from "../src/cli/main";
+import { credentialHeaders } from "../src/auth/authenticator";
+import { main } from "../src/tools/cli/main";
 import { run as runCommand, type Run } from "./support/children";
 import { repoRoot } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";

@@ -14,7 +14,7 @@ export function ensureBuilt() {
   if (built.status !== 0) fail(`building dist/ failed:\n${built.stdout}${built.stderr}`);
 }
 
-/** A module of dist/esm (such as "src/auth.js"), built first when stale. */
+/** A module of dist/esm (such as "src/auth/authenticator.js"), built first when stale. */
 export async function loadBuilt(file) {
   ensureBuilt();
   return import(pathToFileURL(path.join(repoRoot, "dist/esm", file)).href);

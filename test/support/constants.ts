@@ -3,7 +3,7 @@
 // credentials for the mock, whose headers the client builds (credentialHeaders). One home for each.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { credentialHeaders } from "../../src/auth";
+import { credentialHeaders } from "../../src/auth/authenticator";
 import { loadSpec, parameterExample, repoRoot, responseExamples, type JsonObject } from "./spec";
 
 const spec = loadSpec();

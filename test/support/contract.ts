@@ -1,8 +1,8 @@
 // Checks a real HTTP answer against the contract: Prism reported no violation of its own, and the
 // answer keeps what the spec declares (status, required headers, media type, body), as judged by
-// verify's own judge of a whole answer (src/verify/classify.ts answerViolations, on the generated
+// verify's own judge of a whole answer (src/tools/verify/classify.ts answerViolations, on the generated
 // validators) — one judge for verify and the contract tests.
-import { answerViolations } from "../../src/verify/classify";
+import { answerViolations } from "../../src/tools/verify/classify";
 import type { SpecValidator } from "./spec";
 
 export type Answer = { status: number; headers: Headers; text: string };

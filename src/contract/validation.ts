@@ -1,0 +1,205 @@
+// The contract checked at run time by the validators generated from the spec
+// (generated/request-validators.ts, generated/response-validators.ts): requests always, before
+// anything is sent; answers when the client is created with `validate`. No rule of the spec is
+// restated here: this module only runs the generated code and words what it found.
+import { requestValidators, type ValidationError } from "../../generated/request-validators.js";
+import { OperationsManagerError } from "../errors/operations-manager-error.js";
+import { escapePointer, unescapePointer } from "../util/json-pointer.js";
+import type { Redactor } from "../errors/redaction.js";
+import type { OperationId } from "./types.js";
+
+/** One way a value breaks the contract: `path` is a JSON pointer into it (`""` for the whole). */
+export interface Violation {
+  path: string;
+  message: string;
+}
+
+export interface ValidateContext {
+  operationId: OperationId;
+  status: number;
+  /** How many violations the answer has; only the first MAX_VIOLATIONS are listed. */
+  total: number;
+}
+
+/** The violations an error or a `validate` function is given, at most: a person reads them, and each costs. */
+export const MAX_VIOLATIONS = 100;
+
+/**
+ * Whether answers are checked against the contract: `"off"` (the default) does not; `"throw"`
+ * rejects a 2xx answer that breaks it (kind `"invalid-response"`); a function is told of every
+ * answer that breaks it and the call goes on as usual. A non-2xx answer stays kind `"http"` and
+ * carries the violations of its declared error schema in both modes.
+ */
+export type ValidateOption = "off" | "throw" | ((violations: Violation[], context: ValidateContext) => void);
+
+
+/** Ajv's errors as violations: the member a `required` or `additionalProperties` names, alternatives folded. */
+export function violationsOf(errors: readonly ValidationError[] | null | undefined): Violation[] {
+  const list = errors ?? [];
+  const out: Violation[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
+    const params = e.params;
+    if (e.keyword === "anyOf" || e.keyword === "oneOf") {
+      // Ajv lists each failed alternative just before. Errors below this path come from the
+      // alternative whose type matched (a user object with a bad e-mail, not a user id): they
+      // name the field, so they are kept. Otherwise the alternatives fold into one message.
+      // Popped and put back in order, one by one: linear however many there are (unshift and a
+      // spread push were quadratic, and a spread of 100,000 overflows the call stack).
+      const branches: Violation[] = [];
+      while (out.length && isWithin(out[out.length - 1]!.path, e.instancePath)) branches.push(out.pop()!);
+      branches.reverse();
+      const deeper = branches.filter((b) => b.path !== e.instancePath);
+      if (deeper.length) {
+        for (const d of deeper) out.push(d);
+        continue;
+      }
+      const unique = [...new Set(branches.map((b) => b.message))];
+      out.push({ path: e.instancePath, message: unique.length ? unique.join(" or ") : (e.message ?? e.keyword) });
+    } else if (e.keyword === "required") {
+      out.push({ path: `${e.instancePath}/${escapePointer(String(params.missingProperty))}`, message: "is required" });
+    } else if (e.keyword === "additionalProperties") {
+      out.push({ path: `${e.instancePath}/${escapePointer(String(params.additionalProperty))}`, message: "is not allowed here" });
+    } else if (e.keyword === "enum") {
+      const values = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
+      out.push({ path: e.instancePath, message: `must be one of ${values}` });
+    } else {
+      out.push({ path: e.instancePath, message: e.message ?? e.keyword });
+    }
+  }
+  return out;
+}
+
+function isWithin(path: string, parent: string): boolean {
+  return path === parent || path.startsWith(`${parent}/`);
+}
+
+export function describeViolations(violations: readonly Violation[], total = violations.length): string {
+  const listed = violations.map((v) => `${v.path || "/"} ${v.message}`).join("; ");
+  return total > violations.length ? `${total} violations, the first ${violations.length}: ${listed}` : listed;
+}
+
+function refuse(operationId: OperationId, message: string): OperationsManagerError {
+  return new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, { operationId });
+}
+
+/** Refuses path parameters that break the contract, naming the parameter, its value and the rule. */
+export function checkPathParams(operationId: OperationId, params: Record<string, unknown>): void {
+  const validate = requestValidators[operationId].path;
+  if (!validate || validate(params)) return;
+  const said = violationsOf(validate.errors).map((v) => {
+    const name = unescapePointer(v.path.slice(1));
+    return `path parameter ${name} (${describeValue(params[name])}) ${v.message}`;
+  });
+  throw refuse(operationId, said.join("; "));
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value !== "string") return value === null ? "null" : typeof value;
+  return value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}… (${value.length} characters)` : JSON.stringify(value);
+}
+
+/**
+ * Refuses a JSON request body that breaks the contract; `json` is exactly what would be sent, and
+ * `sent()` gives its value (parsed from `json` unless the caller knows the object is the same).
+ */
+export function checkRequestBody(operationId: OperationId, json: string, mediaType = "application/json", sent: () => unknown = () => JSON.parse(json)): void {
+  const validate = requestValidators[operationId].body[mediaType];
+  if (!validate || validate(sent())) return;
+  throw refuse(operationId, `body ${describeViolations(violationsOf(validate.errors))}`);
+}
+
+type ResponseValidators = (typeof import("../../generated/response-validators.js"))["responseValidators"];
+
+/**
+ * The violations of an answer's body against the schema its operation declares for this status
+ * (or its `2XX` range, or `default`) and media type (JSON when the answer's is not declared);
+ * undefined when it keeps it or nothing is declared. The one judge of answers: the client, the
+ * contract tests and `npm run verify` all use it.
+ */
+export function bodyViolations(
+  validators: ResponseValidators,
+  operationId: OperationId,
+  status: number,
+  mediaType: string | null | (() => string | null),
+  body: unknown,
+): Violation[] | undefined {
+  const byStatus = validators[operationId];
+  const byType = byStatus?.[String(status)] ?? byStatus?.[`${String(status)[0]}XX`] ?? byStatus?.default;
+  if (!byType) return undefined;
+  const types = Object.keys(byType);
+  // The answer's media type is read only when the contract declares more than one.
+  const type = types.length > 1 ? (typeof mediaType === "function" ? mediaType() : mediaType) : types[0];
+  const validate = (type && byType[type]) || byType["application/json"] || byType[types[0]!];
+  if (!validate || validate(body)) return undefined;
+  return violationsOf(validate.errors);
+}
+
+export interface AnswerCheck {
+  /** True when a 2xx answer that breaks the contract rejects the call. */
+  readonly throws: boolean;
+  /** Resolves once the response validators are loaded (they are loaded only when validating). */
+  ready(): Promise<void> | undefined;
+  /**
+   * The violations of the body declared for this status (and media type): the first
+   * MAX_VIOLATIONS, scrubbed with the call's redactor (member names come from the answer, which
+   * may echo a credential), and how many there are; undefined when it keeps it.
+   */
+  judge(operationId: OperationId, status: number, mediaType: () => string | null, body: unknown, redact: Redactor): Judged | undefined;
+  /** The same check, stopping (throwing) once Date.now() is past `endsAt`: a call's deadline. */
+  until(endsAt: number): AnswerCheck;
+  /** Whether the deadline `until` set has passed: what is left to do for the call is not worth doing. */
+  pastDeadline(): boolean;
+}
+
+export interface Judged {
+  listed: Violation[];
+  total: number;
+}
+
+/** What checks answers for a client created with `validate`; undefined for `"off"`. */
+export function answerCheck(option: ValidateOption | undefined): AnswerCheck | undefined {
+  if (option === undefined || option === "off") return undefined;
+  const tell = typeof option === "function" ? option : undefined;
+  let validators: ResponseValidators | undefined;
+  let runUntil: (<T>(at: number, run: () => T) => T) | undefined;
+  // A separate module, imported only here: a bundler leaves it out of a client that never validates.
+  // A failed load is the calls' typed error, and the next call tries again.
+  const load = () =>
+    import("../../generated/response-validators.js").then(
+      (m) => {
+        validators = m.responseValidators;
+        runUntil = m.runUntil;
+        loading = undefined;
+      },
+      (cause: unknown) => {
+        loading = undefined;
+        const why = cause instanceof Error ? cause.message : String(cause);
+        throw new OperationsManagerError("invalid-request", `validate: the response validators could not be loaded (${why}). Nothing was sent.`);
+      },
+    );
+  let loading: Promise<void> | undefined = load();
+  loading.catch(() => {}); // reported by the first call that waits for it
+  const check = (endsAt: number): AnswerCheck => ({
+    throws: option === "throw",
+    ready: () => loading ?? (validators ? undefined : (loading = load())),
+    until: check,
+    pastDeadline: () => Date.now() > endsAt,
+    judge(operationId, status, mediaType, body, redact) {
+      const judgeBody = () => validators && bodyViolations(validators, operationId, status, mediaType, body);
+      const found = runUntil && Number.isFinite(endsAt) ? runUntil(endsAt, judgeBody) : judgeBody();
+      if (!found) return undefined;
+      // Only the values: the member names `path` and `message` are ours, not the answer's. Only
+      // the first are scrubbed and kept: an answer of a million violations costs no more here.
+      const listed = found.slice(0, MAX_VIOLATIONS).map((v) => ({ path: redact(v.path), message: redact(v.message) }));
+      tell?.(listed, { operationId, status, total: found.length });
+      return { listed, total: found.length };
+    },
+  });
+  return check(Infinity);
+}
+
+export function checkValidateOption(option: unknown): string | undefined {
+  if (option === undefined || option === "off" || option === "throw" || typeof option === "function") return undefined;
+  return `validate must be "off", "throw" or a function (violations, context) => void, got ${JSON.stringify(option) ?? typeof option}`;
+}

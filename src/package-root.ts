@@ -1,4 +1,0 @@
-import { fileURLToPath } from "node:url";
-
-/** The installed package's folder: this module is built to dist/<format>/src/. */
-export const packageRoot = fileURLToPath(new URL("../../../", import.meta.url));

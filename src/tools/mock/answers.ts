@@ -1,0 +1,210 @@
+// The contract's mock answers, computed in process from the spec's examples, as the Prism mock
+// gives them: the request judged (request-judge.ts), credentials judged as Prism judges them (any
+// of the operation's security requirements, the value unchecked), `Prefer: code=NNN` and
+// `Prefer: example=NAME` per request, the `Accept` negotiated (a missing one read as `*/*`, as
+// Node's fetch sends it), and the answer's example with its declared headers. No Node built-in:
+// the MSW handlers (msw.ts) run in a browser too.
+import { createRequestJudge, refusalAnswer } from "./request-judge.js";
+import { deref, isObject, members, operations, type Json, type JsonObject } from "../spec/spec-nav.js";
+
+export interface MockRequest {
+  method: string;
+  /** The path as sent, below the mock's base URL (`/operations-manager/…`). */
+  path: string;
+  query: URLSearchParams;
+  headers: { get(name: string): string | null };
+  body: string;
+}
+
+export interface MockAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface AnswererOptions {
+  /** The default scenario: the named example answered where an answer has one (as `startMockServer({ example })`). */
+  example?: string;
+}
+
+/**
+ * What a mock answers before any example is chosen, or undefined to go on: a request that breaks
+ * the contract (refused as the client would refuse it), and, once credentials are there, a
+ * `Prefer` naming a status or example the operation does not have (a problem listing those it
+ * has). The Prism mock's guard asks it before Prism; the MSW handlers before answering.
+ */
+export function createPreflight(spec: JsonObject): (request: MockRequest) => { answer?: MockAnswer; operation?: JsonObject; credentialsMissing?: boolean } {
+  const judge = createRequestJudge(spec);
+  const byId = new Map<string, JsonObject>();
+  for (const { operation } of operations(spec)) byId.set(operation.operationId as string, operation);
+  const topSecurity = Array.isArray(spec.security) ? spec.security : [];
+  const schemes = members(members(spec.components).securitySchemes);
+  return (request) => {
+    const judged = judge(request.method, request.path, request.headers.get("content-type"), request.body);
+    const operation = judged.operationId === undefined ? undefined : byId.get(judged.operationId);
+    if (!operation) return {};
+    if (judged.refusal) return { answer: refusalAnswer(judged.refusal), operation };
+    const security = Array.isArray(operation.security) ? operation.security : topSecurity;
+    if (security.length > 0 && !security.some((requirement) => Object.keys(members(requirement)).every((name) => presented(members(deref(spec, schemes[name])), request)))) {
+      return { operation, credentialsMissing: true };
+    }
+    const responses = members(operation.responses);
+    const prefer = preferences(request.headers.get("prefer"));
+    const declared = Object.keys(responses);
+    const status = prefer.code ?? defaultStatus(declared);
+    if (!Object.hasOwn(responses, status)) {
+      return { operation, answer: problem(404, "No such answer", `${text(operation.operationId)} declares no ${JSON.stringify(status.slice(0, 20))} answer; it declares ${declared.join(", ")} (Prefer: code=NNN)`, { known: declared }) };
+    }
+    if (prefer.example !== undefined) {
+      const content = members(members(deref(spec, responses[status])).content);
+      const type = negotiate(Object.keys(content), request.headers.get("accept"));
+      const names = type === undefined ? [] : Object.keys(members(members(content[type]).examples));
+      if (!names.includes(prefer.example)) return { operation, answer: unknownExample(operation, status, prefer.example, names) };
+    }
+    return { operation };
+  };
+}
+
+const defaultStatus = (declared: string[]) => declared.filter((s) => /^2\d\d$/.test(s)).sort()[0] ?? declared[0]!;
+
+/** Answers requests as the Prism mock answers them, from `spec`'s examples. */
+export function createAnswerer(spec: JsonObject, options: AnswererOptions = {}): (request: MockRequest) => MockAnswer {
+  const preflight = createPreflight(spec);
+  if (options.example !== undefined) checkExampleName(spec, options.example);
+  return (request) => {
+    const { answer, operation, credentialsMissing } = preflight(request);
+    if (answer) return answer;
+    if (!operation) return problem(404, "No such operation", `${request.method} ${request.path.slice(0, 200)} is no operation of the contract`);
+    if (credentialsMissing) {
+      return answerWith(spec, operation, "401", undefined, request, options.example) ?? problem(401, "Unauthorized", "no credentials of the operation's security schemes");
+    }
+    const prefer = preferences(request.headers.get("prefer"));
+    const status = prefer.code ?? defaultStatus(Object.keys(members(operation.responses)));
+    return answerWith(spec, operation, status, prefer.example, request, options.example) ?? { status: Number(status), headers: {}, body: "" };
+  };
+}
+
+/** The answer of `status` with its example: the one `Prefer` names, else the default scenario's, else the first. */
+function answerWith(spec: JsonObject, operation: JsonObject, status: string, preferred: string | undefined, request: MockRequest, scenario: string | undefined): MockAnswer | undefined {
+  const response = members(deref(spec, members(operation.responses)[status]));
+  const content = members(response.content);
+  const type = negotiate(Object.keys(content), request.headers.get("accept"));
+  const headers: Record<string, string> = {};
+  for (const [name, header] of Object.entries(members(response.headers))) {
+    const h = members(deref(spec, header));
+    const value = h.example ?? members(h.schema).example;
+    if (typeof value === "string" || typeof value === "number") headers[name.toLowerCase()] = String(value);
+  }
+  if (type === undefined) {
+    if (preferred !== undefined) return unknownExample(operation, status, preferred, []);
+    return { status: Number(status), headers, body: "" };
+  }
+  const media = members(content[type]);
+  const examples = members(media.examples);
+  const names = Object.keys(examples);
+  let value: Json | undefined;
+  if (preferred !== undefined) {
+    if (!Object.hasOwn(examples, preferred)) return unknownExample(operation, status, preferred, names);
+    value = members(deref(spec, examples[preferred])).value;
+  } else {
+    const name = scenario !== undefined && Object.hasOwn(examples, scenario) ? scenario : names[0];
+    value = name !== undefined ? members(deref(spec, examples[name])).value : media.example;
+  }
+  headers["content-type"] = type;
+  const body = value === undefined ? "" : typeof value === "string" && !isJson(type) ? value : JSON.stringify(value);
+  return { status: Number(status), headers, body };
+}
+
+/** A spec value as text: a string as it is, anything else as its JSON. */
+function text(value: unknown): string {
+  return typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+}
+
+/** The problem answer to a scenario no answer of the operation has, naming those it has. */
+export function unknownExample(operation: JsonObject, status: string, name: string, names: string[]): MockAnswer {
+  const known = names.length ? `its ${status} answer's examples are ${names.join(", ")}` : `its ${status} answer has no named example`;
+  return problem(404, "No such example", `${text(operation.operationId)}: no example ${JSON.stringify(name.slice(0, 80))}; ${known} (Prefer: example=NAME)`, { known: names });
+}
+
+/** Whether the request presents credentials of this scheme (the value is not checked, as Prism does not). */
+function presented(scheme: JsonObject, request: MockRequest): boolean {
+  const authorization = request.headers.get("authorization") ?? "";
+  const [given = "", token = ""] = authorization.trim().split(/\s+/);
+  if (scheme.type === "http") return given.toLowerCase() === text(scheme.scheme).toLowerCase() && token !== "";
+  if (scheme.type === "oauth2" || scheme.type === "openIdConnect") return given.toLowerCase() === "bearer" && token !== "";
+  if (scheme.type === "apiKey") {
+    const name = text(scheme.name);
+    if (scheme.in === "header") return request.headers.get(name) !== null;
+    if (scheme.in === "query") return request.query.has(name);
+    if (scheme.in === "cookie") return (request.headers.get("cookie") ?? "").split(";").some((c) => c.split("=")[0]!.trim() === name);
+  }
+  return false;
+}
+
+/** `Prefer: code=500, example=rejected` (RFC 7240 preferences, comma- or semicolon-separated). */
+export function preferences(header: string | null): { code?: string; example?: string } {
+  const out: { code?: string; example?: string } = {};
+  for (const part of (header ?? "").split(/[,;]/)) {
+    const [key = "", ...rest] = part.split("=");
+    const value = rest.join("=").trim().replace(/^"(.*)"$/, "$1");
+    const name = key.trim().toLowerCase();
+    if (name === "code" && value) out.code = value;
+    if (name === "example" && value) out.example = value;
+  }
+  return out;
+}
+
+/** The declared media type the `Accept` header prefers (a missing one is `*` `/` `*`); ties go to the spec's order. */
+function negotiate(declared: string[], accept: string | null): string | undefined {
+  if (declared.length === 0) return undefined;
+  const ranges = (accept?.trim() ? accept : "*/*").split(",").map((range) => {
+    const [type = "", ...params] = range.trim().split(";");
+    const q = params.map((p) => /^\s*q\s*=\s*([\d.]+)\s*$/.exec(p)).find(Boolean);
+    return { type: type.trim().toLowerCase(), q: q ? Number(q[1]) : 1 };
+  });
+  let best: { type: string; q: number } | undefined;
+  for (const type of declared) {
+    const [main] = type.split("/");
+    const q = Math.max(0, ...ranges.filter((r) => r.type === type || r.type === "*/*" || r.type === `${main}/*`).map((r) => r.q));
+    if (q > 0 && (!best || q > best.q)) best = { type, q };
+  }
+  return best?.type ?? declared[0];
+}
+
+const isJson = (type: string) => type === "application/json" || /\+json$/.test(type);
+
+function problem(status: number, title: string, detail: string, extra: JsonObject = {}): MockAnswer {
+  const body = JSON.stringify({ type: "about:blank", title, status, detail, ...extra });
+  return { status, headers: { "content-type": "application/problem+json" }, body };
+}
+
+/**
+ * The scenarios a mock can be given as its default (`example`): the names of the examples of the
+ * 2xx answers that have more than one to choose from (claim's and finish's `approved`, `rejected`,
+ * `jobError`, `reference`, and any `recorded-<label>`). An error answer's or a token step's lone
+ * example is no scenario: naming it would change nothing.
+ */
+export function scenarioNames(spec: JsonObject): string[] {
+  const names = new Set<string>();
+  for (const { operation } of operations(spec)) {
+    for (const [status, response] of Object.entries(members(operation.responses))) {
+      if (!/^2/.test(status)) continue;
+      for (const media of Object.values(members(members(deref(spec, response)).content))) {
+        const examples = Object.keys(members(isObject(media) ? media.examples : undefined));
+        if (examples.length > 1) examples.forEach((name) => names.add(name));
+      }
+    }
+  }
+  return [...names];
+}
+
+/** Throws, naming the scenarios there are, when `name` is none of them. */
+export function checkExampleName(spec: JsonObject, name: string): void {
+  if (typeof name !== "string" || name === "") throw new TypeError(`example must be the name of one of the spec's scenarios, got ${JSON.stringify(name)}`);
+  const known = scenarioNames(spec);
+  if (!known.includes(name)) {
+    throw Object.assign(new RangeError(`example ${JSON.stringify(name)} is no scenario; the scenarios are ${known.join(", ")}`), {
+      code: "ERR_UNKNOWN_EXAMPLE",
+    });
+  }
+}

@@ -1,0 +1,44 @@
+// Recorded answers added to a spec as named examples of their operations' answers, with no Node
+// built-in: the Prism mock adds them to its copy of the bundle (recording/serve.ts reads the
+// files), and the MSW handlers to theirs (msw.ts), so both serve a recording alike.
+import { deref, findOperation, isObject, type Json, type JsonObject } from "../spec/spec-nav.js";
+
+/** One recorded 2xx answer, read from `verify --record`'s files by the mock's `readRecordedExamples`. */
+export interface RecordedExample {
+  /** Where it was read from, for the log. */
+  file: string;
+  operationId: string;
+  status: number;
+  contentType: string | null;
+  /** The example name it is served under: `recorded-<label>`. */
+  name: string;
+  summary: string;
+  body: unknown;
+}
+
+type Node = { [key: string]: any };
+
+/** Adds each recording to `spec` (changed in place) as a named example; the names added. */
+export function addRecordedExamples(spec: JsonObject, recordings: readonly RecordedExample[], log: (message: string) => void): string[] {
+  const names = new Set<string>();
+  for (const recording of recordings) {
+    let operation: Node;
+    try {
+      operation = findOperation(spec, recording.operationId).operation;
+    } catch {
+      log(`${recording.file}: no operation ${JSON.stringify(recording.operationId)} in the contract; not served`);
+      continue;
+    }
+    const status = String(recording.status);
+    const responses: Node = operation.responses ?? (operation.responses = {});
+    // A shared response ($ref) is copied into this operation before it changes.
+    const response: Node = (deref(spec, responses[status] as Json) as Node | undefined) ?? { description: "An answer recorded from a platform." };
+    responses[status] = response === responses[status] ? response : structuredClone(response);
+    const content: Node = responses[status].content ?? (responses[status].content = {});
+    const mediaType = recording.contentType ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
+    const media: Node = isObject(content[mediaType]) ? content[mediaType] : (content[mediaType] = {});
+    media.examples = { ...(media.examples ?? {}), [recording.name]: { summary: recording.summary, value: recording.body } };
+    names.add(recording.name);
+  }
+  return [...names];
+}
