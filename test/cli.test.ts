@@ -4,7 +4,7 @@
 import { accepts, bannerUrl } from "./support/mock-process";
 import path from "node:path";
 import { mockOptions } from "../src/tools/cli/mock";
-import { UsageError } from "../src/tools/cli/usage";
+import { UsageError } from "../src/tools/usage";
 import { PRISM_MISSING } from "../src/tools/mock/prism-server";
 import { leftInGroup, run, start } from "./support/children";
 import { repoRoot } from "./support/spec";

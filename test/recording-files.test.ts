@@ -8,7 +8,7 @@ import path from "node:path";
 import { MAX_RECORDING_BYTES, readRecordings, recordingFile, RecordingFileError } from "../src/tools/recording/format";
 import { recordDirProblem, writeExclusive, writeRecordings } from "../src/tools/recording/record";
 import { verifyCommand } from "../src/tools/verify/command";
-import { UsageError } from "../src/tools/cli/usage";
+import { UsageError } from "../src/tools/usage";
 import { claimAnswer } from "./support/constants";
 import { repoRoot } from "./support/spec";
 

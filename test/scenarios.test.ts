@@ -4,7 +4,7 @@
 // rules the client checks on answers, kept by Prism's generated (dynamic) answers.
 import path from "node:path";
 import { createOperationsManagerClient, type Job, type Task } from "../src/index";
-import type { Fetch } from "../src/client/transport";
+import type { Fetch } from "../src/http/transport";
 import { responseValidators } from "../generated/response-validators";
 import { bodyViolations } from "../src/contract/validation";
 import { JOB_ID, PASSWORD, TASK_ID, TASK_KEY, USERNAME } from "./support/constants";

@@ -2,7 +2,7 @@
 // bad usage is a UsageError naming the one wrong thing, thrown while the options are read, so
 // before Prism starts and before any connection or name lookup. The credentials are checked by the
 // client's own rules, with its wording.
-import { UsageError } from "../src/tools/cli/usage";
+import { UsageError } from "../src/tools/usage";
 import { verifyOptions } from "../src/tools/verify/options";
 
 const BASIC = { OM_USERNAME: "automation", OM_PASSWORD: "Pa55-s3cret" };

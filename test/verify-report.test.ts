@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { UsageError } from "../src/tools/cli/usage";
+import { UsageError } from "../src/tools/usage";
 import { classify, type Outcome } from "../src/tools/verify/classify";
 import { verifyCommand } from "../src/tools/verify/command";
 import { driftReportLines } from "../src/tools/verify/report";

@@ -5,13 +5,13 @@
 // received is a credential or holds one: its errors describe it (status, content type, shape),
 // never show it; a refusal keeps the platform's own words of why.
 import type { Client } from "openapi-fetch";
-import { mediaTypeOf, platformMessage, type Answer } from "../client/response.js";
-import type { Authenticator, ClientCredentialsAuth, Credential, LoginAuth, TokenAuth, TokenStep } from "./authenticator.js";
+import { mediaTypeOf, platformMessage, type Answer } from "../http/response.js";
+import type { Authenticator, ClientCredentialsAuth, Credential, LoginAuth, TokenAuth, TokenStep } from "./types.js";
 import { credentialHeaders } from "./credential-headers.js";
 import { OperationsManagerError } from "../errors/operations-manager-error.js";
 import { createRedactor, describeCause, noRedaction, safeCause, scrubJoined } from "../errors/redaction.js";
 import { schemaValidators } from "../../generated/request-validators.js";
-import { tooLarge } from "../client/transport.js";
+import { tooLarge } from "../http/transport.js";
 import type { paths } from "../contract/types.js";
 import { isPlainObject, kindOf, parseJson, shapeOf } from "../util/values.js";
 

@@ -9,7 +9,7 @@ import { checkFinishBody } from "./finish-body.js";
 import { callerMiddleware } from "./middleware.js";
 import { checkOptions, type CallOptions, type OperationsManagerClientOptions } from "./options.js";
 import { createPipeline } from "./pipeline.js";
-import { RequestCarrier, unpackingFetch } from "./transport.js";
+import { RequestCarrier, unpackingFetch } from "../http/transport.js";
 import type { FinishManualTaskBody, Job, paths, Task } from "../contract/types.js";
 import { answerCheck, checkPathParams } from "../contract/validation.js";
 

@@ -7,7 +7,7 @@
 import type { Middleware } from "openapi-fetch";
 import { OperationsManagerError } from "../errors/operations-manager-error.js";
 import { describeCause, safeCause, type Redactor } from "../errors/redaction.js";
-import { RequestCarrier } from "./transport.js";
+import { RequestCarrier } from "../http/transport.js";
 import type { OperationId } from "../contract/types.js";
 import { kindOf } from "../util/values.js";
 

@@ -2,7 +2,7 @@
 // call, naming what was wrong and never a secret's value.
 import { checkAuth, type AuthOptions } from "../auth/authenticator.js";
 import { OperationsManagerError, optionError } from "../errors/operations-manager-error.js";
-import type { Fetch } from "./transport.js";
+import type { Fetch } from "../http/transport.js";
 import type { OperationId } from "../contract/types.js";
 import { checkValidateOption, type ValidateOption } from "../contract/validation.js";
 import { isPlainObject, kindOf } from "../util/values.js";

@@ -3,13 +3,13 @@
 // before sending; auth, network or timeout while sending; http or invalid-response once
 // answered), scrubbed of the secrets that call used: the client's fixed credentials and the
 // tokens it sent.
-import { envelopeData, type Answer } from "./response.js";
+import { envelopeData, type Answer } from "../http/response.js";
 import type { Authenticator, Credential } from "../auth/authenticator.js";
 import { OperationsManagerError } from "../errors/operations-manager-error.js";
 import { MiddlewareFailure, middlewareError } from "./middleware.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
 import { createRedactor, describeCause, safeCause, scrubJoined, type Redactor } from "../errors/redaction.js";
-import { deadline, tooLarge } from "./transport.js";
+import { deadline, tooLarge } from "../http/transport.js";
 import type { OperationId } from "../contract/types.js";
 import type { AnswerCheck } from "../contract/validation.js";
 

@@ -3,16 +3,13 @@
 // anything is sent; answers when the client is created with `validate`. No rule of the spec is
 // restated here: this module only runs the generated code and words what it found.
 import { requestValidators, type ValidationError } from "../../generated/request-validators.js";
-import { OperationsManagerError } from "../errors/operations-manager-error.js";
+import { OperationsManagerError, type Violation } from "../errors/operations-manager-error.js";
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
 import type { Redactor } from "../errors/redaction.js";
 import type { OperationId } from "./types.js";
 
-/** One way a value breaks the contract: `path` is a JSON pointer into it (`""` for the whole). */
-export interface Violation {
-  path: string;
-  message: string;
-}
+export type { Violation } from "../errors/operations-manager-error.js";
+
 
 export interface ValidateContext {
   operationId: OperationId;

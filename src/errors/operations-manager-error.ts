@@ -1,5 +1,10 @@
 import type { OperationId } from "../contract/types.js";
-import type { Violation } from "../contract/validation.js";
+
+/** One way a value breaks the contract: `path` is a JSON pointer into it (`""` for the whole). */
+export interface Violation {
+  path: string;
+  message: string;
+}
 
 export type OperationsManagerErrorKind =
   /** Refused before sending: a parameter or body that breaks the contract, or bad client options. */

@@ -2,7 +2,7 @@
 // to --help; the whole usage only when asked for.
 import { verifyCommand } from "../verify/command.js";
 import { mockCommand } from "./mock.js";
-import { BIN, UsageError, describeUsageError, type Output } from "./usage.js";
+import { BIN, UsageError, describeUsageError, type Output } from "../usage.js";
 
 export const USAGE = `usage: ${BIN} <command> [options]
   mock      serve the contract as a Prism mock (${BIN} mock --help)

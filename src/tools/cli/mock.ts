@@ -3,8 +3,8 @@
 // environment, else 127.0.0.1:4010 and the first example.
 import { existsSync } from "node:fs";
 import { bundledSpec, parameterExample } from "../spec/bundled-spec.js";
-import { startMockServer, type MockServer, type MockServerOptions } from "../../mock.js";
-import { BIN, UsageError, parseOptions, type Output } from "./usage.js";
+import { startMockServer, type MockServer, type MockServerOptions } from "../mock/start.js";
+import { BIN, UsageError, parseOptions, type Output } from "../usage.js";
 
 export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [--dynamic] [--example <name>] [--examples <dir>]
        (in a clone of the repository: npm start, with HOST, PORT and EXAMPLE in the environment)

@@ -2,7 +2,7 @@
 // front of a real platform. Prism is loaded only here, so the package root never needs it.
 import { readFileSync } from "node:fs";
 import { bundledSpec, bundledSpecPath, deref, type Json, type JsonObject } from "../spec/bundled-spec.js";
-import { addRecordings } from "../recording/serve.js";
+import { addRecordings } from "./serve-recordings.js";
 import { startGuard } from "./request-guard.js";
 import { checkExampleName, createPreflight } from "./answers.js";
 

@@ -5,7 +5,7 @@
 // no request header is kept.
 import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
-import { parseMediaType } from "../../client/response.js";
+import { parseMediaType } from "../../http/response.js";
 import { bundledSpec, deref, findOperation, isObject, operations, type Json } from "../spec/bundled-spec.js";
 import { createRedactor } from "../../errors/redaction.js";
 import { driftOf } from "./drift.js";

@@ -5,7 +5,7 @@ import type { AuthOptions } from "../../auth/authenticator.js";
 import { checkAuth } from "../../auth/authenticator.js";
 import { isOperationsManagerError } from "../../errors/operations-manager-error.js";
 import { checkBaseUrl } from "../../client/options.js";
-import { UsageError } from "../cli/usage.js";
+import { UsageError } from "../usage.js";
 
 export interface VerifyAuth {
   method: "none" | "basic" | "oauth" | "login";

@@ -7,8 +7,8 @@
 // as the client's auth options), run (Prism and the calls), classify (the verdict on each answer),
 // report (lines or --json), operations (what is called, from the spec), from (recordings judged
 // again); ../recording/ writes them.
-import type { Output } from "../cli/usage.js";
-import { UsageError } from "../cli/usage.js";
+import type { Output } from "../usage.js";
+import { UsageError } from "../usage.js";
 import { createRedactor } from "../../errors/redaction.js";
 import { personalScrubber, type PersonalScrubber } from "../recording/personal.js";
 import { driftReport, operationFor, recordDirProblem, toRecording, writeRecordings, type DriftEntry, type RecordedAnswer } from "../recording/record.js";

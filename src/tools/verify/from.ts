@@ -3,7 +3,7 @@
 // drift, as --record reports it. A folder with no recordings, or a file that is not one, is bad
 // usage (exit 2), in one line naming it.
 import path from "node:path";
-import { UsageError } from "../cli/usage.js";
+import { UsageError } from "../usage.js";
 import { readRecordings, RecordingFileError } from "../recording/format.js";
 import { driftEntry, type DriftEntry } from "../recording/record.js";
 import { judgeRecorded, type VerifyResult } from "./classify.js";

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { requestValidators } from "../../../generated/request-validators.js";
 import { withoutUserinfo } from "../../client/options.js";
 import { describeViolations, violationsOf } from "../../contract/validation.js";
-import { BIN, UsageError, parseOptions } from "../cli/usage.js";
+import { BIN, UsageError, parseOptions } from "../usage.js";
 import { authFromEnv, type VerifyAuth } from "./auth.js";
 import { FLAGS, ID_FLAGS, TASK_DATA_OF, verified, type IdFlag } from "./operations.js";
 

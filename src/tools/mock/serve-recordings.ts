@@ -6,9 +6,9 @@
 // on a copy.
 import { responseValidators } from "../../../generated/response-validators.js";
 import { bodyViolations, describeViolations } from "../../contract/validation.js";
-import { readRecordings, recordedExampleName } from "./format.js";
+import { readRecordings, recordedExampleName } from "../recording/format.js";
 import type { OperationId } from "../../contract/types.js";
-import { addRecordedExamples, type RecordedExample } from "../mock/recorded-examples.js";
+import { addRecordedExamples, type RecordedExample } from "./recorded-examples.js";
 import type { JsonObject } from "../spec/spec-nav.js";
 
 export interface ServedRecordings {
