@@ -54,15 +54,21 @@ export function createHandlers(options: MockHandlersOptions): HttpHandler[] {
   const answer = createAnswerer(spec, example === undefined ? {} : { example });
   const root = `${base.origin}${prefix}`;
   return [
-    http.all(`${root}/*`, async ({ request }) => {
+    // A RegExp with no group, not a path pattern: msw decodes a pattern's parameters with an
+    // unguarded decodeURIComponent, so a bad escape (`%zz`) was its 500; the preflight answers it 400.
+    http.all(new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`), async ({ request }) => {
       const url = new URL(request.url);
       const sent = rawPath(request.url);
       const path = sent.startsWith(prefix) ? sent.slice(prefix.length) : sent;
-      const body = request.body ? await request.text() : "";
-      const answered = answer({ method: request.method, path, query: url.searchParams, headers: request.headers, body });
+      // The bytes, decoded with a byte order mark kept (text() drops it): the preflight judges the
+      // body Prism would read, and its size in bytes (answers.ts).
+      const bytes = request.body ? new Uint8Array(await request.arrayBuffer()) : new Uint8Array();
+      const body = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+      const answered = answer({ method: request.method, path, query: url.searchParams, headers: request.headers, body, bodyBytes: bytes.length });
       // A plain Response: msw's HttpResponse would put a Set-Cookie (login's) in its process-wide
       // cookie store, and every later request would carry it as credentials.
-      return new Response(answered.body === "" ? null : answered.body, { status: answered.status, headers: answered.headers });
+      // A HEAD answer has no body (a server sends none; fetch would read one through MSW).
+      return new Response(answered.body === "" || request.method === "HEAD" ? null : answered.body, { status: answered.status, headers: answered.headers });
     }),
   ];
 }

@@ -5,7 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { malformedBody, malformedRequest } from "../src/tools/mock/request-guard";
+import { malformedBody, malformedRequest } from "../src/tools/mock/answers";
 import { BASIC, TASK_ID } from "./support/constants";
 import { repoRoot } from "./support/spec";
 import { start } from "./support/children";
@@ -122,7 +122,7 @@ describe("the guard's answers (in this process)", () => {
 });
 
 describe("what the guard reads as malformed", () => {
-  const body = (text: string) => Buffer.from(text, "utf8");
+  const body = (text: string) => text;
   it("form bodies: a % that starts no UTF-8 escape, in a name or a value; not a well-formed form", () => {
     for (const bad of ["%", "%zz=1", "a=%", "a=%E0%A4%A", "%C3%28=1"]) expect([bad, malformedBody(FORM, body(bad))]).toEqual([bad, expect.any(String)]);
     for (const good of ["a=1&b=%20+x", "client_secret=%25%26", "=&&==", ""]) expect([good, malformedBody(`${FORM}; charset=utf-8`, body(good))]).toEqual([good, undefined]);

@@ -28,6 +28,10 @@ interface Probe {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** POST unless given. */
+  method?: string;
+  /** The body's `PAD` replaced, in the runner, by this many `a`s (a body too large for an environment variable). */
+  pad?: number;
 }
 
 /** A valid request of each operation, from the spec: its parameters' and request body's examples, Basic where it needs credentials. */
@@ -94,6 +98,26 @@ const mistakes: Probe[] = [
   { name: "login as text", path: "/login", headers: { "Content-Type": "application/json", Accept: "text/plain" }, body: '{"user":{"username":"a","password":"b"}}' },
   { name: "login as JSON", path: "/login", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: '{"user":{"username":"a","password":"b"}}' },
   { name: "an unknown scenario", path: claimPath, headers: { Authorization: BASIC, Prefer: "example=nope" } },
+  // What only the guard in front of Prism used to answer, now the preflight both mocks share.
+  { name: "a preference given twice (the first counts)", path: claimPath, headers: { Authorization: BASIC, Prefer: "code=500, code=401" } },
+  { name: "an example preference given twice", path: claimPath, headers: { Authorization: BASIC, Prefer: "example=rejected, example=approved" } },
+  { name: "an Accept no answer's media type meets", path: finishPath, headers: { ...json, Accept: "text/html" }, body: "{}" },
+  { name: "an Accept that is no media range", path: finishPath, headers: { ...json, Accept: "garbage" }, body: "{}" },
+  { name: "a body behind a byte order mark", path: finishPath, headers: json, body: '\ufeff{"taskData":{}}' },
+  { name: "a UTF-8 body said to be UTF-16", path: finishPath, headers: { ...json, "Content-Type": "application/json; charset=utf-16" }, body: '{"taskData":{}}' },
+  { name: "a body over the 10 MB limit", path: finishPath, headers: json, body: '{"taskData":{"x":"PAD"}}', pad: 11 * 1024 * 1024 },
+  { name: "JSON that does not parse", path: finishPath, headers: json, body: '{"taskData":' },
+  { name: "a Content-Type that is no media type", path: finishPath, headers: { ...json, "Content-Type": "json" }, body: "{}" },
+  { name: "a bad escape in a path parameter", path: `/operations-manager/jobs/${JOB_ID}/tasks/%zz/finish`, headers: json, body: "{}" },
+  { name: "a body to claim, which takes none", path: claimPath, headers: json, body: '{"x":1}' },
+  { name: "a bearer scheme in lower case (RFC 9110: case-insensitive)", path: claimPath, headers: { Authorization: "bearer x" } },
+  { name: "a basic scheme in upper case", path: claimPath, headers: { Authorization: BASIC.replace(/^Basic/, "BASIC") } },
+  { name: "GET on claim's path", method: "GET", path: claimPath, headers: { Authorization: BASIC } },
+  { name: "HEAD on login's path", method: "HEAD", path: "/login", headers: {} },
+  { name: "OPTIONS on claim's path", method: "OPTIONS", path: claimPath, headers: {} },
+  { name: "DELETE on finish's path", method: "DELETE", path: finishPath, headers: { Authorization: BASIC } },
+  { name: "a path no operation has", path: "/nope", headers: {} },
+  { name: "a literal segment escaped", path: finishPath.replace("/finish", "/%66inish"), headers: json, body: "null" },
 ];
 
 type Answer = { status: number; type: string; body: unknown; cookie: string | null; authenticate: string | null };

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { createOperationsManagerClient, OperationsManagerError } from "../src/index";
 import { bundledSpec } from "../src/tools/spec/bundled-spec";
-import { reachableUrl, startGuard, type GuardedServer } from "../src/tools/mock/request-guard";
+import { reachableUrl, startGuard, unplainTarget, type GuardedServer } from "../src/tools/mock/request-guard";
 import { createPreflight } from "../src/tools/mock/answers";
 import { deep, hostileSegments, mutated, valid } from "./support/arbitraries";
 import { BASIC, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
@@ -252,6 +252,79 @@ describe("the guard and the client agree on every generated request (in process)
   });
 });
 
+/**
+ * Ways to write a request's path that a URL parser (Prism routes `new URL(target)`'s pathname, then
+ * decodes each segment) reads as another: dot segments, raw or escaped, anywhere; a fragment; an
+ * absolute- or authority-form target; `//` and `\`; an escaped letter of a literal segment.
+ */
+const DOTS = [".", "..", "%2e", "%2E", ".%2e", "%2E.", "%2e%2E"];
+const shapes: fc.Arbitrary<(path: string) => string> = fc.oneof(
+  fc.record({ dot: fc.constantFrom(...DOTS), at: fc.nat(), back: fc.boolean() }).map(({ dot, at, back }) => (path: string) => {
+    const parts = path.split("/");
+    const i = 1 + (at % (parts.length - 1));
+    const inserted = back && dot.replace(/%2e/gi, ".") === ".." ? [parts[i]!, dot] : [dot];
+    return [...parts.slice(0, i), ...inserted, ...parts.slice(i)].join("/");
+  }),
+  fc.constantFrom("#", "#x", "#/../claim").map((fragment) => (path: string) => path + fragment),
+  fc.constantFrom("http://evil", "http://127.0.0.1:1", "HTTP://om.test").map((origin) => (path: string) => origin + path),
+  fc.constant((path: string) => `/${path}`),
+  fc.nat().map((at) => (path: string) => {
+    const slashes = [...path.matchAll(/\//g)].map((m) => m.index);
+    const i = slashes[1 + (at % (slashes.length - 1))]!;
+    return `${path.slice(0, i)}\\${path.slice(i + 1)}`;
+  }),
+  fc.nat().map((at) => (path: string) => {
+    const letters = [...path.matchAll(/[a-z]/g)].map((m) => m.index).filter((i) => /\/(operations-manager|tasks|jobs|claim|finish)(\/|$)/.test(path.slice(path.lastIndexOf("/", i), path.indexOf("/", i + 1) === -1 ? undefined : path.indexOf("/", i + 1))));
+    const i = letters[at % letters.length]!;
+    return `${path.slice(0, i)}%${path.charCodeAt(i).toString(16)}${path.slice(i + 1)}`;
+  }),
+);
+
+/** The plain path of a case (its parameters as the client sends them). */
+function plainPath(c: Case): string {
+  return c.operationId === "claimTask" ? `/operations-manager/tasks/${segment(c.taskId)}/claim` : `/operations-manager/jobs/${segment(c.jobId)}/tasks/${segment(c.taskId)}/finish`;
+}
+
+describe("the guard judges the path Prism routes: no other target gets past it", () => {
+  it("every generated path shape a URL parser would read as another path is answered by the guard (never passed on), 4xx naming why", async () => {
+    const seen = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(cases, shapes, fc.constantFrom("null", "{}", '{"taskData":{}}', '{"taskData":{},"extra":1}'), async (c, shape, body) => {
+        const target = shape(plainPath(c));
+        expect(target).not.toBe(plainPath(c));
+        const before = passed;
+        const answer = await send(guard.url, target, { Authorization: BASIC, "Content-Type": "application/json" }, c.operationId === "claimTask" ? undefined : body);
+        expect([target, passed]).toEqual([target, before]);
+        expect([target, answer.status]).toEqual([target, expect.any(Number)]);
+        expect([400, 404]).toContain(answer.status);
+        const said = JSON.parse(answer.text) as { detail?: string; message?: string };
+        expect(typeof (said.detail ?? said.message)).toBe("string");
+        seen.add(said.detail?.match(/dot segment|fragment|not a path|starts with \/\/|plain form|no operation/)?.[0] ?? String(answer.status));
+      }),
+      { numRuns: 1500 },
+    );
+    // Each way of writing another path was met, and named.
+    for (const why of ["dot segment", "fragment", "not a path", "starts with //", "plain form", "no operation"]) expect([...seen]).toContain(why);
+  }, 240_000);
+
+  it.each([
+    ["/operations-manager/./jobs/J/tasks/K/finish", /dot segment/],
+    ["/operations-manager/jobs/J/tasks/K/../K/finish", /dot segment/],
+    ["/operations-manager/jobs/J/tasks/%2e%2E/finish", /dot segment/],
+    ["/operations-manager/jobs/J/tasks/K/finish#x", /fragment/],
+    ["http://evil/operations-manager/jobs/J/tasks/K/finish", /not a path/],
+    ["*", /not a path/],
+    ["//operations-manager/jobs/J/tasks/K/finish", /starts with \/\//],
+    ["/operations-manager\\jobs/J/tasks/K/finish", /plain form/],
+  ])("%s is not a plain target (%s)", (target, why) => {
+    expect(unplainTarget(target)).toMatch(why);
+  });
+
+  it.each(["/operations-manager/jobs/J/tasks/K/finish", "/operations-manager/jobs/J/tasks/a%2Eb/finish", "/a?x=..&y=/./", "/operations-manager/tasks/%25/claim"])("%s is plain", (target) => {
+    expect(unplainTarget(target)).toBeUndefined();
+  });
+});
+
 describe("the Prism mock and the client agree (a bounded number of cases)", () => {
   it("refused by one ⇔ refused by the other; 0 5xx; what the client sends is answered 200", async () => {
     const base = process.env.OM_MOCK_URL;
@@ -265,6 +338,16 @@ describe("the Prism mock and the client agree (a bounded number of cases)", () =
         else expect([400, 415]).toContain(answer.status);
       }),
       { numRuns: 200 },
+    );
+    // No path shape gets a made-up success to a body the client refuses.
+    await fc.assert(
+      fc.asyncProperty(cases, shapes, async (c, shape) => {
+        const target = shape(plainPath({ ...c, operationId: "finishManualTask", jobId: JOB_ID, taskId: TASK_KEY } as Case));
+        const answer = await send(base, target, { Authorization: BASIC, "Content-Type": "application/json" }, "null");
+        expect([target, answer.status]).toEqual([target, expect.any(Number)]);
+        expect([400, 404]).toContain(answer.status);
+      }),
+      { numRuns: 100 },
     );
     // The mock lived through all of it.
     expect((await fetch(`${base}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: BASIC } })).status).toBe(200);

@@ -16,7 +16,8 @@ const server = setupServer(...createHandlers({ baseUrl: base }));
 server.listen({ onUnhandledRequest: "bypass" });
 
 async function answerOf(url, probe) {
-  const res = await fetch(url + probe.path, { method: "POST", headers: probe.headers, body: probe.body });
+  const sent = probe.pad === undefined ? probe.body : probe.body.replace("PAD", "a".repeat(probe.pad));
+  const res = await fetch(url + probe.path, { method: probe.method ?? "POST", headers: probe.headers, body: sent });
   const text = await res.text();
   const type = (res.headers.get("content-type") ?? "").split(";")[0].trim();
   let body = text;

@@ -13,7 +13,10 @@ export interface MockRequest {
   path: string;
   query: URLSearchParams;
   headers: { get(name: string): string | null };
+  /** The body as UTF-8 text, a byte order mark kept (Prism reads one as a character, not JSON). */
   body: string;
+  /** The body's size in bytes, when known (the MSW handlers give it; else the UTF-8 length of `body`). */
+  bodyBytes?: number;
 }
 
 export interface MockAnswer {
@@ -40,9 +43,20 @@ export function createPreflight(spec: JsonObject): (request: MockRequest) => { a
   const topSecurity = Array.isArray(spec.security) ? spec.security : [];
   const schemes = members(members(spec.components).securitySchemes);
   return (request) => {
+    // What Prism could not read: one answer for both mocks.
+    const unreadable = unreadableAnswer(request);
+    if (unreadable) return { answer: unreadable };
+    const where = `${request.method} ${request.path.slice(0, 200)}`;
     const judged = judge(request.method, request.path, request.headers.get("content-type"), request.body);
     const operation = judged.operationId === undefined ? undefined : byId.get(judged.operationId);
-    if (!operation) return {};
+    // A request no operation takes is answered here, never passed on: Prism would resolve and
+    // decode the path (dot segments, escapes) and might route it to an operation no one judged.
+    if (!operation) {
+      if (judged.allowed?.length) {
+        return { answer: { ...problem(405, "Method not allowed", `${where}: the path takes ${judged.allowed.join(", ")}`), headers: { "content-type": "application/problem+json", allow: judged.allowed.join(", ") } } };
+      }
+      return { answer: problem(404, "No such operation", `${where} is no operation of the contract`) };
+    }
     if (judged.refusal) return { answer: refusalAnswer(judged.refusal), operation };
     const security = Array.isArray(operation.security) ? operation.security : topSecurity;
     if (security.length > 0 && !security.some((requirement) => Object.keys(members(requirement)).every((name) => presented(members(deref(spec, schemes[name])), request)))) {
@@ -61,6 +75,11 @@ export function createPreflight(spec: JsonObject): (request: MockRequest) => { a
       const names = type === undefined ? [] : Object.keys(members(members(content[type]).examples));
       if (!names.includes(prefer.example)) return { operation, answer: unknownExample(operation, status, prefer.example, names) };
     }
+    // An answer with a body in no media type the Accept header takes is 406, as Prism answers it.
+    const declaredTypes = Object.keys(members(members(deref(spec, responses[status])).content));
+    if (declaredTypes.length > 0 && negotiate(declaredTypes, request.headers.get("accept"), true) === undefined) {
+      return { operation, answer: problem(406, "Not acceptable", `${text(operation.operationId)}'s ${status} answer is ${declaredTypes.join(" or ")}, none of which the Accept header takes`, { known: declaredTypes }) };
+    }
     return { operation };
   };
 }
@@ -74,7 +93,7 @@ export function createAnswerer(spec: JsonObject, options: AnswererOptions = {}):
   return (request) => {
     const { answer, operation, credentialsMissing } = preflight(request);
     if (answer) return answer;
-    if (!operation) return problem(404, "No such operation", `${request.method} ${request.path.slice(0, 200)} is no operation of the contract`);
+    if (!operation) return problem(404, "No such operation", `${request.method} ${request.path.slice(0, 200)} is no operation of the contract`); // the preflight answers it first
     if (credentialsMissing) {
       return answerWith(spec, operation, "401", undefined, request, options.example) ?? problem(401, "Unauthorized", "no credentials of the operation's security schemes");
     }
@@ -141,21 +160,27 @@ function presented(scheme: JsonObject, request: MockRequest): boolean {
   return false;
 }
 
-/** `Prefer: code=500, example=rejected` (RFC 7240 preferences, comma- or semicolon-separated). */
+/**
+ * `Prefer: code=500, example=rejected` (RFC 7240 preferences, comma- or semicolon-separated). A
+ * preference given twice counts once, the first (RFC 7240 §2, and as Prism reads it).
+ */
 export function preferences(header: string | null): { code?: string; example?: string } {
   const out: { code?: string; example?: string } = {};
   for (const part of (header ?? "").split(/[,;]/)) {
     const [key = "", ...rest] = part.split("=");
     const value = rest.join("=").trim().replace(/^"(.*)"$/, "$1");
     const name = key.trim().toLowerCase();
-    if (name === "code" && value) out.code = value;
-    if (name === "example" && value) out.example = value;
+    if (name === "code" && value) out.code ??= value;
+    if (name === "example" && value) out.example ??= value;
   }
   return out;
 }
 
-/** The declared media type the `Accept` header prefers (a missing one is `*` `/` `*`); ties go to the spec's order. */
-function negotiate(declared: string[], accept: string | null): string | undefined {
+/**
+ * The declared media type the `Accept` header prefers (a missing one is `*` `/` `*`); ties go to the
+ * spec's order. When it takes none: undefined if `strict`, else the first declared.
+ */
+function negotiate(declared: string[], accept: string | null, strict = false): string | undefined {
   if (declared.length === 0) return undefined;
   const ranges = (accept?.trim() ? accept : "*/*").split(",").map((range) => {
     const [type = "", ...params] = range.trim().split(";");
@@ -168,7 +193,7 @@ function negotiate(declared: string[], accept: string | null): string | undefine
     const q = Math.max(0, ...ranges.filter((r) => r.type === type || r.type === "*/*" || r.type === `${main}/*`).map((r) => r.q));
     if (q > 0 && (!best || q > best.q)) best = { type, q };
   }
-  return best?.type ?? declared[0];
+  return best?.type ?? (strict ? undefined : declared[0]);
 }
 
 const isJson = (type: string) => type === "application/json" || /\+json$/.test(type);
@@ -206,5 +231,98 @@ export function checkExampleName(spec: JsonObject, name: string): void {
     throw Object.assign(new RangeError(`example ${JSON.stringify(name)} is no scenario; the scenarios are ${known.join(", ")}`), {
       code: "ERR_UNKNOWN_EXAMPLE",
     });
+  }
+}
+
+/** Prism's own body limit (micri's `limit: "10mb"`): a larger body is 413 from either mock. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The answer to a body over the limit (its rest unread). */
+export function tooLarge(): MockAnswer {
+  return problem(413, "Request body too large", `the body is over ${MAX_BODY_BYTES} bytes, the mock's limit`);
+}
+
+/**
+ * The answer to a request Prism could not read (a body over its limit, a bad escape, an `Accept`
+ * or `Content-Type` that is no media type, a body that does not decode), or undefined. The
+ * preflight asks it first; the guard asks it alone in front of a validating proxy.
+ */
+export function unreadableAnswer(request: MockRequest): MockAnswer | undefined {
+  const size = request.bodyBytes ?? new TextEncoder().encode(request.body).length;
+  if (size > MAX_BODY_BYTES) return tooLarge();
+  const where = `${request.method} ${request.path.slice(0, 200)}`;
+  const contentType = request.headers.get("content-type") ?? undefined;
+  const unreadable = malformedRequest(request.path, request.headers.get("accept") ?? undefined, contentType);
+  if (unreadable) return problem(400, "Malformed request", `${where}: ${unreadable}`);
+  const malformed = malformedBody(contentType, request.body);
+  if (malformed) return problem(400, "Malformed request body", `${where}: ${malformed}`);
+  return undefined;
+}
+
+/** RFC 9110's token, and a quoted string as the `content-type` package (which Prism uses) reads one. */
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\u000b\\u0020\\u0021\\u0023-\\u005b\\u005d-\\u007e\\u0080-\\u00ff]|\\\\[\\u000b\\u0020-\\u00ff])*"';
+const MEDIA_RANGE = new RegExp(`^\\s*${TOKEN}/${TOKEN}\\s*(?:; *${TOKEN} *= *(?:${QUOTED}|${TOKEN}) *)*$`);
+
+/**
+ * Why Prism could not read this request's path, `Accept` or `Content-Type`, or undefined. Prism
+ * decodes path parameters with an unguarded decodeURIComponent, and parses each `Accept` entry and
+ * the `Content-Type` with parsers that throw on anything but a media type, outside any catch:
+ * each would end the process (or, for a body's `Content-Type`, answer a 500). Both mocks refuse
+ * them alike (createPreflight).
+ */
+export function malformedRequest(pathname: string, accept: string | undefined, contentType: string | undefined): string | undefined {
+  if (!pathname.split("/").every(decodes)) return "the path has a malformed percent-escape (each % must start a %XX escape of UTF-8)";
+  if (contentType !== undefined && !MEDIA_RANGE.test(contentType)) return "the Content-Type header is not a media type (such as application/json)";
+  if (accept !== undefined && accept.trim() !== "" && !accept.split(",").every((range) => MEDIA_RANGE.test(range))) {
+    return "the Accept header is not a list of media ranges (such as application/json or */*;q=0.8)";
+  }
+  return undefined;
+}
+
+/**
+ * Why Prism could not decode this body (UTF-8 text, a byte order mark kept), or undefined. JSON
+ * (`application/json`, `application/*+json`, as Prism picks its JSON parser) must parse; a form's
+ * names and values, split and decoded as Prism does, must be percent-encoded UTF-8; so must the
+ * part names of a multipart form. Never echoes the body: a form may carry a client secret.
+ */
+export function malformedBody(contentType: string | undefined, body: string): string | undefined {
+  if (body.length === 0) return undefined;
+  // Prism decodes a body in its declared charset; the checks below read it as UTF-8. Any other
+  // charset could hide what they look for (in UTF-7, `+ACU-` is a `%`), so only UTF-8 is taken.
+  // Every `charset` in the header is read, not the first only: Prism's parser takes the last of
+  // `charset=utf-8; charset=utf-7`.
+  for (const [, given] of (contentType ?? "").matchAll(/charset\s*=\s*["']?([^"';\s,]*)/gi)) {
+    const charset = given!.toLowerCase();
+    if (!["utf-8", "utf8", "us-ascii"].includes(charset)) return `the body's charset ${JSON.stringify(charset.slice(0, 40))} is not taken: send UTF-8`;
+  }
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json" || /^application\/[^/\s]+\+json$/.test(type)) {
+    try {
+      JSON.parse(body); // a leading byte order mark does not parse, in Prism either
+    } catch {
+      return `the body is not JSON (Content-Type: ${type})`;
+    }
+    return undefined;
+  }
+  if (type === "application/x-www-form-urlencoded") {
+    const undecodable = body.split("&").some((pair) => {
+      const [name, ...value] = pair.split("=");
+      return !decodes(name!) || !decodes(value.join("=").replaceAll("+", "%20"));
+    });
+    return undecodable ? "the form body has a malformed percent-escape (each % must start a %XX escape of UTF-8)" : undefined;
+  }
+  if (type === "multipart/form-data") {
+    for (const [, name] of body.matchAll(/\bname="([^"]*)"/gi)) if (!decodes(name!)) return "a part name of the multipart body has a malformed percent-escape";
+  }
+  return undefined;
+}
+
+function decodes(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
   }
 }

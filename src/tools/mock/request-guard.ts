@@ -8,13 +8,11 @@
 // Prism listening on a private loopback port. Nothing in node_modules is patched.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { MockAnswer, MockRequest } from "./answers.js";
+import { MAX_BODY_BYTES, tooLarge, unreadableAnswer, type MockAnswer, type MockRequest } from "./answers.js";
 
 /** What the mock answers before Prism, or nothing (mock-answers.ts createPreflight). */
 export type Preflight = (request: MockRequest) => { answer?: MockAnswer };
 
-/** Prism's own body limit (micri's `limit: "10mb"`). */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** Headers of one connection (RFC 9110 §7.6.1), not passed from one hop to the next; and `expect`, answered here. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "expect"]);
 
@@ -77,39 +75,32 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
   if (body === "aborted") return;
   if (body === "too large") {
     // The rest of the body is not read: the connection closes after the answer.
-    answerProblem(res, 413, "Request body too large", `the body is over ${MAX_BODY_BYTES} bytes, the mock's limit`, { connection: "close" });
+    send(res, tooLarge(), { connection: "close" });
     return;
   }
-  let pathname: string;
-  try {
-    pathname = new URL(req.url ?? "/", "http://mock").pathname;
-  } catch {
-    answerProblem(res, 400, "Malformed request", `${req.method}: the request target is not a URL path`);
+  const target = req.url ?? "/";
+  const unplain = unplainTarget(target);
+  if (unplain) {
+    answerProblem(res, 400, "Malformed request", `${req.method}: ${unplain}`);
     return;
   }
-  const unreadable = malformedRequest(pathname, req.headers.accept, req.headers["content-type"]);
-  if (unreadable) {
-    answerProblem(res, 400, "Malformed request", `${req.method} ${pathname}: ${unreadable}`);
-    return;
-  }
-  const malformed = malformedBody(req.headers["content-type"], body);
-  if (malformed) {
-    answerProblem(res, 400, "Malformed request body", `${req.method} ${pathname}: ${malformed}`);
-    return;
-  }
-  // What the client's own checks would refuse is refused here, by the same generated validators;
-  // so is a Prefer naming an answer or example the operation does not have (with those it has).
-  // The path as sent: URL parsing would resolve an escaped dot segment (`%2E%2E`) before it is judged.
-  const early = preflight?.({
+  // Bad escapes, Accept, Content-Type and bodies Prism could not read; what the client's own checks
+  // would refuse (the same generated validators); a Prefer naming what the operation does not
+  // have; and any request no operation takes: all answered by the preflight, as the MSW handlers
+  // answer them (answers.ts). Without one (a validating proxy), Prism still never sees a path a
+  // URL parser would read as another.
+  const [path = "/", query = ""] = target.split("?");
+  const request: MockRequest = {
     method: req.method ?? "GET",
-    path: (req.url ?? "/").split("?")[0]!,
-    query: new URLSearchParams((req.url ?? "").split("?")[1] ?? ""),
+    path,
+    query: new URLSearchParams(query),
     headers: { get: (name) => headerOf(req, name) },
     body: body.toString("utf8"),
-  }).answer;
+    bodyBytes: body.length,
+  };
+  const early = preflight ? preflight(request).answer : unreadableAnswer(request);
   if (early) {
-    res.writeHead(early.status, { ...early.headers, "content-length": Buffer.byteLength(early.body) });
-    res.end(early.body);
+    send(res, early);
     return;
   }
   const headers: http.OutgoingHttpHeaders = {};
@@ -117,7 +108,10 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
   if (body.length > 0 || req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) {
     headers["content-length"] = body.length;
   }
-  const forwarded = http.request({ host: inner.hostname, port: inner.port, method: req.method, path: req.url, headers, agent });
+  // An auth scheme is case-insensitive (RFC 9110 §11.1): `bearer x` is a bearer token, which
+  // Prism 5.12 (matching /^Bearer\s/) would refuse as none. It is passed on spelled as Prism reads it.
+  if (typeof headers.authorization === "string") headers.authorization = headers.authorization.replace(/^(bearer|basic)(?=\s)/i, (scheme) => (scheme.toLowerCase() === "bearer" ? "Bearer" : "Basic"));
+  const forwarded = http.request({ host: inner.hostname, port: inner.port, method: req.method, path: target, headers, agent });
   res.once("close", () => {
     if (!res.writableFinished) forwarded.destroy();
   });
@@ -135,6 +129,38 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
     else answerProblem(res, 502, "Mock failure", `the mock did not answer (${error.message})`);
   });
   forwarded.end(body);
+}
+
+/**
+ * Why a request target is not a plain path, or undefined. Prism routes `new URL(target, base)`'s
+ * pathname: a URL parser resolves `.` and `..` segments (`%2E` escaped too), drops a fragment,
+ * takes the path out of an absolute-form target, reads `//x` as a host and `\` as `/`. The
+ * target judged must be the one routed: any target the parser would read as another path is
+ * refused, so Prism never sees one no one judged.
+ */
+export function unplainTarget(target: string): string | undefined {
+  if (!target.startsWith("/")) return "the request target is not a path (an absolute-form or authority-form target): send /operations-manager/…";
+  if (target.startsWith("//")) return "the request target starts with //, which a URL reads as a host";
+  if (target.includes("#")) return "the request target has a fragment (#), which no client sends";
+  const path = target.split("?")[0]!;
+  let routed: string;
+  try {
+    routed = new URL(target, "http://mock").pathname;
+  } catch {
+    return "the request target is not a URL path";
+  }
+  if (routed === path) return undefined;
+  if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path)) return "the path has a dot segment (`.` or `..`, or escaped as %2E): it would be resolved to another path";
+  return `the path is not in its plain form: a URL reads it as ${JSON.stringify(routed.slice(0, 200))}`;
+}
+
+function send(res: http.ServerResponse, answer: MockAnswer, extra: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(answer.status, { ...answer.headers, ...extra, "content-length": Buffer.byteLength(answer.body) });
+  res.end(answer.body);
 }
 
 function headerOf(req: http.IncomingMessage, name: string): string | null {
@@ -161,77 +187,6 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | "aborted" | "too 
     req.once("error", () => resolve("aborted"));
     req.once("aborted", () => resolve("aborted"));
   });
-}
-
-/** RFC 9110's token, and a quoted string as the `content-type` package (which Prism uses) reads one. */
-const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const QUOTED = '"(?:[\\u000b\\u0020\\u0021\\u0023-\\u005b\\u005d-\\u007e\\u0080-\\u00ff]|\\\\[\\u000b\\u0020-\\u00ff])*"';
-const MEDIA_RANGE = new RegExp(`^\\s*${TOKEN}/${TOKEN}\\s*(?:; *${TOKEN} *= *(?:${QUOTED}|${TOKEN}) *)*$`);
-
-/**
- * Why Prism could not read this request's path, `Accept` or `Content-Type`, or undefined. Prism
- * decodes path parameters with an unguarded decodeURIComponent, and parses each `Accept` entry and
- * the `Content-Type` with parsers that throw on anything but a media type, outside any catch:
- * each would end the process (or, for a body's `Content-Type`, answer a 500).
- */
-export function malformedRequest(pathname: string, accept: string | undefined, contentType: string | undefined): string | undefined {
-  if (!pathname.split("/").every(decodes)) return "the path has a malformed percent-escape (each % must start a %XX escape of UTF-8)";
-  if (contentType !== undefined && !MEDIA_RANGE.test(contentType)) return "the Content-Type header is not a media type (such as application/json)";
-  if (accept !== undefined && accept.trim() !== "" && !accept.split(",").every((range) => MEDIA_RANGE.test(range))) {
-    return "the Accept header is not a list of media ranges (such as application/json or */*;q=0.8)";
-  }
-  return undefined;
-}
-
-/**
- * Why Prism could not decode this body, or undefined. JSON (`application/json`, `application/*+json`,
- * as Prism picks its JSON parser) must parse; a form's names and values, split and decoded as Prism
- * does, must be percent-encoded UTF-8; so must the part names of a multipart form. Never echoes
- * the body: a form may carry a client secret.
- */
-export function malformedBody(contentType: string | undefined, body: Buffer): string | undefined {
-  if (body.length === 0) return undefined;
-  // Prism decodes a body in its declared charset; the checks below read it as UTF-8. Any other
-  // charset could hide what they look for (in UTF-7, `+ACU-` is a `%`), so only UTF-8 is taken.
-  // Every `charset` in the header is read, not the first only: Prism's parser takes the last of
-  // `charset=utf-8; charset=utf-7`.
-  for (const [, given] of (contentType ?? "").matchAll(/charset\s*=\s*["']?([^"';\s,]*)/gi)) {
-    const charset = given!.toLowerCase();
-    if (!["utf-8", "utf8", "us-ascii"].includes(charset)) return `the body's charset ${JSON.stringify(charset.slice(0, 40))} is not taken: send UTF-8`;
-  }
-  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "application/json" || /^application\/[^/\s]+\+json$/.test(type)) {
-    try {
-      JSON.parse(body.toString("utf8"));
-    } catch {
-      return `the body is not JSON (Content-Type: ${type})`;
-    }
-    return undefined;
-  }
-  if (type === "application/x-www-form-urlencoded") {
-    const undecodable = body
-      .toString("utf8")
-      .split("&")
-      .some((pair) => {
-        const [name, ...value] = pair.split("=");
-        return !decodes(name!) || !decodes(value.join("=").replaceAll("+", "%20"));
-      });
-    return undecodable ? "the form body has a malformed percent-escape (each % must start a %XX escape of UTF-8)" : undefined;
-  }
-  if (type === "multipart/form-data") {
-    const names = body.toString("latin1").matchAll(/\bname="([^"]*)"/gi);
-    for (const [, name] of names) if (!decodes(name!)) return "a part name of the multipart body has a malformed percent-escape";
-  }
-  return undefined;
-}
-
-function decodes(text: string): boolean {
-  try {
-    decodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** An RFC 9457 problem answer, as Prism gives its own (it names no part of the body). */

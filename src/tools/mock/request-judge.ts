@@ -34,6 +34,8 @@ export interface JudgedRequest {
   params: Record<string, string>;
   /** Why the request is refused, or undefined when the client's checks would let it through. */
   refusal?: Refusal;
+  /** When no operation matches but the path is an operation's under other methods: those methods. */
+  allowed?: string[];
 }
 
 interface Route {
@@ -82,7 +84,10 @@ export function createRequestJudge(spec: JsonObject): RequestJudge {
   return (method, pathname, contentType, body) => {
     let match: RegExpExecArray | null = null;
     const route = routes.find((r) => r.method === method.toUpperCase() && (match = r.pattern.exec(pathname)) !== null);
-    if (!route || !match) return { params: {} };
+    if (!route || !match) {
+      const allowed = [...new Set(routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method))];
+      return allowed.length ? { params: {}, allowed } : { params: {} };
+    }
     const params: Record<string, string> = {};
     route.names.forEach((name, i) => (params[name] = safeDecode((match as RegExpExecArray)[i + 1]!)));
     const validators = requestValidators[route.operationId as ValidatedOperationId];
@@ -99,7 +104,16 @@ export function createRequestJudge(spec: JsonObject): RequestJudge {
 }
 
 function judgeBody(route: Route, bodies: Readonly<Record<string, Validate>>, contentType: string | null | undefined, body: string | undefined, violations: RequestViolation[]): Refusal | undefined {
-  if (route.mediaTypes.length === 0) return undefined; // the operation takes no body: any is ignored, as Prism does
+  if (route.mediaTypes.length === 0) {
+    // The operation takes no body: one sent is refused, as Prism refuses it (the client sends none).
+    if (body === undefined || body === "") return undefined;
+    return {
+      status: route.wrongType,
+      title: "Unexpected body",
+      detail: `${route.operationId} takes no request body`,
+      violations: [{ in: "body", pointer: "", message: "must be absent: the operation takes no body" }],
+    };
+  }
   if (body === undefined || body === "") {
     if (route.bodyRequired) violations.push({ in: "body", pointer: "", message: `is required (${route.mediaTypes.join(" or ")})` });
     return undefined;
