@@ -2,10 +2,13 @@
 // code that throws outside any catch, an unhandled rejection that ends the process hosting it
 // (`npm start`, a jest worker): a form body's names (`%` or `%zz=1` to POST /oauth/token is a
 // URIError), a path parameter's escapes, and an `Accept` or `Content-Type` that is not a media
-// type. It answers JSON that does not parse in micri's own shape, not as a problem. This front
-// reads each request, answers one that Prism could not read with a 400 problem
-// (application/problem+json) naming what was wrong, and hands every other request, unchanged, to
-// Prism listening on a private loopback port. Nothing in node_modules is patched.
+// type. It answers JSON that does not parse in micri's own shape, not as a problem. And it routes
+// the path a URL parser makes of the target (dot segments resolved, a fragment dropped), each
+// segment decoded. This front reads each request, refuses a target that is not its own plain
+// path, asks the preflight both mocks share (answers.ts: what Prism could not read, what the
+// client would refuse, a path no operation has) and hands every other request, unchanged but for
+// an auth scheme's case, to Prism listening on a private loopback port. Nothing in node_modules
+// is patched.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { MAX_BODY_BYTES, tooLarge, unreadableAnswer, type MockAnswer, type MockRequest } from "./answers.js";
