@@ -5,12 +5,16 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { malformedBody, malformedRequest } from "../src/tools/mock/answers";
+import { addRecordedExamples, MAX_RECORDED_DEPTH } from "../src/tools/mock/recorded-examples";
+import { bundledSpec } from "../src/tools/spec/bundled-spec";
 import { BASIC, TASK_ID } from "./support/constants";
 import { repoRoot } from "./support/spec";
 import { start } from "./support/children";
 
-const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
+const { startMockServer, readRecordedExamples } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
 
 const FORM = "application/x-www-form-urlencoded";
 const CLAIM = `/operations-manager/tasks/${TASK_ID}/claim`;
@@ -145,4 +149,41 @@ describe("what the guard reads as malformed", () => {
     expect(malformedRequest("/a", "application/json,,", undefined)).toMatch(/Accept/);
     expect(malformedRequest("/a", undefined, "application/json;;")).toMatch(/Content-Type/);
   });
+});
+
+describe("a recording nested too deep for the mock", () => {
+  const write = (dir: string, depth: number) => {
+    let body = "1";
+    for (let i = 0; i < depth; i++) body = `{"a":${body}}`;
+    const recording = `{"operationId":"claimTask","method":"POST","path":"/recorded","status":200,"contentType":"application/json","recordedAt":"2026-12-06T06:00:00.000Z","label":"deep","body":${body},"verdict":"fail","violations":[]}`;
+    writeFileSync(path.join(dir, "claimTask.200.json"), recording);
+  };
+  it("is refused at start, naming its file (not a bare RangeError of Prism's recursion); the MSW handlers refuse it alike", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "deep-recording-"));
+    try {
+      write(dir, 100_000);
+      const file = path.join(dir, "claimTask.200.json");
+      const started = startMockServer({ examples: dir });
+      await expect(started).rejects.toMatchObject({ code: "ERR_RECORDING_TOO_DEEP", message: expect.stringContaining(file) });
+      await expect(started).rejects.toThrow(/nests deeper than \d+ levels/);
+      const spec = structuredClone(bundledSpec());
+      expect(() => addRecordedExamples(spec, readRecordedExamples(dir), () => {})).toThrow(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+  it("one as deep as the bound is served", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "deep-recording-"));
+    const mock = await (async () => {
+      write(dir, MAX_RECORDED_DEPTH - 1);
+      return startMockServer({ examples: dir });
+    })().finally(() => rmSync(dir, { recursive: true, force: true }));
+    try {
+      const res = await fetch(mock.url + CLAIM, { method: "POST", headers: { Authorization: BASIC, Prefer: "example=recorded-deep" } });
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(await res.json())).toContain('{"a":{"a":1}}');
+    } finally {
+      await mock.close();
+    }
+  }, 60_000);
 });

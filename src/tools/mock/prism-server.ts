@@ -64,7 +64,15 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
     if (example !== undefined) withExampleFirst(spec, example);
   }
   const { getHttpOperationsFromSpec, createServer } = await loadPrism();
-  const operations = await getHttpOperationsFromSpec(spec);
+  let operations: Awaited<ReturnType<typeof getHttpOperationsFromSpec>>;
+  try {
+    operations = await getHttpOperationsFromSpec(spec);
+  } catch (error) {
+    // Prism read the spec it was handed and failed: with recordings added, say which folder, not
+    // only Prism's words (a RangeError of its recursion named no file).
+    if (options.examples === undefined) throw error;
+    throw Object.assign(new Error(`the recordings in ${options.examples} could not be served: Prism could not read them (${String((error as Error)?.message ?? error)})`, { cause: error }), { code: "ERR_RECORDINGS_UNSERVABLE" });
+  }
   const shared = {
     validateRequest: true,
     // Recordings are served as the platform said them: Prism, judging them itself (its judge is not

@@ -18,10 +18,34 @@ export interface RecordedExample {
 
 type Node = { [key: string]: any };
 
+/**
+ * How deep a recorded body may nest. Prism reads the spec it serves with recursive code (its
+ * `$ref` crawl), which a body nested some thousands deep overflows: a bare RangeError that named
+ * no file. No platform answer comes near this.
+ */
+export const MAX_RECORDED_DEPTH = 256;
+
+/** Whether `value` nests deeper than `limit` (arrays and objects), measured without recursion. */
+function nestsDeeper(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Adds each recording to `spec` (changed in place) as a named example; the names added. */
 export function addRecordedExamples(spec: JsonObject, recordings: readonly RecordedExample[], log: (message: string) => void): string[] {
   const names = new Set<string>();
   for (const recording of recordings) {
+    if (nestsDeeper(recording.body, MAX_RECORDED_DEPTH)) {
+      throw Object.assign(new RangeError(`${recording.file}: the recorded body nests deeper than ${MAX_RECORDED_DEPTH} levels, more than the mock can serve; no platform answers so (re-record it, or remove the file)`), {
+        code: "ERR_RECORDING_TOO_DEEP",
+      });
+    }
     let operation: Node;
     try {
       operation = findOperation(spec, recording.operationId).operation;
