@@ -117,6 +117,10 @@ const mistakes: Probe[] = [
   { name: "OPTIONS on claim's path", method: "OPTIONS", path: claimPath, headers: {} },
   { name: "DELETE on finish's path", method: "DELETE", path: finishPath, headers: { Authorization: BASIC } },
   { name: "a path no operation has", path: "/nope", headers: {} },
+  { name: "Prism's query form of Prefer: ?__code=500", path: `${claimPath}?__code=500`, headers: { Authorization: BASIC } },
+  { name: "Prism's query form of Prefer: ?__example=rejected", path: `${claimPath}?__example=rejected`, headers: { Authorization: BASIC } },
+  { name: "Prism's query form naming a code claim has not: ?__code=418", path: `${claimPath}?__code=418`, headers: { Authorization: BASIC } },
+  { name: "a Prefer header wins over the query form", path: `${claimPath}?__code=500`, headers: { Authorization: BASIC, Prefer: "code=401" } },
   { name: "a literal segment escaped", path: finishPath.replace("/finish", "/%66inish"), headers: json, body: "null" },
 ];
 

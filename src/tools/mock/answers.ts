@@ -63,7 +63,7 @@ export function createPreflight(spec: JsonObject): (request: MockRequest) => { a
       return { operation, credentialsMissing: true };
     }
     const responses = members(operation.responses);
-    const prefer = preferences(request.headers.get("prefer"));
+    const prefer = preferences(request.headers.get("prefer"), request.query);
     const declared = Object.keys(responses);
     const status = prefer.code ?? defaultStatus(declared);
     if (!Object.hasOwn(responses, status)) {
@@ -97,7 +97,7 @@ export function createAnswerer(spec: JsonObject, options: AnswererOptions = {}):
     if (credentialsMissing) {
       return answerWith(spec, operation, "401", undefined, request, options.example) ?? problem(401, "Unauthorized", "no credentials of the operation's security schemes");
     }
-    const prefer = preferences(request.headers.get("prefer"));
+    const prefer = preferences(request.headers.get("prefer"), request.query);
     const status = prefer.code ?? defaultStatus(Object.keys(members(operation.responses)));
     return answerWith(spec, operation, status, prefer.example, request, options.example) ?? { status: Number(status), headers: {}, body: "" };
   };
@@ -164,8 +164,16 @@ function presented(scheme: JsonObject, request: MockRequest): boolean {
  * `Prefer: code=500, example=rejected` (RFC 7240 preferences, comma- or semicolon-separated). A
  * preference given twice counts once, the first (RFC 7240 §2, and as Prism reads it).
  */
-export function preferences(header: string | null): { code?: string; example?: string } {
+export function preferences(header: string | null, query?: URLSearchParams): { code?: string; example?: string } {
   const out: { code?: string; example?: string } = {};
+  // Without a Prefer header, Prism reads `?__code=NNN` and `?__example=NAME` instead: judged alike here.
+  if (!header && query) {
+    const code = query.get("__code");
+    const example = query.get("__example");
+    if (code) out.code = code;
+    if (example) out.example = example;
+    return out;
+  }
   for (const part of (header ?? "").split(/[,;]/)) {
     const [key = "", ...rest] = part.split("=");
     const value = rest.join("=").trim().replace(/^"(.*)"$/, "$1");
