@@ -2,6 +2,8 @@
 // --help, bad usage in one line, a missing Prism named, and `npm start` stopped by SIGTERM leaving
 // no process and no open port behind. Its options are parsed in-process (mockOptions).
 import { accepts, bannerUrl } from "./support/mock-process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { mockOptions } from "../src/tools/cli/mock";
 import { UsageError } from "../src/tools/usage";
@@ -39,6 +41,23 @@ describe("the bin's commands", () => {
     expect(lines.slice(1)).toEqual([pointer]);
     expect(stdout).toBe("");
     expect(code).toBe(2);
+  });
+
+  it.each([
+    ["not JSON", "{ not json"],
+    ["nested past what the mock serves", `{"operationId":"claimTask","method":"POST","path":"/x","status":200,"contentType":"application/json","recordedAt":"2026-12-06T00:00:00.000Z","label":"deep","body":${"[".repeat(300)}${"]".repeat(300)},"verdict":"pass","violations":[]}`],
+  ])("mock --examples with a recording %s exits 2 with one line naming the file", async (_what, text) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "om-cli-examples-"));
+    try {
+      writeFileSync(path.join(dir, "claimTask.200.json"), text);
+      const { code, stderr } = await cli(["mock", "--port", "0", "--examples", dir]);
+      const lines = stderr.trimEnd().split("\n");
+      expect(lines[0]).toMatch(/^error: .*claimTask\.200\.json/);
+      expect(lines.slice(1)).toEqual(["see: operations-manager-tasks-contract mock --help"]);
+      expect(code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(["mock", "verify"])("%s --help prints its own usage and exits 0", async (command) => {

@@ -63,7 +63,9 @@ export async function mockCommand(args: string[], env: NodeJS.ProcessEnv, output
     });
   } catch (error) {
     // A scenario no answer has is bad usage: the message lists the names there are.
-    if ((error as { code?: unknown })?.code === "ERR_UNKNOWN_EXAMPLE") throw new UsageError((error as Error).message, "mock");
+    // So is a folder of recordings the mock cannot serve: the message names the file.
+    const code = (error as { code?: unknown })?.code;
+    if (code === "ERR_UNKNOWN_EXAMPLE" || code === "ERR_BAD_RECORDING" || code === "ERR_RECORDING_TOO_DEEP") throw new UsageError((error as Error).message, "mock");
     output.err(`error: the mock could not start on ${options.host}:${options.port}: ${(error as Error)?.message ?? String(error)}`);
     return 1;
   }
