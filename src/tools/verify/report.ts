@@ -17,6 +17,17 @@ export function resultLines(r: VerifyResult): string[] {
   return lines;
 }
 
+/**
+ * The verdict line alone, for a line printed as its call ends while recording: it carries nothing
+ * the answer said (its message, the violations, Prism's or the platform's words), which could name
+ * a person learnt only from a later answer. What it leaves out, `resultLines` prints at the end.
+ */
+export function verdictLine(r: VerifyResult): string {
+  const status = r.status === null ? "" : ` → ${r.status}`;
+  const more = r.error !== undefined || r.reason !== undefined || r.violations.length > 0 || r.hint !== undefined;
+  return `${LABELS[r.result]} ${r.operationId} ${r.method} ${r.path}${status}${more ? " (details below)" : ""}`;
+}
+
 /** Whether every operation passed (none ran: not). */
 export function allPassed(results: readonly VerifyResult[]): boolean {
   return results.length > 0 && results.every((r) => r.result === "pass");
