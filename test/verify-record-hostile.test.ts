@@ -9,10 +9,11 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { MAX_RECORDING_BYTES } from "../src/tools/recording/format";
 import { personalScrubber } from "../src/tools/recording/personal";
-import { openRecordDir, recordDirProblem, writeRecordings } from "../src/tools/recording/record";
+import { driftEntry, driftReport, MAX_LISTED_PER_ANSWER, openRecordDir, recordDirProblem, writeRecordings } from "../src/tools/recording/record";
 import { startTap, type NotTaken, type Tapped } from "../src/tools/recording/tap";
 import { classify } from "../src/tools/verify/classify";
 import { verifyCommand } from "../src/tools/verify/command";
+import { driftReportLines, PRINTED_PER_LIST, resultLines } from "../src/tools/verify/report";
 import { UsageError } from "../src/tools/usage";
 import { run as runCommand } from "./support/children";
 import { claimAnswer } from "./support/constants";
@@ -236,3 +237,26 @@ describe("the bin end to end (Prism, a child process)", () => {
   }, 120_000);
 });
 
+
+describe("what is printed and report.json stay bounded whatever an answer holds", () => {
+  const violations = Array.from({ length: 40_000 }, (_, i) => ({ in: "body", path: `/data/${i}`, message: "must be string", source: "ajv" }));
+
+  it("an answer with 40,000 violations: the first 20 printed and a count (all with --verbose)", () => {
+    const result = { operationId: "claimTask", method: "POST", path: "/p", status: 200, result: "fail" as const, violations };
+    const lines = resultLines(result);
+    expect(lines).toHaveLength(1 + PRINTED_PER_LIST + 1);
+    expect(lines.at(-1)).toBe(`  … and ${40_000 - PRINTED_PER_LIST} more (--verbose lists them)`);
+    expect(resultLines(result, true)).toHaveLength(40_001);
+  });
+
+  it("20,000 undeclared members: report.json holds the first 200 of an answer with its counts; the printed section the first 20", () => {
+    const members = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`extra${i}`, i]));
+    const entry = driftEntry("claimTask.200.json", { ...recording("claimTask", 200), body: { ...claimAnswer, data: { ...(claimAnswer.data as object), ...members } }, violations });
+    expect(entry.counts).toEqual({ violations: 40_000, undeclared: 20_000, missingOptional: expect.any(Number) });
+    expect([entry.violations.length, entry.undeclared.length]).toEqual([MAX_LISTED_PER_ANSWER, MAX_LISTED_PER_ANSWER]);
+    const lines = driftReportLines(driftReport([entry]), false);
+    expect(lines.length).toBeLessThan(2 * PRINTED_PER_LIST + 10);
+    expect(lines).toContain(`  … and ${MAX_LISTED_PER_ANSWER - PRINTED_PER_LIST} more (--verbose lists them)`);
+    expect(lines[1]).toMatch(/an answer holds more than its first 200 of a kind.*its counts there say how many/);
+  });
+});

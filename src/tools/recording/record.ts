@@ -39,7 +39,12 @@ export interface DriftEntry {
   undeclared: string[];
   /** Each optional member the contract declares that the answer left out. */
   missingOptional: string[];
+  /** How many of each there are: each list above holds the first MAX_LISTED_PER_ANSWER only. */
+  counts: { violations: number; undeclared: number; missingOptional: number };
 }
+
+/** How many items of each list an answer's drift entry holds (report.json stays bounded whatever an answer holds). */
+export const MAX_LISTED_PER_ANSWER = 200;
 
 /** The recording of an answer, scrubbed: secrets in every form, then people's values. */
 export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: string, secrets: readonly string[], personal: ReturnType<typeof personalScrubber>, recordedAt = new Date()): Recording {
@@ -128,7 +133,17 @@ export function driftEntry(file: string, recording: Recording): DriftEntry {
   const violations = recording.violations.map((v) => `${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message}`);
   const mediaType = parseMediaType(recording.contentType) ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
   const drift = driftOf(recording.operationId, recording.status, mediaType, recording.body);
-  return { file, operationId: recording.operationId, status: recording.status, verdict: recording.verdict, violations, ...drift };
+  const first = (items: string[]) => items.slice(0, MAX_LISTED_PER_ANSWER);
+  return {
+    file,
+    operationId: recording.operationId,
+    status: recording.status,
+    verdict: recording.verdict,
+    violations: first(violations),
+    undeclared: first(drift.undeclared),
+    missingOptional: first(drift.missingOptional),
+    counts: { violations: violations.length, undeclared: drift.undeclared.length, missingOptional: drift.missingOptional.length },
+  };
 }
 
 /**
@@ -277,6 +292,8 @@ export interface DriftReport {
   undeclared: Array<{ operationId: string; status: number; member: string }>;
   /** The optional members the contract declares that the answers left out. */
   optionalLeftOut: Array<{ operationId: string; status: number; member: string }>;
+  /** False when an answer held more than its entry lists (MAX_LISTED_PER_ANSWER; its `counts` say how many). */
+  complete: boolean;
 }
 
 const byPlace = <T extends { operationId: string; status: number }>(key: (t: T) => string) => (a: T, b: T) =>
@@ -293,7 +310,8 @@ export function driftReport(entries: readonly DriftEntry[]): DriftReport {
   const violations = unique(entries.flatMap((e) => e.violations.map((violation) => ({ ...place(e), violation }))), (v) => `${v.operationId} ${v.status} ${v.violation}`).sort(byPlace((v) => v.violation));
   const undeclared = unique(entries.flatMap((e) => e.undeclared.map((member) => ({ ...place(e), member }))), (v) => `${v.operationId} ${v.status} ${v.member}`).sort(byPlace((v) => v.member));
   const optionalLeftOut = unique(entries.flatMap((e) => e.missingOptional.map((member) => ({ ...place(e), member }))), (v) => `${v.operationId} ${v.status} ${v.member}`).sort(byPlace((v) => v.member));
-  return { needsAction: violations.length > 0 || undeclared.length > 0, violations, undeclared, optionalLeftOut };
+  const complete = entries.every((e) => !e.counts || (e.counts.violations <= e.violations.length && e.counts.undeclared <= e.undeclared.length && e.counts.missingOptional <= e.missingOptional.length));
+  return { needsAction: violations.length > 0 || undeclared.length > 0, violations, undeclared, optionalLeftOut, complete };
 }
 
 /** Writes the recordings and DIR/report.json, each exclusively; returns the report's entries and the files not written. */

@@ -89,7 +89,7 @@ async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir 
   try {
     verification = await verifyAll(opts, server, upstream, {
       onResult: (result, secrets) => {
-        if (!opts.json) output.out(createRedactor([...secrets])(opts.record ? verdictLine(clean(result)) : resultLines(result).join("\n")));
+        if (!opts.json) output.out(createRedactor([...secrets])(opts.record ? verdictLine(clean(result)) : resultLines(result, opts.verbose).join("\n")));
       },
       ...(opts.verbose ? { step: (text: string) => output.err(`verify: ${text}`) } : {}),
     });
@@ -114,7 +114,7 @@ async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir 
   }
   // While recording, what each answer said comes now, scrubbed of every person any answer named.
   const details = opts.record ? results.filter((r) => verdictLine(r).endsWith("(details below)")) : [];
-  if (details.length) output.out(redact(personal!.inText(["details:", ...details.flatMap(resultLines)].join("\n"))));
+  if (details.length) output.out(redact(personal!.inText(["details:", ...details.flatMap((r) => resultLines(r, opts.verbose))].join("\n"))));
   output.out(summaryLine(results));
   if (written && opts.record) {
     const lines = [
@@ -136,7 +136,7 @@ function fromCommand(opts: FromOptions, output: Output): number {
     output.out(JSON.stringify({ upstream: `recordings in ${opts.from}`, ok, operations: results, recorded: { dir: opts.from, ...drift, answers: entries } }, null, 2));
     return ok ? 0 : 1;
   }
-  output.out([...results.flatMap(resultLines), summaryLine(results), ...driftReportLines(drift, opts.verbose)].join("\n"));
+  output.out([...results.flatMap((r) => resultLines(r, opts.verbose)), summaryLine(results), ...driftReportLines(drift, opts.verbose)].join("\n"));
   return ok ? 0 : 1;
 }
 
