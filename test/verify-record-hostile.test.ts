@@ -239,7 +239,7 @@ describe("the bin end to end (Prism, a child process)", () => {
 
 
 describe("what is printed and report.json stay bounded whatever an answer holds", () => {
-  const violations = Array.from({ length: 40_000 }, (_, i) => ({ in: "body", path: `/data/${i}`, message: "must be string", source: "ajv" }));
+  const violations = Array.from({ length: 40_000 }, (_, i) => ({ in: "body", path: `/data/${i}`, message: "must be string", source: "ajv" as const }));
 
   it("an answer with 40,000 violations: the first 20 printed and a count (all with --verbose)", () => {
     const result = { operationId: "claimTask", method: "POST", path: "/p", status: 200, result: "fail" as const, violations };
