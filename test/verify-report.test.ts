@@ -92,7 +92,7 @@ describe("verify --from: the same report as --record", () => {
 });
 
 describe("the drift report's words", () => {
-  const entry = (over: Partial<DriftEntry>): DriftEntry => ({ file: "f", operationId: "claimTask", status: 200, verdict: "pass", violations: [], undeclared: [], missingOptional: [], ...over });
+  const entry = (over: Partial<DriftEntry>): DriftEntry => ({ file: "f", operationId: "claimTask", status: 200, verdict: "pass", violations: [], undeclared: [], missingOptional: [], counts: { violations: 0, undeclared: 0, missingOptional: 0 }, ...over });
 
   it("nothing to do is said so; duplicates across answers are listed once; optional members folded to a count", () => {
     const quiet = driftReport([entry({ missingOptional: ["/data/b", "/data/a"] }), entry({ file: "g", missingOptional: ["/data/a"] })]);

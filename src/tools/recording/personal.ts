@@ -62,9 +62,9 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
           if (v !== null && v !== "" && typeof v !== "boolean" && SECRET_MEMBER.test(key) && !/^token_?type$/i.test(key)) record[key] = "[redacted]";
           // Whatever a person's member holds (a string, or a list or object of them) becomes one placeholder.
           else if (names.has(member) && v !== null && v !== "" && typeof v !== "boolean") {
-            const strings: string[] = [];
-            if (typeof v === "object") JSON.stringify(v, (_k, inner: unknown) => (typeof inner === "string" && inner !== "" && strings.push(inner), inner));
-            record[key] = placeholder(member, typeof v === "string" ? v : JSON.stringify(v));
+            const strings = typeof v === "object" ? stringsIn(v) : [];
+            // A list or object is known by the strings it holds (walked without recursion: an answer may nest 200,000 deep).
+            record[key] = placeholder(member, typeof v === "string" ? v : `\u0000${strings.join("\u0000")}`);
             for (const inner of strings) {
               seen.add(inner);
               if (!firstPlaceholder.has(inner)) firstPlaceholder.set(inner, record[key] as string);
@@ -98,6 +98,22 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
     return root as T;
   };
   return scrub;
+}
+
+/** Every non-empty string value in `value`, in order, at any depth, without recursion. */
+function stringsIn(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === "string") {
+      if (node !== "") found.push(node);
+    } else if (node !== null && typeof node === "object") {
+      const items = Array.isArray(node) ? node : Object.values(node as Record<string, unknown>);
+      for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
+    }
+  }
+  return found;
 }
 
 /** A shallow copy of an array or plain object (its members are copied as the walk reaches them). */

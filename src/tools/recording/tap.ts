@@ -5,6 +5,8 @@
 // follows redirects, and would re-send a claim to wherever one points.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { RequestCarrier, tooLarge, unpackingFetch } from "../../http/transport.js";
+import { MAX_RECORDING_BYTES } from "./format.js";
 
 export interface Tapped {
   method: string;
@@ -25,26 +27,59 @@ export interface NoAnswer {
   reason: string;
 }
 
+/** An answer the platform gave that the tap did not take whole: past the bound, or one our own processing failed on. */
+export interface NotTaken {
+  method: string;
+  path: string;
+  /** The platform's status: it answered. */
+  status: number;
+  /** Set when the body ran past `maxBytes` decoded bytes (reading stopped there). */
+  tooLarge?: number;
+  /** What went wrong in `onAnswer` (our own processing), when it threw. */
+  failed?: string;
+}
+
+export interface TapHooks {
+  /** Each call that got no answer at all: the tap then answers Prism a 502 of its own, which is no status of the platform's. */
+  onNoAnswer?(failure: NoAnswer): void;
+  /** Each answer past the bound, and each one `onAnswer` threw on: the platform answered. */
+  onNotTaken?(answer: NotTaken): void;
+  /** The most decoded bytes of one answer read (gzip, br… inflated); 64 MB, what a recording may hold, by default. */
+  maxBytes?: number;
+}
+
 /**
  * `timeoutMs` bounds each forwarded call, body included: a platform that never ends an answer cannot hold the tap.
- * `onNoAnswer` is told of each call that got no answer at all (refused, no such host, TLS, reset,
- * timed out): the tap then answers Prism a 502 of its own, which is no status of the platform's.
+ * An answer is read through the client's size bound (src/http/transport.ts): past it, reading
+ * stops (nothing more is downloaded or inflated), `onNotTaken` is told, and Prism gets a 502 of the tap's.
+ * `onAnswer` runs once the answer is read, outside the forwarding: were it to throw, the answer
+ * is still relayed and `onNotTaken` says so (our failure is never the platform's silence).
  */
-export async function startTap(
-  upstream: string,
-  onAnswer: (answer: Tapped) => void,
-  timeoutMs: number,
-  onNoAnswer: (failure: NoAnswer) => void = () => {},
-): Promise<{ url: string; close(): Promise<void> }> {
+export async function startTap(upstream: string, onAnswer: (answer: Tapped) => void, timeoutMs: number, hooks: TapHooks = {}): Promise<{ url: string; close(): Promise<void> }> {
   const base = upstream.replace(/\/$/, "");
+  const maxBytes = hooks.maxBytes ?? MAX_RECORDING_BYTES;
+  const bounded = unpackingFetch(() => fetch, maxBytes);
   const server = createServer((req, res) => {
+    const method = req.method ?? "GET";
+    const where = (req.url ?? "/").split("?")[0]!;
     void forward(req).then(
-      ({ status, headers, body }) => {
+      ({ status, headers, body, answer }) => {
+        try {
+          onAnswer(answer);
+        } catch (error) {
+          hooks.onNotTaken?.({ method, path: where, status, failed: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "a failure" });
+        }
         res.writeHead(status, headers).end(body);
       },
       (error: unknown) => {
+        const over = tooLarge(error);
+        if (over) {
+          hooks.onNotTaken?.({ method, path: where, status: over.status, tooLarge: over.maxBytes });
+          res.writeHead(502, { "Content-Type": "text/plain" }).end(`the tap read no more of the platform's ${over.status} answer: over ${over.maxBytes} bytes`);
+          return;
+        }
         const reason = noAnswerReason(error, base, timeoutMs);
-        onNoAnswer({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, reason });
+        hooks.onNoAnswer?.({ method, path: where, reason });
         res.writeHead(502, { "Content-Type": "text/plain" }).end(`the tap got no answer from the platform: ${reason}`);
       },
     );
@@ -60,17 +95,19 @@ export async function startTap(
     }
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
-    const response = await fetch(base + url, {
-      method,
-      headers,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-      ...(chunks.length && method !== "GET" && method !== "HEAD" ? { body: Buffer.concat(chunks) } : {}),
-    });
-    // Whole: a cut could leave the start of a secret where the redactor no longer sees all of it.
+    const response = await bounded(
+      new RequestCarrier(base + url, {
+        method,
+        headers,
+        redirect: "manual",
+        signal: AbortSignal.timeout(timeoutMs),
+        ...(chunks.length && method !== "GET" && method !== "HEAD" ? { body: Buffer.concat(chunks) } : {}),
+      }),
+    );
+    // Whole or not at all: a cut could leave the start of a secret where the redactor no longer sees all of it.
     const body = Buffer.from(await response.arrayBuffer());
     const contentType = response.headers.get("content-type");
-    onAnswer({ method, path: url.split("?")[0]!, status: response.status, contentType: contentType?.split(";")[0]!.trim() ?? null, text: body.toString("utf8") });
+    const answer: Tapped = { method, path: url.split("?")[0]!, status: response.status, contentType: contentType?.split(";")[0]!.trim() ?? null, text: body.toString("utf8") };
     const relayed: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
       if (name === "location") relayed["x-location-not-followed"] = value;
@@ -78,7 +115,7 @@ export async function startTap(
     });
     const cookies = response.headers.getSetCookie();
     if (cookies.length) relayed["set-cookie"] = cookies;
-    return { status: response.status, headers: relayed, body };
+    return { status: response.status, headers: relayed, body, answer };
   }
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

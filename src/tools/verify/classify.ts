@@ -55,7 +55,9 @@ export interface VerifyResult {
  * `noAnswer` says why the platform gave none (the tap's word: refused, no such host, TLS, reset),
  * whatever status Prism then passed on.
  */
-export type Outcome = { error: string } | { response: Response; text: string; upstreamStatus: number | undefined; noAnswer?: string | undefined };
+export type Outcome =
+  | { error: string }
+  | { response: Response; text: string; upstreamStatus: number | undefined; noAnswer?: string | undefined; tooLarge?: { status: number; maxBytes: number } | undefined };
 
 export interface ClassifyContext {
   /** The id flags left to the spec's examples. */
@@ -75,6 +77,8 @@ export function classify(operationId: string, request: { method: string; path: s
   if ("error" in outcome) return { ...result, result: "error", error: `no answer through Prism: ${outcome.error}` };
   const { response, text, upstreamStatus } = outcome;
   // No answer at all: never a FAIL, and never the status Prism or the tap put in its place.
+  // The platform answered, past what verify reads: its status, and no verdict on a body never read whole.
+  if (outcome.tooLarge !== undefined) return { ...result, status: outcome.tooLarge.status, result: "error", error: `answer too large (over ${outcome.tooLarge.maxBytes} bytes): verify read no further and cannot judge it` };
   if (outcome.noAnswer !== undefined) return { ...result, result: "error", error: `no answer from the platform: ${outcome.noAnswer}` };
   const body = parseJson(text) as { detail?: unknown; title?: unknown; type?: unknown; validation?: PrismViolation[]; message?: unknown } | undefined;
   if (upstreamStatus === undefined) {

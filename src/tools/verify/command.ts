@@ -11,12 +11,12 @@ import type { Output } from "../usage.js";
 import { UsageError } from "../usage.js";
 import { createRedactor } from "../../errors/redaction.js";
 import { personalScrubber, type PersonalScrubber } from "../recording/personal.js";
-import { driftReport, operationFor, recordDirProblem, toRecording, writeRecordings, type DriftEntry, type RecordedAnswer } from "../recording/record.js";
-import { startTap, type Tapped } from "../recording/tap.js";
+import { driftReport, openRecordDir, operationFor, toRecording, writeRecordings, type DriftEntry, type RecordDir, type RecordedAnswer } from "../recording/record.js";
+import { startTap, type NotTaken, type Tapped } from "../recording/tap.js";
 import { parseJson } from "../../util/values.js";
 import type { VerifyResult } from "./classify.js";
 import { judgeRecordings } from "./from.js";
-import { allPassed, driftReportLines, resultLines, summaryLine } from "./report.js";
+import { allPassed, driftReportLines, resultLines, summaryLine, verdictLine } from "./report.js";
 import { startProxy, verifyAll, type Upstream, type Verification } from "./run.js";
 import { VERIFY_USAGE, verifyOptions, type FromOptions, type VerifyOptions } from "./options.js";
 
@@ -28,14 +28,26 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
     return 0;
   }
   if ("from" in opts) return fromCommand(opts, output);
-  // The calls are real and cannot be repeated: where the recordings go is checked first.
+  // The calls are real and cannot be repeated: where the recordings go is checked first, and held
+  // open, so that the files go into the folder checked whatever its name points to later.
+  let folder: RecordDir | undefined;
   if (opts.record) {
-    const problem = recordDirProblem(opts.record.dir);
-    if (problem) throw new UsageError(`--record: ${problem}`, "verify");
+    const opened = openRecordDir(opts.record.dir);
+    if (typeof opened === "string") throw new UsageError(`--record: ${opened}`, "verify");
+    folder = opened;
   }
+  try {
+    return await verifyRun(opts, output, folder);
+  } finally {
+    folder?.close();
+  }
+}
+
+async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir | undefined): Promise<number> {
   // Recording promises no personal value either: what names a person in one answer is scrubbed
   // from every answer written and from what is printed (a message that names the user, say). The
-  // values are learnt from each answer as the tap hands it over, before its line is printed.
+  // values are learnt from each answer as the tap hands it over; a later answer may name a person
+  // an earlier one quoted, so the lines printed as calls end carry none of the answers' words.
   const personal = opts.record ? personalScrubber(opts.record.redact) : undefined;
   const operator = opts.auth.options && "username" in opts.auth.options ? opts.auth.options.username : undefined;
   if (personal && operator) personal({ username: operator });
@@ -43,7 +55,9 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
   // redirect instead of letting Prism follow it (Prism would re-send the POST to wherever it points
   // and report that host's answer as the platform's), and it says when the platform gave no answer.
   const tapped: Tapped[] = [];
-  const upstream: Upstream = { statuses: [], noAnswers: [] };
+  const upstream: Upstream = { statuses: [], noAnswers: [], tooLarge: [] };
+  // Answers our own processing failed on: received, relayed and judged, but not recorded whole.
+  const unprocessed: NotTaken[] = [];
   const tap = await startTap(
     opts.upstream,
     (answer) => {
@@ -53,7 +67,13 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
       if (parsed !== null && typeof parsed === "object") personal?.(parsed);
     },
     opts.timeout * 1000,
-    (failure) => upstream.noAnswers.push(failure.reason),
+    {
+      onNoAnswer: (failure) => upstream.noAnswers.push(failure.reason),
+      onNotTaken: (answer) => {
+        if (answer.tooLarge !== undefined) upstream.tooLarge!.push({ status: answer.status, maxBytes: answer.tooLarge });
+        else unprocessed.push(answer);
+      },
+    },
   );
   let server;
   try {
@@ -69,7 +89,7 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
   try {
     verification = await verifyAll(opts, server, upstream, {
       onResult: (result, secrets) => {
-        if (!opts.json) output.out(createRedactor([...secrets])(resultLines(clean(result)).join("\n")));
+        if (!opts.json) output.out(createRedactor([...secrets])(opts.record ? verdictLine(clean(result)) : resultLines(result, opts.verbose).join("\n")));
       },
       ...(opts.verbose ? { step: (text: string) => output.err(`verify: ${text}`) } : {}),
     });
@@ -80,17 +100,25 @@ export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, outp
   const redact = createRedactor(verification.secrets);
   const results = verification.results.map(clean);
   let ok = allPassed(results);
-  const written = opts.record ? record(opts.record, tapped, verification, personal!) : undefined;
-  if (written && written.failures.length) ok = false;
+  const written = opts.record ? record(opts.record, folder!, tapped, verification, personal!) : undefined;
+  if (written) {
+    // The platform answered these; verify failed on them (our failure, named as such).
+    const fails = unprocessed.map((a) => `verify could not process the platform's ${a.status} answer to ${a.method} ${a.path} (${a.failed}); it was judged, its recording may be missing`);
+    written.failures.unshift(...fails);
+    if (written.failures.length) ok = false;
+  }
   if (opts.json) {
     const drift = written && { dir: opts.record!.dir, label: opts.record!.label, notWritten: written.failures, ...driftReport(written.entries) };
     output.out(redact(JSON.stringify({ upstream: opts.upstream, ok, operations: results, ...(drift ? { recorded: drift } : {}) }, null, 2)));
     return ok ? 0 : 1;
   }
+  // While recording, what each answer said comes now, scrubbed of every person any answer named.
+  const details = opts.record ? results.filter((r) => verdictLine(r).endsWith("(details below)")) : [];
+  if (details.length) output.out(redact(personal!.inText(["details:", ...details.flatMap((r) => resultLines(r, opts.verbose))].join("\n"))));
   output.out(summaryLine(results));
   if (written && opts.record) {
     const lines = [
-      `recorded ${written.entries.length} answer(s) of ${opts.upstream} in ${opts.record.dir} as ${opts.record.label}; drift report: ${opts.record.dir}/report.json`,
+      `recorded ${written.written} answer(s) of ${opts.upstream} in ${opts.record.dir} as ${opts.record.label}; drift report: ${opts.record.dir}/report.json`,
       ...written.failures.map((f) => `ERROR ${f}`),
       ...driftReportLines(driftReport(written.entries), opts.verbose),
     ];
@@ -108,7 +136,7 @@ function fromCommand(opts: FromOptions, output: Output): number {
     output.out(JSON.stringify({ upstream: `recordings in ${opts.from}`, ok, operations: results, recorded: { dir: opts.from, ...drift, answers: entries } }, null, 2));
     return ok ? 0 : 1;
   }
-  output.out([...results.flatMap(resultLines), summaryLine(results), ...driftReportLines(drift, opts.verbose)].join("\n"));
+  output.out([...results.flatMap((r) => resultLines(r, opts.verbose)), summaryLine(results), ...driftReportLines(drift, opts.verbose)].join("\n"));
   return ok ? 0 : 1;
 }
 
@@ -125,7 +153,8 @@ function cleanResult(result: VerifyResult, personal: PersonalScrubber | undefine
 }
 
 /** Writes what the tap kept as recordings, each with the verdict on its operation; returns the drift entries and the files not written. */
-function record(where: NonNullable<VerifyOptions["record"]>, tapped: readonly Tapped[], verification: Verification, personal: PersonalScrubber): { entries: DriftEntry[]; failures: string[] } {
+function record(where: NonNullable<VerifyOptions["record"]>, folder: RecordDir, tapped: readonly Tapped[], verification: Verification, personal: PersonalScrubber): { entries: DriftEntry[]; failures: string[]; written: number } {
+  const failures: string[] = [];
   // One file per operation and status: were a call answered twice (a retried token request), the
   // last answer is the one judged, and the one written (files are never written over).
   const last = new Map<string, Tapped>();
@@ -135,7 +164,13 @@ function record(where: NonNullable<VerifyOptions["record"]>, tapped: readonly Ta
     if (!operationId) return [];
     const verdict = verification.results.find((r) => r.operationId === operationId) ?? { result: "error", violations: [] };
     const recorded: RecordedAnswer = { ...answer, operationId };
-    return [toRecording(recorded, verdict, where.label, verification.secrets, personal)];
+    try {
+      return [toRecording(recorded, verdict, where.label, verification.secrets, personal)];
+    } catch (error) {
+      // Our own processing failed (an answer too odd to scrub): nothing unscrubbed is written.
+      failures.push(`the ${operationId} ${answer.status} answer was not written (verify could not scrub it: ${String((error as Error)?.message ?? error).slice(0, 200)})`);
+      return [];
+    }
   });
   // The people's values found in any answer are replaced in every answer, where they stand whole
   // in a string value (a user name under `owner`, in a message); never in member names or keys.
@@ -145,5 +180,6 @@ function record(where: NonNullable<VerifyOptions["record"]>, tapped: readonly Ta
     body: personal.inStrings(r.body),
     violations: r.violations.map((v) => ({ ...v, message: personal.inText(v.message) })),
   }));
-  return writeRecordings(where.dir, recordings);
+  const written = writeRecordings(folder, recordings);
+  return { ...written, failures: [...failures, ...written.failures] };
 }

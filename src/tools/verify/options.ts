@@ -32,13 +32,16 @@ export const VERIFY_USAGE = `usage: ${BIN} verify --upstream <https://host:port>
   --json                  print one JSON document instead of lines
   --verbose               print each step to stderr as it happens (token step, request, answer
                           status and time; nothing secret), and list the optional members left out
+                          and every item of a long list (else the first 20 and a count)
   --record <dir>          write each answer to <dir>/<operationId>.<status>.json and a drift report
                           to <dir>/report.json (also printed): violations, members the contract
                           does not declare, optional members left out. Credentials and tokens are
                           scrubbed in every form, no request header is written, and the values of
                           email, username, firstname and lastname become placeholders. <dir> is
-                          checked before any call: a folder (created if missing) verify can write,
-                          holding no recordings yet; no file is written over or through a link
+                          checked before any call: a folder (created if missing, not a link)
+                          verify can write, holding no recordings yet, and held open; no file is
+                          written over or through a link. Each line as its call ends says the
+                          verdict; what the answers said follows once all are in, scrubbed
   --label <text>          names the platform in the recordings (default: the upstream's host);
                           the mock serves them as the example recorded-<label>
   --redact <name,...>     more members whose values name people, for --record

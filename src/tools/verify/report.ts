@@ -2,19 +2,41 @@
 // call ends, and a summary; with --record or --from, the drift report beneath it; or with --json
 // one document. The platform's own words are echoed in places; its echo of our credentials must
 // not be, so every text goes through the package's redactor before it is printed.
-import type { DriftReport } from "../recording/record.js";
+import { MAX_LISTED_PER_ANSWER, type DriftReport } from "../recording/record.js";
 import type { VerifyResult } from "./classify.js";
 
 const LABELS: Record<VerifyResult["result"], string> = { pass: "PASS", fail: "FAIL", "not-checked": "NOT CHECKED", error: "ERROR" };
 
-/** One operation's lines: its verdict, then each violation and the hint beneath it. */
-export function resultLines(r: VerifyResult): string[] {
+/** How many items of a list are printed unless --verbose (a hostile answer may break the contract 40,000 times). */
+export const PRINTED_PER_LIST = 20;
+
+/** The first PRINTED_PER_LIST of `items` as lines (all when `all`), then a line counting the rest. */
+function bounded<T>(items: readonly T[], line: (item: T) => string, all: boolean, where = "--verbose lists them"): string[] {
+  const shown = all ? items : items.slice(0, PRINTED_PER_LIST);
+  const lines = shown.map(line);
+  if (shown.length < items.length) lines.push(`  … and ${items.length - shown.length} more (${where})`);
+  return lines;
+}
+
+/** One operation's lines: its verdict, then its violations (the first 20 unless `all`) and the hint beneath them. */
+export function resultLines(r: VerifyResult, all = false): string[] {
   const status = r.status === null ? "" : ` → ${r.status}`;
   const why = r.error ?? r.reason;
   const lines = [`${LABELS[r.result]} ${r.operationId} ${r.method} ${r.path}${status}${why ? `: ${why}` : ""}`];
-  for (const v of r.violations) lines.push(`  ${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message} [${v.source}]`);
+  lines.push(...bounded(r.violations, (v) => `  ${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message} [${v.source}]`, all));
   if (r.hint) lines.push(`  hint: ${r.hint}`);
   return lines;
+}
+
+/**
+ * The verdict line alone, for a line printed as its call ends while recording: it carries nothing
+ * the answer said (its message, the violations, Prism's or the platform's words), which could name
+ * a person learnt only from a later answer. What it leaves out, `resultLines` prints at the end.
+ */
+export function verdictLine(r: VerifyResult): string {
+  const status = r.status === null ? "" : ` → ${r.status}`;
+  const more = r.error !== undefined || r.reason !== undefined || r.violations.length > 0 || r.hint !== undefined;
+  return `${LABELS[r.result]} ${r.operationId} ${r.method} ${r.path}${status}${more ? " (details below)" : ""}`;
 }
 
 /** Whether every operation passed (none ran: not). */
@@ -33,12 +55,12 @@ export function summaryLine(results: readonly VerifyResult[]): string {
 export function report(results: readonly VerifyResult[], { json, upstream }: { json: boolean; upstream: string }): { text: string; ok: boolean } {
   const ok = allPassed(results);
   if (json) return { text: JSON.stringify({ upstream, ok, operations: results }, null, 2), ok };
-  return { text: [...results.flatMap(resultLines), summaryLine(results)].join("\n"), ok };
+  return { text: [...results.flatMap((r) => resultLines(r)), summaryLine(results)].join("\n"), ok };
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** The drift report as lines: whether anything needs action, then the three sections; optional members only counted unless `verbose`. */
+/** The drift report as lines: whether anything needs action, then the three sections (the first 20 of each unless `verbose`); optional members only counted unless `verbose`. */
 export function driftReportLines(drift: DriftReport, verbose: boolean): string[] {
   const { violations, undeclared, optionalLeftOut } = drift;
   const todo = [
@@ -46,10 +68,11 @@ export function driftReportLines(drift: DriftReport, verbose: boolean): string[]
     ...(undeclared.length ? [`${plural(undeclared.length, "undeclared member")} to review (the platform sends more than the contract declares)`] : []),
   ];
   const lines = [todo.length ? `drift: action needed: ${todo.join("; ")}` : "drift: no action needed: no violation, no undeclared member"];
+  if (drift.complete === false) lines.push(`  (an answer holds more than its first ${MAX_LISTED_PER_ANSWER} of a kind, listed here and in report.json: its counts there say how many)`);
   lines.push(`violations (${violations.length})${violations.length ? ":" : ""}`);
-  for (const v of violations) lines.push(`  ${v.operationId} ${v.status} ${v.violation}`);
+  lines.push(...bounded(violations, (v) => `  ${v.operationId} ${v.status} ${v.violation}`, verbose));
   lines.push(`undeclared members (${undeclared.length})${undeclared.length ? ":" : ""}`);
-  for (const u of undeclared) lines.push(`  ${u.operationId} ${u.status} ${u.member}`);
+  lines.push(...bounded(undeclared, (u) => `  ${u.operationId} ${u.status} ${u.member}`, verbose));
   if (verbose) {
     lines.push(`optional members left out (${optionalLeftOut.length}, which the contract allows)${optionalLeftOut.length ? ":" : ""}`);
     for (const m of optionalLeftOut) lines.push(`  ${m.operationId} ${m.status} ${m.member}`);

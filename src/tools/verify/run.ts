@@ -26,6 +26,8 @@ export interface Verification {
 export interface Upstream {
   statuses: number[];
   noAnswers: string[];
+  /** From the tap: answers the platform gave past the size bound (its status, the bound). */
+  tooLarge?: Array<{ status: number; maxBytes: number }>;
 }
 
 export interface VerifyHooks {
@@ -69,7 +71,7 @@ export async function verifyAll(opts: VerifyOptions, server: RunningServer, hear
       try {
         const response = await fetch(request);
         const text = await response.clone().text();
-        answers.push({ response, text, upstreamStatus: upstream.statuses.at(-1), noAnswer: upstream.noAnswers.at(-1) });
+        answers.push({ response, text, upstreamStatus: upstream.statuses.at(-1), noAnswer: upstream.noAnswers.at(-1), tooLarge: upstream.tooLarge?.at(-1) });
         step(`${stepName}: ${answered(response.status, upstream, started)}`);
         return response;
       } catch (error) {
@@ -89,6 +91,7 @@ export async function verifyAll(opts: VerifyOptions, server: RunningServer, hear
     context.step = tokenStep;
     upstream.statuses.length = 0;
     upstream.noAnswers.length = 0;
+    if (upstream.tooLarge) upstream.tooLarge.length = 0;
     answers.length = 0;
     let failure: unknown;
     const credential = await authenticator.credential().catch((error: unknown) => void (failure = error));
@@ -116,6 +119,7 @@ async function verifyOperation(operationId: string, prismUrl: string, opts: Veri
   const request = requestFor(operationId, opts);
   upstream.statuses.length = 0;
   upstream.noAnswers.length = 0;
+  if (upstream.tooLarge) upstream.tooLarge.length = 0;
   const started = Date.now();
   step(`${operationId}: ${request.method} ${request.path}`);
   const outcome: Outcome = await fetch(prismUrl + request.path, {
@@ -128,7 +132,7 @@ async function verifyOperation(operationId: string, prismUrl: string, opts: Veri
     // Read once the answer is complete: Prism has logged the platform's status by then.
     .then(async (response) => ({ response, text: await response.text() }))
     .then(
-      (answer) => ({ ...answer, upstreamStatus: upstream.statuses.at(-1), noAnswer: upstream.noAnswers.at(-1) }),
+      (answer) => ({ ...answer, upstreamStatus: upstream.statuses.at(-1), noAnswer: upstream.noAnswers.at(-1), tooLarge: upstream.tooLarge?.at(-1) }),
       (error: unknown) => ({ error: describe(error, opts.timeout) }),
     );
   step(`${operationId}: ${"error" in outcome ? `no answer after ${Date.now() - started} ms (${outcome.error})` : answered(outcome.response.status, upstream, started)}`);
@@ -148,6 +152,8 @@ function judge(operationId: string, request: { method: string; path: string }, o
 function answered(prismStatus: number, upstream: Upstream, started: number): string {
   const ms = Date.now() - started;
   const platform = upstream.statuses.at(-1);
+  const over = upstream.tooLarge?.at(-1);
+  if (over) return `the platform answered ${over.status} in ${ms} ms, over ${over.maxBytes} bytes (read no further)`;
   if (upstream.noAnswers.length) return `no answer from the platform after ${ms} ms (${upstream.noAnswers.at(-1)})`;
   if (platform === undefined) return `Prism answered ${prismStatus} by itself after ${ms} ms`;
   return `the platform answered ${platform}${prismStatus === platform ? "" : ` (Prism passed on ${prismStatus})`} in ${ms} ms`;
