@@ -5,7 +5,7 @@
 import { requestValidators, type ValidationError } from "../../generated/request-validators.js";
 import { OperationsManagerError, type Violation } from "../errors/operations-manager-error.js";
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
-import type { Redactor } from "../errors/redaction.js";
+import { noRedaction, type Redactor } from "../errors/redaction.js";
 import type { OperationId } from "./types.js";
 
 export type { Violation } from "../errors/operations-manager-error.js";
@@ -81,29 +81,33 @@ function refuse(operationId: OperationId, message: string): OperationsManagerErr
 }
 
 /** Refuses path parameters that break the contract, naming the parameter, its value and the rule. */
-export function checkPathParams(operationId: OperationId, params: Record<string, unknown>): void {
+export function checkPathParams(operationId: OperationId, params: Record<string, unknown>, redact: Redactor = noRedaction): void {
   const validate = requestValidators[operationId].path;
   if (!validate || validate(params)) return;
   const said = violationsOf(validate.errors).map((v) => {
     const name = unescapePointer(v.path.slice(1));
-    return `path parameter ${name} (${describeValue(params[name])}) ${v.message}`;
+    return `path parameter ${name} (${describeValue(params[name], redact)}) ${v.message}`;
   });
   throw refuse(operationId, said.join("; "));
 }
 
-function describeValue(value: unknown): string {
+/** A caller's value as shown: scrubbed of the call's secrets (a token passed as an id), cut, and scrubbed again. */
+function describeValue(value: unknown, redact: Redactor): string {
   if (typeof value !== "string") return value === null ? "null" : typeof value;
-  return value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}… (${value.length} characters)` : JSON.stringify(value);
+  const shown = redact(value);
+  return shown.length > 80 ? `${redact(JSON.stringify(shown.slice(0, 80)))}… (${value.length} characters)` : redact(JSON.stringify(shown));
 }
 
 /**
  * Refuses a JSON request body that breaks the contract; `json` is exactly what would be sent, and
  * `sent()` gives its value (parsed from `json` unless the caller knows the object is the same).
  */
-export function checkRequestBody(operationId: OperationId, json: string, mediaType = "application/json", sent: () => unknown = () => JSON.parse(json)): void {
+export function checkRequestBody(operationId: OperationId, json: string, mediaType = "application/json", sent: () => unknown = () => JSON.parse(json), redact: Redactor = noRedaction): void {
   const validate = requestValidators[operationId].body[mediaType];
   if (!validate || validate(sent())) return;
-  throw refuse(operationId, `body ${describeViolations(violationsOf(validate.errors))}`);
+  // The paths name the caller's members (an undeclared one may be anything it holds): scrubbed; Ajv's words are ours.
+  const violations = violationsOf(validate.errors).map((v) => ({ path: redact(v.path), message: v.message }));
+  throw refuse(operationId, `body ${describeViolations(violations)}`);
 }
 
 type ResponseValidators = (typeof import("../../generated/response-validators.js"))["responseValidators"];
