@@ -2,10 +2,10 @@
 // (generated/request-validators.ts, generated/response-validators.ts): requests always, before
 // anything is sent; answers when the client is created with `validate`. No rule of the spec is
 // restated here: this module only runs the generated code and words what it found.
-import { requestValidators, type ValidationError } from "../../generated/request-validators.js";
+import { declaredNames, requestValidators, type ValidationError } from "../../generated/request-validators.js";
 import { OperationsManagerError, type Violation } from "../errors/operations-manager-error.js";
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
-import { noRedaction, type Redactor } from "../errors/redaction.js";
+import { noRedaction, scrubJoined, type Redactor } from "../errors/redaction.js";
 import type { OperationId } from "./types.js";
 
 export type { Violation } from "../errors/operations-manager-error.js";
@@ -71,6 +71,39 @@ function isWithin(path: string, parent: string): boolean {
   return path === parent || path.startsWith(`${parent}/`);
 }
 
+/** What an operation's contract names (generated from the spec): its declared member names, and its answers' media types. */
+export interface Declared {
+  readonly names: ReadonlySet<string>;
+  readonly mediaTypes: ReadonlySet<string>;
+}
+const declaredSets = new Map<OperationId, Declared>();
+/** The names and media types the contract declares for this operation (built once). */
+export function declaredBy(operationId: OperationId): Declared {
+  let found = declaredSets.get(operationId);
+  if (!found) {
+    const { names, mediaTypes } = declaredNames[operationId];
+    declaredSets.set(operationId, (found = { names: new Set(names), mediaTypes: new Set(mediaTypes) }));
+  }
+  return found;
+}
+
+/**
+ * A violation's path as shown: the segments the contract declares for this operation and array
+ * indices are the client's own words, kept; any other segment is a member name the other side
+ * chose (it may echo a credential), scrubbed alone, so that a short secret that is a word ("data")
+ * never scrubs the contract's names.
+ */
+export function scrubbedPath(path: string, operationId: OperationId, redact: Redactor): string {
+  if (path === "") return path;
+  const { names } = declaredBy(operationId);
+  const scrubbed = path
+    .split("/")
+    .map((segment, i) => (i === 0 || /^(0|[1-9][0-9]{0,15})$/.test(segment) || names.has(unescapePointer(segment)) ? segment : redact(segment)))
+    .join("/");
+  // Whole again, by the long secrets' forms only: one may span segments ("ab/cd" as members ab, cd).
+  return scrubJoined(redact, scrubbed);
+}
+
 export function describeViolations(violations: readonly Violation[], total = violations.length): string {
   const listed = violations.map((v) => `${v.path || "/"} ${v.message}`).join("; ");
   return total > violations.length ? `${total} violations, the first ${violations.length}: ${listed}` : listed;
@@ -106,7 +139,7 @@ export function checkRequestBody(operationId: OperationId, json: string, mediaTy
   const validate = requestValidators[operationId].body[mediaType];
   if (!validate || validate(sent())) return;
   // The paths name the caller's members (an undeclared one may be anything it holds): scrubbed; Ajv's words are ours.
-  const violations = violationsOf(validate.errors).map((v) => ({ path: redact(v.path), message: v.message }));
+  const violations = violationsOf(validate.errors).map((v) => ({ path: scrubbedPath(v.path, operationId, redact), message: v.message }));
   throw refuse(operationId, `body ${describeViolations(violations)}`);
 }
 
@@ -190,9 +223,10 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
       const judgeBody = () => validators && bodyViolations(validators, operationId, status, mediaType, body);
       const found = runUntil && Number.isFinite(endsAt) ? runUntil(endsAt, judgeBody) : judgeBody();
       if (!found) return undefined;
-      // Only the values: the member names `path` and `message` are ours, not the answer's. Only
-      // the first are scrubbed and kept: an answer of a million violations costs no more here.
-      const listed = found.slice(0, MAX_VIOLATIONS).map((v) => ({ path: redact(v.path), message: redact(v.message) }));
+      // A message is Ajv's words about the contract (never the answer's values): ours, kept. A path
+      // is scrubbed where it names a member the contract does not. Only the first are scrubbed and
+      // kept: an answer of a million violations costs no more here.
+      const listed = found.slice(0, MAX_VIOLATIONS).map((v) => ({ path: scrubbedPath(v.path, operationId, redact), message: v.message }));
       tell?.(listed, { operationId, status, total: found.length });
       return { listed, total: found.length };
     },
