@@ -728,6 +728,43 @@ describe("a short secret that is one of the client's own words never scrubs them
   });
 });
 
+describe("a body in a content coding fetch does not decode is described by its size, never its bytes", () => {
+  // Compressed bytes shown as text would carry a compressed echo of a secret past every scrubbing.
+  const { gzipSync, deflateRawSync } = require("node:zlib") as typeof import("node:zlib");
+  const echoed = (status: number) => JSON.stringify({ message: `refused: password ${PASSWORD} for ${USERNAME}`, data: { echo: PASSWORD } });
+  // A zstd frame's magic, then bytes: what an undecoded zstd body starts with (Node 20's fetch does not decode it).
+  const zstdLike = (text: string) => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), deflateRawSync(text)]);
+  const rows: Array<[string, string, (text: string) => Buffer]> = [
+    ["x-unknown", "x-unknown", (t) => gzipSync(t)],
+    ["a list holding an unknown coding", "gzip, x-custom", (t) => gzipSync(gzipSync(t))],
+    ["zstd, left compressed", "zstd", zstdLike],
+    ["compress", "compress", (t) => deflateRawSync(t)],
+  ];
+  const cases = rows.flatMap((row) => [200, 401, 500].flatMap((status) => [32 * 2 ** 20, Infinity].map((max) => [row[0], row[1], status, max, row[2]] as const)));
+  it.each(cases)("%s (%s), %i, maxResponseBytes %d: the size, not the bytes", async (_name, coding, status, max, encode) => {
+    const p = await platform({
+      operation: (_req, _s, res) => {
+        const bytes = encode(echoed(status));
+        res.writeHead(status, { "Content-Type": "application/json", "Content-Encoding": coding, "Content-Length": String(bytes.length) }).end(bytes);
+      },
+    });
+    const error = await failure(client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: max }).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual([status < 300 ? "invalid-response" : "http", status]);
+    // A 2xx keeps it in error.body (the message says "not JSON"); a refusal says it as the platform's words.
+    expect(status < 300 ? error.body : error.message).toMatch(/\(a body of \d+ bytes in a content coding that was not decoded\)/);
+    // Nothing of the compressed bytes is shown: only the description's printable words.
+    expect(`${error.message} ${JSON.stringify(error.body)}`).not.toMatch(/[\x00-\x08\x0e-\x1f\x7f-\uffff]/);
+    expectNoSecret(error, [PASSWORD]);
+  });
+
+  it("a zstd answer that was decoded (its bytes are no zstd frame) is read as usual", async () => {
+    const p = await platform({
+      operation: (_req, _s, res) => res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "zstd" }).end(JSON.stringify(finishAnswer)),
+    });
+    await expect(client(p, { username: USERNAME, password: PASSWORD }).finishManualTask(JOB_ID, TASK_KEY)).resolves.toEqual(finishAnswer.data);
+  });
+});
+
 describe("the answer-size bound never turns an odd custom fetch's answer into a failure of its own", () => {
   it.each([
     ["a frozen Response", () => Object.freeze(new Response(JSON.stringify(finishAnswer), { status: 200 }))],
