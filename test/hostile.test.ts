@@ -731,7 +731,7 @@ describe("a short secret that is one of the client's own words never scrubs them
 describe("a body in a content coding fetch does not decode is described by its size, never its bytes", () => {
   // Compressed bytes shown as text would carry a compressed echo of a secret past every scrubbing.
   const { gzipSync, deflateRawSync } = require("node:zlib") as typeof import("node:zlib");
-  const echoed = (status: number) => JSON.stringify({ message: `refused: password ${PASSWORD} for ${USERNAME}`, data: { echo: PASSWORD } });
+  const echoed = JSON.stringify({ message: `refused: password ${PASSWORD} for ${USERNAME}`, data: { echo: PASSWORD } });
   // A zstd frame's magic, then bytes: what an undecoded zstd body starts with (Node 20's fetch does not decode it).
   const zstdLike = (text: string) => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), deflateRawSync(text)]);
   const rows: Array<[string, string, (text: string) => Buffer]> = [
@@ -744,7 +744,7 @@ describe("a body in a content coding fetch does not decode is described by its s
   it.each(cases)("%s (%s), %i, maxResponseBytes %d: the size, not the bytes", async (_name, coding, status, max, encode) => {
     const p = await platform({
       operation: (_req, _s, res) => {
-        const bytes = encode(echoed(status));
+        const bytes = encode(echoed);
         res.writeHead(status, { "Content-Type": "application/json", "Content-Encoding": coding, "Content-Length": String(bytes.length) }).end(bytes);
       },
     });
