@@ -4,6 +4,8 @@
 // warnings printed.
 import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
 import { MAX_MESSAGE_LENGTH } from "../src/errors/operations-manager-error";
+import { createRedactor } from "../src/errors/redaction";
+import { scrubbedPath } from "../src/contract/validation";
 import { expectNoSecret, failure } from "./support/failure";
 import { CLIENT_ID, CLIENT_SECRET, echo, encodedAnswer, hostileToken, PASSWORD, startHostilePlatform, unusableTokenAnswers, USERNAME, type HostileOptions } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
@@ -705,7 +707,7 @@ describe("a short secret leaves errors readable (issue 27, finding 10)", () => {
 describe("a short secret that is one of the client's own words never scrubs them (review F4)", () => {
   // Ajv's words, the contract's member names: the client's. Only what the platform chose (a value,
   // an undeclared member name) is scrubbed, and there the secret never shows as itself.
-  it.each(["must", "be", "string", "is", "data", "name", "of"])("password %p, validate: throw: messages and declared paths kept; an undeclared name that is the secret scrubbed", async (secret) => {
+  it.each(["must", "be", "string", "is", "data", "name", "of", "status"])("password %p, validate: throw: messages and declared paths kept; an undeclared name that is the secret scrubbed", async (secret) => {
     const p = await platform({
       operation: (req, _s, res) => {
         if (req.url.includes("/claim")) return res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `refused: ${secret}` }));
@@ -724,7 +726,21 @@ describe("a short secret that is one of the client's own words never scrubs them
     // The map's member named as the secret: the platform's word, scrubbed, unless the contract
     // declares that very name elsewhere (then it reads as the contract's, indistinguishably).
     const tasks = invalid.violations!.find((v) => v.path.startsWith("/data/tasks/"))!;
-    expect(tasks.path).toBe(["data", "name"].includes(secret) ? `/data/tasks/${secret}/status` : "/data/tasks/[redacted]/status");
+    expect(tasks.path).toBe(["data", "name", "status"].includes(secret) ? `/data/tasks/${secret}/status` : "/data/tasks/[redacted]/status");
+  });
+});
+
+describe("a violation's path: declared segments kept, undeclared ones scrubbed, together where a secret spans them (review F4)", () => {
+  it.each([
+    ["a secret spanning two undeclared names", "ab-cd-ef/gh-ij-kl", "/data/tasks/ab-cd-ef/gh-ij-kl/status", "/data/tasks/[redacted]/status"],
+    ["a long secret that is a declared name", "status", "/data/tasks/x1/status", "/data/tasks/x1/status"],
+    ["a long secret that is a declared name, as an undeclared member too", "metrics-x", "/data/metrics-x/metrics", "/data/[redacted]/metrics"],
+    ["a short secret that is a declared name", "data", "/data/tasks/data/status", "/data/tasks/data/status"],
+    ["a short secret in an undeclared name's words", "ta", "/data/tasks/ta/status", "/data/tasks/[redacted]/status"],
+    ["an array index is ours", "12", "/data/tasks/x/12", "/data/tasks/x/12"],
+    ["a pointer-escaped undeclared name", "a/b~c-secret", "/data/tasks/a~1b~0c-secret/status", "/data/tasks/[redacted]/status"],
+  ])("%s", (_name, secret, path, shown) => {
+    expect(scrubbedPath(path, "finishManualTask", createRedactor([secret]))).toBe(shown);
   });
 });
 

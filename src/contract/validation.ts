@@ -5,7 +5,7 @@
 import { declaredNames, requestValidators, type ValidationError } from "../../generated/request-validators.js";
 import { OperationsManagerError, type Violation } from "../errors/operations-manager-error.js";
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
-import { noRedaction, scrubJoined, type Redactor } from "../errors/redaction.js";
+import { noRedaction, type Redactor } from "../errors/redaction.js";
 import type { OperationId } from "./types.js";
 
 export type { Violation } from "../errors/operations-manager-error.js";
@@ -96,12 +96,24 @@ export function declaredBy(operationId: OperationId): Declared {
 export function scrubbedPath(path: string, operationId: OperationId, redact: Redactor): string {
   if (path === "") return path;
   const { names } = declaredBy(operationId);
-  const scrubbed = path
-    .split("/")
-    .map((segment, i) => (i === 0 || /^(0|[1-9][0-9]{0,15})$/.test(segment) || names.has(unescapePointer(segment)) ? segment : redact(segment)))
-    .join("/");
-  // Whole again, by the long secrets' forms only: one may span segments ("ab/cd" as members ab, cd).
-  return scrubJoined(redact, scrubbed);
+  const out: string[] = [];
+  // Consecutive undeclared segments are scrubbed together: a secret may span them ("ab/cd" as
+  // members ab, cd); a declared one is never rescanned, even for a long secret that is its name.
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length > 0) out.push(redact(run.join("/")));
+    run = [];
+  };
+  const segments = path.split("/");
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (i === 0 || /^(0|[1-9][0-9]{0,15})$/.test(segment) || names.has(unescapePointer(segment))) {
+      flush();
+      out.push(segment);
+    } else run.push(segment);
+  }
+  flush();
+  return out.join("/");
 }
 
 export function describeViolations(violations: readonly Violation[], total = violations.length): string {
