@@ -4,6 +4,8 @@
 // warnings printed.
 import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
 import { MAX_MESSAGE_LENGTH } from "../src/errors/operations-manager-error";
+import { createRedactor } from "../src/errors/redaction";
+import { scrubbedPath } from "../src/contract/validation";
 import { expectNoSecret, failure } from "./support/failure";
 import { CLIENT_ID, CLIENT_SECRET, echo, encodedAnswer, hostileToken, PASSWORD, startHostilePlatform, unusableTokenAnswers, USERNAME, type HostileOptions } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
@@ -285,7 +287,7 @@ describe("always our error, of the right kind", () => {
     const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
     expect(error.kind).toBe("auth");
     expectNoSecret(error, ["R-LIVE-1", "ID-LIVE-2", "has spaces x", CLIENT_SECRET]);
-    expect(error.body).toEqual({ contentType: "application/json", shape: "JSON {access_token: string, refresh_token: string, id_token: string, token_type: string}" });
+    expect(error.body).toEqual({ contentType: "application/json", shape: "JSON {access_token: string, token_type: string, … 2 undeclared members}" }); // refresh_token, id_token: not declared for its answers (review F3)
   });
 
   it("a token that is there but unusable says so, not that it is missing", async () => {
@@ -609,7 +611,7 @@ describe("what a token step receives is a credential (issue 27, class 1)", () =>
     unusableTokenAnswers(live)
       // A login answer of plain text or a JSON string is the token itself: usable, so no row for those.
       .filter(([name, status]) => !(step === "login" && status < 300 && /text answer|form|JSON string/.test(name)))
-      .map(([name, status, type, body, shape]) => [way, name, status, type, body, shape, step, auth] as const),
+      .map(([name, status, type, body, shape]) => [way, name, status, type, body, typeof shape === "string" ? shape : shape[step as "getOAuthToken" | "login"], step, auth] as const),
   );
 
   it.each(rows)("%s, %s (%i, %s): kind auth described by status, content type and shape; the token in no form", async (_way, _name, status, type, body, shape, step, auth) => {
@@ -630,9 +632,36 @@ describe("what a token step receives is a credential (issue 27, class 1)", () =>
     const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
     expect(error.message).toContain("401");
     expect(error.message).toContain("secret [redacted] is wrong");
-    expect(error.message).toContain("JSON {error: string, error_description: string, data: {token: string}}");
+    expect(error.message).toContain("JSON {error: string, error_description: string, data: {1 undeclared member}}");
     expectNoSecret(error, [live, CLIENT_SECRET]);
   });
+
+  // A token the client never recognised as one (no access_token) may stand where a name is shown:
+  // a member name, a form field's name, the content type. Only what the contract names is shown.
+  const plain = "k7Hq2ZpL9xW3vB8n";
+  const whereNames: Array<[string, number, string, string, string, string]> = [
+    ["a member name", 200, "application/json", JSON.stringify({ [plain]: { exp: 1 } }), "JSON {1 undeclared member}", "application/json"],
+    ["a member name in a list", 200, "application/json", JSON.stringify([{ [plain]: 1 }]), "JSON [{1 undeclared member}]", "application/json"],
+    ["a member name beside declared ones", 401, "application/json", JSON.stringify({ error: "invalid_client", data: { [plain]: true } }), "JSON {error: string, data: {1 undeclared member}}", "application/json"],
+    ["a form field's name", 200, "application/x-www-form-urlencoded", `${plain}=&x=1`, "a form {2 undeclared members}", "application/x-www-form-urlencoded"],
+    ["the content type", 200, `application/${plain.toLowerCase()}`, "zzz", "text of 3 characters", "another media type"],
+    ["the content type, with parameters", 500, `text/${plain.toLowerCase()}; charset=utf-8`, "zzz", "text of 3 characters", "another media type"],
+    ["a vendor JSON type", 200, `application/vnd.${plain.toLowerCase()}+json`, JSON.stringify({ [plain]: 1 }), "JSON {1 undeclared member}", "another media type"],
+  ];
+  // A login's 2xx text (a form too) is the token itself: usable, so no row for those.
+  const usable = (step: string, status: number, body: string) => step === "login" && status < 300 && !/^[[{]/.test(body);
+  it.each(ways.flatMap(([way, auth, step]) => whereNames.filter(([, status, , body]) => !usable(step, status, body)).map((row) => [way, ...row, step, auth] as const)))(
+    "%s, the token as %s (%i): not shown; the shape and type say only the contract's names",
+    async (_way, _name, status, type, body, shape, shownType, step, auth) => {
+      const p = await platform({ token: (_req, res) => res.writeHead(status, { "Content-Type": type }).end(body) });
+      const error = await failure(client(p, auth()).claimTask(TASK_ID));
+      expect([error.kind, error.operationId]).toEqual(["auth", step]);
+      const all = `${error.message} ${JSON.stringify(error)}`.toLowerCase();
+      expect([error.message, all.includes(plain.toLowerCase())]).toEqual([error.message, false]);
+      expect(error.message).toContain(`its body: ${shape} (${shownType})`);
+      expect(error.body).toEqual({ contentType: shownType, shape });
+    },
+  );
 
   it("a usable token from the same platform still works, and is scrubbed from the call's errors as before", async () => {
     const p = await platform();
@@ -649,7 +678,7 @@ describe("a short secret leaves errors readable (issue 27, finding 10)", () => {
   ] as const)("%s: a token step's error keeps the client's words and scrubs the secret standing alone", async (_name, auth, step) => {
     const p = await platform({ token: (_req, res) => res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "secret a is wrong", data: { token: "x y" } })) });
     const error = await failure(client(p, auth).claimTask(TASK_ID));
-    expect(error.message).toBe(`${step}: could not get a token: the platform answered 401 Unauthorized: secret [redacted] is wrong; its body: JSON {message: string, data: {token: string}} (application/json)`);
+    expect(error.message).toBe(`${step}: could not get a token: the platform answered 401 Unauthorized: secret [redacted] is wrong; its body: JSON {message: string, data: {1 undeclared member}} (application/json)`);
   });
 
   it.each([
@@ -672,6 +701,83 @@ describe("a short secret leaves errors readable (issue 27, finding 10)", () => {
     // The client's own words stay as they are, even one that is the secret ("with a body" for the token "a").
     expect(invalid.message).toMatch(/^finishManualTask: the platform answered 200 with a body that breaks the contract: \/data\/name must be string/);
     expect(invalid.violations).toEqual(expect.arrayContaining([{ path: "/data/name", message: "must be string" }, { path: "/data/tasks/[redacted]/status", message: "must be string" }]));
+  });
+});
+
+describe("a short secret that is one of the client's own words never scrubs them (review F4)", () => {
+  // Ajv's words, the contract's member names: the client's. Only what the platform chose (a value,
+  // an undeclared member name) is scrubbed, and there the secret never shows as itself.
+  it.each(["must", "be", "string", "is", "data", "name", "of", "status"])("password %p, validate: throw: messages and declared paths kept; an undeclared name that is the secret scrubbed", async (secret) => {
+    const p = await platform({
+      operation: (req, _s, res) => {
+        if (req.url.includes("/claim")) return res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `refused: ${secret}` }));
+        const data = { ...(finishAnswer.data as object), name: 42, tasks: { [`${secret}`]: { status: 42 } }, _id: 7 };
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ ...finishAnswer, message: 5, data }));
+      },
+    });
+    const om = client(p, { username: "u", password: secret }, { validate: "throw" });
+    const refused = await failure(om.claimTask(TASK_ID));
+    expect(refused.message).toBe("claimTask: the platform answered 500 Internal Server Error: refused: [redacted]");
+    const invalid = await failure(om.finishManualTask(JOB_ID, TASK_KEY));
+    expect(invalid.message).toMatch(/^finishManualTask: the platform answered 200 with a body that breaks the contract: \/message must be string; /);
+    expect(invalid.message).toContain("/data/name must be string");
+    expect(invalid.message).toContain("/data/_id must be string");
+    expect(invalid.violations).toEqual(expect.arrayContaining([{ path: "/message", message: "must be string" }, { path: "/data/name", message: "must be string" }, { path: "/data/_id", message: "must be string" }]));
+    // The map's member named as the secret: the platform's word, scrubbed, unless the contract
+    // declares that very name elsewhere (then it reads as the contract's, indistinguishably).
+    const tasks = invalid.violations!.find((v) => v.path.startsWith("/data/tasks/"))!;
+    expect(tasks.path).toBe(["data", "name", "status"].includes(secret) ? `/data/tasks/${secret}/status` : "/data/tasks/[redacted]/status");
+  });
+});
+
+describe("a violation's path: declared segments kept, undeclared ones scrubbed, together where a secret spans them (review F4)", () => {
+  it.each([
+    ["a secret spanning two undeclared names", "ab-cd-ef/gh-ij-kl", "/data/tasks/ab-cd-ef/gh-ij-kl/status", "/data/tasks/[redacted]/status"],
+    ["a long secret that is a declared name", "status", "/data/tasks/x1/status", "/data/tasks/x1/status"],
+    ["a long secret that is a declared name, as an undeclared member too", "metrics-x", "/data/metrics-x/metrics", "/data/[redacted]/metrics"],
+    ["a short secret that is a declared name", "data", "/data/tasks/data/status", "/data/tasks/data/status"],
+    ["a short secret in an undeclared name's words", "ta", "/data/tasks/ta/status", "/data/tasks/[redacted]/status"],
+    ["an array index is ours", "12", "/data/tasks/x/12", "/data/tasks/x/12"],
+    ["a pointer-escaped undeclared name", "a/b~c-secret", "/data/tasks/a~1b~0c-secret/status", "/data/tasks/[redacted]/status"],
+  ])("%s", (_name, secret, path, shown) => {
+    expect(scrubbedPath(path, "finishManualTask", createRedactor([secret]))).toBe(shown);
+  });
+});
+
+describe("a body in a content coding fetch does not decode is described by its size, never its bytes", () => {
+  // Compressed bytes shown as text would carry a compressed echo of a secret past every scrubbing.
+  const { gzipSync, deflateRawSync } = require("node:zlib") as typeof import("node:zlib");
+  const echoed = JSON.stringify({ message: `refused: password ${PASSWORD} for ${USERNAME}`, data: { echo: PASSWORD } });
+  // A zstd frame's magic, then bytes: what an undecoded zstd body starts with (Node 20's fetch does not decode it).
+  const zstdLike = (text: string) => Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), deflateRawSync(text)]);
+  const rows: Array<[string, string, (text: string) => Buffer]> = [
+    ["x-unknown", "x-unknown", (t) => gzipSync(t)],
+    ["a list holding an unknown coding", "gzip, x-custom", (t) => gzipSync(gzipSync(t))],
+    ["zstd, left compressed", "zstd", zstdLike],
+    ["compress", "compress", (t) => deflateRawSync(t)],
+  ];
+  const cases = rows.flatMap((row) => [200, 401, 500].flatMap((status) => [32 * 2 ** 20, Infinity].map((max) => [row[0], row[1], status, max, row[2]] as const)));
+  it.each(cases)("%s (%s), %i, maxResponseBytes %d: the size, not the bytes", async (_name, coding, status, max, encode) => {
+    const p = await platform({
+      operation: (_req, _s, res) => {
+        const bytes = encode(echoed);
+        res.writeHead(status, { "Content-Type": "application/json", "Content-Encoding": coding, "Content-Length": String(bytes.length) }).end(bytes);
+      },
+    });
+    const error = await failure(client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: max }).claimTask(TASK_ID));
+    expect([error.kind, error.status]).toEqual([status < 300 ? "invalid-response" : "http", status]);
+    // A 2xx keeps it in error.body (the message says "not JSON"); a refusal says it as the platform's words.
+    expect(status < 300 ? error.body : error.message).toMatch(/\(a body of \d+ bytes in a content coding that was not decoded\)/);
+    // Nothing of the compressed bytes is shown: only the description's printable words.
+    expect(`${error.message} ${JSON.stringify(error.body)}`).not.toMatch(/[\x00-\x08\x0e-\x1f\x7f-\uffff]/);
+    expectNoSecret(error, [PASSWORD]);
+  });
+
+  it("a zstd answer that was decoded (its bytes are no zstd frame) is read as usual", async () => {
+    const p = await platform({
+      operation: (_req, _s, res) => res.writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "zstd" }).end(JSON.stringify(finishAnswer)),
+    });
+    await expect(client(p, { username: USERNAME, password: PASSWORD }).finishManualTask(JOB_ID, TASK_KEY)).resolves.toEqual(finishAnswer.data);
   });
 });
 

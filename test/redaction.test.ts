@@ -82,6 +82,36 @@ describe("createRedactor: every form it claims, as a table", () => {
     }
   });
 
+  // A server echoing the request body it got, base64-encoded: the secret stands there escaped as the
+  // request carried it (form, percent, JSON), then base64 at any alignment, or MIME's 76-char lines.
+  const escapes: Record<string, Encode> = {
+    form: decodable.form!,
+    "percent (upper case)": decodable["percent (upper case)"]!,
+    "percent (lower case)": decodable["percent (lower case)"]!,
+    "JSON string": decodable["JSON string"]!,
+  };
+  const wrappers: Record<string, (bytes: Buffer) => string> = {
+    base64: (b) => b.toString("base64"),
+    base64url: (b) => b.toString("base64url"),
+    "MIME base64 (76-char lines)": (b) => b.toString("base64").replace(/.{76}/g, "$&\r\n"),
+    "base64, LF lines of 64": (b) => b.toString("base64").replace(/.{64}/g, "$&\n"),
+  };
+  const echoes = Object.entries(escapes).flatMap(([escape, e]) =>
+    Object.entries(wrappers).flatMap(([wrap, w]) => [0, 1, 2, 37].map((k) => [`${wrap} of the ${escape} form, ${k} bytes in`, e, w, k] as const)),
+  );
+  it.each(echoes)("%s: no base64 run left decodes to it", (_name, escape, wrap, k) => {
+    for (const secret of [...SECRETS, "AbC+dEf/GhI=jK9x", 'pa"ss\\word42']) {
+      const form = escape(secret);
+      const body = Buffer.from(`${"g".repeat(k)}client_secret=${form}&grant_type=client_credentials`, "utf8");
+      const echoed = wrap(body);
+      const out = createRedactor([secret])(`{"error":"invalid_client","error_description":"bad body ${echoed}"}`).replace(/\r?\n/g, "");
+      const runs = out.match(/[A-Za-z0-9+/=_-]{8,}/g) ?? [];
+      const decoded = runs.flatMap((run) => [0, 1, 2, 3].map((skip) => Buffer.from(run.slice(skip).replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8")));
+      expect([secret, decoded.filter((d) => d.includes(form))]).toEqual([secret, []]);
+      expect(out).toContain(REDACTED);
+    }
+  });
+
   it("user:password's base64 (Basic), inside a header echoed in a page", () => {
     const basic = Buffer.from("automation:p@ss wörd ß×").toString("base64");
     const out = createRedactor(["p@ss wörd ß×", "automation:p@ss wörd ß×"])(`<p>Authorization: Basic ${basic}</p>`);

@@ -97,6 +97,42 @@ export function validatedParts(spec) {
   return parts;
 }
 
+/**
+ * What each operation's contract names, for the client to tell its own words from a server's: the
+ * member names its request body and answers declare (every `properties` key and `required` entry,
+ * through refs, compositions, items and maps) and the media types of its answers. A member name
+ * not listed is the server's to say, and may be anything (a token): the client never shows it as is.
+ */
+export function declaredNames(spec) {
+  const out = {};
+  for (const { operation } of operations(spec)) {
+    const names = new Set();
+    const mediaTypes = new Set();
+    const seen = new Set();
+    const walk = (node) => {
+      const schema = resolveLocal(spec, node);
+      if (!schema || typeof schema !== "object" || seen.has(schema)) return;
+      seen.add(schema);
+      for (const name of Object.keys(schema.properties ?? {})) names.add(name);
+      for (const name of Array.isArray(schema.required) ? schema.required : []) names.add(String(name));
+      for (const key of ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]) for (const child of Object.values(schema[key] ?? {})) walk(child);
+      for (const key of ["allOf", "anyOf", "oneOf", "prefixItems"]) for (const child of Array.isArray(schema[key]) ? schema[key] : []) walk(child);
+      for (const key of ["items", "additionalProperties", "unevaluatedProperties", "not", "if", "then", "else", "contains", "propertyNames"]) walk(schema[key]);
+    };
+    const body = resolveLocal(spec, operation.requestBody);
+    for (const media of Object.values(body?.content ?? {})) walk(media.schema);
+    for (const response of Object.values(operation.responses ?? {})) {
+      const resolved = resolveLocal(spec, response);
+      for (const [type, media] of Object.entries(resolved?.content ?? {})) {
+        mediaTypes.add(type.toLowerCase());
+        walk(media.schema);
+      }
+    }
+    out[operation.operationId] = { names: [...names].sort(), mediaTypes: [...mediaTypes].sort() };
+  }
+  return out;
+}
+
 /** Ajv set up as every generated validator is: all violations, the spec's formats bundled in. */
 function compilerFor(spec) {
   const ajv = new Ajv2020({
@@ -236,6 +272,8 @@ export const requestValidators = __validators as unknown as Readonly<
 >;
 /** The component schemas the client checks values against outside a request or answer, by name. */
 export const schemaValidators = __schemas as unknown as Readonly<Record<${CLIENT_SCHEMAS.map((n) => JSON.stringify(n)).join(" | ") || "never"}, Validate>>;
+/** Per operation: the member names its request body and answers declare, and its answers' media types (what the client may show as its own words). */
+export const declaredNames: Readonly<Record<ValidatedOperationId, { readonly names: readonly string[]; readonly mediaTypes: readonly string[] }>> = ${JSON.stringify(declaredNames(spec))};
 `
         : `${TYPES}
 export type ValidatedOperationId = ${idType};

@@ -13,6 +13,7 @@ import { createRedactor, describeCause, noRedaction, safeCause, scrubJoined } fr
 import { schemaValidators } from "../../generated/request-validators.js";
 import { tooLarge } from "../http/transport.js";
 import type { paths } from "../contract/types.js";
+import { declaredBy } from "../contract/validation.js";
 import { isPlainObject, kindOf, parseJson, shapeOf } from "../util/values.js";
 
 type Engine = Client<paths>;
@@ -163,7 +164,7 @@ async function tokenCall(step: TokenStep, timeoutMs: number, secrets: readonly s
     const said = redact(platformMessage(redact(refusalWords(text, response)), 300));
     const statusText = redact(redact(response.statusText).slice(0, 100));
     const where = status3xx(response) ? " (a redirect, not followed)" : "";
-    throw authError(step, `the platform answered ${response.status}${statusText ? ` ${statusText}` : ""}${where}${said ? `: ${said}` : ""}; ${redact(bodyShape(text, response))}`, { status: response.status, body: describedBody(text, response) }, secrets);
+    throw authError(step, `the platform answered ${response.status}${statusText ? ` ${statusText}` : ""}${where}${said ? `: ${said}` : ""}; ${redact(bodyShape(step, text, response))}`, { status: response.status, body: describedBody(step, text, response) }, secrets);
   }
   return { text: typeof answered.data === "string" ? answered.data : "", response };
 }
@@ -176,24 +177,31 @@ const status3xx = (response: Response) => response.status >= 300 && response.sta
  * (member names and JSON types), never by its values.
  */
 function unusableAnswer(step: TokenStep, why: string, text: string, response: Response, secrets: readonly string[]): OperationsManagerError {
-  const shape = createRedactor(secrets)(bodyShape(text, response));
-  return authError(step, `the platform answered ${response.status} ${why}; ${shape}`, { status: response.status, body: describedBody(text, response) }, secrets);
+  const shape = createRedactor(secrets)(bodyShape(step, text, response));
+  return authError(step, `the platform answered ${response.status} ${why}; ${shape}`, { status: response.status, body: describedBody(step, text, response) }, secrets);
 }
 
 /** A token step's answer as an error may hold it: its media type and shape. */
-function describedBody(text: string, response: Response): { contentType: string | null; shape: string } {
-  return { contentType: shownMediaType(response), shape: shapeOfAnswer(text, response) };
+function describedBody(step: TokenStep, text: string, response: Response): { contentType: string | null; shape: string } {
+  return { contentType: shownMediaType(step, response), shape: shapeOfAnswer(step, text, response) };
 }
 
-function bodyShape(text: string, response: Response): string {
-  const type = shownMediaType(response);
-  return `its body: ${shapeOfAnswer(text, response)}${type ? ` (${type})` : ""}`;
+function bodyShape(step: TokenStep, text: string, response: Response): string {
+  const type = shownMediaType(step, response);
+  return `its body: ${shapeOfAnswer(step, text, response)}${type ? ` (${type})` : ""}`;
 }
 
-/** The answer's media type when it reads as one (`type/subtype`); anything else is not shown. */
-function shownMediaType(response: Response): string | null {
+/** Media types any server may answer with, shown as they are besides those the contract names. */
+const WELL_KNOWN_MEDIA_TYPES = new Set(["application/json", "application/problem+json", "application/x-www-form-urlencoded", "application/xml", "application/octet-stream", "text/plain", "text/html", "text/xml", "multipart/form-data"]);
+
+/**
+ * The answer's media type when the contract names it for this step or it is well known; any other
+ * is the server's to say (it may be the token itself, `application/<token>`): not shown.
+ */
+function shownMediaType(step: TokenStep, response: Response): string | null {
   const type = mediaTypeOf(response);
-  return type !== null && /^[a-z0-9!#$&^_.+-]{1,60}\/[a-z0-9!#$&^_.+-]{1,60}$/.test(type) ? type : type === null ? null : "(a content type that is not a media type)";
+  if (type === null) return null;
+  return declaredBy(step).mediaTypes.has(type) || WELL_KNOWN_MEDIA_TYPES.has(type) ? type : "another media type";
 }
 
 /**
@@ -217,12 +225,12 @@ function asForm(text: string, response: Response): Record<string, string> | unde
 }
 
 /** `JSON {access_token: string}`, `a form {access_token: string}`, `text of 40 characters`, `an empty body`. */
-function shapeOfAnswer(text: string, response: Response): string {
+function shapeOfAnswer(step: TokenStep, text: string, response: Response): string {
   if (text.trim() === "") return "an empty body";
   const json = parseJson(text);
-  if (json !== undefined) return `JSON ${shapeOf(json)}`;
+  if (json !== undefined) return `JSON ${shapeOf(json, declaredBy(step).names)}`;
   const form = asForm(text, response);
-  return form ? `a form ${shapeOf(form)}` : `text of ${text.length} characters`;
+  return form ? `a form ${shapeOf(form, declaredBy(step).names)}` : `text of ${text.length} characters`;
 }
 
 /** No token could be had: scrubbed with the credentials it was asked with (and any token-like value seen). */

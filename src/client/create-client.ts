@@ -81,8 +81,8 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     claimTask(taskId, callOptions) {
       return pipeline.run(
         "claimTask",
-        () => {
-          checkPathParams("claimTask", { taskId });
+        (redact) => {
+          checkPathParams("claimTask", { taskId }, redact);
           return (signal, headers) =>
             engine.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId } }, headers, parseAs: "text", signal });
         },
@@ -92,9 +92,9 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
     finishManualTask(jobId, taskId, body, callOptions) {
       return pipeline.run(
         "finishManualTask",
-        () => {
-          checkPathParams("finishManualTask", { jobId, taskId });
-          const checked = checkFinishBody(body);
+        (redact) => {
+          checkPathParams("finishManualTask", { jobId, taskId }, redact);
+          const checked = checkFinishBody(body, redact);
           return (signal, headers) =>
             engine.POST("/operations-manager/jobs/{jobId}/tasks/{taskId}/finish", {
               params: { path: { jobId, taskId } },

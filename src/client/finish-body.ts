@@ -7,9 +7,10 @@ import { OperationsManagerError } from "../errors/operations-manager-error.js";
 import type { FinishManualTaskBody } from "../contract/types.js";
 import { checkRequestBody } from "../contract/validation.js";
 import { isPlainObject, kindOf } from "../util/values.js";
+import { describeCause, noRedaction, type Redactor } from "../errors/redaction.js";
 
 /** The body as it will be sent: `json`, exactly the bytes sent, and `body`, its value read back. */
-export function checkFinishBody(body: unknown): { body: FinishManualTaskBody; json: string } {
+export function checkFinishBody(body: unknown, redact: Redactor = noRedaction): { body: FinishManualTaskBody; json: string } {
   const refuse = (message: string) =>
     new OperationsManagerError("invalid-request", `finishManualTask: ${message}. Nothing was sent.`, { operationId: "finishManualTask" });
   if (body === undefined) return { body: {}, json: "{}" };
@@ -20,11 +21,11 @@ export function checkFinishBody(body: unknown): { body: FinishManualTaskBody; js
   try {
     json = JSON.stringify(body, refuseMapsAndSets);
   } catch (error) {
-    throw refuse(`body cannot be serialized to JSON (${describe(error)})`);
+    throw refuse(`body cannot be serialized to JSON (${describe(error, redact)})`);
   }
   if (typeof json !== "string") throw refuse("body serializes to nothing");
   const sent = JSON.parse(json) as unknown;
-  checkRequestBody("finishManualTask", json, undefined, () => sent);
+  checkRequestBody("finishManualTask", json, undefined, () => sent, redact);
   return { body: sent as FinishManualTaskBody, json };
 }
 
@@ -39,10 +40,7 @@ function refuseMapsAndSets(key: string, value: unknown): unknown {
   return value;
 }
 
-function describe(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message).split("\n")[0]!.slice(0, 200) : String(error).slice(0, 200);
-  } catch {
-    return "an error that cannot be shown";
-  }
+/** A thrown error (a getter's, a Proxy trap's, a toJSON's) in a line: scrubbed of the call's secrets, cut, and scrubbed again (a cut may leave a short secret standing as a word). */
+function describe(error: unknown, redact: Redactor): string {
+  return redact(describeCause(error, redact).split("\n")[0]!.slice(0, 200));
 }

@@ -6,6 +6,7 @@ import type { Fetch } from "../http/transport.js";
 import type { OperationId } from "../contract/types.js";
 import { checkValidateOption, type ValidateOption } from "../contract/validation.js";
 import { isPlainObject, kindOf } from "../util/values.js";
+import { noRedaction, type Redactor } from "../errors/redaction.js";
 
 export interface OperationsManagerClientOptions {
   /** Where the platform is, such as `https://itential.example.com` (no credentials in it). */
@@ -147,6 +148,14 @@ export function isLoopback(hostname: string): boolean {
 
 /** Header names that carry credentials: those come from `auth`, never from a call's headers. */
 const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"]);
+/**
+ * Header names the transport owns: what Node's fetch (undici) refuses as it sends (`transfer-encoding`,
+ * `keep-alive`, `upgrade`, `expect`, `connection` but for two values, a `content-length` that is not
+ * the body's), after a token request carrying a secret had gone out, and the other hop-by-hop and
+ * framing headers (RFC 9110 7.6.1: `te`, `trailer`, `proxy-connection`; `host`, which the baseUrl
+ * says), which undici may refuse in another version or send to a place the client did not choose.
+ */
+const TRANSPORT_HEADERS = new Set(["connection", "content-length", "expect", "host", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
 /** Any character outside RFC 9110's field-value (HTAB, SP, VCHAR, obs-text): what fetch refuses as it sends. */
 const NOT_IN_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/u;
 
@@ -165,7 +174,7 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * A call's options, checked and copied (a getter or Proxy is read once, here): its signal, and its
  * extra headers as a fresh plain object. Refuses, with nothing sent, what a header cannot carry.
  */
-export function checkCallOptions(operationId: OperationId, options: CallOptions | undefined): { signal?: AbortSignal; headers?: Record<string, string> } {
+export function checkCallOptions(operationId: OperationId, options: CallOptions | undefined, redact: Redactor = noRedaction): { signal?: AbortSignal; headers?: Record<string, string> } {
   if (options === undefined) return {};
   const refuse = (message: string) => new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, { operationId });
   if (options === null || typeof options !== "object") throw refuse(`options must be an object { signal?, headers? }, got ${kindOf(options)}`);
@@ -176,15 +185,17 @@ export function checkCallOptions(operationId: OperationId, options: CallOptions 
   const copy: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
     const value: unknown = headers[name];
-    const shown = JSON.stringify(name.slice(0, 80));
+    // A header name is the caller's: scrubbed (a token pasted as a name), cut, scrubbed again.
+    const shown = redact(JSON.stringify(redact(name).slice(0, 80)));
     if (!HEADER_NAME.test(name)) throw refuse(`options.headers: ${shown} is not a header name`);
     if (CREDENTIAL_HEADERS.has(name.toLowerCase())) throw refuse(`options.headers: ${shown} carries credentials, which come from auth`);
-    if (typeof value !== "string") throw refuse(`options.headers.${name} must be a string, got ${kindOf(value)}`);
+    if (TRANSPORT_HEADERS.has(name.toLowerCase())) throw refuse(`options.headers: ${shown} is set by the transport (a hop-by-hop or framing header), not by a call`);
+    if (typeof value !== "string") throw refuse(`options.headers.${redact(name)} must be a string, got ${kindOf(value)}`);
     // The value is not shown: it may be anything the caller holds. One rule for every character
     // a header cannot carry (RFC 9110's field-value: visible ASCII, space, tab, obs-text), which
     // fetch would only refuse while sending, after a token request had gone out.
     const bad = NOT_IN_HEADER_VALUE.exec(value);
-    if (bad) throw refuse(`options.headers.${name} has ${describeCharacter(bad[0])}, which a header cannot carry`);
+    if (bad) throw refuse(`options.headers.${redact(name)} has ${describeCharacter(bad[0])}, which a header cannot carry`);
     copy[name] = value;
   }
   return { signal, headers: copy };

@@ -21,13 +21,13 @@ export interface Pipeline {
    * Runs one call: `prepare` checks the arguments (throwing before anything is sent) and gives the
    * request to send; the answer's envelope `data` is returned.
    */
-  run(operationId: OperationId, prepare: () => Send, options: CallOptions | undefined): Promise<unknown>;
+  run(operationId: OperationId, prepare: (redact: Redactor) => Send, options: CallOptions | undefined): Promise<unknown>;
 }
 
 export function createPipeline(authenticator: Authenticator, timeoutMs: number, answers: AnswerCheck | undefined): Pipeline {
   const redactors = redactorsFor(authenticator.secrets);
 
-  async function run(operationId: OperationId, prepare: () => Send, options: CallOptions | undefined): Promise<unknown> {
+  async function run(operationId: OperationId, prepare: (redact: Redactor) => Send, options: CallOptions | undefined): Promise<unknown> {
     // The stage a failure belongs to, for the last guard below.
     let stage: "invalid-request" | "network" | "invalid-response" = "invalid-request";
     let redact = redactors.fixed;
@@ -35,9 +35,13 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
       let send: Send;
       let callOptions: ReturnType<typeof checkCallOptions>;
       try {
-        callOptions = checkCallOptions(operationId, options);
-        send = prepare();
+        // What the caller gave may hold a credential (a getter's error, a header name, a path
+        // parameter): each piece shown is scrubbed where it is worded, with the fixed credentials.
+        callOptions = checkCallOptions(operationId, options, redactors.fixed);
+        send = prepare(redactors.fixed);
       } catch (error) {
+        // Ours, scrubbed again whole (its pieces were scrubbed; the joins, of the long forms).
+        if (isOurs(error)) throw rescrubbed(error, redactors.fixed);
         throw unreadable("invalid-request", operationId, "its arguments could not be read", error, redactors.fixed);
       }
       // Only the first calls of a validating client wait, while its response validators load; no

@@ -2,10 +2,10 @@
 // (generated/request-validators.ts, generated/response-validators.ts): requests always, before
 // anything is sent; answers when the client is created with `validate`. No rule of the spec is
 // restated here: this module only runs the generated code and words what it found.
-import { requestValidators, type ValidationError } from "../../generated/request-validators.js";
+import { declaredNames, requestValidators, type ValidationError } from "../../generated/request-validators.js";
 import { OperationsManagerError, type Violation } from "../errors/operations-manager-error.js";
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
-import type { Redactor } from "../errors/redaction.js";
+import { noRedaction, type Redactor } from "../errors/redaction.js";
 import type { OperationId } from "./types.js";
 
 export type { Violation } from "../errors/operations-manager-error.js";
@@ -71,6 +71,51 @@ function isWithin(path: string, parent: string): boolean {
   return path === parent || path.startsWith(`${parent}/`);
 }
 
+/** What an operation's contract names (generated from the spec): its declared member names, and its answers' media types. */
+export interface Declared {
+  readonly names: ReadonlySet<string>;
+  readonly mediaTypes: ReadonlySet<string>;
+}
+const declaredSets = new Map<OperationId, Declared>();
+/** The names and media types the contract declares for this operation (built once). */
+export function declaredBy(operationId: OperationId): Declared {
+  let found = declaredSets.get(operationId);
+  if (!found) {
+    const { names, mediaTypes } = declaredNames[operationId];
+    declaredSets.set(operationId, (found = { names: new Set(names), mediaTypes: new Set(mediaTypes) }));
+  }
+  return found;
+}
+
+/**
+ * A violation's path as shown: the segments the contract declares for this operation and array
+ * indices are the client's own words, kept; any other segment is a member name the other side
+ * chose (it may echo a credential), scrubbed alone, so that a short secret that is a word ("data")
+ * never scrubs the contract's names.
+ */
+export function scrubbedPath(path: string, operationId: OperationId, redact: Redactor): string {
+  if (path === "") return path;
+  const { names } = declaredBy(operationId);
+  const out: string[] = [];
+  // Consecutive undeclared segments are scrubbed together: a secret may span them ("ab/cd" as
+  // members ab, cd); a declared one is never rescanned, even for a long secret that is its name.
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length > 0) out.push(redact(run.join("/")));
+    run = [];
+  };
+  const segments = path.split("/");
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if (i === 0 || /^(0|[1-9][0-9]{0,15})$/.test(segment) || names.has(unescapePointer(segment))) {
+      flush();
+      out.push(segment);
+    } else run.push(segment);
+  }
+  flush();
+  return out.join("/");
+}
+
 export function describeViolations(violations: readonly Violation[], total = violations.length): string {
   const listed = violations.map((v) => `${v.path || "/"} ${v.message}`).join("; ");
   return total > violations.length ? `${total} violations, the first ${violations.length}: ${listed}` : listed;
@@ -81,29 +126,33 @@ function refuse(operationId: OperationId, message: string): OperationsManagerErr
 }
 
 /** Refuses path parameters that break the contract, naming the parameter, its value and the rule. */
-export function checkPathParams(operationId: OperationId, params: Record<string, unknown>): void {
+export function checkPathParams(operationId: OperationId, params: Record<string, unknown>, redact: Redactor = noRedaction): void {
   const validate = requestValidators[operationId].path;
   if (!validate || validate(params)) return;
   const said = violationsOf(validate.errors).map((v) => {
     const name = unescapePointer(v.path.slice(1));
-    return `path parameter ${name} (${describeValue(params[name])}) ${v.message}`;
+    return `path parameter ${name} (${describeValue(params[name], redact)}) ${v.message}`;
   });
   throw refuse(operationId, said.join("; "));
 }
 
-function describeValue(value: unknown): string {
+/** A caller's value as shown: scrubbed of the call's secrets (a token passed as an id), cut, and scrubbed again. */
+function describeValue(value: unknown, redact: Redactor): string {
   if (typeof value !== "string") return value === null ? "null" : typeof value;
-  return value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}… (${value.length} characters)` : JSON.stringify(value);
+  const shown = redact(value);
+  return shown.length > 80 ? `${redact(JSON.stringify(shown.slice(0, 80)))}… (${value.length} characters)` : redact(JSON.stringify(shown));
 }
 
 /**
  * Refuses a JSON request body that breaks the contract; `json` is exactly what would be sent, and
  * `sent()` gives its value (parsed from `json` unless the caller knows the object is the same).
  */
-export function checkRequestBody(operationId: OperationId, json: string, mediaType = "application/json", sent: () => unknown = () => JSON.parse(json)): void {
+export function checkRequestBody(operationId: OperationId, json: string, mediaType = "application/json", sent: () => unknown = () => JSON.parse(json), redact: Redactor = noRedaction): void {
   const validate = requestValidators[operationId].body[mediaType];
   if (!validate || validate(sent())) return;
-  throw refuse(operationId, `body ${describeViolations(violationsOf(validate.errors))}`);
+  // The paths name the caller's members (an undeclared one may be anything it holds): scrubbed; Ajv's words are ours.
+  const violations = violationsOf(validate.errors).map((v) => ({ path: scrubbedPath(v.path, operationId, redact), message: v.message }));
+  throw refuse(operationId, `body ${describeViolations(violations)}`);
 }
 
 type ResponseValidators = (typeof import("../../generated/response-validators.js"))["responseValidators"];
@@ -186,9 +235,10 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
       const judgeBody = () => validators && bodyViolations(validators, operationId, status, mediaType, body);
       const found = runUntil && Number.isFinite(endsAt) ? runUntil(endsAt, judgeBody) : judgeBody();
       if (!found) return undefined;
-      // Only the values: the member names `path` and `message` are ours, not the answer's. Only
-      // the first are scrubbed and kept: an answer of a million violations costs no more here.
-      const listed = found.slice(0, MAX_VIOLATIONS).map((v) => ({ path: redact(v.path), message: redact(v.message) }));
+      // A message is Ajv's words about the contract (never the answer's values): ours, kept. A path
+      // is scrubbed where it names a member the contract does not. Only the first are scrubbed and
+      // kept: an answer of a million violations costs no more here.
+      const listed = found.slice(0, MAX_VIOLATIONS).map((v) => ({ path: scrubbedPath(v.path, operationId, redact), message: v.message }));
       tell?.(listed, { operationId, status, total: found.length });
       return { listed, total: found.length };
     },

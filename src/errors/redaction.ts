@@ -11,7 +11,9 @@
 // - the secret encoded, in the ways that cannot be decoded from a text without knowing where
 //   they start: its UTF-8 read as Latin-1 or Windows-1252 (mojibake: `é` as `Ã©`), and its
 //   base64 and base64url at each of the three byte alignments it may stand at in a longer one
-//   (the characters that depend on its bytes only).
+//   (the characters that depend on its bytes only), of the secret and of each escaped form a
+//   request carries it in (percent, form, JSON string): a server echoing the body it got, base64'd;
+// - line breaks dropped, as one more decoding: MIME base64 breaks its lines inside any form.
 // Each decoding is one pass that remembers where each decoded character came from, and the search
 // is a plain substring search: linear in the text whatever the secrets hold (a regular expression
 // over the forms backtracked exponentially on backslashes, and would not compile for a long token).
@@ -119,9 +121,32 @@ function needlesOf(secrets: readonly string[]): Needle[] {
       add(latin1.replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252[c.charCodeAt(0) - 0x80]!), short);
     }
     if (short) continue;
-    for (const form of base64Forms(bytes)) add(form, false);
+    // Its base64 as sent, and as each escaped form a request carried it in (a server echoing the
+    // body it got, base64-encoded): computed once here, so the search stays one pass per needle.
+    for (const escaped of escapedForms(secret)) {
+      for (const form of base64Forms(new TextEncoder().encode(escaped))) add(form, false);
+    }
   }
   return [...out.values()];
+}
+
+/**
+ * The secret and the escaped forms a request carries it in: percent-encoded (encodeURIComponent,
+ * and with lower-case hex), form-encoded (URLSearchParams: `+` for a space, `*-._` kept) and as a
+ * JSON string's contents.
+ */
+function escapedForms(secret: string): Set<string> {
+  const forms = new Set<string>([secret]);
+  try {
+    const percent = encodeURIComponent(secret);
+    forms.add(percent);
+    forms.add(percent.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
+    forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  } catch {
+    // A lone surrogate cannot be percent-encoded: such a secret is sent only as JSON.
+  }
+  forms.add(JSON.stringify(secret).slice(1, -1));
+  return forms;
 }
 
 /**
@@ -245,7 +270,7 @@ const isHex = (text: string) => /^[0-9a-fA-F]+$/.test(text);
 const utf8 = new TextDecoder();
 
 /** Any character that begins an escape of one of the decodings below. */
-const ANY_ESCAPE = /[\\%+~&]/;
+const ANY_ESCAPE = /[\\%+~&\n]/;
 
 const DECODINGS: Decoding[] = [
   // JSON string escapes.
@@ -271,6 +296,8 @@ const DECODINGS: Decoding[] = [
   },
   // HTML/XML character references: `&amp;`, `&eacute;`, `&#38;`, `&#x26;` (a numeric one's `;` may be missing).
   { trigger: /&/g, at: referenceAt },
+  // Line breaks dropped: MIME base64 breaks its text into 76-character lines, anywhere in a secret's form.
+  { trigger: /\r?\n/g, at: (text, i) => ({ units: "", end: text[i] === "\r" ? i + 2 : i + 1 }) },
 ];
 
 /** The character a character reference at `i` stands for, or undefined. */

@@ -56,8 +56,10 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   const status = response.status;
   if (!response.ok) throw refusalError("http", operationId, operationId, answer, redact, answers);
   const text = typeof data === "string" ? data : "";
-  const invalid = (why: string, body?: unknown, violations?: Violation[]) =>
-    new OperationsManagerError("invalid-response", scrubJoined(redact, `${operationId}: the platform answered ${status} ${why}`), {
+  // `ours`: the violations' words, each piece scrubbed already where the platform chose it (see
+  // scrubbedPath), never rescanned: a secret that is one of Ajv's words ("string") would scrub them.
+  const invalid = (why: string, body?: unknown, violations?: Violation[], ours = "") =>
+    new OperationsManagerError("invalid-response", scrubJoined(redact, `${operationId}: the platform answered ${status} ${why}`) + ours, {
       operationId,
       status,
       body: redact(body),
@@ -78,7 +80,7 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   // Past the call's deadline, the call is a timeout: no error worth scrubbing a large body for.
   if (answers?.pastDeadline()) throw new Error("the answer was checked past the call's deadline");
   if (judged && answers?.throws) {
-    throw invalid(`with a body that breaks the contract: ${describeViolations(judged.listed, judged.total)}`, envelope, judged.listed);
+    throw invalid("with a body that breaks the contract:", envelope, judged.listed, ` ${describeViolations(judged.listed, judged.total)}`);
   }
   return envelope.data;
 }

@@ -63,17 +63,20 @@ export function tooLarge(value: unknown): AnswerTooLarge | undefined {
 const utf8 = new TextDecoder();
 
 function boundedAnswer(response: Response, maxBytes: number): Response {
-  if (!Number.isFinite(maxBytes)) return response;
   let body: ReadableStream<Uint8Array> | null;
   let status: number;
   let declared: number;
   let encoded: boolean;
+  let undecoded: Undecoded;
   try {
+    const coding = response.headers.get("content-encoding");
+    undecoded = undecodedCoding(coding);
+    if (!Number.isFinite(maxBytes) && !undecoded) return response;
     body = response.body;
     status = response.status;
     if (!body || typeof body.getReader !== "function") return response;
     declared = Number(response.headers.get("content-length") ?? NaN);
-    encoded = !!response.headers.get("content-encoding");
+    encoded = !!coding;
   } catch {
     return response;
   }
@@ -113,13 +116,43 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
   // shadowing the prototype's (defining them as properties cost each call measurably more).
   const bounded = response as { text: () => Promise<string>; json: () => Promise<unknown>; arrayBuffer: () => Promise<ArrayBuffer> };
   try {
-    bounded.text = async () => utf8.decode(await read());
+    bounded.text = async () => {
+      const bytes = await read();
+      // Bytes still compressed are no text: shown, they would carry a compressed echo of a secret
+      // past every scrubbing. Described by their size only (the coding's name is the server's too).
+      if (undecoded === "unknown" || (undecoded === "zstd" && isZstdFrame(bytes))) {
+        return `(a body of ${bytes.byteLength} bytes in a content coding that was not decoded)`;
+      }
+      return utf8.decode(bytes);
+    };
     bounded.json = async () => JSON.parse(await bounded.text()) as unknown;
     bounded.arrayBuffer = async () => (await read()).slice().buffer;
   } catch {
     // A frozen answer or a Proxy that refuses members: handed on as it is, as any oddity.
   }
   return response;
+}
+
+/** The content codings fetch (undici) decodes; zstd only in some versions (checked by its frame's magic). */
+const DECODED_CODINGS = new Set(["", "identity", "gzip", "x-gzip", "deflate", "br"]);
+type Undecoded = "unknown" | "zstd" | undefined;
+
+/** Whether a Content-Encoding lists a coding fetch leaves encoded (undici decodes none of a list that holds one). */
+function undecodedCoding(header: string | null): Undecoded {
+  if (header === null) return undefined;
+  let found: Undecoded;
+  for (const coding of header.toLowerCase().split(",")) {
+    const name = coding.trim();
+    if (DECODED_CODINGS.has(name)) continue;
+    if (name !== "zstd") return "unknown";
+    found = "zstd";
+  }
+  return found;
+}
+
+/** A zstd frame's magic number, 0xFD2FB528 little-endian: the body was left compressed. */
+function isZstdFrame(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x28 && bytes[1] === 0xb5 && bytes[2] === 0x2f && bytes[3] === 0xfd;
 }
 
 /**

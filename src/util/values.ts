@@ -38,29 +38,27 @@ export function parseJson(text: string): unknown {
 /** How deep and wide a shape goes: enough to see where a token stands, never the whole of a body. */
 const SHAPE_DEPTH = 4;
 const SHAPE_MEMBERS = 20;
-/** A member name shown as it is: what a schema would name a member. Anything else is only counted. */
-const PLAIN_NAME = /^[A-Za-z_$][A-Za-z0-9_$.-]{0,39}$/;
-
 /**
- * A JSON value's shape, never its values: member names (plain ones; others as `(a name of N
- * characters)`) and JSON types, `depth` levels deep and SHAPE_MEMBERS wide:
- * `{access_token: string, data: {token: string}, scopes: [string, … 3 items]}`.
+ * A JSON value's shape, never its values: the member names in `declared` (what the contract names
+ * for this answer: a name the server chose may be anything, a token too) with their shapes, the
+ * others only counted, and JSON types, `depth` levels deep and SHAPE_MEMBERS wide:
+ * `{access_token: string, data: {… 2 undeclared members}, scopes: [string, … 3 items]}`.
  */
-export function shapeOf(value: unknown, depth = SHAPE_DEPTH): string {
+export function shapeOf(value: unknown, declared: ReadonlySet<string>, depth = SHAPE_DEPTH): string {
   if (value === null) return "null";
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
     if (depth <= 1) return `[… ${value.length} items]`;
-    return `[${shapeOf(value[0], depth - 1)}${value.length > 1 ? `, … ${value.length} items` : ""}]`;
+    return `[${shapeOf(value[0], declared, depth - 1)}${value.length > 1 ? `, … ${value.length} items` : ""}]`;
   }
   if (typeof value !== "object") return typeof value === "bigint" ? "number" : typeof value;
   const names = Object.keys(value);
   if (names.length === 0) return "{}";
   if (depth <= 1) return `{… ${names.length} members}`;
-  const shown = names.slice(0, SHAPE_MEMBERS).map((name) => {
-    const label = PLAIN_NAME.test(name) ? name : `(a name of ${name.length} characters)`;
-    return `${label}: ${shapeOf((value as Record<string, unknown>)[name], depth - 1)}`;
-  });
-  if (names.length > SHAPE_MEMBERS) shown.push(`… ${names.length - SHAPE_MEMBERS} more`);
+  const known = names.filter((name) => declared.has(name));
+  const shown = known.slice(0, SHAPE_MEMBERS).map((name) => `${name}: ${shapeOf((value as Record<string, unknown>)[name], declared, depth - 1)}`);
+  if (known.length > SHAPE_MEMBERS) shown.push(`… ${known.length - SHAPE_MEMBERS} more`);
+  const others = names.length - known.length;
+  if (others > 0) shown.push(`${known.length > 0 ? "… " : ""}${others} undeclared member${others === 1 ? "" : "s"}`);
   return `{${shown.join(", ")}}`;
 }
