@@ -12,7 +12,7 @@
 // specifiers (NodeNext), which the mapper strips so that jest finds the `.ts` files.
 
 /** The unit tier's files, by name. */
-const UNIT = ["architecture", "auth", "build-stamp", "client", "diff-report", "release", "spec", "validate-load", "validators", "verify-classify", "verify-operations", "verify-options", "verify-report", "middleware"];
+const UNIT = ["architecture", "auth", "build-stamp", "client", "diff-report", "release", "spec", "validate-load", "validators", "verify-classify", "verify-operations", "verify-options", "verify-report", "middleware", "redaction", "refused-before-sending"];
 /** The package tier's files, by name. */
 const PACKAGE = ["package"];
 
