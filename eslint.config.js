@@ -8,7 +8,10 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /** `_name` is unused on purpose (a rest sibling, a placeholder). */
-const unusedVars = ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" }];
+const unusedVars = [
+  "error",
+  { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" },
+];
 
 export default tseslint.config(
   // The .d.cts files declare scripts/lib's and test/support's CommonJS for the tests; tsc checks them.
@@ -40,7 +43,16 @@ export default tseslint.config(
   {
     // What these files held when the linter came in, while other branches were editing them: to
     // be fixed (and this block dropped) once those branches have merged.
-    files: ["src/tools/spec/bundled-spec.ts", "src/client/pipeline.ts", "src/util/values.ts", "src/tools/mock/prism-server.ts", "src/errors/redaction.ts", "src/tools/mock/recorded-examples.ts", "src/tools/recording/*.ts", "src/tools/verify/*.ts"],
+    files: [
+      "src/tools/spec/bundled-spec.ts",
+      "src/client/pipeline.ts",
+      "src/util/values.ts",
+      "src/tools/mock/prism-server.ts",
+      "src/errors/redaction.ts",
+      "src/tools/mock/recorded-examples.ts",
+      "src/tools/recording/*.ts",
+      "src/tools/verify/*.ts",
+    ],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unsafe-assignment": "off",

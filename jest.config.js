@@ -12,7 +12,24 @@
 // specifiers (NodeNext), which the mapper strips so that jest finds the `.ts` files.
 
 /** The unit tier's files, by name. */
-const UNIT = ["architecture", "auth", "build-stamp", "client", "diff-report", "release", "spec", "validate-load", "validators", "verify-classify", "verify-operations", "verify-options", "verify-report", "middleware", "redaction", "refused-before-sending"];
+const UNIT = [
+  "architecture",
+  "auth",
+  "build-stamp",
+  "client",
+  "diff-report",
+  "release",
+  "spec",
+  "validate-load",
+  "validators",
+  "verify-classify",
+  "verify-operations",
+  "verify-options",
+  "verify-report",
+  "middleware",
+  "redaction",
+  "refused-before-sending",
+];
 /** The package tier's files, by name. */
 const PACKAGE = ["package"];
 
@@ -34,7 +51,10 @@ const base = {
 };
 
 /** The tiers that need the package built and one Prism serving the contract (OM_MOCK_URL). */
-const withPrism = { globalSetup: "<rootDir>/test/prism-setup.cjs", globalTeardown: "<rootDir>/test/prism-teardown.cjs" };
+const withPrism = {
+  globalSetup: "<rootDir>/test/prism-setup.cjs",
+  globalTeardown: "<rootDir>/test/prism-teardown.cjs",
+};
 
 /** @type {import('jest').Config} */
 export default {
@@ -45,7 +65,16 @@ export default {
   globalTeardown: "<rootDir>/test/global-teardown.cjs",
   projects: [
     { ...base, displayName: "unit", testMatch: files(UNIT), testEnvironmentOptions: { childProcesses: false } },
-    { ...base, ...withPrism, displayName: "integration", testMatch: ["<rootDir>/test/**/*.test.ts"], testPathIgnorePatterns: ["/node_modules/", ...files([...UNIT, ...PACKAGE]).map((f) => f.replace(".test.ts", "\\.test\\.ts$"))] },
+    {
+      ...base,
+      ...withPrism,
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testPathIgnorePatterns: [
+        "/node_modules/",
+        ...files([...UNIT, ...PACKAGE]).map((f) => f.replace(".test.ts", "\\.test\\.ts$")),
+      ],
+    },
     { ...base, ...withPrism, displayName: "package", testMatch: files(PACKAGE) },
   ],
 };

@@ -25,7 +25,10 @@ function readResult(file) {
   try {
     result = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    return { problem: error.code === "ENOENT" ? "no jest result" : `unreadable jest result (${String(error.message).split("\n")[0]})` };
+    return {
+      problem:
+        error.code === "ENOENT" ? "no jest result" : `unreadable jest result (${String(error.message).split("\n")[0]})`,
+    };
   }
   if (!Number.isInteger(result?.numPassedTests) || !Number.isInteger(result?.numFailedTests)) {
     return { problem: "no test counts in the jest result" };

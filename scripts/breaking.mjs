@@ -52,7 +52,11 @@ const acceptedList = values.base ? { entries: [] } : readAcceptedList();
 // would skip "exit", so turn the usual ones into an exit.
 const dir = mkdtempSync(path.join(tmpdir(), "om-contract-breaking-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) process.on(signal, () => process.exit(code));
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+])
+  process.on(signal, () => process.exit(code));
 
 let baseRoot, since;
 if (values.base) {
@@ -69,7 +73,9 @@ if (values.base) {
   if (acceptedList.entries.length && commitOf(acceptedList.base) !== commit) {
     const n = acceptedList.entries.length;
     const base = /^[0-9a-f]{8,40}$/.test(acceptedList.base) ? acceptedList.base.slice(0, 7) : acceptedList.base;
-    console.error(`note: the ${n} change${n === 1 ? "" : "s"} accepted in ${relative(acceptedList.file)} ${n === 1 ? "is" : "are"} against ${base}, not ${since}: not used here`);
+    console.error(
+      `note: the ${n} change${n === 1 ? "" : "s"} accepted in ${relative(acceptedList.file)} ${n === 1 ? "is" : "are"} against ${base}, not ${since}: not used here`,
+    );
     acceptedList.entries = [];
   }
 }
@@ -82,7 +88,9 @@ for (const file of [baseRoot, headRoot]) if (!existsSync(file)) fail(`no such fi
 function bundle(root, name, label) {
   if (root.endsWith(".json")) return root;
   const out = path.join(dir, name);
-  const result = run("node", [path.join(repoRoot, "scripts/bundle.mjs"), "--root", root, "--out", out], { capture: true });
+  const result = run("node", [path.join(repoRoot, "scripts/bundle.mjs"), "--root", root, "--out", out], {
+    capture: true,
+  });
   if (result.status !== 0) {
     process.stderr.write(result.stdout + result.stderr);
     fail(`could not bundle ${label} (see Redocly's report above)`);
@@ -95,8 +103,21 @@ const head = bundle(headRoot, "head.json", values.head ? relative(headRoot) : "t
 const reportFile = path.join(dir, "diff.json");
 const diff = run(
   "redocly",
-  ["diff", base, head, "--config", path.join(repoRoot, "scripts/redocly-diff.yaml"), "--lint-config", "error",
-    "--fail-on", "major", "--format", "json", "--output", reportFile],
+  [
+    "diff",
+    base,
+    head,
+    "--config",
+    path.join(repoRoot, "scripts/redocly-diff.yaml"),
+    "--lint-config",
+    "error",
+    "--fail-on",
+    "major",
+    "--format",
+    "json",
+    "--output",
+    reportFile,
+  ],
   { capture: true },
 );
 if (!existsSync(reportFile)) {

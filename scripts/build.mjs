@@ -25,7 +25,9 @@ if (run("tsc", ["-p", "tsconfig.build.json", "--outDir", dist + "/esm"]).status 
 // "type": "module") and hand openapi-fetch's CommonJS `module.exports` to a default import, where
 // its `exports.default` is the function.
 const sources = [
-  ...readdirSync(path.join(repoRoot, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => `src/${f}`),
+  ...readdirSync(path.join(repoRoot, "src"), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => `src/${f}`),
   "generated/request-validators.ts",
   "generated/response-validators.ts",
   "generated/mock-spec.ts",

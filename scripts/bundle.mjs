@@ -15,5 +15,7 @@ const { values } = parseArgs({
 // (unparsable YAML, a $ref that resolves nowhere), and Redocly names the file for both.
 const result = run("redocly", ["bundle", values.root, "--ext", "json", "--output", values.out]);
 if (result.status !== 0) {
-  fail(`bundling ${relative(values.root)} failed (see Redocly's report above); ${relative(values.out)} was not written`);
+  fail(
+    `bundling ${relative(values.root)} failed (see Redocly's report above); ${relative(values.out)} was not written`,
+  );
 }

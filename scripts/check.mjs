@@ -15,7 +15,9 @@ withFreshBundle((fresh) => {
   if (lint.length) problems.push(`the spec does not lint clean: ${lint.join(" and ")} found problems (see above)`);
   if (!fresh) problems.push("the spec does not bundle");
   else if (readFileSync(fresh, "utf8") !== readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")) {
-    problems.push("generated/openapi.json differs from a fresh bundle of openapi/: run `npm run bundle` and commit it (never edit generated/ by hand)");
+    problems.push(
+      "generated/openapi.json differs from a fresh bundle of openapi/: run `npm run bundle` and commit it (never edit generated/ by hand)",
+    );
   }
 });
 

@@ -35,7 +35,9 @@ try {
   fail(`generated/openapi.json: cannot generate the validators: ${error.message}`);
 }
 if (modules.unknownFormats.length && !values.check) {
-  console.warn(`note: formats not checked (no implementation in scripts/lib/formats.mjs): ${modules.unknownFormats.join(", ")}`);
+  console.warn(
+    `note: formats not checked (no implementation in scripts/lib/formats.mjs): ${modules.unknownFormats.join(", ")}`,
+  );
 }
 let drift;
 try {
@@ -53,7 +55,11 @@ for (const [file, text] of Object.entries(files)) {
   const full = path.join(repoRoot, file);
   if (values.check) {
     let committed = "";
-    try { committed = readFileSync(full, "utf8"); } catch { /* missing counts as drift */ }
+    try {
+      committed = readFileSync(full, "utf8");
+    } catch {
+      /* missing counts as drift */
+    }
     if (committed !== text) stale.push(`${file} is out of date with the spec: run \`npm run generate\` and commit it`);
   } else {
     writeFileSync(full, text);

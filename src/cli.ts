@@ -14,7 +14,9 @@ main(process.argv.slice(2), process.env, output).then(
   // Never a stack trace: one line saying what happened (verify gives every operation its verdict
   // before it gets here; this is what no one foresaw).
   (error: unknown) => {
-    console.error(`error: ${error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error)}`);
+    console.error(
+      `error: ${error instanceof Error ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}` : String(error)}`,
+    );
     process.exit(1);
   },
 );

@@ -42,12 +42,17 @@ export function createHandlers(options: MockHandlersOptions): HttpHandler[] {
   try {
     base = new URL(baseUrl);
   } catch {
-    throw new TypeError(`baseUrl must be an absolute http(s) URL, such as "http://om.test", got ${JSON.stringify(baseUrl)}`);
+    throw new TypeError(
+      `baseUrl must be an absolute http(s) URL, such as "http://om.test", got ${JSON.stringify(baseUrl)}`,
+    );
   }
   const prefix = base.pathname.replace(/\/+$/, "");
   let spec = mockSpec as JsonObject;
   if (options.examples !== undefined) {
-    if (!Array.isArray(options.examples)) throw new TypeError("examples must be the recordings readRecordedExamples(DIR) gives (operations-manager-tasks-contract/mock)");
+    if (!Array.isArray(options.examples))
+      throw new TypeError(
+        "examples must be the recordings readRecordedExamples(DIR) gives (operations-manager-tasks-contract/mock)",
+      );
     spec = structuredClone(spec);
     addRecordedExamples(spec, options.examples, () => {});
   }
@@ -64,11 +69,21 @@ export function createHandlers(options: MockHandlersOptions): HttpHandler[] {
       // body Prism would read, and its size in bytes (answers.ts).
       const bytes = request.body ? new Uint8Array(await request.arrayBuffer()) : new Uint8Array();
       const body = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
-      const answered = answer({ method: request.method, path, query: url.searchParams, headers: request.headers, body, bodyBytes: bytes.length });
+      const answered = answer({
+        method: request.method,
+        path,
+        query: url.searchParams,
+        headers: request.headers,
+        body,
+        bodyBytes: bytes.length,
+      });
       // A plain Response: msw's HttpResponse would put a Set-Cookie (login's) in its process-wide
       // cookie store, and every later request would carry it as credentials.
       // A HEAD answer has no body (a server sends none; fetch would read one through MSW).
-      return new Response(answered.body === "" || request.method === "HEAD" ? null : answered.body, { status: answered.status, headers: answered.headers });
+      return new Response(answered.body === "" || request.method === "HEAD" ? null : answered.body, {
+        status: answered.status,
+        headers: answered.headers,
+      });
     }),
   ];
 }

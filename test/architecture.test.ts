@@ -25,22 +25,34 @@ const LAYERS: [prefix: string, rank: number][] = [
 ];
 
 function rank(file: string): number {
-  const hit = LAYERS.filter(([prefix]) => file === prefix || file.startsWith(prefix)).sort((a, b) => b[0].length - a[0].length)[0];
+  const hit = LAYERS.filter(([prefix]) => file === prefix || file.startsWith(prefix)).sort(
+    (a, b) => b[0].length - a[0].length,
+  )[0];
   if (!hit) throw new Error(`${file} is in no layer: add its folder to LAYERS and src/README.md`);
   return hit[1];
 }
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(repoRoot, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sources(`${dir}/${entry.name}`) : /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts") ? [`${dir}/${entry.name}`] : [],
+    entry.isDirectory()
+      ? sources(`${dir}/${entry.name}`)
+      : /\.ts$/.test(entry.name) && !entry.name.endsWith(".d.ts")
+        ? [`${dir}/${entry.name}`]
+        : [],
   );
 }
 
 /** Every module a source names in an import, export … from, or import(): relative ones resolved. */
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(repoRoot, file), "utf8");
-  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)].map((m) => m[1]!);
-  return specifiers.map((spec) => (spec.startsWith(".") ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, ".ts") : spec));
+  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']([^"']+)["']/gm)].map(
+    (m) => m[1]!,
+  );
+  return specifiers.map((spec) =>
+    spec.startsWith(".")
+      ? path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, ".ts")
+      : spec,
+  );
 }
 
 const files = sources("src");
@@ -54,14 +66,22 @@ describe("the rule of imports", () => {
 
   it("every module imports only from its own layer or below", () => {
     const upward = files.flatMap((file) =>
-      graph.get(file)!.filter((target) => target.startsWith("src/") && rank(target) > rank(file)).map((target) => `${file} → ${target}`),
+      graph
+        .get(file)!
+        .filter((target) => target.startsWith("src/") && rank(target) > rank(file))
+        .map((target) => `${file} → ${target}`),
     );
     expect(upward).toEqual([]);
   });
 
   it("the bin's own modules (tools/cli) are imported by nothing but the bin", () => {
     const intoCli = files.flatMap((file) =>
-      file.startsWith("src/tools/cli/") || file === "src/cli.ts" ? [] : graph.get(file)!.filter((t) => t.startsWith("src/tools/cli/")).map((t) => `${file} → ${t}`),
+      file.startsWith("src/tools/cli/") || file === "src/cli.ts"
+        ? []
+        : graph
+            .get(file)!
+            .filter((t) => t.startsWith("src/tools/cli/"))
+            .map((t) => `${file} → ${t}`),
     );
     expect(intoCli).toEqual([]);
   });
@@ -93,13 +113,18 @@ describe("the rule of imports", () => {
       seen.add(file);
       for (const next of graph.get(file) ?? []) {
         if (graph.has(next)) walk(next);
-        else if (!next.startsWith("src/")) externals.add(next.startsWith("generated/") || next.includes("/generated/") ? "generated" : next);
+        else if (!next.startsWith("src/"))
+          externals.add(next.startsWith("generated/") || next.includes("/generated/") ? "generated" : next);
       }
     };
     walk("src/index.ts");
     expect([...seen].filter((file) => file.startsWith("src/tools/"))).toEqual([]);
-    expect([...externals].filter((name) => !name.startsWith("generated") && !name.endsWith("generated"))).toEqual(["openapi-fetch"]);
+    expect([...externals].filter((name) => !name.startsWith("generated") && !name.endsWith("generated"))).toEqual([
+      "openapi-fetch",
+    ]);
     // and it does reach the client: the walk followed the imports
-    expect([...seen]).toEqual(expect.arrayContaining(["src/client/create-client.ts", "src/auth/tokens.ts", "src/errors/redaction.ts"]));
+    expect([...seen]).toEqual(
+      expect.arrayContaining(["src/client/create-client.ts", "src/auth/tokens.ts", "src/errors/redaction.ts"]),
+    );
   });
 });

@@ -1,13 +1,16 @@
 // The four ways in, against a fake platform whose tokens really expire: each works, tokens are
 // fetched once and shared, renewed before and after expiry with exactly one repeat, and no secret
 // (password, client secret, fetched or given token) shows anywhere in an error.
-import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClientOptions } from "../src/index";
+import {
+  createOperationsManagerClient,
+  OperationsManagerError,
+  type OperationsManagerClientOptions,
+} from "../src/index";
 import { shiftedClock } from "./support/clock";
 import { everythingShown, failure } from "./support/failure";
 import { startFakePlatform } from "./support/fake-platform";
 import { startRecordingServer } from "./support/recording-server";
 import { TASK_ID, JOB_ID, TASK_KEY } from "./support/constants";
-
 
 type Platform = Awaited<ReturnType<typeof startFakePlatform>>;
 const platforms: Platform[] = [];
@@ -20,11 +23,17 @@ afterEach(async () => {
   await Promise.all(platforms.splice(0).map((p) => p.close()));
 });
 
-const client = (p: Platform, auth: OperationsManagerClientOptions["auth"], extra: Partial<OperationsManagerClientOptions> = {}) =>
-  createOperationsManagerClient({ baseUrl: p.url, auth, timeoutMs: 5_000, ...extra });
+const client = (
+  p: Platform,
+  auth: OperationsManagerClientOptions["auth"],
+  extra: Partial<OperationsManagerClientOptions> = {},
+) => createOperationsManagerClient({ baseUrl: p.url, auth, timeoutMs: 5_000, ...extra });
 const oauth = (p: Platform) => ({ clientId: p.options.clientId, clientSecret: p.options.clientSecret });
-const login = (p: Platform) => ({ username: p.options.username, password: p.options.password, method: "login" as const });
-
+const login = (p: Platform) => ({
+  username: p.options.username,
+  password: p.options.password,
+  method: "login" as const,
+});
 
 describe("each way in works against a platform", () => {
   it("HTTP Basic: the header on every call, no token request", async () => {
@@ -39,7 +48,9 @@ describe("each way in works against a platform", () => {
     const p = await platform();
     const om = client(p, oauth(p));
     await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
-    await expect(om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: "success" } })).resolves.toHaveProperty("_id");
+    await expect(
+      om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: "success" } }),
+    ).resolves.toHaveProperty("_id");
     expect(p.tokenRequests()).toBe(1);
     const tokenRequest = p.requests.find((r) => r.url === "/oauth/token")!;
     expect(tokenRequest.headers["content-type"]).toBe("application/x-www-form-urlencoded");
@@ -48,23 +59,31 @@ describe("each way in works against a platform", () => {
       client_id: p.options.clientId,
       client_secret: p.options.clientSecret,
     });
-    expect(p.operationRequests().map((r) => r.headers.authorization)).toEqual([`Bearer ${p.issued[0]}`, `Bearer ${p.issued[0]}`]);
+    expect(p.operationRequests().map((r) => r.headers.authorization)).toEqual([
+      `Bearer ${p.issued[0]}`,
+      `Bearer ${p.issued[0]}`,
+    ]);
   });
 
-  it.each(["text", "json"] as const)("login (token answered as %s): one login, then the token as the cookie `token`", async (loginAnswer) => {
-    const p = await platform({ loginAnswer });
-    const om = client(p, login(p));
-    await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
-    await expect(om.finishManualTask(JOB_ID, TASK_KEY)).resolves.toHaveProperty("_id");
-    expect(p.loginRequests()).toBe(1);
-    const loginRequest = p.requests.find((r) => r.url === "/login")!;
-    expect(JSON.parse(loginRequest.body)).toEqual({ user: { username: p.options.username, password: p.options.password } });
-    for (const r of p.operationRequests()) {
-      expect(r.headers.cookie).toBe(`token=${p.issued[0]}`);
-      expect(r.url).not.toContain("token"); // never in the URL
-      expect(r.headers.authorization).toBeUndefined();
-    }
-  });
+  it.each(["text", "json"] as const)(
+    "login (token answered as %s): one login, then the token as the cookie `token`",
+    async (loginAnswer) => {
+      const p = await platform({ loginAnswer });
+      const om = client(p, login(p));
+      await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+      await expect(om.finishManualTask(JOB_ID, TASK_KEY)).resolves.toHaveProperty("_id");
+      expect(p.loginRequests()).toBe(1);
+      const loginRequest = p.requests.find((r) => r.url === "/login")!;
+      expect(JSON.parse(loginRequest.body)).toEqual({
+        user: { username: p.options.username, password: p.options.password },
+      });
+      for (const r of p.operationRequests()) {
+        expect(r.headers.cookie).toBe(`token=${p.issued[0]}`);
+        expect(r.url).not.toContain("token"); // never in the URL
+        expect(r.headers.authorization).toBeUndefined();
+      }
+    },
+  );
 
   it("a token given as a string: Bearer, no token request", async () => {
     const p = await platform();
@@ -91,7 +110,11 @@ async function oauthTokenFrom(p: Platform): Promise<string> {
   const res = await fetch(`${p.url}/oauth/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: p.options.clientId, client_secret: p.options.clientSecret }),
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: p.options.clientId,
+      client_secret: p.options.clientSecret,
+    }),
   });
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -112,16 +135,19 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
   it.each([
     ["OAuth", oauth, (p: Platform) => p.tokenRequests()],
     ["login", login, (p: Platform) => p.loginRequests()],
-  ] as const)("%s: a token the platform ended is renewed, and the call repeated exactly once", async (_name, auth, tokenRequests) => {
-    const p = await platform();
-    const om = client(p, auth(p));
-    await om.claimTask(TASK_ID);
-    p.revoke();
-    await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
-    expect(tokenRequests(p)).toBe(2);
-    expect(p.operationRequests().map((r) => r.headers.authorization ?? r.headers.cookie)).toHaveLength(3); // ok, 401, ok
-    expect(p.issued).toHaveLength(2);
-  });
+  ] as const)(
+    "%s: a token the platform ended is renewed, and the call repeated exactly once",
+    async (_name, auth, tokenRequests) => {
+      const p = await platform();
+      const om = client(p, auth(p));
+      await om.claimTask(TASK_ID);
+      p.revoke();
+      await expect(om.claimTask(TASK_ID)).resolves.toHaveProperty("_id");
+      expect(tokenRequests(p)).toBe(2);
+      expect(p.operationRequests().map((r) => r.headers.authorization ?? r.headers.cookie)).toHaveLength(3); // ok, 401, ok
+      expect(p.issued).toHaveLength(2);
+    },
+  );
 
   it("OAuth: concurrent calls refused together renew with one token request", async () => {
     const p = await platform({ tokenDelayMs: 20 });
@@ -156,7 +182,10 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
     const server = await startRecordingServer();
     try {
       server.answer((req, res) => {
-        if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end(`{"access_token":"t-${server.requests.length}","expires_in":"1"}`);
+        if (req.url === "/oauth/token")
+          return res
+            .writeHead(200, { "Content-Type": "application/json" })
+            .end(`{"access_token":"t-${server.requests.length}","expires_in":"1"}`);
         res.writeHead(200, { "Content-Type": "application/json" }).end('{"message":"ok","data":{},"metadata":{}}');
       });
       const om = createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } });
@@ -207,17 +236,28 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
     const renewing = jest.fn().mockReturnValueOnce(first).mockReturnValue(fresh);
     await expect(client(p, { token: renewing }).claimTask(TASK_ID)).resolves.toHaveProperty("_id");
     expect(renewing).toHaveBeenCalledTimes(2);
-    expect(p.operationRequests().slice(-2).map((r) => r.headers.authorization)).toEqual([`Bearer ${first}`, `Bearer ${fresh}`]);
+    expect(
+      p
+        .operationRequests()
+        .slice(-2)
+        .map((r) => r.headers.authorization),
+    ).toEqual([`Bearer ${first}`, `Bearer ${fresh}`]);
   });
 
   it("nothing but a 401 is repeated", async () => {
     const server = await startRecordingServer();
     try {
       server.answer((req, res) => {
-        if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end('{"access_token":"t0k3n-abc","token_type":"bearer","expires_in":3600}');
+        if (req.url === "/oauth/token")
+          return res
+            .writeHead(200, { "Content-Type": "application/json" })
+            .end('{"access_token":"t0k3n-abc","token_type":"bearer","expires_in":3600}');
         res.writeHead(500, { "Content-Type": "application/json" }).end('{"message":"boom"}');
       });
-      const om = createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "id", clientSecret: "secret-xyz" } });
+      const om = createOperationsManagerClient({
+        baseUrl: server.url,
+        auth: { clientId: "id", clientSecret: "secret-xyz" },
+      });
       expect(await failure(om.claimTask(TASK_ID))).toMatchObject({ kind: "http", status: 500 });
       expect(server.requests.map((r) => r.url)).toEqual(["/oauth/token", `/operations-manager/tasks/${TASK_ID}/claim`]);
     } finally {
@@ -262,7 +302,10 @@ describe("failing to get a token is kind auth, and no secret shows", () => {
   });
 
   it("no answer from the token endpoint is kind auth naming the step", async () => {
-    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { clientId: "id", clientSecret: "s3cret-abc" } });
+    const om = createOperationsManagerClient({
+      baseUrl: "http://127.0.0.1:1",
+      auth: { clientId: "id", clientSecret: "s3cret-abc" },
+    });
     const error = await failure(om.claimTask(TASK_ID));
     expect(error).toMatchObject({ kind: "auth", operationId: "getOAuthToken" });
     expect(error.message).toMatch(/no answer/);
@@ -273,13 +316,26 @@ describe("failing to get a token is kind auth, and no secret shows", () => {
     const server = await startRecordingServer();
     try {
       server.json(200, { token_type: "bearer" });
-      expect(await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } }).claimTask(TASK_ID))).toMatchObject({
+      expect(
+        await failure(
+          createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } }).claimTask(
+            TASK_ID,
+          ),
+        ),
+      ).toMatchObject({
         kind: "auth",
         operationId: "getOAuthToken",
         status: 200,
       });
       server.answer((_req, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end(""));
-      expect(await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { username: "a", password: "b", method: "login" } }).claimTask(TASK_ID))).toMatchObject({
+      expect(
+        await failure(
+          createOperationsManagerClient({
+            baseUrl: server.url,
+            auth: { username: "a", password: "b", method: "login" },
+          }).claimTask(TASK_ID),
+        ),
+      ).toMatchObject({
         kind: "auth",
         operationId: "login",
       });
@@ -305,10 +361,19 @@ describe("failing to get a token is kind auth, and no secret shows", () => {
     const server = await startRecordingServer();
     try {
       server.answer((req, res) => {
-        if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end('{"access_token":"fetched-T0KEN-1234","expires_in":60,"token_type":"bearer"}');
-        res.writeHead(403, "Forbidden " + req.headers.authorization, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `not allowed: ${req.headers.authorization}` }));
+        if (req.url === "/oauth/token")
+          return res
+            .writeHead(200, { "Content-Type": "application/json" })
+            .end('{"access_token":"fetched-T0KEN-1234","expires_in":60,"token_type":"bearer"}');
+        res
+          .writeHead(403, "Forbidden " + req.headers.authorization, { "Content-Type": "application/json" })
+          .end(JSON.stringify({ message: `not allowed: ${req.headers.authorization}` }));
       });
-      for (const auth of [{ clientId: "a", clientSecret: "b-secret" }, { token: "given-T0KEN-5678" }, { token: () => "given-T0KEN-5678" }]) {
+      for (const auth of [
+        { clientId: "a", clientSecret: "b-secret" },
+        { token: "given-T0KEN-5678" },
+        { token: () => "given-T0KEN-5678" },
+      ]) {
         const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth }).claimTask(TASK_ID));
         expect(error).toMatchObject({ kind: "http", status: 403 });
         const shown = everythingShown(error);
@@ -328,11 +393,19 @@ describe("secrets stay out of errors in every form a server or a fetch may hand 
     const server = await startRecordingServer();
     try {
       server.answer((req, res) => res.writeHead(401, { "Content-Type": "text/plain" }).end(`refused: ${req.body}`));
-      for (const auth of [{ clientId: "id", clientSecret: secret }, { username: "u", password: secret, method: "login" as const }]) {
+      for (const auth of [
+        { clientId: "id", clientSecret: secret },
+        { username: "u", password: secret, method: "login" as const },
+      ]) {
         const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth }).claimTask(TASK_ID));
         expect(error).toMatchObject({ kind: "auth", status: 401 });
         const shown = everythingShown(error);
-        for (const form of [secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]) {
+        for (const form of [
+          secret,
+          encodeURIComponent(secret),
+          new URLSearchParams({ s: secret }).toString().slice(2),
+          JSON.stringify(secret).slice(1, -1),
+        ]) {
           expect(shown).not.toContain(form);
         }
       }
@@ -345,8 +418,14 @@ describe("secrets stay out of errors in every form a server or a fetch may hand 
     const server = await startRecordingServer();
     try {
       const long = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-      server.answer((_req, res) => res.writeHead(401, { "Content-Type": "text/plain" }).end(`${"x".repeat(188)}secret=${long}`));
-      const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "id", clientSecret: long } }).claimTask(TASK_ID));
+      server.answer((_req, res) =>
+        res.writeHead(401, { "Content-Type": "text/plain" }).end(`${"x".repeat(188)}secret=${long}`),
+      );
+      const error = await failure(
+        createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "id", clientSecret: long } }).claimTask(
+          TASK_ID,
+        ),
+      );
       expect(everythingShown(error)).not.toContain(long.slice(0, 8));
     } finally {
       await server.close();
@@ -366,7 +445,13 @@ describe("secrets stay out of errors in every form a server or a fetch may hand 
       const fetch = async (_url: string, init: RequestInit) => {
         throw make(init);
       };
-      const error = await failure(createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { username: "u", password }, fetch }).claimTask(TASK_ID));
+      const error = await failure(
+        createOperationsManagerClient({
+          baseUrl: "http://127.0.0.1:1",
+          auth: { username: "u", password },
+          fetch,
+        }).claimTask(TASK_ID),
+      );
       const shown = everythingShown(error);
       expect(shown).not.toContain(password);
       expect(shown).not.toContain(basic);
@@ -393,14 +478,25 @@ describe("secrets stay out of errors in every form a server or a fetch may hand 
   });
 
   it("a token a header cannot carry is refused, never sent: given, from a function, or answered by login", async () => {
-    expect(() => createOperationsManagerClient({ baseUrl: "http://127.0.0.1", auth: { token: "tok en" } })).toThrow(/visible ASCII/);
+    expect(() => createOperationsManagerClient({ baseUrl: "http://127.0.0.1", auth: { token: "tok en" } })).toThrow(
+      /visible ASCII/,
+    );
     const server = await startRecordingServer();
     try {
-      const injected = await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { token: () => "tok\r\nX-Injected: 1" } }).claimTask(TASK_ID));
+      const injected = await failure(
+        createOperationsManagerClient({ baseUrl: server.url, auth: { token: () => "tok\r\nX-Injected: 1" } }).claimTask(
+          TASK_ID,
+        ),
+      );
       expect(injected).toMatchObject({ kind: "auth" });
       expect(server.requests).toHaveLength(0);
       server.json(200, { token: "abc123" }); // a JSON object is no session token
-      const login = await failure(createOperationsManagerClient({ baseUrl: server.url, auth: { username: "u", password: "p", method: "login" } }).claimTask(TASK_ID));
+      const login = await failure(
+        createOperationsManagerClient({
+          baseUrl: server.url,
+          auth: { username: "u", password: "p", method: "login" },
+        }).claimTask(TASK_ID),
+      );
       expect(login).toMatchObject({ kind: "auth", operationId: "login" });
       expect(server.requests.map((r) => r.url)).toEqual(["/login"]);
     } finally {
@@ -420,7 +516,12 @@ describe("options", () => {
   ])("%s over plain http:// to a remote host is refused before sending", (_name, auth) => {
     const fetch = fetchSpy();
     // Hosts that only look local are remote: a resolver may send *.localhost anywhere.
-    for (const baseUrl of ["http://itential.example.com:3000", "http://127.0.0.1.example.com", "http://localhost.example.com", "http://mock.localhost"]) {
+    for (const baseUrl of [
+      "http://itential.example.com:3000",
+      "http://127.0.0.1.example.com",
+      "http://localhost.example.com",
+      "http://mock.localhost",
+    ]) {
       const create = () => createOperationsManagerClient({ baseUrl, auth, fetch });
       expect(create).toThrow(OperationsManagerError);
       expect(create).toThrow(/plain http:\/\/.*allowInsecureHttp/);
@@ -429,9 +530,20 @@ describe("options", () => {
   });
 
   it("allowInsecureHttp: true, https, and loopback hosts are allowed", async () => {
-    for (const baseUrl of ["http://itential.example.com", "https://itential.example.com", "http://localhost:3000", "http://127.0.0.2:3000", "http://[::1]:3000"]) {
+    for (const baseUrl of [
+      "http://itential.example.com",
+      "https://itential.example.com",
+      "http://localhost:3000",
+      "http://127.0.0.2:3000",
+      "http://[::1]:3000",
+    ]) {
       const fetch = fetchSpy();
-      const om = createOperationsManagerClient({ baseUrl, auth: { token: "t" }, fetch, allowInsecureHttp: baseUrl === "http://itential.example.com" });
+      const om = createOperationsManagerClient({
+        baseUrl,
+        auth: { token: "t" },
+        fetch,
+        allowInsecureHttp: baseUrl === "http://itential.example.com",
+      });
       await expect(om.claimTask(TASK_ID)).resolves.toEqual({});
       expect(fetch).toHaveBeenCalledTimes(1);
     }
@@ -452,7 +564,9 @@ describe("options", () => {
     const p = await platform();
     const om = client(p, oauth(p));
     await om.claimTask(TASK_ID);
-    const { response } = await om.raw.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId: TASK_ID } } });
+    const { response } = await om.raw.POST("/operations-manager/tasks/{taskId}/claim", {
+      params: { path: { taskId: TASK_ID } },
+    });
     expect(response.status).toBe(200);
     expect(p.tokenRequests()).toBe(1);
     expect(p.operationRequests()[1]!.headers.authorization).toBe(`Bearer ${p.issued[0]}`);

@@ -45,7 +45,9 @@ describe("a mock of a broken spec fails the contract check", () => {
     const answer = await claimFrom({ spec: brokenSpec });
     const violations = contractViolations(new SpecValidator(loadSpec(brokenSpec)), "claimTask", answer);
     expect(violations).not.toEqual([]);
-    expect(violations.join("\n")).toMatch(/Prism reported violations: .*"location":\["response","body","data","name"\]/);
+    expect(violations.join("\n")).toMatch(
+      /Prism reported violations: .*"location":\["response","body","data","name"\]/,
+    );
   });
 
   it("with errors off, the body check alone (no Prism header) names the field", async () => {

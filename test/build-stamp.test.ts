@@ -19,7 +19,15 @@ function file(name: string, at: Date) {
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), "om-contract-build-stamp-"));
   // Every input, nested folders included, written at t(0).
-  for (const name of ["src/index.ts", "src/nested/deep.ts", "generated/openapi.json", "tsconfig.build.json", "package.json", "scripts/build.mjs"]) file(name, t(0));
+  for (const name of [
+    "src/index.ts",
+    "src/nested/deep.ts",
+    "generated/openapi.json",
+    "tsconfig.build.json",
+    "package.json",
+    "scripts/build.mjs",
+  ])
+    file(name, t(0));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -31,14 +39,18 @@ describe("isStale", () => {
   });
 
   // What dist/ is made from, listed here rather than read from INPUTS, so that dropping one fails.
-  it.each(["src/index.ts", "src/nested/deep.ts", "generated/openapi.json", "tsconfig.build.json", "package.json", "scripts/build.mjs"])(
-    "is stale again once %s is newer than the stamp",
-    (input) => {
-      file(STAMP, t(10));
-      file(input, t(20));
-      expect(isStale(root)).toBe(true);
-    },
-  );
+  it.each([
+    "src/index.ts",
+    "src/nested/deep.ts",
+    "generated/openapi.json",
+    "tsconfig.build.json",
+    "package.json",
+    "scripts/build.mjs",
+  ])("is stale again once %s is newer than the stamp", (input) => {
+    file(STAMP, t(10));
+    file(input, t(20));
+    expect(isStale(root)).toBe(true);
+  });
 
   it("a new file in an input folder makes it stale; a newer file elsewhere does not", () => {
     file(STAMP, t(10));

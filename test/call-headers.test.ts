@@ -44,9 +44,16 @@ function recordingClient(auth: OperationsManagerClientOptions["auth"]) {
 describe.each(ways)("%s", (_name, auth) => {
   it("headers reach the operation's request, never a token request", async () => {
     const { client, sent } = recordingClient(auth);
-    const task = await client.claimTask(claims.approved!.data._id as string, { headers: { Prefer: "example=approved", "X-Trace": "t-1" } });
+    const task = await client.claimTask(claims.approved!.data._id as string, {
+      headers: { Prefer: "example=approved", "X-Trace": "t-1" },
+    });
     const job = (task as { job: { _id: string; task: string } }).job;
-    await client.finishManualTask(job._id, job.task, { taskData: { finish_state: "success" } }, { headers: { "X-Trace": "t-2" } });
+    await client.finishManualTask(
+      job._id,
+      job.task,
+      { taskData: { finish_state: "success" } },
+      { headers: { "X-Trace": "t-2" } },
+    );
     const operations = sent.filter((r) => r.path.startsWith("/operations-manager/"));
     expect(operations.map((r) => r.headers.get("x-trace"))).toEqual(["t-1", "t-2"]);
     expect(operations[0]!.headers.get("prefer")).toBe("example=approved");
@@ -55,21 +62,39 @@ describe.each(ways)("%s", (_name, auth) => {
     }
   });
 
-  it.each([500, 401])("Prefer: code=%i comes back as kind http with that status, from either operation", async (status) => {
-    const { client } = recordingClient(auth);
-    const headers = { Prefer: `code=${status}` };
-    const claim = await failure(client.claimTask(claims.approved!.data._id as string, { headers }));
-    expect([claim.kind, claim.status, claim.operationId]).toEqual(["http", status, "claimTask"]);
-    const finish = await failure(client.finishManualTask(finishes.approved!.data._id as string, (claims.approved!.data.job as JsonObject).task as string, {}, { headers }));
-    expect([finish.kind, finish.status, finish.operationId]).toEqual(["http", status, "finishManualTask"]);
-  });
+  it.each([500, 401])(
+    "Prefer: code=%i comes back as kind http with that status, from either operation",
+    async (status) => {
+      const { client } = recordingClient(auth);
+      const headers = { Prefer: `code=${status}` };
+      const claim = await failure(client.claimTask(claims.approved!.data._id as string, { headers }));
+      expect([claim.kind, claim.status, claim.operationId]).toEqual(["http", status, "claimTask"]);
+      const finish = await failure(
+        client.finishManualTask(
+          finishes.approved!.data._id as string,
+          (claims.approved!.data.job as JsonObject).task as string,
+          {},
+          { headers },
+        ),
+      );
+      expect([finish.kind, finish.status, finish.operationId]).toEqual(["http", status, "finishManualTask"]);
+    },
+  );
 
-  it.each(["approved", "rejected"])("Prefer: example=%s answers that scenario's data, claim and finish alike", async (scenario) => {
-    const { client } = recordingClient(auth);
-    const headers = { Prefer: `example=${scenario}` };
-    const task = await client.claimTask(claims[scenario]!.data._id as string, { headers });
-    expect(task).toEqual(claims[scenario]!.data);
-    const job = await client.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: scenario === "approved" ? "success" : "failure" } }, { headers });
-    expect(job).toEqual(finishes[scenario]!.data);
-  });
+  it.each(["approved", "rejected"])(
+    "Prefer: example=%s answers that scenario's data, claim and finish alike",
+    async (scenario) => {
+      const { client } = recordingClient(auth);
+      const headers = { Prefer: `example=${scenario}` };
+      const task = await client.claimTask(claims[scenario]!.data._id as string, { headers });
+      expect(task).toEqual(claims[scenario]!.data);
+      const job = await client.finishManualTask(
+        task.job!._id!,
+        task.job!.task!,
+        { taskData: { finish_state: scenario === "approved" ? "success" : "failure" } },
+        { headers },
+      );
+      expect(job).toEqual(finishes[scenario]!.data);
+    },
+  );
 });

@@ -18,20 +18,33 @@ function jestResult(name: string, counts: { passed: number; failed: number; runt
   const success = counts.failed === 0 && !counts.runtimeErrors;
   writeFileSync(
     file,
-    JSON.stringify({ numPassedTests: counts.passed, numFailedTests: counts.failed, numRuntimeErrorTestSuites: counts.runtimeErrors ?? 0, success, testResults: [] }),
+    JSON.stringify({
+      numPassedTests: counts.passed,
+      numFailedTests: counts.failed,
+      numRuntimeErrorTestSuites: counts.runtimeErrors ?? 0,
+      success,
+      testResults: [],
+    }),
   );
   return file;
 }
 
-const summary = (...args: string[]) => run(process.execPath, [path.join(repoRoot, ".ci/summary.mjs"), ...args], { cwd: dir });
+const summary = (...args: string[]) =>
+  run(process.execPath, [path.join(repoRoot, ".ci/summary.mjs"), ...args], { cwd: dir });
 const lastLine = (stdout: string) => stdout.trimEnd().split("\n").at(-1);
 
 describe(".ci/summary.mjs", () => {
   it("adds up the passed tests of every version into the last line, and exits 0 when all passed", async () => {
     const result = await summary(
-      "Node 20.20.2", "0", jestResult("ok20", { passed: 251, failed: 0 }),
-      "Node 22.23.5", "0", jestResult("ok22", { passed: 250, failed: 0 }),
-      "Node 24.22.3", "0", jestResult("ok24", { passed: 252, failed: 0 }),
+      "Node 20.20.2",
+      "0",
+      jestResult("ok20", { passed: 251, failed: 0 }),
+      "Node 22.23.5",
+      "0",
+      jestResult("ok22", { passed: 250, failed: 0 }),
+      "Node 24.22.3",
+      "0",
+      jestResult("ok24", { passed: 252, failed: 0 }),
     );
     expect(result.stdout.split("\n")).toEqual(expect.arrayContaining(["Node 22.23.5: 250 passed, 0 failed"]));
     expect(result.stdout).not.toMatch(/FAILED|CI failed/);
@@ -41,8 +54,12 @@ describe(".ci/summary.mjs", () => {
 
   it("names the version whose tests failed, counts its failures in the total, and exits 1", async () => {
     const result = await summary(
-      "Node 20.20.2", "1", jestResult("fail20", { passed: 249, failed: 2 }),
-      "Node 24.22.3", "0", jestResult("ok24b", { passed: 251, failed: 0 }),
+      "Node 20.20.2",
+      "1",
+      jestResult("fail20", { passed: 249, failed: 2 }),
+      "Node 24.22.3",
+      "0",
+      jestResult("ok24b", { passed: 251, failed: 0 }),
     );
     expect(result.stdout).toMatch(/^Node 20\.20\.2: 249 passed, 2 failed \(FAILED: exit status 1\)$/m);
     expect(result.stdout).toMatch(/^Node 24\.22\.3: 251 passed, 0 failed$/m);
@@ -53,8 +70,12 @@ describe(".ci/summary.mjs", () => {
 
   it("fails a version that left no result (npm ci failed) as one failure, naming why", async () => {
     const result = await summary(
-      "Node 20.20.2", "0", jestResult("ok20c", { passed: 251, failed: 0 }),
-      "Node 22", "1", path.join(dir, "never-written.json"),
+      "Node 20.20.2",
+      "0",
+      jestResult("ok20c", { passed: 251, failed: 0 }),
+      "Node 22",
+      "1",
+      path.join(dir, "never-written.json"),
     );
     expect(result.stdout).toMatch(/^Node 22: 0 passed, 1 failed \(FAILED: no jest result, exit status 1\)$/m);
     expect(result.stdout).toMatch(/^CI failed on Node 22$/m);
@@ -64,8 +85,12 @@ describe(".ci/summary.mjs", () => {
 
   it("never reads 0 failed when a run failed outside any test: a test file that did not load, or a failing exit status", async () => {
     const result = await summary(
-      "Node 22.23.5", "1", jestResult("loadError", { passed: 240, failed: 0, runtimeErrors: 1 }),
-      "Node 24.22.3", "1", jestResult("badExit", { passed: 251, failed: 0 }),
+      "Node 22.23.5",
+      "1",
+      jestResult("loadError", { passed: 240, failed: 0, runtimeErrors: 1 }),
+      "Node 24.22.3",
+      "1",
+      jestResult("badExit", { passed: 251, failed: 0 }),
     );
     expect(result.stdout).toMatch(/^CI failed on Node 22\.23\.5, Node 24\.22\.3$/m);
     expect(lastLine(result.stdout)).toBe("491 passed, 2 failed");
@@ -73,7 +98,14 @@ describe(".ci/summary.mjs", () => {
   });
 
   it('counts a step with no tests ("-": the gates) by its exit status alone, a failed one as one failure', async () => {
-    const passed = await summary("gates", "0", "-", "Node 20.20.2", "0", jestResult("ok20d", { passed: 10, failed: 0 }));
+    const passed = await summary(
+      "gates",
+      "0",
+      "-",
+      "Node 20.20.2",
+      "0",
+      jestResult("ok20d", { passed: 10, failed: 0 }),
+    );
     expect(passed.stdout).toMatch(/^gates: 0 passed, 0 failed$/m);
     expect([lastLine(passed.stdout), passed.code]).toEqual(["10 passed, 0 failed", 0]);
     const failed = await summary("gates", "1", "-");

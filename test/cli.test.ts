@@ -26,26 +26,67 @@ describe("the bin's commands", () => {
   });
 
   it.each([
-    ["an unknown command", ["deploy"], /^error: unknown command "deploy" \(commands: mock, verify\)$/, "see: operations-manager-tasks-contract --help"],
-    ["no command", [], /^error: a command is required: mock or verify$/, "see: operations-manager-tasks-contract --help"],
-    ["a bad --port", ["mock", "--port", "http"], /^error: --port must be a port number \(0 to 65535\), got "http"$/, "see: operations-manager-tasks-contract mock --help"],
-    ["a scenario no answer has", ["mock", "--port", "0", "--example", "nope"], /^error: example "nope" is no scenario; the scenarios are approved, rejected, jobError, reference$/, "see: operations-manager-tasks-contract mock --help"],
+    [
+      "an unknown command",
+      ["deploy"],
+      /^error: unknown command "deploy" \(commands: mock, verify\)$/,
+      "see: operations-manager-tasks-contract --help",
+    ],
+    [
+      "no command",
+      [],
+      /^error: a command is required: mock or verify$/,
+      "see: operations-manager-tasks-contract --help",
+    ],
+    [
+      "a bad --port",
+      ["mock", "--port", "http"],
+      /^error: --port must be a port number \(0 to 65535\), got "http"$/,
+      "see: operations-manager-tasks-contract mock --help",
+    ],
+    [
+      "a scenario no answer has",
+      ["mock", "--port", "0", "--example", "nope"],
+      /^error: example "nope" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
+      "see: operations-manager-tasks-contract mock --help",
+    ],
     // An error answer's or a token step's lone example is no scenario: naming it would change nothing.
-    ["an error answer's example", ["mock", "--port", "0", "--example", "error"], /^error: example "error" is no scenario; the scenarios are approved, rejected, jobError, reference$/, "see: operations-manager-tasks-contract mock --help"],
-    ["a token step's example", ["mock", "--port", "0", "--example", "token"], /^error: example "token" is no scenario; the scenarios are approved, rejected, jobError, reference$/, "see: operations-manager-tasks-contract mock --help"],
-    ["an unknown option of verify", ["verify", "--bogus"], /^error: Unknown option '--bogus'/, "see: operations-manager-tasks-contract verify --help"],
-  ])("%s exits 2 with one line saying what was wrong and a pointer to --help", async (_what, args, message, pointer) => {
-    const { code, stdout, stderr } = await cli(args);
-    const lines = stderr.trimEnd().split("\n");
-    expect(lines[0]).toMatch(message);
-    expect(lines.slice(1)).toEqual([pointer]);
-    expect(stdout).toBe("");
-    expect(code).toBe(2);
-  });
+    [
+      "an error answer's example",
+      ["mock", "--port", "0", "--example", "error"],
+      /^error: example "error" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
+      "see: operations-manager-tasks-contract mock --help",
+    ],
+    [
+      "a token step's example",
+      ["mock", "--port", "0", "--example", "token"],
+      /^error: example "token" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
+      "see: operations-manager-tasks-contract mock --help",
+    ],
+    [
+      "an unknown option of verify",
+      ["verify", "--bogus"],
+      /^error: Unknown option '--bogus'/,
+      "see: operations-manager-tasks-contract verify --help",
+    ],
+  ])(
+    "%s exits 2 with one line saying what was wrong and a pointer to --help",
+    async (_what, args, message, pointer) => {
+      const { code, stdout, stderr } = await cli(args);
+      const lines = stderr.trimEnd().split("\n");
+      expect(lines[0]).toMatch(message);
+      expect(lines.slice(1)).toEqual([pointer]);
+      expect(stdout).toBe("");
+      expect(code).toBe(2);
+    },
+  );
 
   it.each([
     ["not JSON", "{ not json"],
-    ["nested past what the mock serves", `{"operationId":"claimTask","method":"POST","path":"/x","status":200,"contentType":"application/json","recordedAt":"2026-12-06T00:00:00.000Z","label":"deep","body":${"[".repeat(300)}${"]".repeat(300)},"verdict":"pass","violations":[]}`],
+    [
+      "nested past what the mock serves",
+      `{"operationId":"claimTask","method":"POST","path":"/x","status":200,"contentType":"application/json","recordedAt":"2026-12-06T00:00:00.000Z","label":"deep","body":${"[".repeat(300)}${"]".repeat(300)},"verdict":"pass","violations":[]}`,
+    ],
   ])("mock --examples with a recording %s exits 2 with one line naming the file", async (_what, text) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "om-cli-examples-"));
     try {
@@ -87,7 +128,11 @@ describe("mock's options: flags, else HOST, PORT and EXAMPLE, else 127.0.0.1:401
   it.each([
     [[], {}, { host: "127.0.0.1", port: 4010 }],
     [[], { HOST: "0.0.0.0", PORT: "0", EXAMPLE: "reference" }, { host: "0.0.0.0", port: 0, example: "reference" }],
-    [["--host", "::1", "--port", "5000", "--example", "rejected"], { HOST: "0.0.0.0", PORT: "1", EXAMPLE: "x" }, { host: "::1", port: 5000, example: "rejected" }],
+    [
+      ["--host", "::1", "--port", "5000", "--example", "rejected"],
+      { HOST: "0.0.0.0", PORT: "1", EXAMPLE: "x" },
+      { host: "::1", port: 5000, example: "rejected" },
+    ],
     [["--dynamic"], {}, { host: "127.0.0.1", port: 4010, dynamic: true }],
   ])("%j with %j", (args, env, expected) => {
     expect(mockOptions(args, env)).toEqual(expected);
@@ -114,7 +159,10 @@ describe("npm start", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await accepts(url)).toBe(true);
     npm.kill("SIGTERM");
-    const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref())]);
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref()),
+    ]);
     expect(code).not.toBe("still running");
     // npm's group holds the shell and the mock: all of it is gone within seconds, and the port refuses.
     expect(await leftInGroup(npm, 5000)).toEqual([]);
@@ -128,7 +176,8 @@ describe("npm start", () => {
     // The mock's node is in npm's group (npm, sh, node) once npm has started the script; half a
     // second later it is loading Prism. (Node's own start-up, before the bin has read its parent, is
     // covered only where init adopts orphans: npm-parent.ts.)
-    const mock = () => leftInGroup(npm, 0).then((left) => left.some((line) => /node scripts\/cli\.mjs mock/.test(line)));
+    const mock = () =>
+      leftInGroup(npm, 0).then((left) => left.some((line) => /node scripts\/cli\.mjs mock/.test(line)));
     const started = Date.now();
     while (!(await mock()) && Date.now() - started < 20_000) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await mock()).toBe(true);

@@ -3,7 +3,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { runInNewContext } from "node:vm";
-import { createOperationsManagerClient, isOperationsManagerError, OperationsManagerError, type OperationsManagerClient } from "../src/index";
+import {
+  createOperationsManagerClient,
+  isOperationsManagerError,
+  OperationsManagerError,
+  type OperationsManagerClient,
+} from "../src/index";
 import { readJson, repoRoot, type JsonObject } from "./support/spec";
 import { startRecordingServer } from "./support/recording-server";
 import { expectNoSecret, failure } from "./support/failure";
@@ -26,7 +31,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 beforeEach(() => {
   server.requests.length = 0;
-  om = createOperationsManagerClient({ baseUrl: server.url, auth: { username: USERNAME, password: PASSWORD }, timeoutMs: 2_000 });
+  om = createOperationsManagerClient({
+    baseUrl: server.url,
+    auth: { username: USERNAME, password: PASSWORD },
+    timeoutMs: 2_000,
+  });
 });
 
 /** No credential of this file's client shows anywhere in an error, in any form. */
@@ -47,9 +56,14 @@ describe("claimTask", () => {
 
   it("encodes credentials as UTF-8 (RFC 7617)", async () => {
     server.json(200, claimBody);
-    const client = createOperationsManagerClient({ baseUrl: server.url, auth: { username: "jürgen", password: "pässwörd" } });
+    const client = createOperationsManagerClient({
+      baseUrl: server.url,
+      auth: { username: "jürgen", password: "pässwörd" },
+    });
     await client.claimTask(TASK_ID);
-    expect(server.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from("jürgen:pässwörd", "utf8").toString("base64")}`);
+    expect(server.requests[0]!.headers.authorization).toBe(
+      `Basic ${Buffer.from("jürgen:pässwörd", "utf8").toString("base64")}`,
+    );
   });
 
   it.each([
@@ -90,7 +104,10 @@ describe("finishManualTask", () => {
 
   it("takes taskData made in another realm, as jest hands out from response.json()", async () => {
     server.json(200, finishBody);
-    const fromJson = (await new Response('{"finish_state":"success","variables":{"ok":true}}').json()) as Record<string, unknown>;
+    const fromJson = (await new Response('{"finish_state":"success","variables":{"ok":true}}').json()) as Record<
+      string,
+      unknown
+    >;
     const fromVm = runInNewContext('({ finish_state: "success", variables: { ok: true } })') as Record<string, unknown>;
     expect(Object.getPrototypeOf(fromVm)).not.toBe(Object.prototype);
     for (const taskData of [fromJson, fromVm]) await om.finishManualTask(JOB_ID, TASK_KEY, { taskData });
@@ -102,7 +119,9 @@ describe("finishManualTask", () => {
 
   it("judges what JSON sends, not the object: a dropped undefined member and a nested Date's string pass", async () => {
     server.json(200, finishBody);
-    await om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: undefined, variables: { when: new Date(0), skip: undefined } } });
+    await om.finishManualTask(JOB_ID, TASK_KEY, {
+      taskData: { finish_state: undefined, variables: { when: new Date(0), skip: undefined } },
+    });
     // A member whose toJSON gives a string is a string on the wire, which is what the contract wants.
     await om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: { toJSON: () => "success" } } } as never);
     expect(server.requests.map((r) => JSON.parse(r.body))).toEqual([
@@ -124,24 +143,108 @@ describe("finishManualTask", () => {
     ["an empty taskId", JOB_ID, "", undefined, /taskId/],
     ["a taskId with a slash", JOB_ID, "a/b", undefined, /taskId/],
     ["a dotted taskId", JOB_ID, "..", undefined, /taskId/],
-    ["taskData that is a string", JOB_ID, TASK_KEY, { taskData: "done" }, /taskData must be a plain object, got a string/],
+    [
+      "taskData that is a string",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: "done" },
+      /taskData must be a plain object, got a string/,
+    ],
     ["taskData that is an array", JOB_ID, TASK_KEY, { taskData: [] }, /taskData must be a plain object, got an array/],
     ["taskData that is null", JOB_ID, TASK_KEY, { taskData: null }, /taskData must be a plain object, got null/],
-    ["a finish_state that is not a string", JOB_ID, TASK_KEY, { taskData: { finish_state: 1 } }, /body \/taskData\/finish_state must be string\. Nothing was sent\./],
-    ["variables that are not an object", JOB_ID, TASK_KEY, { taskData: { variables: "x" } }, /body \/taskData\/variables must be object/],
-    ["a body with other members", JOB_ID, TASK_KEY, { taskData: {}, finish_state: "success" }, /body \/finish_state is not allowed here/],
-    ["a misspelt taskdata", JOB_ID, TASK_KEY, { taskdata: { finish_state: "success" } }, /body \/taskdata is not allowed here/],
-    ["a wrong finish_state and a misspelt member at once", JOB_ID, TASK_KEY, { taskData: { finish_state: 1 }, extra: 1 }, /body \/extra is not allowed here; \/taskData\/finish_state must be string/],
+    [
+      "a finish_state that is not a string",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: { finish_state: 1 } },
+      /body \/taskData\/finish_state must be string\. Nothing was sent\./,
+    ],
+    [
+      "variables that are not an object",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: { variables: "x" } },
+      /body \/taskData\/variables must be object/,
+    ],
+    [
+      "a body with other members",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: {}, finish_state: "success" },
+      /body \/finish_state is not allowed here/,
+    ],
+    [
+      "a misspelt taskdata",
+      JOB_ID,
+      TASK_KEY,
+      { taskdata: { finish_state: "success" } },
+      /body \/taskdata is not allowed here/,
+    ],
+    [
+      "a wrong finish_state and a misspelt member at once",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: { finish_state: 1 }, extra: 1 },
+      /body \/extra is not allowed here; \/taskData\/finish_state must be string/,
+    ],
     ["a body that is an array", JOB_ID, TASK_KEY, [], /body must be a plain object/],
-    ["taskData that is a Date", JOB_ID, TASK_KEY, { taskData: new Date(0) }, /taskData must be a plain object, got a Date/],
-    ["taskData that is a Map", JOB_ID, TASK_KEY, { taskData: new Map([["a", 1]]) }, /taskData must be a plain object, got a Map/],
-    ["taskData with its own toJSON", JOB_ID, TASK_KEY, { taskData: { toJSON: () => "hi" } }, /taskData must be a plain object, got an object with toJSON/],
+    [
+      "taskData that is a Date",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: new Date(0) },
+      /taskData must be a plain object, got a Date/,
+    ],
+    [
+      "taskData that is a Map",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: new Map([["a", 1]]) },
+      /taskData must be a plain object, got a Map/,
+    ],
+    [
+      "taskData with its own toJSON",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: { toJSON: () => "hi" } },
+      /taskData must be a plain object, got an object with toJSON/,
+    ],
     // A Date has a JSON form (its ISO string), which the contract then refuses where an object belongs.
-    ["variables that are a Date", JOB_ID, TASK_KEY, { taskData: { variables: new Date(0) } }, /body \/taskData\/variables must be object/],
-    ["variables that are a Map", JOB_ID, TASK_KEY, { taskData: { variables: new Map([["a", 1]]) } }, /a Map at "variables" has no JSON form/],
-    ["a Set deeper in the variables", JOB_ID, TASK_KEY, { taskData: { variables: { ids: new Set([1]) } } }, /a Set at "ids" has no JSON form/],
-    ["circular taskData", JOB_ID, TASK_KEY, { taskData: circular() }, /body cannot be serialized to JSON \(Converting circular structure/],
-    ["a BigInt in taskData", JOB_ID, TASK_KEY, { taskData: { variables: { n: 10n } } }, /body cannot be serialized to JSON \(Do not know how to serialize a BigInt/],
+    [
+      "variables that are a Date",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: { variables: new Date(0) } },
+      /body \/taskData\/variables must be object/,
+    ],
+    [
+      "variables that are a Map",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: { variables: new Map([["a", 1]]) } },
+      /a Map at "variables" has no JSON form/,
+    ],
+    [
+      "a Set deeper in the variables",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: { variables: { ids: new Set([1]) } } },
+      /a Set at "ids" has no JSON form/,
+    ],
+    [
+      "circular taskData",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: circular() },
+      /body cannot be serialized to JSON \(Converting circular structure/,
+    ],
+    [
+      "a BigInt in taskData",
+      JOB_ID,
+      TASK_KEY,
+      { taskData: { variables: { n: 10n } } },
+      /body cannot be serialized to JSON \(Do not know how to serialize a BigInt/,
+    ],
   ])("refuses %s, sending nothing", async (_what, jobId, taskId, body, message) => {
     const error = await failure(om.finishManualTask(jobId, taskId, body as never));
     expect(error.kind).toBe("invalid-request");
@@ -160,7 +263,8 @@ function circular() {
 describe("failures", () => {
   it.each([302, 307])("a %i redirect: kind http with its status, not followed", async (status) => {
     server.answer((req, res) => {
-      if (req.url === "/elsewhere") res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(claimBody));
+      if (req.url === "/elsewhere")
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(claimBody));
       else res.writeHead(status, { Location: "/elsewhere" }).end();
     });
     const error = await failure(om.claimTask(TASK_ID));
@@ -169,16 +273,22 @@ describe("failures", () => {
     expect(server.requests.map((r) => r.url)).toEqual([`/operations-manager/tasks/${TASK_ID}/claim`]);
   });
 
-
   it("a JSON error answer: kind http, with status and the parsed body", async () => {
     server.json(500, { message: "Internal Server Error", data: null, metadata: {} });
     const error = await failure(om.claimTask(TASK_ID));
-    expect(error).toMatchObject({ kind: "http", status: 500, operationId: "claimTask", body: { message: "Internal Server Error" } });
+    expect(error).toMatchObject({
+      kind: "http",
+      status: 500,
+      operationId: "claimTask",
+      body: { message: "Internal Server Error" },
+    });
     expect(error.message).toMatch(/500.*Internal Server Error/);
   });
 
   it("an HTML 502 page: kind http, the body as text", async () => {
-    server.answer((_req, res) => res.writeHead(502, { "Content-Type": "text/html" }).end("<html><body>Bad Gateway</body></html>"));
+    server.answer((_req, res) =>
+      res.writeHead(502, { "Content-Type": "text/html" }).end("<html><body>Bad Gateway</body></html>"),
+    );
     const error = await failure(om.finishManualTask(JOB_ID, TASK_KEY));
     expect(error).toMatchObject({ kind: "http", status: 502, body: "<html><body>Bad Gateway</body></html>" });
   });
@@ -191,10 +301,28 @@ describe("failures", () => {
   });
 
   it.each([
-    ["HTML", (res: import("node:http").ServerResponse) => res.writeHead(200, { "Content-Type": "text/html" }).end("<html>login</html>"), /not JSON \(text\/html\)/, "<html>login</html>"],
+    [
+      "HTML",
+      (res: import("node:http").ServerResponse) =>
+        res.writeHead(200, { "Content-Type": "text/html" }).end("<html>login</html>"),
+      /not JSON \(text\/html\)/,
+      "<html>login</html>",
+    ],
     ["an empty body", (res: import("node:http").ServerResponse) => res.writeHead(200).end(), /empty body/, undefined],
-    ["JSON without data", (res: import("node:http").ServerResponse) => res.writeHead(200, { "Content-Type": "application/json" }).end('{"message":"ok"}'), /not the envelope/, { message: "ok" }],
-    ["a JSON array", (res: import("node:http").ServerResponse) => res.writeHead(200, { "Content-Type": "application/json" }).end("[1]"), /not the envelope/, [1]],
+    [
+      "JSON without data",
+      (res: import("node:http").ServerResponse) =>
+        res.writeHead(200, { "Content-Type": "application/json" }).end('{"message":"ok"}'),
+      /not the envelope/,
+      { message: "ok" },
+    ],
+    [
+      "a JSON array",
+      (res: import("node:http").ServerResponse) =>
+        res.writeHead(200, { "Content-Type": "application/json" }).end("[1]"),
+      /not the envelope/,
+      [1],
+    ],
     ["a 204", (res: import("node:http").ServerResponse) => res.writeHead(204).end(), /empty body/, undefined],
   ])("a 2xx with %s: kind invalid-response", async (_what, answer, message, body) => {
     server.answer((_req, res) => answer(res));
@@ -207,7 +335,10 @@ describe("failures", () => {
   it("no server: kind network", async () => {
     const closed = await startRecordingServer();
     await closed.close();
-    const client = createOperationsManagerClient({ baseUrl: closed.url, auth: { username: USERNAME, password: PASSWORD } });
+    const client = createOperationsManagerClient({
+      baseUrl: closed.url,
+      auth: { username: USERNAME, password: PASSWORD },
+    });
     const error = await failure(client.claimTask(TASK_ID));
     expect(error.kind).toBe("network");
     expect(error.message).toMatch(/no answer from the server/);
@@ -218,7 +349,11 @@ describe("failures", () => {
     server.answer(() => {
       /* never answers */
     });
-    const client = createOperationsManagerClient({ baseUrl: server.url, auth: { username: USERNAME, password: PASSWORD }, timeoutMs: 100 });
+    const client = createOperationsManagerClient({
+      baseUrl: server.url,
+      auth: { username: USERNAME, password: PASSWORD },
+      timeoutMs: 100,
+    });
     const error = await failure(client.claimTask(TASK_ID));
     expect(error.kind).toBe("timeout");
   });
@@ -238,7 +373,11 @@ describe("failures", () => {
   });
 
   it("with timeoutMs: Infinity a slow answer still arrives, and the caller's signal still aborts", async () => {
-    const client = createOperationsManagerClient({ baseUrl: server.url, auth: { username: USERNAME, password: PASSWORD }, timeoutMs: Infinity });
+    const client = createOperationsManagerClient({
+      baseUrl: server.url,
+      auth: { username: USERNAME, password: PASSWORD },
+      timeoutMs: Infinity,
+    });
     server.answer((_req, res) => {
       setTimeout(() => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(claimBody)), 150);
     });
@@ -263,7 +402,9 @@ describe("failures", () => {
 it("an OperationsManagerError from another copy of the module (the other build) passes instanceof", () => {
   let Other!: typeof OperationsManagerError;
   jest.isolateModules(() => {
-    Other = (require("../src/errors/operations-manager-error") as typeof import("../src/errors/operations-manager-error")).OperationsManagerError;
+    Other = (
+      require("../src/errors/operations-manager-error") as typeof import("../src/errors/operations-manager-error")
+    ).OperationsManagerError;
   });
   expect(Other).not.toBe(OperationsManagerError);
   const foreign = new Other("http", "claimTask: the server answered 500", { status: 500 });
@@ -286,7 +427,9 @@ describe("credentials never leak", () => {
   it("not when the server echoes them in its error body and status text", async () => {
     server.answer((req, res) => {
       res.statusMessage = `Denied ${PASSWORD}`;
-      res.writeHead(403, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `bad ${req.headers.authorization} ${PASSWORD}`, [PASSWORD]: TOKEN }));
+      res
+        .writeHead(403, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ message: `bad ${req.headers.authorization} ${PASSWORD}`, [PASSWORD]: TOKEN }));
     });
     const error = await failure(om.claimTask(TASK_ID));
     expect(error.kind).toBe("http");
@@ -295,7 +438,9 @@ describe("credentials never leak", () => {
   });
 
   it("not when a 200 that is not JSON echoes them", async () => {
-    server.answer((req, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end(`you sent ${req.headers.authorization}`));
+    server.answer((req, res) =>
+      res.writeHead(200, { "Content-Type": "text/plain" }).end(`you sent ${req.headers.authorization}`),
+    );
     const error = await failure(om.claimTask(TASK_ID));
     expect(error.kind).toBe("invalid-response");
     expectNoSecretHere(error);
@@ -315,11 +460,18 @@ describe("credentials never leak", () => {
   });
 
   it("not in network, timeout or invalid-request errors, and the client logs nothing", async () => {
-    const spies = (["log", "info", "warn", "error", "debug"] as const).map((m) => jest.spyOn(console, m).mockImplementation(() => {}));
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((m) =>
+      jest.spyOn(console, m).mockImplementation(() => {}),
+    );
     try {
       const errors = [
         await failure(om.claimTask("bad")),
-        await failure(createOperationsManagerClient({ baseUrl: "http://127.0.0.1:1", auth: { username: USERNAME, password: PASSWORD } }).claimTask(TASK_ID)),
+        await failure(
+          createOperationsManagerClient({
+            baseUrl: "http://127.0.0.1:1",
+            auth: { username: USERNAME, password: PASSWORD },
+          }).claimTask(TASK_ID),
+        ),
       ];
       errors.forEach(expectNoSecretHere);
       for (const spy of spies) expect(spy).not.toHaveBeenCalled();
@@ -338,12 +490,24 @@ describe("credentials never leak", () => {
 
 describe("options", () => {
   it.each([
-    ["a baseUrl with credentials", { baseUrl: `http://${USERNAME}:${PASSWORD}@127.0.0.1`, auth: { username: "a", password: "b" } }, /must not contain credentials/],
+    [
+      "a baseUrl with credentials",
+      { baseUrl: `http://${USERNAME}:${PASSWORD}@127.0.0.1`, auth: { username: "a", password: "b" } },
+      /must not contain credentials/,
+    ],
     ["a relative baseUrl", { baseUrl: "/api", auth: { username: "a", password: "b" } }, /absolute http\(s\) URL/],
     ["a non-http baseUrl", { baseUrl: "ftp://host", auth: { username: "a", password: "b" } }, /http or https/],
     ["no auth", { baseUrl: "http://127.0.0.1" }, /auth is required/],
-    ["a username with a colon", { baseUrl: "http://127.0.0.1", auth: { username: "a:b", password: "c" } }, /must not contain ':'/],
-    ["a negative timeout", { baseUrl: "http://127.0.0.1", auth: { username: "a", password: "b" }, timeoutMs: -1 }, /timeoutMs/],
+    [
+      "a username with a colon",
+      { baseUrl: "http://127.0.0.1", auth: { username: "a:b", password: "c" } },
+      /must not contain ':'/,
+    ],
+    [
+      "a negative timeout",
+      { baseUrl: "http://127.0.0.1", auth: { username: "a", password: "b" }, timeoutMs: -1 },
+      /timeoutMs/,
+    ],
   ])("refuses %s with a typed error", (_what, options, message) => {
     let thrown: unknown;
     try {
@@ -364,7 +528,10 @@ describe("options", () => {
       auth: { username: USERNAME, password: PASSWORD },
       fetch: async (url, init) => {
         calls.push([url, init]);
-        return new Response(JSON.stringify(claimBody), { status: 200, headers: { "Content-Type": "application/json" } });
+        return new Response(JSON.stringify(claimBody), {
+          status: 200,
+          headers: { "Content-Type": "application/json" },
+        });
       },
     });
     await expect(client.claimTask(TASK_ID)).resolves.toEqual(claimBody.data);
@@ -376,7 +543,9 @@ describe("options", () => {
 
   it("raw is a plain openapi-fetch client with base URL and credentials", async () => {
     server.json(200, claimBody);
-    const { data, response } = await om.raw.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId: TASK_ID } } });
+    const { data, response } = await om.raw.POST("/operations-manager/tasks/{taskId}/claim", {
+      params: { path: { taskId: TASK_ID } },
+    });
     expect(response.status).toBe(200);
     expect(data?.data._id).toBe((claimBody.data as JsonObject)._id);
     expect(server.requests[0]!.headers.authorization).toBe(`Basic ${TOKEN}`);
@@ -386,7 +555,12 @@ describe("options", () => {
 describe("validate: answers checked against the contract", () => {
   const broken = { ...claimBody, data: { ...(claimBody.data as JsonObject), name: 42 } };
   const client = (validate: NonNullable<Parameters<typeof createOperationsManagerClient>[0]["validate"]>) =>
-    createOperationsManagerClient({ baseUrl: server.url, auth: { username: USERNAME, password: PASSWORD }, timeoutMs: 2_000, validate });
+    createOperationsManagerClient({
+      baseUrl: server.url,
+      auth: { username: USERNAME, password: PASSWORD },
+      timeoutMs: 2_000,
+      validate,
+    });
 
   it('"throw": a 2xx answer with data.name 42 rejects as invalid-response, naming /data/name', async () => {
     server.json(200, broken);
@@ -408,7 +582,11 @@ describe("validate: answers checked against the contract", () => {
     const told = jest.fn();
     await expect(client(told).claimTask(TASK_ID)).resolves.toEqual(broken.data);
     expect(told).toHaveBeenCalledTimes(1);
-    expect(told).toHaveBeenCalledWith([{ path: "/data/name", message: "must be string" }], { operationId: "claimTask", status: 200, total: 1 });
+    expect(told).toHaveBeenCalledWith([{ path: "/data/name", message: "must be string" }], {
+      operationId: "claimTask",
+      status: 200,
+      total: 1,
+    });
   });
 
   it('"off" (the default) sends and returns exactly what it does without the option', async () => {
@@ -418,7 +596,10 @@ describe("validate: answers checked against the contract", () => {
     expect(off).toEqual(plain);
     expect(off).toEqual(broken.data);
     const [a, b] = server.requests;
-    expect({ ...b!, headers: { ...b!.headers, connection: undefined } }).toEqual({ ...a!, headers: { ...a!.headers, connection: undefined } });
+    expect({ ...b!, headers: { ...b!.headers, connection: undefined } }).toEqual({
+      ...a!,
+      headers: { ...a!.headers, connection: undefined },
+    });
   });
 
   it("a non-2xx answer stays kind http, carrying the violations of its declared error schema (and the function is told)", async () => {
@@ -429,7 +610,11 @@ describe("validate: answers checked against the contract", () => {
       expect(error).toMatchObject({ kind: "http", status: 500, body: { data: null } });
       expect(error.violations).toEqual([{ path: "/message", message: "is required" }]);
     }
-    expect(told).toHaveBeenCalledWith([{ path: "/message", message: "is required" }], { operationId: "claimTask", status: 500, total: 1 });
+    expect(told).toHaveBeenCalledWith([{ path: "/message", message: "is required" }], {
+      operationId: "claimTask",
+      status: 500,
+      total: 1,
+    });
   });
 
   it("a non-2xx answer that keeps its declared schema carries no violations; an undeclared status is not judged", async () => {

@@ -20,31 +20,63 @@ const FORM = "application/x-www-form-urlencoded";
 const credentials = { grant_type: "client_credentials", client_id: "svc-automation", client_secret: "client-s3cret" };
 const requests: Record<string, { path: string; body?: unknown; type?: string }> = {
   claimTask: { path: `/operations-manager/tasks/${TASK_ID}/claim` },
-  finishManualTask: { path: `/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`, body: { taskData: { finish_state: "success" } } },
+  finishManualTask: {
+    path: `/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`,
+    body: { taskData: { finish_state: "success" } },
+  },
   getOAuthToken: { path: "/oauth/token", body: credentials, type: FORM },
   login: { path: "/login", body: { user: { username: "automation", password: "s3cr3t" } } },
 };
 
-function post(path: string, { headers = {}, body, type = "application/json" }: { headers?: Record<string, string>; body?: unknown; type?: string } = {}) {
+function post(
+  path: string,
+  {
+    headers = {},
+    body,
+    type = "application/json",
+  }: { headers?: Record<string, string>; body?: unknown; type?: string } = {},
+) {
   return fetch(`${base()}${path}`, {
     method: "POST",
     headers: { Authorization: AUTH, ...(body === undefined ? {} : { "Content-Type": type }), ...headers },
-    body: body === undefined ? undefined : type === FORM ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
+    body:
+      body === undefined
+        ? undefined
+        : type === FORM
+          ? new URLSearchParams(body as Record<string, string>).toString()
+          : JSON.stringify(body),
   });
 }
 
-const declared = v.operationIds().flatMap((operationId) =>
-  Object.keys(v.operation(operationId).operation.responses as JsonObject).map((status) => [operationId, status] as const),
-);
+const declared = v
+  .operationIds()
+  .flatMap((operationId) =>
+    Object.keys(v.operation(operationId).operation.responses as JsonObject).map(
+      (status) => [operationId, status] as const,
+    ),
+  );
 
 describe("every declared answer of every operation keeps the contract", () => {
   it("covers every operation and their 200, 400, 401 (and 500, 415)", () => {
-    expect(declared).toEqual(expect.arrayContaining([
-      ["claimTask", "200"], ["claimTask", "400"], ["claimTask", "401"], ["claimTask", "500"],
-      ["finishManualTask", "200"], ["finishManualTask", "400"], ["finishManualTask", "401"], ["finishManualTask", "500"],
-      ["getOAuthToken", "200"], ["getOAuthToken", "400"], ["getOAuthToken", "401"], ["getOAuthToken", "415"],
-      ["login", "200"], ["login", "400"], ["login", "401"],
-    ]));
+    expect(declared).toEqual(
+      expect.arrayContaining([
+        ["claimTask", "200"],
+        ["claimTask", "400"],
+        ["claimTask", "401"],
+        ["claimTask", "500"],
+        ["finishManualTask", "200"],
+        ["finishManualTask", "400"],
+        ["finishManualTask", "401"],
+        ["finishManualTask", "500"],
+        ["getOAuthToken", "200"],
+        ["getOAuthToken", "400"],
+        ["getOAuthToken", "401"],
+        ["getOAuthToken", "415"],
+        ["login", "200"],
+        ["login", "400"],
+        ["login", "401"],
+      ]),
+    );
     expect(Object.keys(requests).sort()).toEqual(v.operationIds().sort());
   });
 
@@ -63,27 +95,37 @@ describe("every declared answer of every operation keeps the contract", () => {
       expect(contractViolations(v, operationId, answer)).toEqual([]);
     }
   });
-
 });
 
 /** The named examples of an operation's 200 answer, from the bundle: { name: value }. */
 function namedExamples(operationId: string): Record<string, unknown> {
   const media = (v.operation(operationId).operation.responses as JsonObject)["200"] as JsonObject;
   const examples = ((media.content as JsonObject)["application/json"] as JsonObject).examples as JsonObject;
-  return Object.fromEntries(Object.entries(examples).map(([name, ex]) => [name, (deref(v.spec, ex) as JsonObject).value]));
+  return Object.fromEntries(
+    Object.entries(examples).map(([name, ex]) => [name, (deref(v.spec, ex) as JsonObject).value]),
+  );
 }
 
 describe("named examples (Prefer: example=…)", () => {
   // The Operations Manager operations' answers; the token operations have one example each.
-  const tasksOperations = v.operationIds().filter((id) => (v.operation(id).operation.tags as string[]).includes("Operations Manager"));
+  const tasksOperations = v
+    .operationIds()
+    .filter((id) => (v.operation(id).operation.tags as string[]).includes("Operations Manager"));
   const named = tasksOperations.flatMap((operationId) =>
     Object.entries(namedExamples(operationId)).map(([name, value]) => [operationId, name, value] as const),
   );
 
   it("include the reference's answers and the scenarios that docs/testing-with-the-mock.md lists", () => {
-    expect(named.map(([op, name]) => `${op} ${name}`)).toEqual(expect.arrayContaining([
-      "claimTask approved", "claimTask rejected", "claimTask reference", "finishManualTask approved", "finishManualTask rejected", "finishManualTask reference",
-    ]));
+    expect(named.map(([op, name]) => `${op} ${name}`)).toEqual(
+      expect.arrayContaining([
+        "claimTask approved",
+        "claimTask rejected",
+        "claimTask reference",
+        "finishManualTask approved",
+        "finishManualTask rejected",
+        "finishManualTask reference",
+      ]),
+    );
     const guide = readFileSync(path.join(repoRoot, "docs/testing-with-the-mock.md"), "utf8");
     for (const [op, name] of named) expect([op, name, guide.includes(`| \`${name}\` |`)]).toEqual([op, name, true]);
   });
@@ -102,7 +144,9 @@ describe("the contract check itself", () => {
   const json = new Headers({ "content-type": "application/json" });
   it("names a body that breaks the contract by pointer, as the client and verify do", () => {
     const broken = { ...claim, data: { ...(claim.data as JsonObject), name: 42 } };
-    expect(contractViolations(v, "claimTask", { status: 200, headers: json, text: JSON.stringify(broken) })).toEqual(["body: /data/name must be string"]);
+    expect(contractViolations(v, "claimTask", { status: 200, headers: json, text: JSON.stringify(broken) })).toEqual([
+      "body: /data/name must be string",
+    ]);
     expect(contractViolations(v, "claimTask", { status: 200, headers: json, text: JSON.stringify(claim) })).toEqual([]);
   });
 });
@@ -122,7 +166,11 @@ describe("wrong requests", () => {
 
   it.each([
     ["claimTask", "a taskId that is not a UUID", "/operations-manager/tasks/not-a-uuid/claim"],
-    ["finishManualTask", "an upper-case jobId", `/operations-manager/jobs/${JOB_ID.toUpperCase()}/tasks/${TASK_KEY}/finish`],
+    [
+      "finishManualTask",
+      "an upper-case jobId",
+      `/operations-manager/jobs/${JOB_ID.toUpperCase()}/tasks/${TASK_KEY}/finish`,
+    ],
     ["finishManualTask", "a short jobId", "/operations-manager/jobs/67be20c2/tasks/defc/finish"],
     ["finishManualTask", "a dotted taskId", `/operations-manager/jobs/${JOB_ID}/tasks/a.b/finish`],
   ])("%s with %s → 400", async (operationId, _what, path) => {
@@ -132,9 +180,13 @@ describe("wrong requests", () => {
   });
 
   it("finishManualTask with a misspelt taskData member → 400", async () => {
-    const answer = await answerOf(await post(requests.finishManualTask!.path, { body: { taskdata: { finish_state: "success" } } }));
+    const answer = await answerOf(
+      await post(requests.finishManualTask!.path, { body: { taskdata: { finish_state: "success" } } }),
+    );
     expect(answer.status).toBe(400);
-    expect(contractViolations(v, "finishManualTask", { ...answer, headers: withoutViolations(answer.headers) })).toEqual([]);
+    expect(
+      contractViolations(v, "finishManualTask", { ...answer, headers: withoutViolations(answer.headers) }),
+    ).toEqual([]);
   });
 
   it("finishManualTask with taskData that is not an object → 400", async () => {
@@ -143,7 +195,10 @@ describe("wrong requests", () => {
   });
 
   it("a wrong method → 405", async () => {
-    const res = await fetch(`${base()}${requests.claimTask!.path}`, { method: "GET", headers: { Authorization: AUTH } });
+    const res = await fetch(`${base()}${requests.claimTask!.path}`, {
+      method: "GET",
+      headers: { Authorization: AUTH },
+    });
     expect(res.status).toBe(405);
   });
 
@@ -227,7 +282,11 @@ describe("the client against the mock", () => {
     createOperationsManagerClient({
       baseUrl: base(),
       auth: { username: "automation", password: "s3cr3t" },
-      fetch: (url, init) => fetch(url, prefer ? { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), Prefer: prefer } } : init),
+      fetch: (url, init) =>
+        fetch(
+          url,
+          prefer ? { ...init, headers: { ...Object.fromEntries(new Headers(init.headers)), Prefer: prefer } } : init,
+        ),
     });
 
   it("claimTask resolves to a Task that validates", async () => {
@@ -247,7 +306,9 @@ describe("the client against the mock", () => {
   });
 
   it.each(["400", "401", "500"])("a mocked %s reaches the caller as kind http with the parsed body", async (status) => {
-    const error = await client(`code=${status}`).claimTask(TASK_ID).catch((e: unknown) => e);
+    const error = await client(`code=${status}`)
+      .claimTask(TASK_ID)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OperationsManagerError);
     expect(error).toMatchObject({ kind: "http", status: Number(status), operationId: "claimTask" });
     expect(v.validate("#/components/schemas/Error", (error as OperationsManagerError).body).valid).toBe(true);
@@ -256,7 +317,11 @@ describe("the client against the mock", () => {
 
 describe("mock and client agree on which ids are valid (property-based)", () => {
   const hex = (n: number) => fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: n, maxLength: n });
-  const junk = fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(..."abcdefXYZ0123456789-_.~!$&'()*+,;=:@ %") });
+  const junk = fc.string({
+    minLength: 1,
+    maxLength: 40,
+    unit: fc.constantFrom(..."abcdefXYZ0123456789-_.~!$&'()*+,;=:@ %"),
+  });
 
   /** Does Prism serve this id (200), and does the client send it (anything but invalid-request)? */
   async function verdicts(path: (id: string) => string, call: (id: string) => Promise<unknown>, id: string) {
@@ -270,11 +335,17 @@ describe("mock and client agree on which ids are valid (property-based)", () => 
   }
   const claimPath = (id: string) => `/operations-manager/tasks/${id}/claim`;
   const finishPath = (id: string) => `/operations-manager/jobs/${JOB_ID}/tasks/${id}/finish`;
-  const om = () => createOperationsManagerClient({ baseUrl: base(), auth: { username: "automation", password: "s3cr3t" } });
+  const om = () =>
+    createOperationsManagerClient({ baseUrl: base(), auth: { username: "automation", password: "s3cr3t" } });
 
   it("claim taskIds: UUIDs of either case are valid for both, anything else for neither", async () => {
     const uuidLike = fc.tuple(hex(8), hex(4), hex(4), hex(4), hex(12)).map((parts) => parts.join("-"));
-    const ids = fc.oneof(uuidLike, uuidLike.map((s) => s.toUpperCase()), junk, fc.uuid());
+    const ids = fc.oneof(
+      uuidLike,
+      uuidLike.map((s) => s.toUpperCase()),
+      junk,
+      fc.uuid(),
+    );
     await fc.assert(
       fc.asyncProperty(ids, async (id) => {
         const verdict = await verdicts(claimPath, (x) => om().claimTask(x), id);

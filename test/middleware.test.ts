@@ -18,8 +18,10 @@ afterAll(() => platform.close());
 beforeEach(() => {
   platform.requests.length = 0;
   platform.answer((req, res) => {
-    const send = (status: number, type: string, body: string) => res.writeHead(status, { "Content-Type": type }).end(body);
-    if (req.url === "/oauth/token") send(200, "application/json", JSON.stringify({ access_token: TOKEN, token_type: "bearer", expires_in: 3600 }));
+    const send = (status: number, type: string, body: string) =>
+      res.writeHead(status, { "Content-Type": type }).end(body);
+    if (req.url === "/oauth/token")
+      send(200, "application/json", JSON.stringify({ access_token: TOKEN, token_type: "bearer", expires_in: 3600 }));
     else if (req.url === "/login") send(200, "text/plain", TOKEN);
     else if (req.url.includes("/claim")) send(200, "application/json", JSON.stringify(claimAnswer));
     else send(200, "application/json", JSON.stringify(finishAnswer));
@@ -33,36 +35,46 @@ const ways: Array<[string, AuthOptions]> = [
 ];
 /** The secrets a client with these credentials knows, in the forms a middleware may hold them. */
 const secretsOf = (auth: AuthOptions): string[] =>
-  "clientSecret" in auth ? [SECRET, TOKEN] : "method" in auth ? [PASSWORD, TOKEN] : [PASSWORD, Buffer.from(`automation:${PASSWORD}`).toString("base64")];
+  "clientSecret" in auth
+    ? [SECRET, TOKEN]
+    : "method" in auth
+      ? [PASSWORD, TOKEN]
+      : [PASSWORD, Buffer.from(`automation:${PASSWORD}`).toString("base64")];
 
 describe("om.use", () => {
-  it.each(ways)("with %s, a logging middleware sees both operations' requests and answers, never a token step's", async (_name, auth) => {
-    const seen: string[] = [];
-    const bodies: string[] = [];
-    const logging: Middleware = {
-      async onRequest({ request }) {
-        seen.push(`${request.method} ${new URL(request.url).pathname}`);
-        bodies.push(await request.clone().text());
-      },
-      onResponse({ request, response }) {
-        seen.push(`${response.status} ${new URL(request.url).pathname}`);
-      },
-    };
-    const om = createOperationsManagerClient({ baseUrl: platform.url, auth });
-    om.use(logging);
-    await om.claimTask(TASK_ID);
-    await om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: "success" } });
-    const claim = `/operations-manager/tasks/${TASK_ID}/claim`;
-    const finish = `/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`;
-    expect(seen).toEqual([`POST ${claim}`, `200 ${claim}`, `POST ${finish}`, `200 ${finish}`]);
-    expect(bodies).toEqual(["", JSON.stringify({ taskData: { finish_state: "success" } })]);
-    // The token step did happen, unseen.
-    if ("clientId" in auth) expect(platform.requests.map((r) => r.url)).toContain("/oauth/token");
-    if ("method" in auth) expect(platform.requests.map((r) => r.url)).toContain("/login");
-  });
+  it.each(ways)(
+    "with %s, a logging middleware sees both operations' requests and answers, never a token step's",
+    async (_name, auth) => {
+      const seen: string[] = [];
+      const bodies: string[] = [];
+      const logging: Middleware = {
+        async onRequest({ request }) {
+          seen.push(`${request.method} ${new URL(request.url).pathname}`);
+          bodies.push(await request.clone().text());
+        },
+        onResponse({ request, response }) {
+          seen.push(`${response.status} ${new URL(request.url).pathname}`);
+        },
+      };
+      const om = createOperationsManagerClient({ baseUrl: platform.url, auth });
+      om.use(logging);
+      await om.claimTask(TASK_ID);
+      await om.finishManualTask(JOB_ID, TASK_KEY, { taskData: { finish_state: "success" } });
+      const claim = `/operations-manager/tasks/${TASK_ID}/claim`;
+      const finish = `/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`;
+      expect(seen).toEqual([`POST ${claim}`, `200 ${claim}`, `POST ${finish}`, `200 ${finish}`]);
+      expect(bodies).toEqual(["", JSON.stringify({ taskData: { finish_state: "success" } })]);
+      // The token step did happen, unseen.
+      if ("clientId" in auth) expect(platform.requests.map((r) => r.url)).toContain("/oauth/token");
+      if ("method" in auth) expect(platform.requests.map((r) => r.url)).toContain("/login");
+    },
+  );
 
   it("a middleware may change the request: what it returns is what is sent", async () => {
-    const om = createOperationsManagerClient({ baseUrl: platform.url, auth: { clientId: "svc", clientSecret: SECRET } });
+    const om = createOperationsManagerClient({
+      baseUrl: platform.url,
+      auth: { clientId: "svc", clientSecret: SECRET },
+    });
     om.use({
       onRequest({ request }) {
         const headers = new Headers(request.headers);
@@ -93,11 +105,16 @@ describe("om.use", () => {
     expect(calls).toBe(3);
   });
 
-  it.each([null, 42, "x", {}, { onRequest: "no" }])("a middleware that is not one (%p) is a TypeError naming it", (bad) => {
-    const om = createOperationsManagerClient({ baseUrl: platform.url, auth: { username: "a", password: PASSWORD } });
-    expect(() => om.use(bad as unknown as Middleware)).toThrow(TypeError);
-    expect(() => om.use(bad as unknown as Middleware)).toThrow(/middleware 1 must be an object with onRequest, onResponse or onError/);
-  });
+  it.each([null, 42, "x", {}, { onRequest: "no" }])(
+    "a middleware that is not one (%p) is a TypeError naming it",
+    (bad) => {
+      const om = createOperationsManagerClient({ baseUrl: platform.url, auth: { username: "a", password: PASSWORD } });
+      expect(() => om.use(bad as unknown as Middleware)).toThrow(TypeError);
+      expect(() => om.use(bad as unknown as Middleware)).toThrow(
+        /middleware 1 must be an object with onRequest, onResponse or onError/,
+      );
+    },
+  );
 });
 
 describe("a middleware that throws ends the call with our error, of its stage, scrubbed", () => {
@@ -105,7 +122,9 @@ describe("a middleware that throws ends the call with our error, of its stage, s
   const leaky = (hook: "onRequest" | "onResponse" | "onError", secrets: string[] = []): Middleware =>
     ({
       [hook]: ({ request }: { request: Request }) => {
-        throw new Error(`boom with ${request.headers.get("authorization")} ${request.headers.get("cookie")} ${secrets.join(" ")}`);
+        throw new Error(
+          `boom with ${request.headers.get("authorization")} ${request.headers.get("cookie")} ${secrets.join(" ")}`,
+        );
       },
     }) as unknown as Middleware;
 
@@ -127,7 +146,10 @@ describe("a middleware that throws ends the call with our error, of its stage, s
     [500, "http"],
   ] as const)("onResponse on a %i: kind %s, with the status", async (status, kind) => {
     platform.json(status, { message: "x", data: {} });
-    const om = createOperationsManagerClient({ baseUrl: platform.url, auth: { username: "automation", password: PASSWORD } });
+    const om = createOperationsManagerClient({
+      baseUrl: platform.url,
+      auth: { username: "automation", password: PASSWORD },
+    });
     om.use(leaky("onResponse", [PASSWORD]));
     const error = await om.finishManualTask(JOB_ID, TASK_KEY).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind, status, operationId: "finishManualTask" });
@@ -135,7 +157,10 @@ describe("a middleware that throws ends the call with our error, of its stage, s
   });
 
   it("onError (no server): network", async () => {
-    const om = createOperationsManagerClient({ baseUrl: "http://127.0.0.1:9", auth: { username: "automation", password: PASSWORD } });
+    const om = createOperationsManagerClient({
+      baseUrl: "http://127.0.0.1:9",
+      auth: { username: "automation", password: PASSWORD },
+    });
     om.use(leaky("onError"));
     const error = await om.claimTask(TASK_ID).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "network", operationId: "claimTask" });

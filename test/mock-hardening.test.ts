@@ -14,7 +14,9 @@ import { BASIC, TASK_ID } from "./support/constants";
 import { repoRoot } from "./support/spec";
 import { start } from "./support/children";
 
-const { startMockServer, readRecordedExamples } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
+const { startMockServer, readRecordedExamples } = require(
+  path.join(repoRoot, "dist/cjs/src/mock.js"),
+) as typeof import("../src/mock");
 
 const FORM = "application/x-www-form-urlencoded";
 const CLAIM = `/operations-manager/tasks/${TASK_ID}/claim`;
@@ -25,20 +27,54 @@ const malformed: Array<[what: string, path: string, init: RequestInit]> = [
   ["a form body `%`", "/oauth/token", { headers: { "Content-Type": FORM }, body: "%" }],
   ["a form body `%zz=1`", "/oauth/token", { headers: { "Content-Type": FORM }, body: "%zz=1" }],
   // In UTF-7, `+ACU-` is `%`: Prism decodes the body in its charset, the guard must not read UTF-8 past it.
-  ["a UTF-7 form body `+ACU-`", "/oauth/token", { headers: { "Content-Type": `${FORM}; charset=utf-7` }, body: "+ACU-" }],
+  [
+    "a UTF-7 form body `+ACU-`",
+    "/oauth/token",
+    { headers: { "Content-Type": `${FORM}; charset=utf-7` }, body: "+ACU-" },
+  ],
   // Prism's parser takes the last of two charsets.
-  ["a UTF-7 form body behind a first charset=utf-8", "/oauth/token", { headers: { "Content-Type": `${FORM}; charset=utf-8; charset=utf-7` }, body: "+ACU-" }],
-  ["a form body with a bad escape beside a secret", "/oauth/token", { headers: { "Content-Type": FORM }, body: `grant_type=client_credentials&client_id=%E0%A4%A&client_secret=${SECRET}` }],
-  ["a multipart part name `%`", "/oauth/token", { headers: { "Content-Type": "multipart/form-data; boundary=B" }, body: '--B\r\nContent-Disposition: form-data; name="%"\r\n\r\nx\r\n--B--\r\n' }],
+  [
+    "a UTF-7 form body behind a first charset=utf-8",
+    "/oauth/token",
+    { headers: { "Content-Type": `${FORM}; charset=utf-8; charset=utf-7` }, body: "+ACU-" },
+  ],
+  [
+    "a form body with a bad escape beside a secret",
+    "/oauth/token",
+    {
+      headers: { "Content-Type": FORM },
+      body: `grant_type=client_credentials&client_id=%E0%A4%A&client_secret=${SECRET}`,
+    },
+  ],
+  [
+    "a multipart part name `%`",
+    "/oauth/token",
+    {
+      headers: { "Content-Type": "multipart/form-data; boundary=B" },
+      body: '--B\r\nContent-Disposition: form-data; name="%"\r\n\r\nx\r\n--B--\r\n',
+    },
+  ],
   ["JSON that does not parse", "/login", { headers: { "Content-Type": "application/json" }, body: '{"user":' }],
-  ["JSON that does not parse, to finish", "/operations-manager/jobs/6745f1c2a9b3d84e2c7f0a15/tasks/3b7e/finish", { headers: { "Content-Type": "application/json", Authorization: BASIC }, body: "{taskData" }],
-  ["a path parameter with a bad escape", "/operations-manager/tasks/%E0%A4%A/claim", { headers: { Authorization: BASIC } }],
+  [
+    "JSON that does not parse, to finish",
+    "/operations-manager/jobs/6745f1c2a9b3d84e2c7f0a15/tasks/3b7e/finish",
+    { headers: { "Content-Type": "application/json", Authorization: BASIC }, body: "{taskData" },
+  ],
+  [
+    "a path parameter with a bad escape",
+    "/operations-manager/tasks/%E0%A4%A/claim",
+    { headers: { Authorization: BASIC } },
+  ],
   ["an Accept that is no media range", CLAIM, { headers: { Authorization: BASIC, Accept: "%%%/???" } }],
   ["a Content-Type that is no media type", CLAIM, { headers: { Authorization: BASIC, "Content-Type": "%%%" } }],
 ];
 
 async function problemOf(response: Response) {
-  return { status: response.status, type: response.headers.get("content-type"), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    type: response.headers.get("content-type"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe("startMockServer() in a child process", () => {
@@ -96,27 +132,55 @@ describe("the guard's answers (in this process)", () => {
   });
   afterAll(() => mock.close());
 
-  it.each(malformed)("%s: 400 application/problem+json naming what was wrong, never the body", async (_what, p, init) => {
-    const problem = await problemOf(await fetch(mock.url + p, { method: "POST", ...init }));
-    expect(problem.status).toBe(400);
-    expect(problem.type).toBe("application/problem+json");
-    expect(problem.body).toMatchObject({ status: 400, title: expect.stringMatching(/^Malformed request/), detail: expect.stringContaining(new URL(mock.url + p).pathname) });
-    expect(JSON.stringify(problem.body)).not.toContain(SECRET);
-  });
+  it.each(malformed)(
+    "%s: 400 application/problem+json naming what was wrong, never the body",
+    async (_what, p, init) => {
+      const problem = await problemOf(await fetch(mock.url + p, { method: "POST", ...init }));
+      expect(problem.status).toBe(400);
+      expect(problem.type).toBe("application/problem+json");
+      expect(problem.body).toMatchObject({
+        status: 400,
+        title: expect.stringMatching(/^Malformed request/),
+        detail: expect.stringContaining(new URL(mock.url + p).pathname),
+      });
+      expect(JSON.stringify(problem.body)).not.toContain(SECRET);
+    },
+  );
 
   it("a body over Prism's 10 MB limit is 413, as a problem", async () => {
-    const problem = await problemOf(await fetch(mock.url + "/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: `"${"x".repeat(10 * 1024 * 1024)}"` }));
+    const problem = await problemOf(
+      await fetch(mock.url + "/login", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: `"${"x".repeat(10 * 1024 * 1024)}"`,
+      }),
+    );
     expect([problem.status, problem.type]).toEqual([413, "application/problem+json"]);
   });
 
   it("passes well-formed requests through unchanged: a form token request, a JSON login, Prism's own 400 and 401", async () => {
-    const form = new URLSearchParams({ grant_type: "client_credentials", client_id: "svc", client_secret: SECRET }).toString();
-    const token = await fetch(mock.url + "/oauth/token", { method: "POST", headers: { "Content-Type": FORM }, body: form });
+    const form = new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: "svc",
+      client_secret: SECRET,
+    }).toString();
+    const token = await fetch(mock.url + "/oauth/token", {
+      method: "POST",
+      headers: { "Content-Type": FORM },
+      body: form,
+    });
     expect([token.status, ((await token.json()) as { token_type: string }).token_type]).toEqual([200, "bearer"]);
-    const login = await fetch(mock.url + "/login", { method: "POST", headers: { "Content-Type": "application/json", Accept: "text/plain" }, body: JSON.stringify({ user: { username: "u", password: "p" } }) });
+    const login = await fetch(mock.url + "/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/plain" },
+      body: JSON.stringify({ user: { username: "u", password: "p" } }),
+    });
     expect([login.status, login.headers.get("content-type")]).toEqual([200, expect.stringContaining("text/plain")]);
     await login.arrayBuffer();
-    const invalid = await fetch(mock.url + "/operations-manager/tasks/not-a-uuid/claim", { method: "POST", headers: { Authorization: BASIC } });
+    const invalid = await fetch(mock.url + "/operations-manager/tasks/not-a-uuid/claim", {
+      method: "POST",
+      headers: { Authorization: BASIC },
+    });
     expect([invalid.status, invalid.headers.get("sl-violations")]).toEqual([400, expect.stringContaining('"path"')]);
     await invalid.arrayBuffer();
     const anonymous = await fetch(mock.url + CLAIM, { method: "POST" });
@@ -128,8 +192,10 @@ describe("the guard's answers (in this process)", () => {
 describe("what the guard reads as malformed", () => {
   const body = (text: string) => text;
   it("form bodies: a % that starts no UTF-8 escape, in a name or a value; not a well-formed form", () => {
-    for (const bad of ["%", "%zz=1", "a=%", "a=%E0%A4%A", "%C3%28=1"]) expect([bad, malformedBody(FORM, body(bad))]).toEqual([bad, expect.any(String)]);
-    for (const good of ["a=1&b=%20+x", "client_secret=%25%26", "=&&==", ""]) expect([good, malformedBody(`${FORM}; charset=utf-8`, body(good))]).toEqual([good, undefined]);
+    for (const bad of ["%", "%zz=1", "a=%", "a=%E0%A4%A", "%C3%28=1"])
+      expect([bad, malformedBody(FORM, body(bad))]).toEqual([bad, expect.any(String)]);
+    for (const good of ["a=1&b=%20+x", "client_secret=%25%26", "=&&==", ""])
+      expect([good, malformedBody(`${FORM}; charset=utf-8`, body(good))]).toEqual([good, undefined]);
   });
   it("JSON bodies (application/json and +json) must parse; other media types are Prism's to judge", () => {
     expect(malformedBody("application/json", body("{"))).toMatch(/not JSON/);
@@ -144,7 +210,9 @@ describe("what the guard reads as malformed", () => {
   });
   it("paths, Accept and Content-Type", () => {
     expect(malformedRequest("/a/%zz/b", undefined, undefined)).toMatch(/path/);
-    expect(malformedRequest("/a/%25/b", "application/json, text/*;q=0.5, */*", "application/json; charset=utf-8")).toBeUndefined();
+    expect(
+      malformedRequest("/a/%25/b", "application/json, text/*;q=0.5, */*", "application/json; charset=utf-8"),
+    ).toBeUndefined();
     expect(malformedRequest("/a", "text/html; level", undefined)).toMatch(/Accept/);
     expect(malformedRequest("/a", "application/json,,", undefined)).toMatch(/Accept/);
     expect(malformedRequest("/a", undefined, "application/json;;")).toMatch(/Content-Type/);
@@ -164,7 +232,10 @@ describe("a recording nested too deep for the mock", () => {
       write(dir, 100_000);
       const file = path.join(dir, "claimTask.200.json");
       const started = startMockServer({ examples: dir });
-      await expect(started).rejects.toMatchObject({ code: "ERR_RECORDING_TOO_DEEP", message: expect.stringContaining(file) });
+      await expect(started).rejects.toMatchObject({
+        code: "ERR_RECORDING_TOO_DEEP",
+        message: expect.stringContaining(file),
+      });
       await expect(started).rejects.toThrow(/nests deeper than \d+ levels/);
       const spec = structuredClone(bundledSpec());
       expect(() => addRecordedExamples(spec, readRecordedExamples(dir), () => {})).toThrow(file);
@@ -179,7 +250,10 @@ describe("a recording nested too deep for the mock", () => {
       return startMockServer({ examples: dir });
     })().finally(() => rmSync(dir, { recursive: true, force: true }));
     try {
-      const res = await fetch(mock.url + CLAIM, { method: "POST", headers: { Authorization: BASIC, Prefer: "example=recorded-deep" } });
+      const res = await fetch(mock.url + CLAIM, {
+        method: "POST",
+        headers: { Authorization: BASIC, Prefer: "example=recorded-deep" },
+      });
       expect(res.status).toBe(200);
       expect(JSON.stringify(await res.json())).toContain('{"a":{"a":1}}');
     } finally {

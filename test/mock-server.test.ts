@@ -21,7 +21,10 @@ describe("npm start (scripts/cli.mjs mock)", () => {
   let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   beforeAll(async () => {
-    child = start(process.execPath, ["scripts/cli.mjs", "mock"], { cwd: repoRoot, env: { PORT: "0", HOST: "127.0.0.1" } });
+    child = start(process.execPath, ["scripts/cli.mjs", "mock"], {
+      cwd: repoRoot,
+      env: { PORT: "0", HOST: "127.0.0.1" },
+    });
     exited = new Promise((resolve) => child!.once("exit", (code, signal) => resolve({ code, signal })));
     const banner = bannerUrl(child, 30_000);
     url = await banner.url;
@@ -50,13 +53,20 @@ describe("npm start (scripts/cli.mjs mock)", () => {
   });
 
   it("answers a claim of a task id that is not a UUID with 400", async () => {
-    const res = await fetch(`${url}/operations-manager/tasks/not-a-uuid/claim`, { method: "POST", headers: { Authorization: AUTH } });
+    const res = await fetch(`${url}/operations-manager/tasks/not-a-uuid/claim`, {
+      method: "POST",
+      headers: { Authorization: AUTH },
+    });
     await res.arrayBuffer();
     expect(res.status).toBe(400);
   });
 
   it("answers a malformed form body with a 400 problem and keeps serving (Prism alone would exit)", async () => {
-    const res = await fetch(url + "/oauth/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "%zz=1" });
+    const res = await fetch(url + "/oauth/token", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "%zz=1",
+    });
     expect([res.status, res.headers.get("content-type")]).toEqual([400, "application/problem+json"]);
     await res.arrayBuffer();
     const claim = await fetch(url + CLAIM, { method: "POST", headers: { Authorization: AUTH } });
@@ -119,7 +129,13 @@ describe("the ./mock export (startMockServer)", () => {
     ["ESM", hideEsm, "dist/esm/src/mock.js"],
     ["CommonJS", hideCjs, "dist/cjs/src/mock.js"],
   ])("without Prism, the %s build fails with the PRISM_MISSING message", async (_format, hide, entry) => {
-    const args = ["--import", `data:text/javascript,${encodeURIComponent(hide)}`, "--input-type=module", "-e", start(entry)];
+    const args = [
+      "--import",
+      `data:text/javascript,${encodeURIComponent(hide)}`,
+      "--input-type=module",
+      "-e",
+      start(entry),
+    ];
     const { code, stdout } = await run(process.execPath, args, { cwd: repoRoot, timeout: 30_000 });
     expect(stdout.trim()).toBe(`message: ${PRISM_MISSING}`);
     expect(code).toBe(3);

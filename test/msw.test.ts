@@ -35,11 +35,19 @@ interface Probe {
 }
 
 /** A valid request of each operation, from the spec: its parameters' and request body's examples, Basic where it needs credentials. */
-function validRequests(): Array<{ operationId: string; path: string; headers: Record<string, string>; body?: string; responses: JsonObject }> {
+function validRequests(): Array<{
+  operationId: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  responses: JsonObject;
+}> {
   const out = [];
   for (const { path: template, operation } of operations(spec)) {
     const operationId = operation.operationId as string;
-    const url = template.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(String(parameterExample(spec, operationId, name))));
+    const url = template.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+      encodeURIComponent(String(parameterExample(spec, operationId, name))),
+    );
     const headers: Record<string, string> = {};
     const security = (operation.security ?? spec.security) as unknown[];
     if (security.length) headers.Authorization = BASIC;
@@ -49,7 +57,10 @@ function validRequests(): Array<{ operationId: string; path: string; headers: Re
       const [type, media] = Object.entries(requestBody.content as JsonObject)[0]!;
       const example = (deref(spec, Object.values((media as JsonObject).examples as JsonObject)[0]) as JsonObject).value;
       headers["Content-Type"] = type;
-      body = type === "application/x-www-form-urlencoded" ? new URLSearchParams(example as Record<string, string>).toString() : JSON.stringify(example);
+      body =
+        type === "application/x-www-form-urlencoded"
+          ? new URLSearchParams(example as Record<string, string>).toString()
+          : JSON.stringify(example);
     }
     out.push({ operationId, path: url, headers, body, responses: operation.responses as JsonObject });
   }
@@ -63,11 +74,24 @@ function matrix(): Probe[] {
     probes.push({ name: `${r.operationId} (no Prefer)`, ...r });
     for (const [status, response] of Object.entries(r.responses)) {
       const content = ((deref(spec, response) as JsonObject).content ?? {}) as JsonObject;
-      probes.push({ name: `${r.operationId} code=${status}`, ...r, headers: { ...r.headers, Prefer: `code=${status}` } });
+      probes.push({
+        name: `${r.operationId} code=${status}`,
+        ...r,
+        headers: { ...r.headers, Prefer: `code=${status}` },
+      });
       for (const [type, media] of Object.entries(content)) {
         for (const example of Object.keys(((media as JsonObject).examples ?? {}) as JsonObject)) {
-          probes.push({ name: `${r.operationId} code=${status} example=${example} (${type})`, ...r, headers: { ...r.headers, Accept: type, Prefer: `code=${status}, example=${example}` } });
-          if (/^2/.test(status)) probes.push({ name: `${r.operationId} example=${example} (${type})`, ...r, headers: { ...r.headers, Accept: type, Prefer: `example=${example}` } });
+          probes.push({
+            name: `${r.operationId} code=${status} example=${example} (${type})`,
+            ...r,
+            headers: { ...r.headers, Accept: type, Prefer: `code=${status}, example=${example}` },
+          });
+          if (/^2/.test(status))
+            probes.push({
+              name: `${r.operationId} example=${example} (${type})`,
+              ...r,
+              headers: { ...r.headers, Accept: type, Prefer: `example=${example}` },
+            });
         }
       }
     }
@@ -86,41 +110,129 @@ const mistakes: Probe[] = [
   { name: "a misspelt member", path: finishPath, headers: json, body: '{"taskdata":{}}' },
   { name: "taskData not an object", path: finishPath, headers: json, body: '{"taskData":[1]}' },
   { name: "no credentials, claim", path: claimPath, headers: {} },
-  { name: "no credentials, finish, asking for 500", path: finishPath, headers: { "Content-Type": "application/json", Prefer: "code=500" }, body: "{}" },
+  {
+    name: "no credentials, finish, asking for 500",
+    path: finishPath,
+    headers: { "Content-Type": "application/json", Prefer: "code=500" },
+    body: "{}",
+  },
   { name: "a scheme the contract does not name", path: claimPath, headers: { Authorization: "Digest abc" } },
   { name: "an empty Basic", path: claimPath, headers: { Authorization: "Basic" } },
   { name: "a bearer token", path: claimPath, headers: { Authorization: "Bearer abc" } },
   { name: "the login cookie", path: claimPath, headers: { Cookie: "token=abc" } },
   { name: "the login query parameter", path: `${claimPath}?token=abc`, headers: {} },
-  { name: "a token request as JSON", path: "/oauth/token", headers: { "Content-Type": "application/json" }, body: "{}" },
-  { name: "a token form without its secret", path: "/oauth/token", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials&client_id=a" },
-  { name: "a login without user", path: "/login", headers: { "Content-Type": "application/json" }, body: '{"username":"a"}' },
-  { name: "login as text", path: "/login", headers: { "Content-Type": "application/json", Accept: "text/plain" }, body: '{"user":{"username":"a","password":"b"}}' },
-  { name: "login as JSON", path: "/login", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: '{"user":{"username":"a","password":"b"}}' },
+  {
+    name: "a token request as JSON",
+    path: "/oauth/token",
+    headers: { "Content-Type": "application/json" },
+    body: "{}",
+  },
+  {
+    name: "a token form without its secret",
+    path: "/oauth/token",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: "grant_type=client_credentials&client_id=a",
+  },
+  {
+    name: "a login without user",
+    path: "/login",
+    headers: { "Content-Type": "application/json" },
+    body: '{"username":"a"}',
+  },
+  {
+    name: "login as text",
+    path: "/login",
+    headers: { "Content-Type": "application/json", Accept: "text/plain" },
+    body: '{"user":{"username":"a","password":"b"}}',
+  },
+  {
+    name: "login as JSON",
+    path: "/login",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: '{"user":{"username":"a","password":"b"}}',
+  },
   { name: "an unknown scenario", path: claimPath, headers: { Authorization: BASIC, Prefer: "example=nope" } },
   // What only the guard in front of Prism used to answer, now the preflight both mocks share.
-  { name: "a preference given twice (the first counts)", path: claimPath, headers: { Authorization: BASIC, Prefer: "code=500, code=401" } },
-  { name: "an example preference given twice", path: claimPath, headers: { Authorization: BASIC, Prefer: "example=rejected, example=approved" } },
-  { name: "an Accept no answer's media type meets", path: finishPath, headers: { ...json, Accept: "text/html" }, body: "{}" },
+  {
+    name: "a preference given twice (the first counts)",
+    path: claimPath,
+    headers: { Authorization: BASIC, Prefer: "code=500, code=401" },
+  },
+  {
+    name: "an example preference given twice",
+    path: claimPath,
+    headers: { Authorization: BASIC, Prefer: "example=rejected, example=approved" },
+  },
+  {
+    name: "an Accept no answer's media type meets",
+    path: finishPath,
+    headers: { ...json, Accept: "text/html" },
+    body: "{}",
+  },
   { name: "an Accept that is no media range", path: finishPath, headers: { ...json, Accept: "garbage" }, body: "{}" },
   { name: "a body behind a byte order mark", path: finishPath, headers: json, body: '\ufeff{"taskData":{}}' },
-  { name: "a UTF-8 body said to be UTF-16", path: finishPath, headers: { ...json, "Content-Type": "application/json; charset=utf-16" }, body: '{"taskData":{}}' },
-  { name: "a body over the 10 MB limit", path: finishPath, headers: json, body: '{"taskData":{"x":"PAD"}}', pad: 11 * 1024 * 1024 },
+  {
+    name: "a UTF-8 body said to be UTF-16",
+    path: finishPath,
+    headers: { ...json, "Content-Type": "application/json; charset=utf-16" },
+    body: '{"taskData":{}}',
+  },
+  {
+    name: "a body over the 10 MB limit",
+    path: finishPath,
+    headers: json,
+    body: '{"taskData":{"x":"PAD"}}',
+    pad: 11 * 1024 * 1024,
+  },
   { name: "JSON that does not parse", path: finishPath, headers: json, body: '{"taskData":' },
-  { name: "a Content-Type that is no media type", path: finishPath, headers: { ...json, "Content-Type": "json" }, body: "{}" },
-  { name: "a bad escape in a path parameter", path: `/operations-manager/jobs/${JOB_ID}/tasks/%zz/finish`, headers: json, body: "{}" },
+  {
+    name: "a Content-Type that is no media type",
+    path: finishPath,
+    headers: { ...json, "Content-Type": "json" },
+    body: "{}",
+  },
+  {
+    name: "a bad escape in a path parameter",
+    path: `/operations-manager/jobs/${JOB_ID}/tasks/%zz/finish`,
+    headers: json,
+    body: "{}",
+  },
   { name: "a body to claim, which takes none", path: claimPath, headers: json, body: '{"x":1}' },
-  { name: "a bearer scheme in lower case (RFC 9110: case-insensitive)", path: claimPath, headers: { Authorization: "bearer x" } },
-  { name: "a basic scheme in upper case", path: claimPath, headers: { Authorization: BASIC.replace(/^Basic/, "BASIC") } },
+  {
+    name: "a bearer scheme in lower case (RFC 9110: case-insensitive)",
+    path: claimPath,
+    headers: { Authorization: "bearer x" },
+  },
+  {
+    name: "a basic scheme in upper case",
+    path: claimPath,
+    headers: { Authorization: BASIC.replace(/^Basic/, "BASIC") },
+  },
   { name: "GET on claim's path", method: "GET", path: claimPath, headers: { Authorization: BASIC } },
   { name: "HEAD on login's path", method: "HEAD", path: "/login", headers: {} },
   { name: "OPTIONS on claim's path", method: "OPTIONS", path: claimPath, headers: {} },
   { name: "DELETE on finish's path", method: "DELETE", path: finishPath, headers: { Authorization: BASIC } },
   { name: "a path no operation has", path: "/nope", headers: {} },
-  { name: "Prism's query form of Prefer: ?__code=500", path: `${claimPath}?__code=500`, headers: { Authorization: BASIC } },
-  { name: "Prism's query form of Prefer: ?__example=rejected", path: `${claimPath}?__example=rejected`, headers: { Authorization: BASIC } },
-  { name: "Prism's query form naming a code claim has not: ?__code=418", path: `${claimPath}?__code=418`, headers: { Authorization: BASIC } },
-  { name: "a Prefer header wins over the query form", path: `${claimPath}?__code=500`, headers: { Authorization: BASIC, Prefer: "code=401" } },
+  {
+    name: "Prism's query form of Prefer: ?__code=500",
+    path: `${claimPath}?__code=500`,
+    headers: { Authorization: BASIC },
+  },
+  {
+    name: "Prism's query form of Prefer: ?__example=rejected",
+    path: `${claimPath}?__example=rejected`,
+    headers: { Authorization: BASIC },
+  },
+  {
+    name: "Prism's query form naming a code claim has not: ?__code=418",
+    path: `${claimPath}?__code=418`,
+    headers: { Authorization: BASIC },
+  },
+  {
+    name: "a Prefer header wins over the query form",
+    path: `${claimPath}?__code=500`,
+    headers: { Authorization: BASIC, Prefer: "code=401" },
+  },
   { name: "a literal segment escaped", path: finishPath.replace("/finish", "/%66inish"), headers: json, body: "null" },
 ];
 
@@ -147,17 +259,45 @@ const probes = [...matrix(), ...mistakes];
 let report: Report;
 
 /** Recordings (one that keeps the contract, one that breaks it), served by both mocks. */
-const recorded = { headers: { Authorization: BASIC, "Content-Type": "application/json", Prefer: "example=recorded-field" } };
+const recorded = {
+  headers: { Authorization: BASIC, "Content-Type": "application/json", Prefer: "example=recorded-field" },
+};
 const recordingProbes: Probe[] = [
   { name: "recorded claim", path: claimPath, headers: recorded.headers },
   { name: "recorded finish that breaks the contract", path: finishPath, headers: recorded.headers, body: "{}" },
   { name: "no Prefer, with recordings served", path: claimPath, headers: { Authorization: BASIC } },
-  { name: "a recorded scenario an operation has not", path: "/oauth/token", headers: { "Content-Type": "application/x-www-form-urlencoded", Prefer: "example=recorded-field" }, body: "grant_type=client_credentials&client_id=a&client_secret=b" },
+  {
+    name: "a recorded scenario an operation has not",
+    path: "/oauth/token",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Prefer: "example=recorded-field" },
+    body: "grant_type=client_credentials&client_id=a&client_secret=b",
+  },
 ];
 function writeRecordings(dir: string) {
-  const recording = (operationId: string, body: unknown) => ({ operationId, method: "POST", path: "/recorded", status: 200, contentType: "application/json", recordedAt: "2026-12-06T06:00:00.000Z", label: "field", body, verdict: "pass", violations: [] });
-  writeFileSync(path.join(dir, "claimTask.200.json"), JSON.stringify(recording("claimTask", { ...claimAnswer, data: { ...(claimAnswer.data as JsonObject), name: "Recorded" } })));
-  writeFileSync(path.join(dir, "finishManualTask.200.json"), JSON.stringify(recording("finishManualTask", { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), name: 42 } })));
+  const recording = (operationId: string, body: unknown) => ({
+    operationId,
+    method: "POST",
+    path: "/recorded",
+    status: 200,
+    contentType: "application/json",
+    recordedAt: "2026-12-06T06:00:00.000Z",
+    label: "field",
+    body,
+    verdict: "pass",
+    violations: [],
+  });
+  writeFileSync(
+    path.join(dir, "claimTask.200.json"),
+    JSON.stringify(
+      recording("claimTask", { ...claimAnswer, data: { ...(claimAnswer.data as JsonObject), name: "Recorded" } }),
+    ),
+  );
+  writeFileSync(
+    path.join(dir, "finishManualTask.200.json"),
+    JSON.stringify(
+      recording("finishManualTask", { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), name: 42 } }),
+    ),
+  );
 }
 
 beforeAll(async () => {
@@ -167,10 +307,22 @@ beforeAll(async () => {
   const withRecordings = await startMockServer({ examples: recordings });
   try {
     const input = {
-      probes, base: BASE, prism: prism(), rejectingPrism: rejecting.url, taskId: TASK_ID, jobId: JOB_ID, taskKey: TASK_KEY, claimAnswer,
-      recordings, recordingProbes, recordingPrism: withRecordings.url,
+      probes,
+      base: BASE,
+      prism: prism(),
+      rejectingPrism: rejecting.url,
+      taskId: TASK_ID,
+      jobId: JOB_ID,
+      taskKey: TASK_KEY,
+      claimAnswer,
+      recordings,
+      recordingProbes,
+      recordingPrism: withRecordings.url,
     };
-    const result = await run(process.execPath, [path.join(repoRoot, "test/support/msw-runner.mjs")], { cwd: repoRoot, env: { REPO_ROOT: repoRoot, MSW_PROBES: JSON.stringify(input) } });
+    const result = await run(process.execPath, [path.join(repoRoot, "test/support/msw-runner.mjs")], {
+      cwd: repoRoot,
+      env: { REPO_ROOT: repoRoot, MSW_PROBES: JSON.stringify(input) },
+    });
     if (result.code !== 0) throw new Error(`the MSW runner failed (${result.code}):\n${result.stderr}`);
     report = JSON.parse(result.stdout) as Report;
   } finally {
@@ -183,9 +335,11 @@ describe("the MSW handlers answer as the Prism mock, over the whole matrix", () 
   it("covers every operation, every declared status and every named example", () => {
     const names = probes.map((p) => p.name).join("\n");
     for (const { operation } of operations(spec)) {
-      for (const status of Object.keys(operation.responses as JsonObject)) expect(names).toContain(`${operation.operationId} code=${status}`);
+      for (const status of Object.keys(operation.responses as JsonObject))
+        expect(names).toContain(`${operation.operationId} code=${status}`);
     }
-    for (const scenario of ["approved", "rejected", "jobError", "reference"]) expect(names).toContain(`claimTask example=${scenario}`);
+    for (const scenario of ["approved", "rejected", "jobError", "reference"])
+      expect(names).toContain(`claimTask example=${scenario}`);
     expect(probes.length).toBeGreaterThan(40);
   });
 
@@ -194,10 +348,13 @@ describe("the MSW handlers answer as the Prism mock, over the whole matrix", () 
     expect(ours).toEqual(theirs);
   });
 
-  it.each(validRequests().map((r) => [r.operationId]))("with example \"rejected\", %s's default answer is the Prism mock's with the same option", (operationId) => {
-    const [ours, theirs] = report.pairs[`example rejected: ${operationId} (no Prefer)`]!;
-    expect(ours).toEqual(theirs);
-  });
+  it.each(validRequests().map((r) => [r.operationId]))(
+    "with example \"rejected\", %s's default answer is the Prism mock's with the same option",
+    (operationId) => {
+      const [ours, theirs] = report.pairs[`example rejected: ${operationId} (no Prefer)`]!;
+      expect(ours).toEqual(theirs);
+    },
+  );
 });
 
 describe("recordings (readRecordedExamples from ./mock, then createHandlers({ examples })) are served as the Prism mock serves them", () => {
@@ -207,7 +364,9 @@ describe("recordings (readRecordedExamples from ./mock, then createHandlers({ ex
   });
 
   it("the broken recording is answered as recorded, and the recorded scenario is a default", () => {
-    expect((report.pairs["recordings: recorded finish that breaks the contract"]![0].body as { data: JsonObject }).data.name).toBe(42);
+    expect(
+      (report.pairs["recordings: recorded finish that breaks the contract"]![0].body as { data: JsonObject }).data.name,
+    ).toBe(42);
     expect(report.checks.recordedDefault).toBe("Recorded");
   });
 });
@@ -217,9 +376,16 @@ describe("createHandlers, in process with msw/node", () => {
     expect(report.checks.firstClaim).toBe(true);
   });
 
-  it.each(["OAuth", "login", "Basic"])("with %s: claim → claim again with task._id → finish, the rejected scenario chained, a 500 and a 401 per call", (name) => {
-    expect(report.checks.flows[name]).toEqual({ flow: { ok: true, value: { chained: true, rejectedState: "failure" } }, e500: ["http", 500], e401: ["http", 401] });
-  });
+  it.each(["OAuth", "login", "Basic"])(
+    "with %s: claim → claim again with task._id → finish, the rejected scenario chained, a 500 and a 401 per call",
+    (name) => {
+      expect(report.checks.flows[name]).toEqual({
+        flow: { ok: true, value: { chained: true, rejectedState: "failure" } },
+        e500: ["http", 500],
+        e401: ["http", 401],
+      });
+    },
+  );
 
   it("a login's Set-Cookie does not ride on later requests (answered with a plain Response, not through MSW's cookie store)", () => {
     expect(report.checks.afterLoginWithoutCredentials).toBe(401);
@@ -230,7 +396,10 @@ describe("createHandlers, in process with msw/node", () => {
   });
 
   it("a test's server.use answer comes first, and resetHandlers brings the contract's back", () => {
-    expect([report.checks.overridden, report.checks.afterReset]).toEqual(["overridden", (claimAnswer.data as JsonObject).name]);
+    expect([report.checks.overridden, report.checks.afterReset]).toEqual([
+      "overridden",
+      (claimAnswer.data as JsonObject).name,
+    ]);
   });
 
   it("serves below a base URL's path", () => {

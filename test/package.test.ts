@@ -11,7 +11,8 @@ import { leftInGroup, run, start, type Run } from "./support/children";
 import { repoRoot } from "./support/spec";
 import { JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 
-const exec = (file: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}) => run(file, args, { cwd, env });
+const exec = (file: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}) =>
+  run(file, args, { cwd, env });
 const npm = (args: string[], cwd: string) => exec("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
 const bin = (name: string) => path.join(repoRoot, "node_modules/.bin", name);
 const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
@@ -34,7 +35,9 @@ async function typescript7(): Promise<string> {
 }
 
 /** The README's TypeScript snippets, each a file of its own: every one must compile as it stands. */
-const readmeSnippets = [...readFileSync(path.join(repoRoot, "README.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]!);
+const readmeSnippets = [
+  ...readFileSync(path.join(repoRoot, "README.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm),
+].map((m) => m[1]!);
 
 /** A types-only consumer: what a package used for its types imports. */
 const typesOnly = `import type { Task, Job, paths, AuthOptions, OperationsManagerErrorKind } from "operations-manager-tasks-contract";
@@ -47,15 +50,18 @@ const typesOnlyModes: Record<string, string[]> = {
   "bundler, target es2022": ["--module", "esnext", "--moduleResolution", "bundler", "--target", "es2022"],
 };
 
-
 // The Prism a consumer of ./mock gets on this Node, as the README's install hint says: on Node 24
 // the newest 5.x (5.15 and later need Node 24), elsewhere the releases this package is developed
 // with, its own devDependencies' ranges.
 const nodeMajor = Number(process.versions.node.split(".")[0]);
-const devDependencies = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies as Record<string, string>;
+const devDependencies = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies as Record<
+  string,
+  string
+>;
 const prismNames = ["@stoplight/prism-http", "@stoplight/prism-http-server"];
 const prismSpecs = prismNames.map((name) => `${name}@${nodeMajor >= 24 ? "5" : devDependencies[name]}`);
-const installedVersion = (root: string, name: string) => JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version as string;
+const installedVersion = (root: string, name: string) =>
+  JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version as string;
 const newer = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true }) > 0;
 const minor = (version: string) => version.split(".").slice(0, 2).join(".");
 
@@ -216,18 +222,46 @@ beforeAll(async () => {
     "src/consumer.cts": typedConsumer,
     "tsconfig.nodenext.json": JSON.stringify({
       // A Node service: Node's own types, no DOM.
-      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022"], types: ["node"], typeRoots: [path.join(repoRoot, "node_modules/@types")], noEmit: true, skipLibCheck: false },
+      compilerOptions: {
+        strict: true,
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        lib: ["es2022"],
+        types: ["node"],
+        typeRoots: [path.join(repoRoot, "node_modules/@types")],
+        noEmit: true,
+        skipLibCheck: false,
+      },
       include: ["src"],
     }),
     "tsconfig.bundler.json": JSON.stringify({
-      compilerOptions: { strict: true, module: "esnext", moduleResolution: "bundler", target: "es2022", lib: ["es2022", "dom"], types: [], noEmit: true, skipLibCheck: false },
+      compilerOptions: {
+        strict: true,
+        module: "esnext",
+        moduleResolution: "bundler",
+        target: "es2022",
+        lib: ["es2022", "dom"],
+        types: [],
+        noEmit: true,
+        skipLibCheck: false,
+      },
       files: ["src/consumer.mts"],
     }),
     "types-only.ts": typesOnly,
     // The README's snippets as a user pastes them into an ESM project on Node.
     ...Object.fromEntries(readmeSnippets.map((code, i) => [`readme/snippet-${i + 1}.mts`, code])),
     "tsconfig.readme.json": JSON.stringify({
-      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"], typeRoots: [path.join(repoRoot, "node_modules/@types")], noEmit: true, skipLibCheck: false },
+      compilerOptions: {
+        strict: true,
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        types: ["node"],
+        typeRoots: [path.join(repoRoot, "node_modules/@types")],
+        noEmit: true,
+        skipLibCheck: false,
+      },
       include: ["readme"],
     }),
   };
@@ -239,7 +273,10 @@ beforeAll(async () => {
   // started, asked for a claim with and without credentials, closed.
   prismConsumer = path.join(work, "prism-consumer");
   mkdirSync(prismConsumer);
-  writeFileSync(path.join(prismConsumer, "package.json"), JSON.stringify({ name: "prism-consumer", private: true, type: "module" }));
+  writeFileSync(
+    path.join(prismConsumer, "package.json"),
+    JSON.stringify({ name: "prism-consumer", private: true, type: "module" }),
+  );
   writeFileSync(
     path.join(prismConsumer, "mock.mjs"),
     `import { createOperationsManagerClient } from "operations-manager-tasks-contract";
@@ -258,14 +295,30 @@ try {
   // tests run, in ESM and CommonJS, and its types.
   mswConsumer = path.join(work, "msw-consumer");
   mkdirSync(path.join(mswConsumer, "src"), { recursive: true });
-  writeFileSync(path.join(mswConsumer, "package.json"), JSON.stringify({ name: "msw-consumer", private: true, type: "module" }));
+  writeFileSync(
+    path.join(mswConsumer, "package.json"),
+    JSON.stringify({ name: "msw-consumer", private: true, type: "module" }),
+  );
   writeFileSync(path.join(mswConsumer, "msw.mjs"), mswConsumerScript);
-  writeFileSync(path.join(mswConsumer, "msw.cjs"), `const { createHandlers } = require("operations-manager-tasks-contract/msw");\nconsole.log(JSON.stringify({ handlers: createHandlers({ baseUrl: "https://om.test" }).length }));`);
+  writeFileSync(
+    path.join(mswConsumer, "msw.cjs"),
+    `const { createHandlers } = require("operations-manager-tasks-contract/msw");\nconsole.log(JSON.stringify({ handlers: createHandlers({ baseUrl: "https://om.test" }).length }));`,
+  );
   writeFileSync(path.join(mswConsumer, "src/override.mts"), mswTypedConsumer);
   writeFileSync(
     path.join(mswConsumer, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022", "dom"], types: ["node"], typeRoots: [path.join(repoRoot, "node_modules/@types")], noEmit: true, skipLibCheck: true },
+      compilerOptions: {
+        strict: true,
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        lib: ["es2022", "dom"],
+        types: ["node"],
+        typeRoots: [path.join(repoRoot, "node_modules/@types")],
+        noEmit: true,
+        skipLibCheck: true,
+      },
       include: ["src"],
     }),
   );
@@ -275,7 +328,8 @@ try {
     npm(["install", tarball, `msw@${devDependencies.msw}`, "--prefer-offline", "--no-package-lock"], mswConsumer),
   ]);
   if (install.code !== 0) throw new Error(`installing the tarball failed:\n${install.stderr}`);
-  if (prismInstall.code !== 0) throw new Error(`installing the tarball with ${prismSpecs.join(" ")} failed:\n${prismInstall.stderr}`);
+  if (prismInstall.code !== 0)
+    throw new Error(`installing the tarball with ${prismSpecs.join(" ")} failed:\n${prismInstall.stderr}`);
   if (mswInstall.code !== 0) throw new Error(`installing the tarball with msw failed:\n${mswInstall.stderr}`);
 
   const env = { OM_MOCK_URL: process.env.OM_MOCK_URL };
@@ -284,13 +338,23 @@ try {
     Object.entries({ "5.9": tsc, "7": tsc7 }).flatMap(([version, compiler]) => [
       ...Object.entries(typesOnlyModes).map(([mode, args]) => [
         `TypeScript ${version}: types only, ${mode}`,
-        exec(process.execPath, [compiler, "--strict", ...args, "--noEmit", "--pretty", "false", "types-only.ts"], consumer),
+        exec(
+          process.execPath,
+          [compiler, "--strict", ...args, "--noEmit", "--pretty", "false", "types-only.ts"],
+          consumer,
+        ),
       ]),
-      [`TypeScript ${version}: the README's snippets`, exec(process.execPath, [compiler, "-p", "tsconfig.readme.json", "--pretty", "false"], consumer)],
+      [
+        `TypeScript ${version}: the README's snippets`,
+        exec(process.execPath, [compiler, "-p", "tsconfig.readme.json", "--pretty", "false"], consumer),
+      ],
       // 5.9's runs of the typed consumer are the nodenext and bundler checks below.
       ...(version === "5.9"
         ? []
-        : ["nodenext", "bundler"].map((mode) => [`TypeScript ${version}: the typed consumer, ${mode}`, exec(process.execPath, [compiler, "-p", `tsconfig.${mode}.json`, "--pretty", "false"], consumer)])),
+        : ["nodenext", "bundler"].map((mode) => [
+            `TypeScript ${version}: the typed consumer, ${mode}`,
+            exec(process.execPath, [compiler, "-p", `tsconfig.${mode}.json`, "--pretty", "false"], consumer),
+          ])),
     ]),
   ) as Record<string, Promise<Run>>;
   const runs = {
@@ -319,11 +383,24 @@ describe("the tarball", () => {
   it("ships the builds, the bundled spec, its types and the docs, and no tests, sources or tooling", () => {
     expect(packed).toEqual(
       expect.arrayContaining([
-        "dist/esm/src/index.js", "dist/esm/src/index.d.ts", "dist/cjs/src/index.js", "dist/cjs/src/index.d.ts",
-        "dist/cjs/package.json", "dist/esm/src/mock.js", "dist/cjs/src/mock.js", "dist/esm/src/cli.js", "dist/esm/src/tools/verify/command.js",
+        "dist/esm/src/index.js",
+        "dist/esm/src/index.d.ts",
+        "dist/cjs/src/index.js",
+        "dist/cjs/src/index.d.ts",
+        "dist/cjs/package.json",
+        "dist/esm/src/mock.js",
+        "dist/cjs/src/mock.js",
+        "dist/esm/src/cli.js",
+        "dist/esm/src/tools/verify/command.js",
         // verify's drift is read from these strict validators: generated and bundled, Ajv is not installed.
         "dist/esm/generated/drift-validators.js",
-        "generated/openapi.json", "dist/esm/generated/schema.d.ts", "dist/cjs/generated/schema.d.ts", "README.md", "LICENSE", "CHANGELOG.md", "package.json",
+        "generated/openapi.json",
+        "dist/esm/generated/schema.d.ts",
+        "dist/cjs/generated/schema.d.ts",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        "package.json",
       ]),
     );
     const unwanted = packed.filter((f) => /^(test|src|scripts|openapi|\.ci)\/|\.test\.|jest|tsconfig|redocly/.test(f));
@@ -332,15 +409,21 @@ describe("the tarball", () => {
 
   it("ships every file the README links to, so its links work in an installed package", () => {
     const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
-    const linked = [...readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => path.posix.normalize(m[1]!));
+    const linked = [...readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)(?:#[^)]*)?\)/g)].map((m) =>
+      path.posix.normalize(m[1]!),
+    );
     expect(linked).toEqual(expect.arrayContaining(["docs/testing-with-the-mock.md", "docs/development.md"]));
     expect(linked.filter((file) => !packed.includes(file))).toEqual([]);
   });
 
   it("installs openapi-fetch and nothing of the tooling (Prism stays an optional peer)", () => {
-    const installed = JSON.parse(readFileSync(path.join(consumer, "node_modules/operations-manager-tasks-contract/package.json"), "utf8"));
+    const installed = JSON.parse(
+      readFileSync(path.join(consumer, "node_modules/operations-manager-tasks-contract/package.json"), "utf8"),
+    );
     expect(Object.keys(installed.dependencies)).toEqual(["openapi-fetch"]);
-    const lock = JSON.parse(readFileSync(path.join(consumer, "node_modules/.package-lock.json"), "utf8")) as { packages: Record<string, unknown> };
+    const lock = JSON.parse(readFileSync(path.join(consumer, "node_modules/.package-lock.json"), "utf8")) as {
+      packages: Record<string, unknown>;
+    };
     const names = Object.keys(lock.packages).map((p) => p.replace(/^.*node_modules\//, ""));
     expect(names.filter((n) => /^(@stoplight|@redocly|jest|typescript|ts-jest|ajv)/.test(n))).toEqual([]);
   });
@@ -351,9 +434,13 @@ describe("the tarball", () => {
   });
 
   it("are-the-types-wrong finds no problem in any entry, for node10, node16 (ESM and CJS) and bundlers", () => {
-    const report = JSON.parse(checks.attw!.stdout) as { analysis: { problems: unknown[]; entrypoints: Record<string, unknown> } };
+    const report = JSON.parse(checks.attw!.stdout) as {
+      analysis: { problems: unknown[]; entrypoints: Record<string, unknown> };
+    };
     expect(report.analysis.problems).toEqual([]);
-    expect(Object.keys(report.analysis.entrypoints)).toEqual(expect.arrayContaining([".", "./mock", "./schema", "./openapi.json"]));
+    expect(Object.keys(report.analysis.entrypoints)).toEqual(
+      expect.arrayContaining([".", "./mock", "./schema", "./openapi.json"]),
+    );
     expect(checks.attw!.code).toBe(0);
   });
 });
@@ -387,11 +474,17 @@ describe.each(["esm", "cjs"])("a consumer that loads it with %s", (format) => {
   });
 
   it('validates answers with validate: "throw": a mock answer passes, a broken one is named by pointer', () => {
-    expect(result().validated).toEqual({ taskId: expect.any(String), kind: "invalid-response", violations: [{ path: "/data/name", message: "must be string" }] });
+    expect(result().validated).toEqual({
+      taskId: expect.any(String),
+      kind: "invalid-response",
+      violations: [{ path: "/data/name", message: "must be string" }],
+    });
   });
 
   it("reads the bundled spec from ./openapi.json", () => {
-    expect(result().specTitle).toBe(JSON.parse(readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")).info.title);
+    expect(result().specTitle).toBe(
+      JSON.parse(readFileSync(path.join(repoRoot, "generated/openapi.json"), "utf8")).info.title,
+    );
   });
 
   it("is told how to install Prism when it starts the ./mock without it", () => {
@@ -405,14 +498,16 @@ describe("a strict TypeScript consumer, skipLibCheck off", () => {
     expect(readmeSnippets.some((code) => code.includes("createOperationsManagerClient("))).toBe(true);
   });
 
-  it.each(["5.9", "7"].flatMap((version) => [...Object.keys(typesOnlyModes).map((mode) => `TypeScript ${version}: types only, ${mode}`), `TypeScript ${version}: the README's snippets`]))(
-    "%s",
-    (name) => {
-      const run = checks[name]!;
-      expect(run.stdout + run.stderr).toBe("");
-      expect(run.code).toBe(0);
-    },
-  );
+  it.each(
+    ["5.9", "7"].flatMap((version) => [
+      ...Object.keys(typesOnlyModes).map((mode) => `TypeScript ${version}: types only, ${mode}`),
+      `TypeScript ${version}: the README's snippets`,
+    ]),
+  )("%s", (name) => {
+    const run = checks[name]!;
+    expect(run.stdout + run.stderr).toBe("");
+    expect(run.code).toBe(0);
+  });
 
   it.each(["nodenext", "bundler"])("TypeScript 7: the typed consumer under %s, misuse included as errors", (mode) => {
     const run = checks[`TypeScript 7: the typed consumer, ${mode}`]!;
@@ -428,14 +523,19 @@ describe("a strict TypeScript consumer, skipLibCheck off", () => {
 });
 
 describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and ")}`, () => {
-  it(nodeMajor >= 24 ? "gets a newer Prism than the one this package is developed with" : "gets the Prism this package is developed with", () => {
-    for (const name of prismNames) {
-      const theirs = installedVersion(prismConsumer, name);
-      const ours = installedVersion(repoRoot, name);
-      if (nodeMajor >= 24) expect(newer(theirs, ours)).toBe(true);
-      else expect(minor(theirs)).toBe(minor(ours));
-    }
-  });
+  it(
+    nodeMajor >= 24
+      ? "gets a newer Prism than the one this package is developed with"
+      : "gets the Prism this package is developed with",
+    () => {
+      for (const name of prismNames) {
+        const theirs = installedVersion(prismConsumer, name);
+        const ours = installedVersion(repoRoot, name);
+        if (nodeMajor >= 24) expect(newer(theirs, ours)).toBe(true);
+        else expect(minor(theirs)).toBe(minor(ours));
+      }
+    },
+  );
 
   it("starts the ./mock on a free loopback port, gets a claim answered, and a claim without credentials refused", () => {
     const run = checks.prismMock!;
@@ -451,13 +551,24 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
     if (run.code !== 0) throw new Error(`the ./msw consumer failed:\n${run.stderr}`);
     const result = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(result.prismInstalled).toBe(false);
-    const flow = { chained: true, rejected: "failure", e500: ["http", 500], e401: ["http", 401], badId: "invalid-request", badBody: "invalid-request" };
+    const flow = {
+      chained: true,
+      rejected: "failure",
+      e500: ["http", 500],
+      e401: ["http", 401],
+      badId: "invalid-request",
+      badBody: "invalid-request",
+    };
     expect(result.flows).toEqual({ OAuth: flow, login: flow, Basic: flow });
     expect(result.refused).toEqual({ badId: 400, badBody: 400, jsonNull: 400, anonymous: 401 });
   });
 
   it("./msw loads from CommonJS too, and its types check a typed server.use override", () => {
-    expect([checks.mswCjs!.code, checks.mswCjs!.stderr, checks.mswCjs!.stdout.trim()]).toEqual([0, "", JSON.stringify({ handlers: 1 })]);
+    expect([checks.mswCjs!.code, checks.mswCjs!.stderr, checks.mswCjs!.stdout.trim()]).toEqual([
+      0,
+      "",
+      JSON.stringify({ handlers: 1 }),
+    ]);
     expect(checks.mswTypes!.stdout + checks.mswTypes!.stderr).toBe("");
     expect(checks.mswTypes!.code).toBe(0);
   });
@@ -465,7 +576,10 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
   it("has a bin: --help exits 0, an unknown command exits 2 with a one-line hint", () => {
     expect(checks.binHelp!.stdout).toMatch(new RegExp(`^usage: ${BIN} <command>`));
     expect(checks.binHelp!.code).toBe(0);
-    expect(checks.binBogus!.stderr.trim().split("\n")).toEqual([`error: unknown command "bogus" (commands: mock, verify)`, `see: ${BIN} --help`]);
+    expect(checks.binBogus!.stderr.trim().split("\n")).toEqual([
+      `error: unknown command "bogus" (commands: mock, verify)`,
+      `see: ${BIN} --help`,
+    ]);
     expect(checks.binBogus!.code).toBe(2);
   });
 
@@ -474,21 +588,35 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
     const exited = new Promise<number | null>((resolve) => mock.once("exit", (code) => resolve(code)));
     const url = await bannerUrl(mock, 60_000).url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const claim = await fetch(`${url}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}` } });
+    const claim = await fetch(`${url}/operations-manager/tasks/${TASK_ID}/claim`, {
+      method: "POST",
+      headers: { Authorization: `Basic ${Buffer.from("automation:s3cr3t").toString("base64")}` },
+    });
     expect(((await claim.json()) as { data: { _id: string } }).data._id).toEqual(expect.any(String));
     expect(claim.status).toBe(200);
 
-    const verified = await exec("npx", ["--no-install", BIN, "verify", "--upstream", url], prismConsumer, { OM_USERNAME: "automation", OM_PASSWORD: "s3cr3t-verify" });
+    const verified = await exec("npx", ["--no-install", BIN, "verify", "--upstream", url], prismConsumer, {
+      OM_USERNAME: "automation",
+      OM_PASSWORD: "s3cr3t-verify",
+    });
     expect(verified.stdout).toMatch(/^PASS claimTask POST .* → 200$/m);
     expect(verified.stdout).toMatch(/^PASS finishManualTask POST .* → 200$/m);
     expect(verified.stdout + verified.stderr).not.toContain("s3cr3t-verify");
     expect(verified.code).toBe(0);
 
     mock.kill("SIGTERM");
-    const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref())]);
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref()),
+    ]);
     expect(code).not.toBe("still running");
     // npx's group holds its shell and the bin: all of it is gone within seconds, and the port refuses.
     expect(await leftInGroup(mock, 5000)).toEqual([]);
-    expect(await fetch(url).then(() => "answered", () => "refused")).toBe("refused");
+    expect(
+      await fetch(url).then(
+        () => "answered",
+        () => "refused",
+      ),
+    ).toBe("refused");
   }, 120_000);
 });

@@ -7,7 +7,10 @@ const path = require("node:path");
 module.exports = async function prismSetup() {
   const root = path.resolve(__dirname, "..");
   // Built only when stale (scripts/lib/ensure-built.mjs), as npm start, verify and bench do.
-  const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs"), "--if-stale"], { cwd: root, encoding: "utf8" });
+  const built = spawnSync(process.execPath, [path.join(root, "scripts/build.mjs"), "--if-stale"], {
+    cwd: root,
+    encoding: "utf8",
+  });
   if (built.status !== 0) throw new Error(`build failed before the tests:\n${built.stdout}${built.stderr}`);
   const { startMockServer } = require(path.join(root, "dist/cjs/src/mock.js"));
   const server = await startMockServer({ port: 0, host: "127.0.0.1" });

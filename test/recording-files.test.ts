@@ -2,7 +2,19 @@
 // hostile recording files read by `verify --from` and by the mock, a table of planted links and
 // taken names for `--record DIR`, and DIR itself checked before any call. In-process, except the
 // mock, which is the built package's (as users get it).
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, ftruncateSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  ftruncateSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MAX_RECORDING_BYTES, readRecordings, recordingFile, RecordingFileError } from "../src/tools/recording/format";
@@ -27,7 +39,10 @@ const valid = {
   violations: [],
 };
 const PROTO_KEYS = ["__proto__", "constructor", "prototype"];
-const polluted = () => PROTO_KEYS.concat(["examples", "polluted", "content", "200", "application/json", "recorded-lab"]).filter((k) => k in {} && k !== "constructor" && k !== "__proto__");
+const polluted = () =>
+  PROTO_KEYS.concat(["examples", "polluted", "content", "200", "application/json", "recorded-lab"]).filter(
+    (k) => k in {} && k !== "constructor" && k !== "__proto__",
+  );
 
 let root: string;
 beforeAll(() => {
@@ -42,7 +57,8 @@ function folder(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   return dir;
 }
-const replaced = (name: string, value: unknown) => JSON.stringify({ ...valid, [name]: "\u0000" }).replace('"\\u0000"', JSON.stringify(value) ?? "null");
+const replaced = (name: string, value: unknown) =>
+  JSON.stringify({ ...valid, [name]: "\u0000" }).replace('"\\u0000"', JSON.stringify(value) ?? "null");
 
 /** Files that are not recordings: each is refused naming it, whoever reads it. */
 const hostile: Array<[string, string]> = [
@@ -73,7 +89,10 @@ const hostile: Array<[string, string]> = [
   ["violations with a wrong member", replaced("violations", [{ in: "body", path: 5, message: "m", source: "s" }])],
   ["violations holding null", replaced("violations", [null])],
   ["no body", JSON.stringify({ ...valid, body: undefined })],
-  ["operationId only as a __proto__ member", JSON.stringify(valid).replace('"operationId":"claimTask"', '"__proto__":{"operationId":"claimTask"}')],
+  [
+    "operationId only as a __proto__ member",
+    JSON.stringify(valid).replace('"operationId":"claimTask"', '"__proto__":{"operationId":"claimTask"}'),
+  ],
 ];
 
 describe("hostile recordings are refused, naming the file; the process is unaffected", () => {
@@ -98,13 +117,25 @@ describe("hostile recordings are refused, naming the file; the process is unaffe
   it("a file over the size bound, a link (dangling, to a recording outside, to /etc/passwd) and a folder under a recording's name are refused", async () => {
     const outside = folder({ "claimTask.200.json": JSON.stringify(valid) });
     const cases: Array<[string, (dir: string) => void, RegExp]> = [
-      ["huge", (dir) => {
-        const fd = openSync(path.join(dir, "claimTask.200.json"), "w");
-        ftruncateSync(fd, MAX_RECORDING_BYTES + 1); // sparse: nothing is really written
-        closeSync(fd);
-      }, /over the/],
-      ["a link to a recording outside", (dir) => symlinkSync(path.join(outside, "claimTask.200.json"), path.join(dir, "claimTask.200.json")), /is a link/],
-      ["a dangling link", (dir) => symlinkSync(path.join(root, "nowhere.json"), path.join(dir, "claimTask.200.json")), /is a link/],
+      [
+        "huge",
+        (dir) => {
+          const fd = openSync(path.join(dir, "claimTask.200.json"), "w");
+          ftruncateSync(fd, MAX_RECORDING_BYTES + 1); // sparse: nothing is really written
+          closeSync(fd);
+        },
+        /over the/,
+      ],
+      [
+        "a link to a recording outside",
+        (dir) => symlinkSync(path.join(outside, "claimTask.200.json"), path.join(dir, "claimTask.200.json")),
+        /is a link/,
+      ],
+      [
+        "a dangling link",
+        (dir) => symlinkSync(path.join(root, "nowhere.json"), path.join(dir, "claimTask.200.json")),
+        /is a link/,
+      ],
       ["a link to /etc/passwd", (dir) => symlinkSync("/etc/passwd", path.join(dir, "claimTask.200.json")), /is a link/],
       ["a folder", (dir) => mkdirSync(path.join(dir, "claimTask.200.json")), /not a regular file|cannot be read/],
     ];
@@ -120,11 +151,25 @@ describe("hostile recordings are refused, naming the file; the process is unaffe
 
   it("prototype members at several depths of a body are plain members: read as they are, served, and Object.prototype untouched", async () => {
     const body = JSON.parse(
-      JSON.stringify({ ...claimAnswer, data: { ...(claimAnswer.data as object), variables: { incoming: { x: { y: { z: 1 } } }, outgoing: {}, decorators: [] } } })
-        .replace('"message":', '"__proto__":{"polluted":"top"},"constructor":{"prototype":{"polluted":"ctor"}},"message":')
+      JSON.stringify({
+        ...claimAnswer,
+        data: {
+          ...(claimAnswer.data as object),
+          variables: { incoming: { x: { y: { z: 1 } } }, outgoing: {}, decorators: [] },
+        },
+      })
+        .replace(
+          '"message":',
+          '"__proto__":{"polluted":"top"},"constructor":{"prototype":{"polluted":"ctor"}},"message":',
+        )
         .replace('"z":1', '"z":1,"__proto__":{"polluted":"deep"},"prototype":{"polluted":"deep2"}'),
     );
-    const dir = folder({ "claimTask.200.json": JSON.stringify({ ...valid, body }).replace('"label":"lab"', '"label":"lab","__proto__":{"polluted":"recording"}') });
+    const dir = folder({
+      "claimTask.200.json": JSON.stringify({ ...valid, body }).replace(
+        '"label":"lab"',
+        '"label":"lab","__proto__":{"polluted":"recording"}',
+      ),
+    });
     const { recording } = readRecordings(dir)[0]!;
     expect(Object.getPrototypeOf(recording)).toBe(Object.prototype);
     expect(Object.hasOwn(recording.body as object, "__proto__")).toBe(true);
@@ -132,7 +177,10 @@ describe("hostile recordings are refused, naming the file; the process is unaffe
     expect(polluted()).toEqual([]);
     const mock = await startMockServer({ examples: dir });
     try {
-      const answer = await fetch(`${mock.url}/operations-manager/tasks/${(claimAnswer.data as any)._id}/claim`, { method: "POST", headers: { Authorization: "Basic YTpi", Prefer: "example=recorded-lab" } });
+      const answer = await fetch(`${mock.url}/operations-manager/tasks/${(claimAnswer.data as any)._id}/claim`, {
+        method: "POST",
+        headers: { Authorization: "Basic YTpi", Prefer: "example=recorded-lab" },
+      });
       expect(answer.status).toBe(200);
       await answer.text();
     } finally {
@@ -145,7 +193,10 @@ describe("hostile recordings are refused, naming the file; the process is unaffe
   it("after every refusal above, a new mock starts and answers", async () => {
     const mock = await startMockServer();
     try {
-      const answer = await fetch(`${mock.url}/operations-manager/tasks/${(claimAnswer.data as any)._id}/claim`, { method: "POST", headers: { Authorization: "Basic YTpi" } });
+      const answer = await fetch(`${mock.url}/operations-manager/tasks/${(claimAnswer.data as any)._id}/claim`, {
+        method: "POST",
+        headers: { Authorization: "Basic YTpi" },
+      });
       expect(answer.status).toBe(200);
       await answer.text();
     } finally {
@@ -158,19 +209,25 @@ describe("--record DIR writes exclusively", () => {
   const recording = (operationId: string, status: number) => ({ ...valid, operationId, status });
   const names = ["claimTask.200.json", "finishManualTask.200.json", "report.json"];
 
-  it.each(names)("a link planted at %s (dangling, or to a file outside DIR) is never written through; the rest is written", (planted) => {
-    for (const kind of ["dangling", "existing"] as const) {
-      const dir = folder({});
-      const target = path.join(root, `target-${n}-${kind}.txt`);
-      if (kind === "existing") writeFileSync(target, "precious");
-      symlinkSync(target, path.join(dir, planted));
-      const { failures } = writeRecordings(dir, [recording("claimTask", 200), recording("finishManualTask", 200)]);
-      expect(failures).toEqual([expect.stringContaining(`${path.join(dir, planted)} was not written (a link is there`)]);
-      if (kind === "existing") expect(readFileSync(target, "utf8")).toBe("precious");
-      else expect(existsSync(target)).toBe(false);
-      for (const other of names.filter((name) => name !== planted)) expect(JSON.parse(readFileSync(path.join(dir, other), "utf8"))).toBeTruthy();
-    }
-  });
+  it.each(names)(
+    "a link planted at %s (dangling, or to a file outside DIR) is never written through; the rest is written",
+    (planted) => {
+      for (const kind of ["dangling", "existing"] as const) {
+        const dir = folder({});
+        const target = path.join(root, `target-${n}-${kind}.txt`);
+        if (kind === "existing") writeFileSync(target, "precious");
+        symlinkSync(target, path.join(dir, planted));
+        const { failures } = writeRecordings(dir, [recording("claimTask", 200), recording("finishManualTask", 200)]);
+        expect(failures).toEqual([
+          expect.stringContaining(`${path.join(dir, planted)} was not written (a link is there`),
+        ]);
+        if (kind === "existing") expect(readFileSync(target, "utf8")).toBe("precious");
+        else expect(existsSync(target)).toBe(false);
+        for (const other of names.filter((name) => name !== planted))
+          expect(JSON.parse(readFileSync(path.join(dir, other), "utf8"))).toBeTruthy();
+      }
+    },
+  );
 
   it.each(names)("an existing file at %s is never written over", (taken) => {
     const dir = folder({ [taken]: "keep me" });
@@ -198,7 +255,8 @@ describe("--record DIR writes exclusively", () => {
 
   it("writeExclusive takes a plain file name only", () => {
     const dir = folder({});
-    for (const name of ["../x.json", "sub/x.json", "..", "."]) expect(() => writeExclusive(dir, name, "x")).toThrow(/not a plain file name/);
+    for (const name of ["../x.json", "sub/x.json", "..", "."])
+      expect(() => writeExclusive(dir, name, "x")).toThrow(/not a plain file name/);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

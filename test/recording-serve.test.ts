@@ -14,13 +14,28 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "recordings-served-"));
   const recording = (operationId: string, body: unknown, verdict: string) => ({
-    operationId, method: "POST", path: "/recorded", status: 200, contentType: "application/json", recordedAt: "2026-12-06T06:00:00.000Z", label: "field", body, verdict, violations: [],
+    operationId,
+    method: "POST",
+    path: "/recorded",
+    status: 200,
+    contentType: "application/json",
+    recordedAt: "2026-12-06T06:00:00.000Z",
+    label: "field",
+    body,
+    verdict,
+    violations: [],
   });
   // Both break the contract, though their files say they passed (a file is not trusted).
-  const task = { ...claimAnswer, data: { ...(claimAnswer.data as JsonObject), _id: "not-a-uuid", encodingVersion: "one" } };
+  const task = {
+    ...claimAnswer,
+    data: { ...(claimAnswer.data as JsonObject), _id: "not-a-uuid", encodingVersion: "one" },
+  };
   const job = { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), name: 42 } };
   writeFileSync(path.join(dir, "claimTask.200.json"), JSON.stringify(recording("claimTask", task, "pass")));
-  writeFileSync(path.join(dir, "finishManualTask.200.json"), JSON.stringify(recording("finishManualTask", job, "pass")));
+  writeFileSync(
+    path.join(dir, "finishManualTask.200.json"),
+    JSON.stringify(recording("finishManualTask", job, "pass")),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,16 +43,31 @@ it("answers each broken recording as recorded (never Prism's 500), and logs its 
   const lines: string[] = [];
   const mock = await startMockServer({ examples: dir, log: (_level, message) => lines.push(message) });
   try {
-    const headers = { Authorization: `Basic ${Buffer.from("u:p").toString("base64")}`, Prefer: "example=recorded-field", "Content-Type": "application/json" };
+    const headers = {
+      Authorization: `Basic ${Buffer.from("u:p").toString("base64")}`,
+      Prefer: "example=recorded-field",
+      "Content-Type": "application/json",
+    };
     for (let i = 0; i < 3; i++) {
       const claim = await fetch(`${mock.url}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers });
       expect([claim.status, ((await claim.json()) as { data: JsonObject }).data._id]).toEqual([200, "not-a-uuid"]);
-      const finish = await fetch(`${mock.url}/operations-manager/jobs/6745f1c2a9b3d84e2c7f0a15/tasks/3b7e/finish`, { method: "POST", headers, body: "{}" });
+      const finish = await fetch(`${mock.url}/operations-manager/jobs/6745f1c2a9b3d84e2c7f0a15/tasks/3b7e/finish`, {
+        method: "POST",
+        headers,
+        body: "{}",
+      });
       expect([finish.status, ((await finish.json()) as { data: JsonObject }).data.name]).toEqual([200, 42]);
     }
     // The client with validate: "throw" sees what the platform would have said: a broken answer.
-    const om = createOperationsManagerClient({ baseUrl: mock.url, auth: { username: "u", password: "p" }, validate: "throw" });
-    await expect(om.claimTask(TASK_ID, { headers: { Prefer: "example=recorded-field" } })).rejects.toMatchObject({ kind: "invalid-response", status: 200 });
+    const om = createOperationsManagerClient({
+      baseUrl: mock.url,
+      auth: { username: "u", password: "p" },
+      validate: "throw",
+    });
+    await expect(om.claimTask(TASK_ID, { headers: { Prefer: "example=recorded-field" } })).rejects.toMatchObject({
+      kind: "invalid-response",
+      status: 200,
+    });
     // The spec's own answers are served as before.
     expect((await om.claimTask(TASK_ID))._id).toBe(TASK_ID);
   } finally {
@@ -45,6 +75,10 @@ it("answers each broken recording as recorded (never Prism's 500), and logs its 
   }
   const claimLines = lines.filter((l) => l.includes("claimTask.200.json"));
   expect(claimLines).toHaveLength(1);
-  expect(claimLines[0]).toMatch(/breaks the contract \(2 violation\(s\): .*\/data\/_id must match pattern.*\/data\/encodingVersion must be integer/);
-  expect(lines.filter((l) => l.includes("finishManualTask.200.json"))).toEqual([expect.stringContaining("/data/name must be string")]);
+  expect(claimLines[0]).toMatch(
+    /breaks the contract \(2 violation\(s\): .*\/data\/_id must match pattern.*\/data\/encodingVersion must be integer/,
+  );
+  expect(lines.filter((l) => l.includes("finishManualTask.200.json"))).toEqual([
+    expect.stringContaining("/data/name must be string"),
+  ]);
 });

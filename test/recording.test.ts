@@ -8,14 +8,18 @@ import { claimAnswer, finishAnswer } from "./support/constants";
 import { deref, loadSpec, repoRoot, type JsonObject } from "./support/spec";
 
 const spec = loadSpec();
-const fixture = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/real-platform", name), "utf8")) as JsonObject;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/real-platform", name), "utf8")) as JsonObject;
 /** The drift of an operation's 200 JSON answer (the generated strict validators). */
 const drift = (operationId: string, body: unknown) => driftOf(operationId, 200, "application/json", body);
 const envelope = (data: unknown) => ({ message: "ok", data, metadata: {} });
 
 describe("driftOf", () => {
   it("the spec's own examples declare every member they hold", () => {
-    for (const [operationId, body] of [["claimTask", claimAnswer], ["finishManualTask", finishAnswer]] as const) {
+    for (const [operationId, body] of [
+      ["claimTask", claimAnswer],
+      ["finishManualTask", finishAnswer],
+    ] as const) {
       expect([operationId, drift(operationId, body).undeclared]).toEqual([operationId, []]);
     }
   });
@@ -41,7 +45,9 @@ describe("driftOf", () => {
     const task = fixture("task-get.json") as any;
     const found = drift("claimTask", envelope(task));
     const declared = deref(spec, (spec.components as any).schemas.Task) as JsonObject;
-    const optional = Object.keys(declared.properties as JsonObject).filter((k) => !((declared.required as string[]) ?? []).includes(k));
+    const optional = Object.keys(declared.properties as JsonObject).filter(
+      (k) => !((declared.required as string[]) ?? []).includes(k),
+    );
     const left = optional.filter((k) => !(k in task));
     expect(left.length).toBeGreaterThan(0);
     for (const k of left) expect(found.missingOptional).toContain(`/data/${k}`);
@@ -69,7 +75,14 @@ describe("driftOf on the real recorded jobs (test/fixtures/real-platform), again
       "/data/tasks/*/previous: object",
     ]);
     // workflow_start has no `type`: an optional member left out, not undeclared.
-    expect(found.missingOptional).toEqual(expect.arrayContaining(["/data/tasks/*/type", "/data/tasks/error_handler", "/data/tasks/*/x", "/data/tasks/*/metrics/user"]));
+    expect(found.missingOptional).toEqual(
+      expect.arrayContaining([
+        "/data/tasks/*/type",
+        "/data/tasks/error_handler",
+        "/data/tasks/*/x",
+        "/data/tasks/*/metrics/user",
+      ]),
+    );
     expect(found.missingOptional).not.toContain("/data/tasks/workflow_start");
     expect(found.missingOptional).not.toContain("/data/tasks/workflow_end");
     expect(found.missingOptional.filter((p) => /\/tasks\/(workflow_start|workflow_end|f00d)\//.test(p))).toEqual([]);
@@ -101,26 +114,74 @@ describe("driftOf on the real recorded jobs (test/fixtures/real-platform), again
     job.tasks.workflow_end.metrics.type = 5;
     job.constructor = "c";
     expect(drift("finishManualTask", envelope(job)).undeclared).toEqual(
-      expect.arrayContaining(["/data/constructor: string", "/data/tasks/*/metrics/__proto__: integer", "/data/tasks/*/metrics/type: integer|string"]),
+      expect.arrayContaining([
+        "/data/constructor: string",
+        "/data/tasks/*/metrics/__proto__: integer",
+        "/data/tasks/*/metrics/type: integer|string",
+      ]),
     );
   });
 });
 
 describe("driftOf through anyOf: what passed is what is declared (Ajv's unevaluatedProperties)", () => {
   it.each([
-    ["the platform's error envelope, a member too many", "getOAuthToken", 401, { message: "no", extra: 1 }, ["/extra: integer"]],
-    ["an OAuth 2 error, a member too many", "getOAuthToken", 401, { error: "invalid_client", error_description: "d", extra: 1 }, ["/extra: integer"]],
-    ["both error forms at once: each member declared by a branch that passed", "getOAuthToken", 401, { error: "invalid_client", message: "both" }, []],
-    ["a job variable pointer with a member too many, an inline object (open), an inline array", "finishManualTask", 200,
-      { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), variables: { a: { location: "x", _id: "y", extra: 1 }, b: { any: { thing: 1 } }, c: [1, { z: 2 }] } } }, ["/data/variables/*/extra: integer"]],
-    ["a user (or its id) with a member too many, in a list of ids and users", "finishManualTask", 200,
-      { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), created_by: { _id: "u", username: "n", extra: 2 }, watchers: ["id", { _id: "u2", x: 1 }] } }, ["/data/created_by/extra: integer", "/data/watchers/*/x: integer"]],
+    [
+      "the platform's error envelope, a member too many",
+      "getOAuthToken",
+      401,
+      { message: "no", extra: 1 },
+      ["/extra: integer"],
+    ],
+    [
+      "an OAuth 2 error, a member too many",
+      "getOAuthToken",
+      401,
+      { error: "invalid_client", error_description: "d", extra: 1 },
+      ["/extra: integer"],
+    ],
+    [
+      "both error forms at once: each member declared by a branch that passed",
+      "getOAuthToken",
+      401,
+      { error: "invalid_client", message: "both" },
+      [],
+    ],
+    [
+      "a job variable pointer with a member too many, an inline object (open), an inline array",
+      "finishManualTask",
+      200,
+      {
+        ...finishAnswer,
+        data: {
+          ...(finishAnswer.data as JsonObject),
+          variables: { a: { location: "x", _id: "y", extra: 1 }, b: { any: { thing: 1 } }, c: [1, { z: 2 }] },
+        },
+      },
+      ["/data/variables/*/extra: integer"],
+    ],
+    [
+      "a user (or its id) with a member too many, in a list of ids and users",
+      "finishManualTask",
+      200,
+      {
+        ...finishAnswer,
+        data: {
+          ...(finishAnswer.data as JsonObject),
+          created_by: { _id: "u", username: "n", extra: 2 },
+          watchers: ["id", { _id: "u2", x: 1 }],
+        },
+      },
+      ["/data/created_by/extra: integer", "/data/watchers/*/x: integer"],
+    ],
   ] as const)("%s", (_what, operationId, status, body, undeclared) => {
     expect(driftOf(operationId, status, "application/json", body).undeclared).toEqual(undeclared);
   });
 
   it("an operation, status or media type the contract does not declare has no drift (its violations say so)", () => {
-    expect(driftOf("noSuchOperation", 200, "application/json", { a: 1 })).toEqual({ undeclared: [], missingOptional: [] });
+    expect(driftOf("noSuchOperation", 200, "application/json", { a: 1 })).toEqual({
+      undeclared: [],
+      missingOptional: [],
+    });
     expect(driftOf("claimTask", 418, "application/json", { a: 1 })).toEqual({ undeclared: [], missingOptional: [] });
     expect(driftOf("claimTask", 200, "text/html", { a: 1 })).toEqual({ undeclared: [], missingOptional: [] });
     expect(driftOf("__proto__", "constructor", "toString", { a: 1 })).toEqual({ undeclared: [], missingOptional: [] });
@@ -132,14 +193,17 @@ describe("personalScrubber", () => {
     const scrub = personalScrubber(["Phone"]);
     const body = {
       data: {
-        metrics: { user: { _id: "u1", email: "jane.doe@corp.example", username: "jdoe", firstname: "Jane", lastname: "Doe" } },
+        metrics: {
+          user: { _id: "u1", email: "jane.doe@corp.example", username: "jdoe", firstname: "Jane", lastname: "Doe" },
+        },
         watchers: [{ Email: "jane.doe@corp.example", USERNAME: "jdoe", phone: "+1 555 0100" }],
         name: "Port turn-up",
       },
     };
     const out = scrub(body) as any;
     const text = JSON.stringify(out);
-    for (const personal of ["jane.doe@corp.example", "jdoe", "Jane", "Doe", "555 0100"]) expect(text).not.toContain(personal);
+    for (const personal of ["jane.doe@corp.example", "jdoe", "Jane", "Doe", "555 0100"])
+      expect(text).not.toContain(personal);
     expect(out.data.metrics.user.email).toMatch(/^[^@\s]+@example\.com$/);
     expect(out.data.watchers[0].Email).toBe(out.data.metrics.user.email);
     expect(out.data.watchers[0].USERNAME).toBe(out.data.metrics.user.username);
@@ -159,14 +223,20 @@ describe("personalScrubber.inStrings: a person's value replaced where it stands 
     JSON.stringify(job, (k, v) => (k === "name" && typeof v === "string" && names.push(v), v));
     expect(names.length).toBeGreaterThan(3);
     // Every key kept, at every depth: the same members, only string values changed.
-    const keys = (v: unknown): string[] => (v && typeof v === "object" ? Object.entries(v).flatMap(([k, inner]) => [k, ...keys(inner).map((x) => `${k}/${x}`)]) : []);
+    const keys = (v: unknown): string[] =>
+      v && typeof v === "object"
+        ? Object.entries(v).flatMap(([k, inner]) => [k, ...keys(inner).map((x) => `${k}/${x}`)])
+        : [];
     expect(keys(out.data)).toEqual(keys(job));
     expect(Object.keys(out.data.tasks)).toEqual(Object.keys(job.tasks));
     // No person's value left as a value, or as a word in one.
     const values: string[] = [];
     JSON.stringify(out, (_k, v) => (typeof v === "string" && values.push(v), v));
     for (const name of names) {
-      const word = new RegExp(`(?<![\\p{L}\\p{N}_])${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![\\p{L}\\p{N}_])`, "u");
+      const word = new RegExp(
+        `(?<![\\p{L}\\p{N}_])${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![\\p{L}\\p{N}_])`,
+        "u",
+      );
       expect([name, values.filter((v) => word.test(v))]).toEqual([name, []]);
     }
     expect(out.data.variables.note).toMatch(/^name-\d+ done for name-\d+; queryCount and delaySeconds stay$/);
@@ -176,7 +246,8 @@ describe("personalScrubber.inStrings: a person's value replaced where it stands 
 });
 
 describe("wholeValueReplacer: a value replaced only where it stands as whole words", () => {
-  const { wholeValueReplacer } = require("../src/tools/recording/personal") as typeof import("../src/tools/recording/personal");
+  const { wholeValueReplacer } =
+    require("../src/tools/recording/personal") as typeof import("../src/tools/recording/personal");
   const values = new Map([
     ["Jane", "firstname-1"],
     ["Jane Doe", "name-2"],
@@ -189,7 +260,10 @@ describe("wholeValueReplacer: a value replaced only where it stands as whole wor
   it.each([
     ["Jane", "firstname-1"],
     ["Assigned to Jane Doe <jane.doe@corp.example>", "Assigned to name-2 <person-3@example.com>"],
-    ["Janet and Jane_x and xJane and Jane1 stay; Jane, Jane. (Jane) go", "Janet and Jane_x and xJane and Jane1 stay; firstname-1, firstname-1. (firstname-1) go"],
+    [
+      "Janet and Jane_x and xJane and Jane1 stay; Jane, Jane. (Jane) go",
+      "Janet and Jane_x and xJane and Jane1 stay; firstname-1, firstname-1. (firstname-1) go",
+    ],
     ["delaySeconds, delay_2 and predelay stay; delay goes", "delaySeconds, delay_2 and predelay stay; name-5 goes"],
     ["call +1 555 0100 now, not x+1 555 01001", "call phone-4 now, not x+1 555 01001"],
     ["Zoë and Zoëy and 😀Zoë", "firstname-6 and Zoëy and 😀firstname-6"],
@@ -207,7 +281,10 @@ describe("wholeValueReplacer: a value replaced only where it stands as whole wor
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     for (let i = 0; i < 2000; i++) {
       const text = Array.from({ length: random(12) }, () => pieces[random(pieces.length)]).join("");
-      expect([text, replace(text)]).toEqual([text, values.get(text) ?? text.replace(reference, (found) => values.get(found)!)]);
+      expect([text, replace(text)]).toEqual([
+        text,
+        values.get(text) ?? text.replace(reference, (found) => values.get(found)!),
+      ]);
     }
   });
 });
@@ -215,15 +292,43 @@ describe("wholeValueReplacer: a value replaced only where it stands as whole wor
 describe("toRecording: what a recording never holds", () => {
   const { toRecording } = require("../src/tools/recording/record") as typeof import("../src/tools/recording/record");
   const pass = { result: "pass", violations: [] };
-  const answer = (operationId: string, contentType: string, text: string) => ({ operationId, method: "POST", path: "/x", status: 200, contentType, text });
+  const answer = (operationId: string, contentType: string, text: string) => ({
+    operationId,
+    method: "POST",
+    path: "/x",
+    status: 200,
+    contentType,
+    text,
+  });
 
   it("a token answer's other tokens, and a token the client could not use, are written as [redacted]", () => {
-    const body = JSON.stringify({ access_token: "LIVE SECRET TOKEN 123", refresh_token: "LIVE-REFRESH-999", id_token: "LIVE-ID", token_type: "Bearer", expires_in: 3600 });
-    const written = JSON.stringify(toRecording(answer("getOAuthToken", "application/json", body), pass, "l", [], personalScrubber()));
-    for (const secret of ["LIVE SECRET TOKEN 123", "LIVE-REFRESH-999", "LIVE-ID"]) expect(written).not.toContain(secret);
+    const body = JSON.stringify({
+      access_token: "LIVE SECRET TOKEN 123",
+      refresh_token: "LIVE-REFRESH-999",
+      id_token: "LIVE-ID",
+      token_type: "Bearer",
+      expires_in: 3600,
+    });
+    const written = JSON.stringify(
+      toRecording(answer("getOAuthToken", "application/json", body), pass, "l", [], personalScrubber()),
+    );
+    for (const secret of ["LIVE SECRET TOKEN 123", "LIVE-REFRESH-999", "LIVE-ID"])
+      expect(written).not.toContain(secret);
     // Its structure stays (the contract's members, a lifetime; others numbered): --from and the drift report read it.
-    expect(JSON.parse(written).body).toEqual({ access_token: "REDACTED", "undeclared-member-1": "REDACTED", "undeclared-member-2": "REDACTED", token_type: "REDACTED", expires_in: 3600 });
-    const login = toRecording(answer("login", "text/plain", "has spaces so never a secret"), pass, "l", [], personalScrubber());
+    expect(JSON.parse(written).body).toEqual({
+      access_token: "REDACTED",
+      "undeclared-member-1": "REDACTED",
+      "undeclared-member-2": "REDACTED",
+      token_type: "REDACTED",
+      expires_in: 3600,
+    });
+    const login = toRecording(
+      answer("login", "text/plain", "has spaces so never a secret"),
+      pass,
+      "l",
+      [],
+      personalScrubber(),
+    );
     expect(login.body).toBe("REDACTED");
   });
 
@@ -238,25 +343,43 @@ describe("toRecording: what a recording never holds", () => {
     ["deep", JSON.parse(`${'{"a":'.repeat(20)}"LIVE-TOKEN-1"${"}".repeat(20)}`)],
   ])("a token step's JSON answer with the token as %s is written without it", (_how, body) => {
     for (const operationId of ["getOAuthToken", "login"]) {
-      const written = JSON.stringify(toRecording(answer(operationId, "application/json", JSON.stringify(body)), pass, "l", [], personalScrubber()));
+      const written = JSON.stringify(
+        toRecording(answer(operationId, "application/json", JSON.stringify(body)), pass, "l", [], personalScrubber()),
+      );
       expect(written).not.toMatch(/LIVE-?TOKEN|123456789012345/);
     }
   });
 
   it("a token answer sent as a form, and a content type that names a secret, are scrubbed", () => {
-    const form = toRecording(answer("getOAuthToken", "application/x-www-form-urlencoded", "access_token=gho_LIVEtoken123&token_type=bearer"), pass, "l", [], personalScrubber());
+    const form = toRecording(
+      answer("getOAuthToken", "application/x-www-form-urlencoded", "access_token=gho_LIVEtoken123&token_type=bearer"),
+      pass,
+      "l",
+      [],
+      personalScrubber(),
+    );
     expect(form.body).toBe("REDACTED");
-    const typed = toRecording(answer("claimTask", "Application/X-S3cr3t", "{}"), pass, "l", ["S3cr3t"], personalScrubber());
+    const typed = toRecording(
+      answer("claimTask", "Application/X-S3cr3t", "{}"),
+      pass,
+      "l",
+      ["S3cr3t"],
+      personalScrubber(),
+    );
     expect(JSON.stringify(typed)).not.toMatch(/s3cr3t/i);
   });
 
   it("people's values in JSON sent as text/plain, and in lists or objects, are replaced", () => {
-    const text = JSON.stringify({ data: { user: { email: "jane.doe@corp.com", username: "jdoe", firstname: "Jane" } } });
+    const text = JSON.stringify({
+      data: { user: { email: "jane.doe@corp.com", username: "jdoe", firstname: "Jane" } },
+    });
     const asText = toRecording(answer("claimTask", "text/plain", text), pass, "l", [], personalScrubber());
     expect(typeof asText.body).toBe("string");
     for (const value of ["jane.doe@corp.com", "jdoe", "Jane"]) expect(asText.body as string).not.toContain(value);
     const nested = JSON.stringify({ data: { email: ["jane.doe@corp.com"], username: { name: "jdoe" } } });
-    const written = JSON.stringify(toRecording(answer("claimTask", "application/json", nested), pass, "l", [], personalScrubber()).body);
+    const written = JSON.stringify(
+      toRecording(answer("claimTask", "application/json", nested), pass, "l", [], personalScrubber()).body,
+    );
     for (const value of ["jane.doe@corp.com", "jdoe"]) expect(written).not.toContain(value);
   });
 });
@@ -267,16 +390,41 @@ describe("the mock serves recordings (startMockServer({ examples }))", () => {
   const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
   const { createOperationsManagerClient } = require("../src/index") as typeof import("../src/index");
   const label = "2023.2 staging";
-  const recording = (operationId: string, status: number, body: unknown, verdict = "pass", violations: unknown[] = []) => ({
-    operationId, method: "POST", path: "/recorded", status, contentType: "application/json", recordedAt: "2026-12-05T12:00:00.000Z", label, body, verdict, violations,
+  const recording = (
+    operationId: string,
+    status: number,
+    body: unknown,
+    verdict = "pass",
+    violations: unknown[] = [],
+  ) => ({
+    operationId,
+    method: "POST",
+    path: "/recorded",
+    status,
+    contentType: "application/json",
+    recordedAt: "2026-12-05T12:00:00.000Z",
+    label,
+    body,
+    verdict,
+    violations,
   });
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), "recordings-"));
-    const task = { ...claimAnswer, data: { ...(claimAnswer.data as JsonObject), name: "Recorded approval", server_extra: true } };
+    const task = {
+      ...claimAnswer,
+      data: { ...(claimAnswer.data as JsonObject), name: "Recorded approval", server_extra: true },
+    };
     const job = { ...finishAnswer, data: { ...(finishAnswer.data as JsonObject), name: 42 } };
     writeFileSync(path.join(dir, "claimTask.200.json"), JSON.stringify(recording("claimTask", 200, task)));
-    writeFileSync(path.join(dir, "finishManualTask.200.json"), JSON.stringify(recording("finishManualTask", 200, job, "fail", [{ in: "body", path: "/data/name", message: "must be string", source: "validator" }])));
+    writeFileSync(
+      path.join(dir, "finishManualTask.200.json"),
+      JSON.stringify(
+        recording("finishManualTask", 200, job, "fail", [
+          { in: "body", path: "/data/name", message: "must be string", source: "validator" },
+        ]),
+      ),
+    );
     writeFileSync(path.join(dir, "claimTask.401.json"), JSON.stringify(recording("claimTask", 401, { message: "no" })));
     writeFileSync(path.join(dir, "report.json"), "{}");
   });
@@ -295,7 +443,9 @@ describe("the mock serves recordings (startMockServer({ examples }))", () => {
       // A recording that breaks the contract is served as recorded, and said once in the log.
       const job = await client.finishManualTask(task.job!._id!, task.job!.task!, {}, { headers });
       expect(job.name).toBe(42);
-      expect(lines.filter((l) => l.includes("finishManualTask.200.json") && l.includes("breaks the contract"))).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.includes("finishManualTask.200.json") && l.includes("breaks the contract")),
+      ).toHaveLength(1);
     } finally {
       await mock.close();
     }

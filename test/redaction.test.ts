@@ -13,26 +13,43 @@ type Encode = (text: string) => string;
 const decodable: Record<string, Encode> = {
   "percent (upper case)": (t) => encodeURIComponent(t),
   "percent (lower case)": (t) => encodeURIComponent(t).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
-  "percent, every character": (t) => [...Buffer.from(t, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0")}`).join(""),
+  "percent, every character": (t) =>
+    [...Buffer.from(t, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0")}`).join(""),
   form: (t) => new URLSearchParams({ s: t }).toString().slice(2),
   "JSON string": (t) => JSON.stringify(t).slice(1, -1),
   "JSON string, PHP's \\/": (t) => JSON.stringify(t).slice(1, -1).replace(/\//g, "\\/"),
-  "JSON \\u escapes, every character": (t) => [...t].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
+  "JSON \\u escapes, every character": (t) =>
+    [...t].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
   "JSON pointer": (t) => t.replace(/~/g, "~0").replace(/\//g, "~1"),
-  "HTML, XML's five named": (t) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;"),
+  "HTML, XML's five named": (t) =>
+    t
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&apos;"),
   "HTML, Latin-1 named (htmlentities)": (t) =>
-    t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;").replace(/é/g, "&eacute;").replace(/ü/g, "&uuml;").replace(/ß/g, "&szlig;").replace(/×/g, "&times;"),
+    t
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/"/g, "&quot;")
+      .replace(/é/g, "&eacute;")
+      .replace(/ü/g, "&uuml;")
+      .replace(/ß/g, "&szlig;")
+      .replace(/×/g, "&times;"),
   "HTML decimal, every character": (t) => [...t].map((c) => `&#${c.codePointAt(0)};`).join(""),
   "HTML hex, every character": (t) => [...t].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join(""),
   "HTML decimal, no semicolons": (t) => [...t].map((c) => `&#${c.codePointAt(0)}`).join(""),
 };
 
 /** Forms searched for as they are (they cannot be decoded from a text without knowing where they start). */
-const base64At = (k: number, url: boolean): Encode => (t) => {
-  // The secret inside a longer base64 text, at byte alignment k: the characters only its bits set.
-  const bytes = Buffer.concat([Buffer.from("xyz".slice(0, k)), Buffer.from(t, "utf8"), Buffer.from("!")]);
-  return bytes.toString(url ? "base64url" : "base64");
-};
+const base64At =
+  (k: number, url: boolean): Encode =>
+  (t) => {
+    // The secret inside a longer base64 text, at byte alignment k: the characters only its bits set.
+    const bytes = Buffer.concat([Buffer.from("xyz".slice(0, k)), Buffer.from(t, "utf8"), Buffer.from("!")]);
+    return bytes.toString(url ? "base64url" : "base64");
+  };
 const asIs: Record<string, Encode> = {
   raw: (t) => t,
   "UTF-8 read as Latin-1": (t) => Buffer.from(t, "utf8").toString("latin1"),
@@ -47,11 +64,20 @@ const asIs: Record<string, Encode> = {
   "base64url inside a longer one, aligned 2": base64At(2, true),
 };
 
-const SECRETS = ["pa/ss~w ord+<&>é\"7", "Lg/Tok+en~0<&>=Xy_9-aB", "hunter2-correct-horse", "p@ss wörd ß×", "back\\slash\"quote'", "ünïcödé-pässwörd"];
+const SECRETS = [
+  'pa/ss~w ord+<&>é"7',
+  "Lg/Tok+en~0<&>=Xy_9-aB",
+  "hunter2-correct-horse",
+  "p@ss wörd ß×",
+  "back\\slash\"quote'",
+  "ünïcödé-pässwörd",
+];
 
 describe("createRedactor: every form it claims, as a table", () => {
   const forms = { ...asIs, ...decodable };
-  const rows = SECRETS.flatMap((secret) => Object.entries(forms).map(([name, encode]) => [name, secret, encode] as const));
+  const rows = SECRETS.flatMap((secret) =>
+    Object.entries(forms).map(([name, encode]) => [name, secret, encode] as const),
+  );
 
   it.each(rows)("%s of %p is scrubbed, and the text around it kept", (_name, secret, encode) => {
     const form = encode(secret);
@@ -65,7 +91,9 @@ describe("createRedactor: every form it claims, as a table", () => {
 
   // Pairs: an as-is form under one decodable encoding, or one decodable encoding under another.
   const pairs = [
-    ...Object.entries(asIs).flatMap(([inner, i]) => Object.entries(decodable).map(([outer, o]) => [`${outer} of ${inner}`, (t: string) => o(i(t))] as const)),
+    ...Object.entries(asIs).flatMap(([inner, i]) =>
+      Object.entries(decodable).map(([outer, o]) => [`${outer} of ${inner}`, (t: string) => o(i(t))] as const),
+    ),
     ...Object.entries(decodable).flatMap(([inner, i]) =>
       Object.entries(decodable)
         // The same escape twice is not a pair the redactor claims (a percent of a percent).
@@ -97,16 +125,24 @@ describe("createRedactor: every form it claims, as a table", () => {
     "base64, LF lines of 64": (b) => b.toString("base64").replace(/.{64}/g, "$&\n"),
   };
   const echoes = Object.entries(escapes).flatMap(([escape, e]) =>
-    Object.entries(wrappers).flatMap(([wrap, w]) => [0, 1, 2, 37].map((k) => [`${wrap} of the ${escape} form, ${k} bytes in`, e, w, k] as const)),
+    Object.entries(wrappers).flatMap(([wrap, w]) =>
+      [0, 1, 2, 37].map((k) => [`${wrap} of the ${escape} form, ${k} bytes in`, e, w, k] as const),
+    ),
   );
   it.each(echoes)("%s: no base64 run left decodes to it", (_name, escape, wrap, k) => {
     for (const secret of [...SECRETS, "AbC+dEf/GhI=jK9x", 'pa"ss\\word42']) {
       const form = escape(secret);
       const body = Buffer.from(`${"g".repeat(k)}client_secret=${form}&grant_type=client_credentials`, "utf8");
       const echoed = wrap(body);
-      const out = createRedactor([secret])(`{"error":"invalid_client","error_description":"bad body ${echoed}"}`).replace(/\r?\n/g, "");
+      const out = createRedactor([secret])(
+        `{"error":"invalid_client","error_description":"bad body ${echoed}"}`,
+      ).replace(/\r?\n/g, "");
       const runs = out.match(/[A-Za-z0-9+/=_-]{8,}/g) ?? [];
-      const decoded = runs.flatMap((run) => [0, 1, 2, 3].map((skip) => Buffer.from(run.slice(skip).replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8")));
+      const decoded = runs.flatMap((run) =>
+        [0, 1, 2, 3].map((skip) =>
+          Buffer.from(run.slice(skip).replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8"),
+        ),
+      );
       expect([secret, decoded.filter((d) => d.includes(form))]).toEqual([secret, []]);
       expect(out).toContain(REDACTED);
     }
@@ -121,7 +157,12 @@ describe("createRedactor: every form it claims, as a table", () => {
   it("member names, deep values, numbers holding a numeric secret, and what is not a container", () => {
     const redact = createRedactor(["s3cr3t-value", "20231105"]);
     const value = { "s3cr3t-value": ["a", { deep: "x s3cr3t-value y" }], n: 20231105, m: 120231105, when: new Date(0) };
-    expect(redact(value)).toEqual({ [REDACTED]: ["a", { deep: `x ${REDACTED} y` }], n: REDACTED, m: REDACTED, when: new Date(0) });
+    expect(redact(value)).toEqual({
+      [REDACTED]: ["a", { deep: `x ${REDACTED} y` }],
+      n: REDACTED,
+      m: REDACTED,
+      when: new Date(0),
+    });
   });
 
   it(`a body deeper than ${MAX_DEPTH} levels is cut, without overflowing the stack`, () => {
@@ -146,20 +187,38 @@ describe("every decoding and pair costs time linear in the text", () => {
   // A megabyte made of one escape repeated: every decoding and every pair of them runs over it.
   // Generous bounds (the figures are ~0.1–0.3 s here): a decoding that backtracked or rescanned
   // from each escape would take minutes.
-  it.each(["&#x26;", "&amp;", "&eacute;", "%25", "%C3%A9", "\\u0026", "\\/", "~0~1", "+&%\\~", "&#38"])("1 MB of %p with three long secrets", (unit) => {
-    const redact = createRedactor(SECRETS.slice(0, 3));
-    const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
-    const started = Date.now();
-    expect(redact(text).length).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
-  });
+  it.each(["&#x26;", "&amp;", "&eacute;", "%25", "%C3%A9", "\\u0026", "\\/", "~0~1", "+&%\\~", "&#38"])(
+    "1 MB of %p with three long secrets",
+    (unit) => {
+      const redact = createRedactor(SECRETS.slice(0, 3));
+      const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const started = Date.now();
+      expect(redact(text).length).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    },
+  );
 });
 
 describe("scrubJoined: a message of pieces each scrubbed already", () => {
   it.each([
-    ["a long secret formed by two pieces' join", ["Denied: hunter2"], "the platform answered 403 Denied: hunter2", "the platform answered 403 [redacted]"],
-    ["its percent-encoding formed by a join", ["Denied: hunter2"], "answered Denied%3A%20hunter2", "answered [redacted]"],
-    ["a short secret that is one of the client's words", ["a"], "claimTask: the platform answered 200 with a body that is not JSON", "claimTask: the platform answered 200 with a body that is not JSON"],
+    [
+      "a long secret formed by two pieces' join",
+      ["Denied: hunter2"],
+      "the platform answered 403 Denied: hunter2",
+      "the platform answered 403 [redacted]",
+    ],
+    [
+      "its percent-encoding formed by a join",
+      ["Denied: hunter2"],
+      "answered Denied%3A%20hunter2",
+      "answered [redacted]",
+    ],
+    [
+      "a short secret that is one of the client's words",
+      ["a"],
+      "claimTask: the platform answered 200 with a body that is not JSON",
+      "claimTask: the platform answered 200 with a body that is not JSON",
+    ],
     ["a short secret and a long one", ["a", "long-secret-1"], "with a body: long-secret-1", "with a body: [redacted]"],
   ])("%s", (_name, secrets, text, expected) => {
     expect(scrubJoined(createRedactor(secrets), text)).toBe(expected);
@@ -187,7 +246,11 @@ describe("a deadline: a large value's walk stops past `until`", () => {
 
 describe(`a short secret (fewer than ${SHORT_SECRET} characters): scrubbed as a whole word, not inside other words`, () => {
   it.each([
-    ["a", "claimTask: the platform answered 500 Internal Server Error", "claimTask: the platform answered 500 Internal Server Error"],
+    [
+      "a",
+      "claimTask: the platform answered 500 Internal Server Error",
+      "claimTask: the platform answered 500 Internal Server Error",
+    ],
     ["a", "/data/tasks/abc/status must be string", "/data/tasks/abc/status must be string"],
     ["a", "token a expired", `token ${REDACTED} expired`],
     ["a", '{"token":"a"}', `{"token":"${REDACTED}"}`],
@@ -196,7 +259,11 @@ describe(`a short secret (fewer than ${SHORT_SECRET} characters): scrubbed as a 
     ["a", "t=a&x=1", `t=${REDACTED}&x=1`],
     ["a", "t=%61", `t=${REDACTED}`],
     ["a", "/d%61ta/", "/d%61ta/"],
-    ["pw1", "password pw1 was refused; pw12 and xpw1 are other words", `password ${REDACTED} was refused; pw12 and xpw1 are other words`],
+    [
+      "pw1",
+      "password pw1 was refused; pw12 and xpw1 are other words",
+      `password ${REDACTED} was refused; pw12 and xpw1 are other words`,
+    ],
     ["é", "caf\u00e9 says \u00e9", `caf\u00e9 says ${REDACTED}`],
     ["é", "mojibake: Ã© alone", `mojibake: ${REDACTED} alone`],
     ["&", "a & b", `a ${REDACTED} b`],
@@ -212,13 +279,17 @@ describe(`a short secret (fewer than ${SHORT_SECRET} characters): scrubbed as a 
 });
 
 describe("createRedactor: properties", () => {
-  const arbitrarySecret = fc.string({ unit: "binary", minLength: SHORT_SECRET + 2, maxLength: 40 }).filter((s) => s.trim().length >= SHORT_SECRET && !/[\ud800-\udfff]/.test(s));
+  const arbitrarySecret = fc
+    .string({ unit: "binary", minLength: SHORT_SECRET + 2, maxLength: 40 })
+    .filter((s) => s.trim().length >= SHORT_SECRET && !/[\ud800-\udfff]/.test(s));
   // A secret a header or form can carry (what tokens and passwords are), for the base64 and mojibake forms.
   const filler = fc.string({ unit: fc.constantFrom(..." .,;:!?()[]{}\n\tжщ漢字"), maxLength: 30 });
   const forms = Object.entries({ ...asIs, ...decodable });
   const family = (name: string) => name.split(/[ ,]/)[0];
   const pairs = [
-    ...Object.entries(decodable).flatMap(([outer, o]) => Object.entries(asIs).map(([inner, i]) => [`${outer} of ${inner}`, (t: string) => o(i(t))] as const)),
+    ...Object.entries(decodable).flatMap(([outer, o]) =>
+      Object.entries(asIs).map(([inner, i]) => [`${outer} of ${inner}`, (t: string) => o(i(t))] as const),
+    ),
     ...Object.entries(decodable).flatMap(([outer, o]) =>
       Object.entries(decodable)
         .filter(([inner]) => family(inner) !== family(outer))
@@ -228,11 +299,17 @@ describe("createRedactor: properties", () => {
 
   it("a secret never survives any form claimed, nor any pair, among any text", () => {
     fc.assert(
-      fc.property(arbitrarySecret, fc.constantFrom(...forms, ...pairs), filler, filler, (secret, [, encode], before, after) => {
-        const form = encode(secret);
-        const out = createRedactor([secret])(`${before} ${form} ${after}`);
-        return !out.includes(form) && out.includes(REDACTED);
-      }),
+      fc.property(
+        arbitrarySecret,
+        fc.constantFrom(...forms, ...pairs),
+        filler,
+        filler,
+        (secret, [, encode], before, after) => {
+          const form = encode(secret);
+          const out = createRedactor([secret])(`${before} ${form} ${after}`);
+          return !out.includes(form) && out.includes(REDACTED);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -246,7 +323,26 @@ describe("createRedactor: properties", () => {
       { numRuns: 2000 },
     );
     // Texts full of every escape the decoders read, and no secret.
-    const escapes = fc.string({ unit: fc.constantFrom("%", "+", "~0", "~1", "\\", "\\u00e9", "&amp;", "&#38;", "&#x26;", "&eacute;", "a", "b", " ", "Ã©", "=="), maxLength: 60 });
+    const escapes = fc.string({
+      unit: fc.constantFrom(
+        "%",
+        "+",
+        "~0",
+        "~1",
+        "\\",
+        "\\u00e9",
+        "&amp;",
+        "&#38;",
+        "&#x26;",
+        "&eacute;",
+        "a",
+        "b",
+        " ",
+        "Ã©",
+        "==",
+      ),
+      maxLength: 60,
+    });
     fc.assert(
       fc.property(escapes, (text) => createRedactor(["Zq7-Kx9-Wv3"])(text) === text),
       { numRuns: 2000 },
@@ -257,16 +353,20 @@ describe("createRedactor: properties", () => {
     const word = fc.stringMatching(/^[a-z]{1,10}$/);
     const separator = fc.constantFrom(" ", "/", ": ", "-", ".", ", ", "\n", '"');
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z0-9]{1,5}$/), fc.array(fc.tuple(word, separator), { maxLength: 12 }), (secret, parts) => {
-        const words = parts.map(([w, s]) => [w === secret ? `${w}x` : w, s] as const);
-        const text = words.map(([w, s]) => w + s).join("");
-        const redact = createRedactor([secret]);
-        // Only inside other words: unchanged.
-        if (redact(text) !== text) return false;
-        // Standing as a word: scrubbed, and the words around it kept.
-        const standing = `${text} ${secret} end`;
-        return redact(standing) === `${text} ${REDACTED} end`;
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z0-9]{1,5}$/),
+        fc.array(fc.tuple(word, separator), { maxLength: 12 }),
+        (secret, parts) => {
+          const words = parts.map(([w, s]) => [w === secret ? `${w}x` : w, s] as const);
+          const text = words.map(([w, s]) => w + s).join("");
+          const redact = createRedactor([secret]);
+          // Only inside other words: unchanged.
+          if (redact(text) !== text) return false;
+          // Standing as a word: scrubbed, and the words around it kept.
+          const standing = `${text} ${secret} end`;
+          return redact(standing) === `${text} ${REDACTED} end`;
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -2,7 +2,11 @@
 // the fetch, not even a token request carrying a secret, and the refusal shows no secret even when
 // the caller's own values (a getter's error, a Proxy trap's, a header name, a path parameter) hold
 // one. The fetch is a recorder that answers nothing: a request reaching it fails the test.
-import { createOperationsManagerClient, OperationsManagerError, type OperationsManagerClientOptions } from "../src/index";
+import {
+  createOperationsManagerClient,
+  OperationsManagerError,
+  type OperationsManagerClientOptions,
+} from "../src/index";
 
 const TOKEN = "tok123456789-secret";
 const ways: Array<[string, OperationsManagerClientOptions["auth"], string]> = [
@@ -30,7 +34,9 @@ function recordingClient(auth: OperationsManagerClientOptions["auth"]) {
 const UUID = "7c1e5b2a-94d3-4f6e-8a0b-3d2c1f9e8b47";
 
 /** Each way a caller's value carries a secret into a refusal. */
-const carriers: Array<[string, (secret: string) => (om: ReturnType<typeof recordingClient>["client"]) => Promise<unknown>]> = [
+const carriers: Array<
+  [string, (secret: string) => (om: ReturnType<typeof recordingClient>["client"]) => Promise<unknown>]
+> = [
   [
     "a taskData getter that throws",
     (s) => (om) =>
@@ -42,14 +48,62 @@ const carriers: Array<[string, (secret: string) => (om: ReturnType<typeof record
         },
       }),
   ],
-  ["a Proxy whose ownKeys throws", (s) => (om) => om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", { taskData: new Proxy({}, { ownKeys: () => { throw new Error(`${s} keys`); } }) })],
-  ["a toJSON that throws", (s) => (om) => om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", { taskData: { v: { toJSON: () => { throw new TypeError(`toJSON ${s}`); } } } })],
-  ["a toJSON that throws a string", (s) => (om) => om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", { taskData: { v: { toJSON: () => { throw `${s}`; } } } })],
+  [
+    "a Proxy whose ownKeys throws",
+    (s) => (om) =>
+      om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", {
+        taskData: new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new Error(`${s} keys`);
+            },
+          },
+        ),
+      }),
+  ],
+  [
+    "a toJSON that throws",
+    (s) => (om) =>
+      om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", {
+        taskData: {
+          v: {
+            toJSON: () => {
+              throw new TypeError(`toJSON ${s}`);
+            },
+          },
+        },
+      }),
+  ],
+  [
+    "a toJSON that throws a string",
+    (s) => (om) =>
+      om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", {
+        taskData: {
+          v: {
+            toJSON: () => {
+              throw `${s}`;
+            },
+          },
+        },
+      }),
+  ],
   ["the secret as claim's taskId", (s) => (om) => om.claimTask(s)],
   ["the secret as finish's jobId", (s) => (om) => om.finishManualTask(s, "3b7e")],
-  ["a header named as the secret, holding no string", (s) => (om) => om.claimTask(UUID, { headers: { [s]: 42 as unknown as string } })],
+  [
+    "a header named as the secret, holding no string",
+    (s) => (om) => om.claimTask(UUID, { headers: { [s]: 42 as unknown as string } }),
+  ],
   ["a header named as the secret, holding a newline", (s) => (om) => om.claimTask(UUID, { headers: { [s]: "a\nb" } })],
-  ["an options getter that throws", (s) => (om) => om.claimTask(UUID, { get headers(): Record<string, string> { throw new Error(`headers ${s}`); } })],
+  [
+    "an options getter that throws",
+    (s) => (om) =>
+      om.claimTask(UUID, {
+        get headers(): Record<string, string> {
+          throw new Error(`headers ${s}`);
+        },
+      }),
+  ],
 ];
 
 describe.each(ways)("%s: a caller's value holding the secret", (_name, auth, secret) => {
@@ -88,7 +142,10 @@ describe.each(ways)("%s: a header the transport owns", (_name, auth) => {
     for (const operation of ["claim", "finish"] as const) {
       const { client, sent } = recordingClient(auth);
       const options = { headers: { "x-trace": "t", [name]: value } };
-      const call = operation === "claim" ? client.claimTask(UUID, options) : client.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", undefined, options);
+      const call =
+        operation === "claim"
+          ? client.claimTask(UUID, options)
+          : client.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", undefined, options);
       const error = (await call.then(
         () => undefined,
         (e: unknown) => e,

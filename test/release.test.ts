@@ -4,7 +4,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadSpec, repoRoot } from "./support/spec";
 
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string; "x-api-version"?: string };
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+  version: string;
+  "x-api-version"?: string;
+};
 const changelog = readFileSync(path.join(repoRoot, "CHANGELOG.md"), "utf8");
 const sections = [...changelog.matchAll(/^## \[([^\]]+)\](?: - (\d{4}-\d{2}-\d{2}))?\s*$/gm)].map((m) => m[1]);
 

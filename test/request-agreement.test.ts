@@ -31,35 +31,80 @@ function parameterSchema(operationId: string, name: string): Json {
   }
   throw new Error(`${operationId} has no parameter ${name}`);
 }
-const finishBody = deref(spec, (spec.paths as any)["/operations-manager/jobs/{jobId}/tasks/{taskId}/finish"].post.requestBody) as JsonObject;
+const finishBody = deref(
+  spec,
+  (spec.paths as any)["/operations-manager/jobs/{jobId}/tasks/{taskId}/finish"].post.requestBody,
+) as JsonObject;
 const finishTypes = Object.keys(finishBody.content as JsonObject);
 const finishSchema = (finishBody.content as any)["application/json"].schema as Json;
 
-const param = (operationId: string, name: string) => fc.oneof({ weight: 2, arbitrary: valid(spec, parameterSchema(operationId, name)) }, { weight: 1, arbitrary: hostileSegments });
+const param = (operationId: string, name: string) =>
+  fc.oneof(
+    { weight: 2, arbitrary: valid(spec, parameterSchema(operationId, name)) },
+    { weight: 1, arbitrary: hostileSegments },
+  );
 
 /** Finish bodies: none, valid ones, each mutated, any JSON, null, strings, deep values, text that is not JSON. */
 const bodies: fc.Arbitrary<{ value?: unknown; text?: string }> = fc.oneof(
   fc.constant({}),
   valid(spec, finishSchema).map((value) => ({ value })),
-  valid(spec, finishSchema).chain((v) => mutated(v, fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(null), fc.string()))).map((value) => ({ value })),
+  valid(spec, finishSchema)
+    .chain((v) => mutated(v, fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(null), fc.string())))
+    .map((value) => ({ value })),
   fc.jsonValue({ maxDepth: 4 }).map((value) => ({ value })),
-  fc.constantFrom<unknown>(null, "", "x", 0, true, [], [{}], { taskData: null }, { taskData: [] }, { taskData: "x" }, { taskdata: {} }).map((value) => ({ value })),
-  fc.integer({ min: 10, max: 60 }).chain((n) => fc.boolean().map((array) => ({ value: { taskData: { variables: { deep: deep(n, array) } } } }))),
+  fc
+    .constantFrom<unknown>(
+      null,
+      "",
+      "x",
+      0,
+      true,
+      [],
+      [{}],
+      { taskData: null },
+      { taskData: [] },
+      { taskData: "x" },
+      { taskdata: {} },
+    )
+    .map((value) => ({ value })),
+  fc
+    .integer({ min: 10, max: 60 })
+    .chain((n) => fc.boolean().map((array) => ({ value: { taskData: { variables: { deep: deep(n, array) } } } }))),
   fc.constantFrom('{"taskData":', "{taskData}", "nul", "\u00ff").map((text) => ({ text })),
 );
 const contentTypes = fc.oneof(
   { weight: 4, arbitrary: fc.constant("application/json") },
-  { weight: 1, arbitrary: fc.constantFrom("application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "application/merge-patch+json", "APPLICATION/JSON") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "application/json; charset=utf-8",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/merge-patch+json",
+      "APPLICATION/JSON",
+    ),
+  },
 );
 
 type Case =
   | { operationId: "claimTask"; taskId: string }
-  | { operationId: "finishManualTask"; jobId: string; taskId: string; body: { value?: unknown; text?: string }; contentType: string };
+  | {
+      operationId: "finishManualTask";
+      jobId: string;
+      taskId: string;
+      body: { value?: unknown; text?: string };
+      contentType: string;
+    };
 
 const cases: fc.Arbitrary<Case> = fc.oneof(
   param("claimTask", "taskId").map((taskId) => ({ operationId: "claimTask" as const, taskId: String(taskId) })),
   fc
-    .record({ jobId: param("finishManualTask", "jobId"), taskId: param("finishManualTask", "taskId"), body: bodies, contentType: contentTypes })
+    .record({
+      jobId: param("finishManualTask", "jobId"),
+      taskId: param("finishManualTask", "taskId"),
+      body: bodies,
+      contentType: contentTypes,
+    })
     .map((c) => ({ operationId: "finishManualTask" as const, ...c, jobId: String(c.jobId), taskId: String(c.taskId) })),
 );
 
@@ -76,7 +121,8 @@ async function clientSends(c: Case): Promise<boolean> {
   });
   try {
     if (c.operationId === "claimTask") await om.claimTask(c.taskId);
-    else if (c.body.text !== undefined) return false; // text that is not JSON: the client has no way to send it
+    else if (c.body.text !== undefined)
+      return false; // text that is not JSON: the client has no way to send it
     else if (!("value" in c.body)) await om.finishManualTask(c.jobId, c.taskId);
     else await om.finishManualTask(c.jobId, c.taskId, c.body.value as never);
   } catch (error) {
@@ -106,15 +152,30 @@ async function mockAnswers(base: string, c: Case): Promise<{ status: number; tex
 }
 
 /** One request with its path exactly as given: fetch would resolve a dot segment, even an escaped one. */
-function send(base: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+function send(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ status: number; text: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method: "POST", path, headers: { ...headers, "content-length": Buffer.byteLength(body ?? "") }, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.once("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString("utf8") }));
-      res.once("error", reject);
-    });
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: "POST",
+        path,
+        headers: { ...headers, "content-length": Buffer.byteLength(body ?? "") },
+        agent,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.once("end", () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString("utf8") }));
+        res.once("error", reject);
+      },
+    );
     req.once("error", reject);
     req.end(body);
   });
@@ -135,11 +196,21 @@ beforeAll(async () => {
   // Stands in for Prism: whatever the guard lets through is answered 299, so it is told apart.
   stub = http.createServer((req, res) => {
     passed++;
-    req.resume().once("end", () => res.writeHead(299, { "content-type": "application/json" }).end('{"message":"passed","data":{}}'));
+    req
+      .resume()
+      .once("end", () =>
+        res.writeHead(299, { "content-type": "application/json" }).end('{"message":"passed","data":{}}'),
+      );
   });
   await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
   const port = (stub.address() as AddressInfo).port;
-  guard = await startGuard(`http://127.0.0.1:${port}`, 0, "127.0.0.1", () => new Promise((resolve) => stub.close(() => resolve())), createPreflight(bundledSpec()));
+  guard = await startGuard(
+    `http://127.0.0.1:${port}`,
+    0,
+    "127.0.0.1",
+    () => new Promise((resolve) => stub.close(() => resolve())),
+    createPreflight(bundledSpec()),
+  );
 });
 
 afterAll(async () => {
@@ -185,13 +256,24 @@ describe("the guard and the client agree on every generated request (in process)
       data: { violations: [{ in: "body", pointer: "", message: "must be object" }] },
       metadata: {},
     });
-    expect(JSON.parse(res.headers.get("sl-violations")!)).toEqual([{ location: ["body"], severity: "Error", code: "body", message: "must be object" }]);
+    expect(JSON.parse(res.headers.get("sl-violations")!)).toEqual([
+      { location: ["body"], severity: "Error", code: "body", message: "must be object" },
+    ]);
   });
 
   it.each([5_000, 100_000])("a finish body %i levels deep does not take the guard down", async (depth) => {
-    for (const [open, close] of [['{"a":', "}"], ["[", "]"]]) {
+    for (const [open, close] of [
+      ['{"a":', "}"],
+      ["[", "]"],
+    ]) {
       const text = `{"taskData":{"variables":{"deep":${open!.repeat(depth)}1${close!.repeat(depth)}}}}`;
-      const c: Case = { operationId: "finishManualTask", jobId: JOB_ID, taskId: TASK_KEY, body: { text }, contentType: "application/json" };
+      const c: Case = {
+        operationId: "finishManualTask",
+        jobId: JOB_ID,
+        taskId: TASK_KEY,
+        body: { text },
+        contentType: "application/json",
+      };
       const answer = await mockAnswers(guard.url, c);
       // Free-form variables keep the contract at any depth; a parser that gives up refuses it, never fails.
       expect([299, 400]).toContain(answer.status);
@@ -207,25 +289,57 @@ describe("the guard and the client agree on every generated request (in process)
     });
     expect(res.status).toBe(400);
     const { data } = (await res.json()) as { data: { violations: Array<Record<string, string>> } };
-    expect(data.violations.map((v) => v.name ?? v.pointer).sort()).toEqual(["/taskData", "/taskdata", "jobId", "taskId"]);
+    expect(data.violations.map((v) => v.name ?? v.pointer).sort()).toEqual([
+      "/taskData",
+      "/taskdata",
+      "jobId",
+      "taskId",
+    ]);
     expect(data.violations.every((v) => typeof v.message === "string" && v.message.length > 0)).toBe(true);
   });
 
   it.each([
-    ["a login body without the nested user", "/login", "application/json", JSON.stringify({ username: "u", password: "p" }), 400, "/user"],
-    ["a token form without client_secret", "/oauth/token", "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=x", 400, "/client_secret"],
-    ["a token form with a repeated client_id", "/oauth/token", "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=x&client_id=y&client_secret=z", 400, "/client_id"],
+    [
+      "a login body without the nested user",
+      "/login",
+      "application/json",
+      JSON.stringify({ username: "u", password: "p" }),
+      400,
+      "/user",
+    ],
+    [
+      "a token form without client_secret",
+      "/oauth/token",
+      "application/x-www-form-urlencoded",
+      "grant_type=client_credentials&client_id=x",
+      400,
+      "/client_secret",
+    ],
+    [
+      "a token form with a repeated client_id",
+      "/oauth/token",
+      "application/x-www-form-urlencoded",
+      "grant_type=client_credentials&client_id=x&client_id=y&client_secret=z",
+      400,
+      "/client_id",
+    ],
     ["a token request as JSON (the operation declares 415)", "/oauth/token", "application/json", "{}", 415, ""],
     ["a login with no body", "/login", "application/json", "", 400, ""],
   ])("the token steps too: %s", async (_what, path, type, body, status, pointer) => {
-    const res = await fetch(guard.url + path, { method: "POST", headers: { "Content-Type": type }, body: body || undefined });
+    const res = await fetch(guard.url + path, {
+      method: "POST",
+      headers: { "Content-Type": type },
+      body: body || undefined,
+    });
     expect(res.status).toBe(status);
     const { data } = (await res.json()) as { data: { violations: Array<{ pointer?: string }> } };
     expect(data.violations.map((v) => v.pointer)).toContain(pointer);
   });
 
   it("a body with thousands of unknown members (long names too) gets a bounded answer a client can read", async () => {
-    const members = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`${"m".repeat(i % 2 ? 500 : 3)}${i}`, i]));
+    const members = Object.fromEntries(
+      Array.from({ length: 5_000 }, (_, i) => [`${"m".repeat(i % 2 ? 500 : 3)}${i}`, i]),
+    );
     const res = await fetch(`${guard.url}/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`, {
       method: "POST",
       headers: { Authorization: BASIC, "Content-Type": "application/json" },
@@ -259,14 +373,18 @@ describe("the guard and the client agree on every generated request (in process)
  */
 const DOTS = [".", "..", "%2e", "%2E", ".%2e", "%2E.", "%2e%2E"];
 const shapes: fc.Arbitrary<(path: string) => string> = fc.oneof(
-  fc.record({ dot: fc.constantFrom(...DOTS), at: fc.nat(), back: fc.boolean() }).map(({ dot, at, back }) => (path: string) => {
-    const parts = path.split("/");
-    const i = 1 + (at % (parts.length - 1));
-    const inserted = back && dot.replace(/%2e/gi, ".") === ".." ? [parts[i]!, dot] : [dot];
-    return [...parts.slice(0, i), ...inserted, ...parts.slice(i)].join("/");
-  }),
+  fc
+    .record({ dot: fc.constantFrom(...DOTS), at: fc.nat(), back: fc.boolean() })
+    .map(({ dot, at, back }) => (path: string) => {
+      const parts = path.split("/");
+      const i = 1 + (at % (parts.length - 1));
+      const inserted = back && dot.replace(/%2e/gi, ".") === ".." ? [parts[i]!, dot] : [dot];
+      return [...parts.slice(0, i), ...inserted, ...parts.slice(i)].join("/");
+    }),
   fc.constantFrom("#", "#x", "#/../claim").map((fragment) => (path: string) => path + fragment),
-  fc.constantFrom("http://evil", "http://127.0.0.1:1", "HTTP://om.test").map((origin) => (path: string) => origin + path),
+  fc
+    .constantFrom("http://evil", "http://127.0.0.1:1", "HTTP://om.test")
+    .map((origin) => (path: string) => origin + path),
   fc.constant((path: string) => `/${path}`),
   fc.nat().map((at) => (path: string) => {
     const slashes = [...path.matchAll(/\//g)].map((m) => m.index);
@@ -274,7 +392,13 @@ const shapes: fc.Arbitrary<(path: string) => string> = fc.oneof(
     return `${path.slice(0, i)}\\${path.slice(i + 1)}`;
   }),
   fc.nat().map((at) => (path: string) => {
-    const letters = [...path.matchAll(/[a-z]/g)].map((m) => m.index).filter((i) => /\/(operations-manager|tasks|jobs|claim|finish)(\/|$)/.test(path.slice(path.lastIndexOf("/", i), path.indexOf("/", i + 1) === -1 ? undefined : path.indexOf("/", i + 1))));
+    const letters = [...path.matchAll(/[a-z]/g)]
+      .map((m) => m.index)
+      .filter((i) =>
+        /\/(operations-manager|tasks|jobs|claim|finish)(\/|$)/.test(
+          path.slice(path.lastIndexOf("/", i), path.indexOf("/", i + 1) === -1 ? undefined : path.indexOf("/", i + 1)),
+        ),
+      );
     const i = letters[at % letters.length]!;
     return `${path.slice(0, i)}%${path.charCodeAt(i).toString(16)}${path.slice(i + 1)}`;
   }),
@@ -282,29 +406,45 @@ const shapes: fc.Arbitrary<(path: string) => string> = fc.oneof(
 
 /** The plain path of a case (its parameters as the client sends them). */
 function plainPath(c: Case): string {
-  return c.operationId === "claimTask" ? `/operations-manager/tasks/${segment(c.taskId)}/claim` : `/operations-manager/jobs/${segment(c.jobId)}/tasks/${segment(c.taskId)}/finish`;
+  return c.operationId === "claimTask"
+    ? `/operations-manager/tasks/${segment(c.taskId)}/claim`
+    : `/operations-manager/jobs/${segment(c.jobId)}/tasks/${segment(c.taskId)}/finish`;
 }
 
 describe("the guard judges the path Prism routes: no other target gets past it", () => {
   it("every generated path shape a URL parser would read as another path is answered by the guard (never passed on), 4xx naming why", async () => {
     const seen = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(cases, shapes, fc.constantFrom("null", "{}", '{"taskData":{}}', '{"taskData":{},"extra":1}'), async (c, shape, body) => {
-        const target = shape(plainPath(c));
-        expect(target).not.toBe(plainPath(c));
-        const before = passed;
-        const answer = await send(guard.url, target, { Authorization: BASIC, "Content-Type": "application/json" }, c.operationId === "claimTask" ? undefined : body);
-        expect([target, passed]).toEqual([target, before]);
-        expect([target, answer.status]).toEqual([target, expect.any(Number)]);
-        expect([400, 404]).toContain(answer.status);
-        const said = JSON.parse(answer.text) as { detail?: string; message?: string };
-        expect(typeof (said.detail ?? said.message)).toBe("string");
-        seen.add(said.detail?.match(/dot segment|fragment|not a path|starts with \/\/|plain form|no operation/)?.[0] ?? String(answer.status));
-      }),
+      fc.asyncProperty(
+        cases,
+        shapes,
+        fc.constantFrom("null", "{}", '{"taskData":{}}', '{"taskData":{},"extra":1}'),
+        async (c, shape, body) => {
+          const target = shape(plainPath(c));
+          expect(target).not.toBe(plainPath(c));
+          const before = passed;
+          const answer = await send(
+            guard.url,
+            target,
+            { Authorization: BASIC, "Content-Type": "application/json" },
+            c.operationId === "claimTask" ? undefined : body,
+          );
+          expect([target, passed]).toEqual([target, before]);
+          expect([target, answer.status]).toEqual([target, expect.any(Number)]);
+          expect([400, 404]).toContain(answer.status);
+          const said = JSON.parse(answer.text) as { detail?: string; message?: string };
+          expect(typeof (said.detail ?? said.message)).toBe("string");
+          seen.add(
+            said.detail?.match(/dot segment|fragment|not a path|starts with \/\/|plain form|no operation/)?.[0] ??
+              String(answer.status),
+          );
+        },
+      ),
       { numRuns: 1500 },
     );
     // Each way of writing another path was met, and named.
-    for (const why of ["dot segment", "fragment", "not a path", "starts with //", "plain form", "no operation"]) expect([...seen]).toContain(why);
+    for (const why of ["dot segment", "fragment", "not a path", "starts with //", "plain form", "no operation"])
+      expect([...seen]).toContain(why);
   }, 240_000);
 
   it.each([
@@ -320,7 +460,12 @@ describe("the guard judges the path Prism routes: no other target gets past it",
     expect(unplainTarget(target)).toMatch(why);
   });
 
-  it.each(["/operations-manager/jobs/J/tasks/K/finish", "/operations-manager/jobs/J/tasks/a%2Eb/finish", "/a?x=..&y=/./", "/operations-manager/tasks/%25/claim"])("%s is plain", (target) => {
+  it.each([
+    "/operations-manager/jobs/J/tasks/K/finish",
+    "/operations-manager/jobs/J/tasks/a%2Eb/finish",
+    "/a?x=..&y=/./",
+    "/operations-manager/tasks/%25/claim",
+  ])("%s is plain", (target) => {
     expect(unplainTarget(target)).toBeUndefined();
   });
 });
@@ -342,7 +487,9 @@ describe("the Prism mock and the client agree (a bounded number of cases)", () =
     // No path shape gets a made-up success to a body the client refuses.
     await fc.assert(
       fc.asyncProperty(cases, shapes, async (c, shape) => {
-        const target = shape(plainPath({ ...c, operationId: "finishManualTask", jobId: JOB_ID, taskId: TASK_KEY } as Case));
+        const target = shape(
+          plainPath({ ...c, operationId: "finishManualTask", jobId: JOB_ID, taskId: TASK_KEY } as Case),
+        );
         const answer = await send(base, target, { Authorization: BASIC, "Content-Type": "application/json" }, "null");
         expect([target, answer.status]).toEqual([target, expect.any(Number)]);
         expect([400, 404]).toContain(answer.status);
@@ -350,7 +497,14 @@ describe("the Prism mock and the client agree (a bounded number of cases)", () =
       { numRuns: 100 },
     );
     // The mock lived through all of it.
-    expect((await fetch(`${base}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: BASIC } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${base}/operations-manager/tasks/${TASK_ID}/claim`, {
+          method: "POST",
+          headers: { Authorization: BASIC },
+        })
+      ).status,
+    ).toBe(200);
   }, 120_000);
 });
 

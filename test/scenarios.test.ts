@@ -32,25 +32,43 @@ const base = () => {
 
 /** A Basic client whose requests all carry `Prefer` (no token request to spoil). */
 function client(baseUrl: string, prefer?: string) {
-  const fetchWith: Fetch = (url, init) => fetch(url, prefer ? { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), Prefer: prefer } } : init);
-  return createOperationsManagerClient({ baseUrl, auth: { username: USERNAME, password: PASSWORD }, fetch: fetchWith, validate: "throw" });
+  const fetchWith: Fetch = (url, init) =>
+    fetch(
+      url,
+      prefer ? { ...init, headers: { ...Object.fromEntries(new Headers(init?.headers)), Prefer: prefer } } : init,
+    );
+  return createOperationsManagerClient({
+    baseUrl,
+    auth: { username: USERNAME, password: PASSWORD },
+    fetch: fetchWith,
+    validate: "throw",
+  });
 }
 
 /** Problems with one claim → finish pair as a scenario: the ids chain, the task is worked, its transition taken. */
 function chainProblems(task: Task, job: Job, finishState: string): string[] {
   const problems: string[] = [];
   const key = task.job?.task;
-  if (task.job?._id !== job._id) problems.push(`claimed job._id ${task.job?._id} is not the finish answer's _id ${job._id}`);
+  if (task.job?._id !== job._id)
+    problems.push(`claimed job._id ${task.job?._id} is not the finish answer's _id ${job._id}`);
   const entry = key === undefined ? undefined : job.tasks?.[key];
-  if (!entry) return [...problems, `claimed job.task ${key} is no key of the job's tasks (${Object.keys(job.tasks ?? {}).join(", ")})`];
+  if (!entry)
+    return [
+      ...problems,
+      `claimed job.task ${key} is no key of the job's tasks (${Object.keys(job.tasks ?? {}).join(", ")})`,
+    ];
   if (entry.status !== "complete") problems.push(`task ${key} is ${entry.status}, not complete`);
-  if (entry.metrics?.finish_state !== finishState) problems.push(`task ${key} metrics.finish_state is ${entry.metrics?.finish_state}, not ${finishState}`);
-  if (entry.finish_state !== undefined && entry.finish_state !== finishState) problems.push(`task ${key} finish_state is ${entry.finish_state}, not ${finishState}`);
-  if (!entry.iterations?.includes(task._id)) problems.push(`the claimed iteration ${task._id} is not among task ${key}'s iterations`);
+  if (entry.metrics?.finish_state !== finishState)
+    problems.push(`task ${key} metrics.finish_state is ${entry.metrics?.finish_state}, not ${finishState}`);
+  if (entry.finish_state !== undefined && entry.finish_state !== finishState)
+    problems.push(`task ${key} finish_state is ${entry.finish_state}, not ${finishState}`);
+  if (!entry.iterations?.includes(task._id))
+    problems.push(`the claimed iteration ${task._id} is not among task ${key}'s iterations`);
   const next = entry.transitions?.[finishState] ?? [];
   if (next.length === 0) problems.push(`task ${key} has no ${finishState} transition`);
   for (const { task: target } of next) {
-    if (job.tasks?.[target!]?.status === "incomplete") problems.push(`the ${finishState} transition's task ${target} was not started`);
+    if (job.tasks?.[target!]?.status === "incomplete")
+      problems.push(`the ${finishState} transition's task ${target} was not started`);
   }
   return problems;
 }
@@ -91,7 +109,9 @@ describe("the scenarios on the mock, through the client", () => {
   it("without Prefer, claim → finish with the claimed ids is the approved scenario", async () => {
     const om = client(base());
     const task = await om.claimTask(TASK_ID);
-    const job = await om.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: FINISH_STATE.approved! } });
+    const job = await om.finishManualTask(task.job!._id!, task.job!.task!, {
+      taskData: { finish_state: FINISH_STATE.approved! },
+    });
     expect(task).toEqual(claims.approved!.data);
     expect(job).toEqual(finishes.approved!.data);
     expect(chainProblems(task, job, FINISH_STATE.approved!)).toEqual([]);
@@ -100,7 +120,9 @@ describe("the scenarios on the mock, through the client", () => {
   it.each(scenarios)("Prefer: example=%s answers that scenario's claim and finish, chained", async (name) => {
     const om = client(base(), `example=${name}`);
     const task = await om.claimTask(TASK_ID);
-    const job = await om.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: FINISH_STATE[name]! } });
+    const job = await om.finishManualTask(task.job!._id!, task.job!.task!, {
+      taskData: { finish_state: FINISH_STATE[name]! },
+    });
     expect(task).toEqual(claims[name]!.data);
     expect(job).toEqual(finishes[name]!.data);
     expect(chainProblems(task, job, FINISH_STATE[name]!)).toEqual([]);
@@ -111,10 +133,16 @@ describe("startMockServer({ example })", () => {
   it("answers that scenario without a header, on both operations; token operations keep their own example", async () => {
     const mock = await startMockServer({ example: "rejected" });
     try {
-      const om = createOperationsManagerClient({ baseUrl: mock.url, auth: { clientId: "svc-automation", clientSecret: "client-s3cret" }, validate: "throw" });
+      const om = createOperationsManagerClient({
+        baseUrl: mock.url,
+        auth: { clientId: "svc-automation", clientSecret: "client-s3cret" },
+        validate: "throw",
+      });
       const task = await om.claimTask(TASK_ID);
       expect(task).toEqual(claims.rejected!.data);
-      const job = await om.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: FINISH_STATE.rejected! } });
+      const job = await om.finishManualTask(task.job!._id!, task.job!.task!, {
+        taskData: { finish_state: FINISH_STATE.rejected! },
+      });
       expect(job).toEqual(finishes.rejected!.data);
       // A header still picks another, per request.
       expect(await client(mock.url, "example=approved").claimTask(TASK_ID)).toEqual(claims.approved!.data);
@@ -128,7 +156,10 @@ describe("startMockServer({ example })", () => {
     ["code=299", "No such answer", ["200", "400", "401", "500"]],
     ["code=500, example=nope", "No such example", ["error"]],
   ])("Prefer: %s is a problem answer that lists what there is", async (prefer, title, known) => {
-    const res = await fetch(`${base()}/operations-manager/tasks/${TASK_ID}/claim`, { method: "POST", headers: { Authorization: `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`, Prefer: prefer } });
+    const res = await fetch(`${base()}/operations-manager/tasks/${TASK_ID}/claim`, {
+      method: "POST",
+      headers: { Authorization: `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`, Prefer: prefer },
+    });
     expect([res.status, res.headers.get("content-type")]).toEqual([404, "application/problem+json"]);
     const problem = (await res.json()) as { title: string; detail: string; known: string[] };
     expect(problem.title).toBe(title);
@@ -150,7 +181,23 @@ describe("startMockServer({ example })", () => {
 // The token rules, one token at a time: the spec's schema of each token answer accepts exactly the
 // tokens the client takes (it refuses the others with kind "auth" before sending anything).
 describe("the spec's token schemas and the client agree on every token", () => {
-  const tokens = ["abc", "eyJ0.eyJ1.c2ln", "~!#$%&'()*+,-./:;<=>?@\\^_`|}", "]x", "}x", "a b", "x\ty", "é", "a\u00e9", "{abc", "[abc", '"abc', "abc}", "abc]", 'a"b'];
+  const tokens = [
+    "abc",
+    "eyJ0.eyJ1.c2ln",
+    "~!#$%&'()*+,-./:;<=>?@\\^_`|}",
+    "]x",
+    "}x",
+    "a b",
+    "x\ty",
+    "é",
+    "a\u00e9",
+    "{abc",
+    "[abc",
+    '"abc',
+    "abc}",
+    "abc]",
+    'a"b',
+  ];
   let platform: Awaited<ReturnType<typeof startRecordingServer>>;
   beforeAll(async () => {
     platform = await startRecordingServer();
@@ -158,27 +205,42 @@ describe("the spec's token schemas and the client agree on every token", () => {
   afterAll(() => platform.close());
 
   /** Does the client take this token answer: does it go on to send the claim? */
-  async function takes(auth: { clientId: string; clientSecret: string } | { username: string; password: string; method: "login" }, answer: () => void) {
+  async function takes(
+    auth: { clientId: string; clientSecret: string } | { username: string; password: string; method: "login" },
+    answer: () => void,
+  ) {
     answer();
     const claims = () => platform.requests.filter((r) => r.url.includes("/claim")).length;
     const before = claims();
-    const error = await createOperationsManagerClient({ baseUrl: platform.url, auth }).claimTask(TASK_ID).catch((e: unknown) => e);
+    const error = await createOperationsManagerClient({ baseUrl: platform.url, auth })
+      .claimTask(TASK_ID)
+      .catch((e: unknown) => e);
     return { sent: claims() > before, kind: (error as { kind?: string } | undefined)?.kind };
   }
   const answerWith = (type: string, body: string) => () =>
     platform.answer((req, res) => {
-      if (req.url.includes("/claim")) res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(claims.approved));
+      if (req.url.includes("/claim"))
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(claims.approved));
       else res.writeHead(200, { "Content-Type": type }).end(body);
     });
 
   it.each(tokens)("OAuth access_token %j", async (token) => {
-    const valid = !bodyViolations(responseValidators, "getOAuthToken", 200, "application/json", { access_token: token, token_type: "bearer" });
-    const verdict = await takes({ clientId: "svc", clientSecret: "client-s3cret" }, answerWith("application/json", JSON.stringify({ access_token: token, token_type: "bearer", expires_in: 3600 })));
+    const valid = !bodyViolations(responseValidators, "getOAuthToken", 200, "application/json", {
+      access_token: token,
+      token_type: "bearer",
+    });
+    const verdict = await takes(
+      { clientId: "svc", clientSecret: "client-s3cret" },
+      answerWith("application/json", JSON.stringify({ access_token: token, token_type: "bearer", expires_in: 3600 })),
+    );
     expect(verdict).toEqual(valid ? { sent: true, kind: undefined } : { sent: false, kind: "auth" });
   });
 
   it.each(tokens)("login token %j, as text and as a JSON string", async (token) => {
-    for (const [type, body] of [["text/plain", token], ["application/json", JSON.stringify(token)]] as const) {
+    for (const [type, body] of [
+      ["text/plain", token],
+      ["application/json", JSON.stringify(token)],
+    ] as const) {
       const valid = !bodyViolations(responseValidators, "login", 200, type, type === "text/plain" ? body : token);
       const verdict = await takes({ username: USERNAME, password: PASSWORD, method: "login" }, answerWith(type, body));
       expect([type, verdict]).toEqual([type, valid ? { sent: true, kind: undefined } : { sent: false, kind: "auth" }]);
@@ -199,13 +261,17 @@ describe("generated answers (dynamic: true) keep every rule the client checks", 
     const mock = await startMockServer({ dynamic: true });
     try {
       for (let run = 0; run < RUNS; run++) {
-        for (const auth of [{ clientId: "svc-automation", clientSecret: "client-s3cret" }, { username: USERNAME, password: PASSWORD, method: "login" as const }]) {
+        for (const auth of [
+          { clientId: "svc-automation", clientSecret: "client-s3cret" },
+          { username: USERNAME, password: PASSWORD, method: "login" as const },
+        ]) {
           // A fresh client each run: a fresh token request, as a fresh start had.
           const om = createOperationsManagerClient({ baseUrl: mock.url, auth, validate: "throw" });
           try {
             const task = await om.claimTask(TASK_ID);
             // Generated, not one of the examples.
-            if (Object.values(claims).some((example) => (example.data as Task).job?._id === task.job?._id)) failures.push(`run ${run + 1}: an example's job answered`);
+            if (Object.values(claims).some((example) => (example.data as Task).job?._id === task.job?._id))
+              failures.push(`run ${run + 1}: an example's job answered`);
             jobIds.add(task.job?._id);
             await om.finishManualTask(task.job!._id!, task.job!.task!, { taskData: { finish_state: "success" } });
           } catch (error) {
@@ -228,7 +294,11 @@ describe("generated answers (dynamic: true) keep every rule the client checks", 
     const mock = await startMockServer({ dynamic: true });
     const failures: string[] = [];
     try {
-      const om = createOperationsManagerClient({ baseUrl: mock.url, auth: { clientId: "svc-automation", clientSecret: "client-s3cret" }, validate: "throw" });
+      const om = createOperationsManagerClient({
+        baseUrl: mock.url,
+        auth: { clientId: "svc-automation", clientSecret: "client-s3cret" },
+        validate: "throw",
+      });
       const ids = new Set<string>();
       for (let run = 0; run < ROUND_TRIPS; run++) {
         try {

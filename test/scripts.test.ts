@@ -24,7 +24,8 @@ function editBundle(dir: string, change: (spec: any) => void) {
   writeFileSync(file, `${JSON.stringify(spec, null, 2)}\n`);
 }
 function replaceValue(node: any, key: string, from: unknown, to: unknown) {
-  if (node?.[key] !== from) throw new Error(`fixture: expected ${key} ${JSON.stringify(from)}, found ${JSON.stringify(node?.[key])}`);
+  if (node?.[key] !== from)
+    throw new Error(`fixture: expected ${key} ${JSON.stringify(from)}, found ${JSON.stringify(node?.[key])}`);
   node[key] = to;
 }
 
@@ -80,7 +81,9 @@ beforeAll(async () => {
       const box = makeSandbox();
       try {
         copy.breakIt(box.dir);
-        await Promise.all(Object.entries(copy.runs).map(async ([command, go]) => results.set(`${command} ${name}`, await go(box.dir))));
+        await Promise.all(
+          Object.entries(copy.runs).map(async ([command, go]) => results.set(`${command} ${name}`, await go(box.dir))),
+        );
         if (name === "committed") docsHtml = readFileSync(path.join(box.dir, "docs-build/index.html"), "utf8");
       } finally {
         box.remove();
@@ -110,7 +113,10 @@ describe("npm run check", () => {
       ["the stale bundle", /^ {2}- generated\/openapi\.json differs from a fresh bundle/m],
       ["the stale types", /^ {2}- generated\/schema\.d\.ts is out of date/m],
       ["the request validators, stale against the bundle", /^ {2}- generated\/request-validators\.ts is out of date/m],
-      ["the response validators, stale against the bundle", /^ {2}- generated\/response-validators\.ts is out of date/m],
+      [
+        "the response validators, stale against the bundle",
+        /^ {2}- generated\/response-validators\.ts is out of date/m,
+      ],
       ["the drift validators, stale against the bundle", /^ {2}- generated\/drift-validators\.ts is out of date/m],
     ])("%s", (_what, message) => {
       const { code, output } = result("check broken");
@@ -143,7 +149,8 @@ describe("npm run docs", () => {
     expect(result("docs committed").code).toBe(0);
     expect(docsHtml).toMatch(/Claim a task/);
     expect(docsHtml).toMatch(/Finish a manual task/);
-    const remoteLoads = docsHtml.match(/<(script|link)\b[^>]*\b(src|href)="https?:\/\/[^"]*"|\bfrom\s*"https?:\/\/[^"]*"/g) ?? [];
+    const remoteLoads =
+      docsHtml.match(/<(script|link)\b[^>]*\b(src|href)="https?:\/\/[^"]*"|\bfrom\s*"https?:\/\/[^"]*"/g) ?? [];
     expect(remoteLoads).toEqual([]);
   });
 });

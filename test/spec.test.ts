@@ -1,7 +1,15 @@
 // The spec is faithful to the API reference: every example in it is valid, the reference's own
 // example bodies validate, and values of the wrong type or shape are rejected.
 import { claimAccepted, claimMutants, finishAccepted, finishMutants, mutate } from "./support/mutants";
-import { deref, describeErrors, escapePointer, readJson, SpecValidator, type Json, type JsonObject } from "./support/spec";
+import {
+  deref,
+  describeErrors,
+  escapePointer,
+  readJson,
+  SpecValidator,
+  type Json,
+  type JsonObject,
+} from "./support/spec";
 import { TASK_KEY, claimAnswer, referenceBody } from "./support/constants";
 
 const v = new SpecValidator();
@@ -20,11 +28,21 @@ function allExamples(): Example[] {
         const ref = (param as JsonObject).$ref as string | undefined;
         const base = ref ?? `${opBase}/parameters/${i}`;
         const resolved = deref(spec, param) as JsonObject;
-        found.push({ where: `${operation.operationId} parameter ${resolved.name}`, schemaRef: `${base}/schema`, value: resolved.example });
+        found.push({
+          where: `${operation.operationId} parameter ${resolved.name}`,
+          schemaRef: `${base}/schema`,
+          value: resolved.example,
+        });
       });
-      const media: Array<[string, string, Json | undefined]> = [["request", `${opBase}/requestBody`, operation.requestBody]];
+      const media: Array<[string, string, Json | undefined]> = [
+        ["request", `${opBase}/requestBody`, operation.requestBody],
+      ];
       for (const [status, response] of Object.entries(operation.responses as JsonObject)) {
-        media.push([status, ((response as JsonObject).$ref as string | undefined) ?? `${opBase}/responses/${status}`, response]);
+        media.push([
+          status,
+          ((response as JsonObject).$ref as string | undefined) ?? `${opBase}/responses/${status}`,
+          response,
+        ]);
       }
       for (const [label, base, holder] of media) {
         const content = (deref(spec, holder) as JsonObject | undefined)?.content as JsonObject | undefined;
@@ -58,9 +76,13 @@ describe("examples in the spec", () => {
         expect(where.some((w) => w.startsWith(`${op} ${status} example`))).toBe(true);
       }
     }
-    expect(where).toEqual(expect.arrayContaining([
-      "claimTask parameter taskId", "finishManualTask parameter jobId", "finishManualTask parameter taskId",
-    ]));
+    expect(where).toEqual(
+      expect.arrayContaining([
+        "claimTask parameter taskId",
+        "finishManualTask parameter jobId",
+        "finishManualTask parameter taskId",
+      ]),
+    );
     expect(examples.every((e) => e.value !== undefined)).toBe(true);
   });
 
@@ -91,7 +113,15 @@ describe("the reference's example bodies", () => {
   it("Claim a task: the example response validates, but for its _id and job._id placeholders", () => {
     expect(((claimVerbatim.data as JsonObject).job as JsonObject)._id).toBe("string");
     expect((claimVerbatim.data as JsonObject)._id).toBe("string");
-    expect(v.validate(claim200, claimVerbatim).errors.map((e) => [e.instancePath, e.keyword]).sort()).toEqual([["/data/_id", "pattern"], ["/data/job/_id", "pattern"]]);
+    expect(
+      v
+        .validate(claim200, claimVerbatim)
+        .errors.map((e) => [e.instancePath, e.keyword])
+        .sort(),
+    ).toEqual([
+      ["/data/_id", "pattern"],
+      ["/data/job/_id", "pattern"],
+    ]);
     const r = v.validate(claim200, claimFixture);
     expect(describeErrors(r.errors)).toBe("");
   });
@@ -106,12 +136,15 @@ describe("the reference's example bodies", () => {
   it.each([
     ["ClaimTaskResponse", claimVerbatim],
     ["FinishManualTaskResponse", finishFixture],
-  ] as const)("are the spec's own %s example, differing only where the reference has a placeholder", (name, reference) => {
-    const ours = (((spec.components as JsonObject).examples as JsonObject)[name] as JsonObject).value as Json;
-    const changed = differingLeaves(reference, ours);
-    expect(changed.length).toBeGreaterThan(0);
-    expect(changed.filter((d) => d.reference !== "string" && d.reference !== 1.1)).toEqual([]);
-  });
+  ] as const)(
+    "are the spec's own %s example, differing only where the reference has a placeholder",
+    (name, reference) => {
+      const ours = (((spec.components as JsonObject).examples as JsonObject)[name] as JsonObject).value as Json;
+      const changed = differingLeaves(reference, ours);
+      expect(changed.length).toBeGreaterThan(0);
+      expect(changed.filter((d) => d.reference !== "string" && d.reference !== 1.1)).toEqual([]);
+    },
+  );
 });
 
 type Leaf = { path: string; reference: Json | undefined; ours: Json | undefined };
@@ -127,7 +160,6 @@ function differingLeaves(reference: Json | undefined, ours: Json | undefined, at
   }
   return JSON.stringify(reference) === JSON.stringify(ours) ? [] : [{ path: at, reference, ours }];
 }
-
 
 describe("typed mutations of the reference bodies are rejected", () => {
   it.each(claimMutants)("claim: %s", (_name, path, value) => {
@@ -157,7 +189,10 @@ describe("values the reference does not rule out are accepted", () => {
 });
 
 /** Every leaf of a JSON value (string, number, boolean), with its path. */
-function leaves(value: Json, at: Array<string | number> = []): Array<{ path: Array<string | number>; value: string | number | boolean }> {
+function leaves(
+  value: Json,
+  at: Array<string | number> = [],
+): Array<{ path: Array<string | number>; value: string | number | boolean }> {
   if (value === null) return [];
   if (Array.isArray(value)) return value.flatMap((item, i) => leaves(item, [...at, i]));
   if (typeof value === "object") return Object.entries(value).flatMap(([k, item]) => leaves(item, [...at, k]));
@@ -183,7 +218,11 @@ describe("a value of the wrong type is rejected wherever the reference shows a v
 });
 
 const realPlatform = (file: string) => readJson<JsonObject>(`test/fixtures/real-platform/${file}`);
-const envelope = (data: JsonObject): JsonObject => ({ message: "Successfully created the requested item", data, metadata: {} });
+const envelope = (data: JsonObject): JsonObject => ({
+  message: "Successfully created the requested item",
+  data,
+  metadata: {},
+});
 const realJobs = ["job-2021.1-complete.json", "job-2023.1-complete.json", "job-error-object-message.json"];
 const realTasks = ["task-get.json"];
 
@@ -207,8 +246,20 @@ describe("documents in real platforms' shapes", () => {
     ["finish", "a number as an iteration", job21, [...entry, "iterations", 0], 7],
     ["finish", "a number as a task-map entry's status", job21, [...entry, "status"], 3],
     ["finish", "a number as a task-map entry's name", job21, [...entry, "name"], 3],
-    ["finish", "epoch milliseconds as a task-map entry's start_time (an ISO string)", job21, [...entry, "start_time"], 1712143203131],
-    ["finish", "an ISO string as a task-map entry's end_time (epoch milliseconds)", job21, [...entry, "end_time"], "2024-04-03T11:20:03.162Z"],
+    [
+      "finish",
+      "epoch milliseconds as a task-map entry's start_time (an ISO string)",
+      job21,
+      [...entry, "start_time"],
+      1712143203131,
+    ],
+    [
+      "finish",
+      "an ISO string as a task-map entry's end_time (epoch milliseconds)",
+      job21,
+      [...entry, "end_time"],
+      "2024-04-03T11:20:03.162Z",
+    ],
     ["finish", "an object as a transition list", job21, [...entry, "transitions", "success"], { task: "b2e4" }],
     ["finish", "a number as a transition's task", job21, [...entry, "transitions", "success", 0, "task"], 5],
     ["finish", "a string as the canvas x", job21, [...entry, "x"], "0.25"],
@@ -216,8 +267,20 @@ describe("documents in real platforms' shapes", () => {
     ["finish", "a number as a task-map entry's incoming variables", job21, [...entry, "variables", "incoming"], 3],
     ["finish", "a string as a task-map entry's metrics.run_time", job21, [...entry, "metrics", "run_time"], "31"],
     ["finish", "a user object without _id as created_by", job21, ["data", "created_by"], { username: "admin" }],
-    ["finish", "a user object with a numeric username as a watcher", job21, ["data", "watchers", 0], { _id: "5f9a0b2c4d6e8f1a3b5c7d9e", username: 5 }],
-    ["finish", "an ISO string as the job's metrics.start_time (epoch milliseconds)", job21, ["data", "metrics", "start_time"], "2024-04-03T11:20:03.114Z"],
+    [
+      "finish",
+      "a user object with a numeric username as a watcher",
+      job21,
+      ["data", "watchers", 0],
+      { _id: "5f9a0b2c4d6e8f1a3b5c7d9e", username: 5 },
+    ],
+    [
+      "finish",
+      "an ISO string as the job's metrics.start_time (epoch milliseconds)",
+      job21,
+      ["data", "metrics", "start_time"],
+      "2024-04-03T11:20:03.114Z",
+    ],
     ["finish", "a string as a nodeLocation y", job23, ["data", "tasks", "f00d", "nodeLocation", "y"], "-504"],
     ["finish", "a number as an error message", jobErr, ["data", "error", 1, "message"], 5],
   ];
@@ -246,7 +309,12 @@ describe("ids in every 200 example keep the contract's patterns", () => {
     for (const { where, value } of found) {
       const data = (value as JsonObject).data as JsonObject;
       const job = data.job as JsonObject;
-      expect([where, ok("TaskIterationId", data._id), ok("JobId", job._id), ok("WorkflowTaskId", job.task)]).toEqual([where, true, true, true]);
+      expect([where, ok("TaskIterationId", data._id), ok("JobId", job._id), ok("WorkflowTaskId", job.task)]).toEqual([
+        where,
+        true,
+        true,
+        true,
+      ]);
       for (const id of job.ancestors as Json[]) expect([where, ok("JobId", id)]).toEqual([where, true]);
     }
   });
@@ -282,14 +350,27 @@ describe("path parameters", () => {
   it("claim taskId is a task-iteration UUID, either case", () => {
     expect(claimTaskId("3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34")).toBe(true);
     expect(claimTaskId("3F2C9A4E-8B1D-4C7E-9F60-2A5B7D8E1C34")).toBe(true);
-    for (const bad of ["", "taskId", "3f2c9a4e8b1d4c7e9f602a5b7d8e1c34", "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c3", "g f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34", 42]) {
+    for (const bad of [
+      "",
+      "taskId",
+      "3f2c9a4e8b1d4c7e9f602a5b7d8e1c34",
+      "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c3",
+      "g f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34",
+      42,
+    ]) {
       expect(claimTaskId(bad)).toBe(false);
     }
   });
 
   it("jobId is 24 lower-case hex digits", () => {
     expect(jobId("67be20c2dda0df69ebe60824")).toBe(true);
-    for (const bad of ["67BE20C2DDA0DF69EBE60824", "67be20c2dda0df69ebe6082", "67be20c2dda0df69ebe608245", "jobId", ""]) {
+    for (const bad of [
+      "67BE20C2DDA0DF69EBE60824",
+      "67be20c2dda0df69ebe6082",
+      "67be20c2dda0df69ebe608245",
+      "jobId",
+      "",
+    ]) {
       expect(jobId(bad)).toBe(false);
     }
   });
@@ -309,10 +390,20 @@ describe("finishManualTask request body", () => {
   const bodyRef = `#/paths/${escapePointer(p)}/post/requestBody/content/application~1json/schema`;
   it("takes an empty object, or taskData as an open object with finish_state and variables", () => {
     expect(v.validate(bodyRef, {}).valid).toBe(true);
-    expect(v.validate(bodyRef, { taskData: { finish_state: "success", variables: { a: 1 }, extra: [1] } }).valid).toBe(true);
+    expect(v.validate(bodyRef, { taskData: { finish_state: "success", variables: { a: 1 }, extra: [1] } }).valid).toBe(
+      true,
+    );
   });
   it("rejects taskData that is not an object, a finish_state that is not a string, and any member but taskData", () => {
-    for (const bad of [{ taskData: "done" }, { taskData: [] }, { taskData: null }, { taskData: { finish_state: 1 } }, [], { taskdata: {} }, { taskData: {}, finish_state: "success" }]) {
+    for (const bad of [
+      { taskData: "done" },
+      { taskData: [] },
+      { taskData: null },
+      { taskData: { finish_state: 1 } },
+      [],
+      { taskdata: {} },
+      { taskData: {}, finish_state: "success" },
+    ]) {
       expect(v.validate(bodyRef, bad).valid).toBe(false);
     }
   });

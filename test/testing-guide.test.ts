@@ -7,7 +7,9 @@ import { run } from "./support/children";
 import { repoRoot } from "./support/spec";
 
 const guide = readFileSync(path.join(repoRoot, "docs/testing-with-the-mock.md"), "utf8");
-const snippets = ["mock-testing.ts", "msw-testing.ts"].map((file) => readFileSync(path.join(repoRoot, "test/snippets", file), "utf8")).join("\n");
+const snippets = ["mock-testing.ts", "msw-testing.ts"]
+  .map((file) => readFileSync(path.join(repoRoot, "test/snippets", file), "utf8"))
+  .join("\n");
 
 /** The guide's ```ts blocks. */
 function codeBlocks(markdown: string): string[] {
@@ -36,14 +38,26 @@ it("every TypeScript block of the guide is a region of test/snippets/mock-testin
 
 it("the guide covers what a consumer's tests need: chained ids, a 500 and a 401, a scenario, dynamic", () => {
   const code = codeBlocks(guide).join("\n");
-  for (const needed of ["startMockServer()", "task.job!._id!", 'Prefer: "code=500"', 'Prefer: "code=401"', 'Prefer: "example=rejected"', 'startMockServer({ example: "rejected" })', "startMockServer({ dynamic: true })"]) {
+  for (const needed of [
+    "startMockServer()",
+    "task.job!._id!",
+    'Prefer: "code=500"',
+    'Prefer: "code=401"',
+    'Prefer: "example=rejected"',
+    'startMockServer({ example: "rejected" })',
+    "startMockServer({ dynamic: true })",
+  ]) {
     expect([needed, code.includes(needed)]).toEqual([needed, true]);
   }
 });
 
 it("test/snippets/mock-testing.ts compiles under strict NodeNext, as a consumer's file would", async () => {
   const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
-  const { code, stdout, stderr } = await run(process.execPath, [tsc, "-p", path.join(repoRoot, "test/snippets/tsconfig.json"), "--pretty", "false"], { cwd: repoRoot });
+  const { code, stdout, stderr } = await run(
+    process.execPath,
+    [tsc, "-p", path.join(repoRoot, "test/snippets/tsconfig.json"), "--pretty", "false"],
+    { cwd: repoRoot },
+  );
   expect(stdout + stderr).toBe("");
   expect(code).toBe(0);
 }, 60_000);

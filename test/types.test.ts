@@ -9,7 +9,9 @@ const project = path.join(repoRoot, "test/types/tsconfig.json");
 const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
 
 it("tsc accepts test/types/misuse.ts: each misuse is an error, everything else compiles", async () => {
-  const { code, stdout, stderr } = await run(process.execPath, [tsc, "-p", project, "--pretty", "false"], { cwd: repoRoot });
+  const { code, stdout, stderr } = await run(process.execPath, [tsc, "-p", project, "--pretty", "false"], {
+    cwd: repoRoot,
+  });
   expect(stdout + stderr).toBe("");
   expect(code).toBe(0);
 }, 60_000);

@@ -22,12 +22,20 @@ function operationExamples(): Example[] {
   const found: Example[] = [];
   for (const operationId of v.operationIds()) {
     const { operation } = v.operation(operationId);
-    const params = ((operation.parameters as Json[] | undefined) ?? []).map((p) => deref(spec, p) as JsonObject).filter((p) => p.in === "path");
+    const params = ((operation.parameters as Json[] | undefined) ?? [])
+      .map((p) => deref(spec, p) as JsonObject)
+      .filter((p) => p.in === "path");
     if (params.length) {
       found.push({
         where: `${operationId} path parameters (their examples)`,
         validate: requestValidators[byId(operationId)].path,
-        value: Object.fromEntries(params.map((p) => [p.name, p.example ?? (Object.values((p.examples as JsonObject | undefined) ?? {})[0] as JsonObject | undefined)?.value])),
+        value: Object.fromEntries(
+          params.map((p) => [
+            p.name,
+            p.example ??
+              (Object.values((p.examples as JsonObject | undefined) ?? {})[0] as JsonObject | undefined)?.value,
+          ]),
+        ),
       });
     }
     const media: Array<[string, Json | undefined, (type: string) => Validate | undefined]> = [
@@ -40,7 +48,11 @@ function operationExamples(): Example[] {
       const content = ((deref(spec, holder) as JsonObject | undefined)?.content as JsonObject | undefined) ?? {};
       for (const [type, mt] of Object.entries(content)) {
         for (const [name, example] of Object.entries(((mt as JsonObject).examples as JsonObject) ?? {})) {
-          found.push({ where: `${operationId} ${label} ${type} example ${name}`, validate: validatorFor(type), value: (deref(spec, example) as JsonObject).value });
+          found.push({
+            where: `${operationId} ${label} ${type} example ${name}`,
+            validate: validatorFor(type),
+            value: (deref(spec, example) as JsonObject).value,
+          });
         }
       }
     }
@@ -53,10 +65,15 @@ describe("the generated validators cover the bundle", () => {
     expect(Object.keys(requestValidators).sort()).toEqual(v.operationIds().sort());
     expect(Object.keys(responseValidators).sort()).toEqual(v.operationIds().sort());
     for (const operationId of v.operationIds()) {
-      const declared = Object.entries(v.operation(operationId).operation.responses as JsonObject).flatMap(([status, response]) =>
-        Object.keys(((deref(spec, response) as JsonObject).content as JsonObject | undefined) ?? {}).map((type) => `${status} ${type}`),
+      const declared = Object.entries(v.operation(operationId).operation.responses as JsonObject).flatMap(
+        ([status, response]) =>
+          Object.keys(((deref(spec, response) as JsonObject).content as JsonObject | undefined) ?? {}).map(
+            (type) => `${status} ${type}`,
+          ),
       );
-      const generated = Object.entries(responseValidators[byId(operationId)]).flatMap(([status, byType]) => Object.keys(byType).map((type) => `${status} ${type}`));
+      const generated = Object.entries(responseValidators[byId(operationId)]).flatMap(([status, byType]) =>
+        Object.keys(byType).map((type) => `${status} ${type}`),
+      );
       expect(generated.sort()).toEqual(declared.sort());
     }
   });
@@ -72,7 +89,12 @@ describe("every example in the spec passes its generated validator", () => {
         expect(where.some((w) => w.startsWith(`${op} ${status} `))).toBe(true);
       }
     }
-    expect(where).toEqual(expect.arrayContaining(["claimTask path parameters (their examples)", "finishManualTask path parameters (their examples)"]));
+    expect(where).toEqual(
+      expect.arrayContaining([
+        "claimTask path parameters (their examples)",
+        "finishManualTask path parameters (their examples)",
+      ]),
+    );
     expect(where.some((w) => w.startsWith("finishManualTask request "))).toBe(true);
   });
 
@@ -108,7 +130,9 @@ describe("mutants of the reference bodies that the spec rejects", () => {
   });
 
   it("a number as data.name is named by pointer and rule", () => {
-    expect(verdict(claim200, mutate(claimFixture, ["data", "name"], 42)).violations).toEqual([{ path: "/data/name", message: "must be string" }]);
+    expect(verdict(claim200, mutate(claimFixture, ["data", "name"], 42)).violations).toEqual([
+      { path: "/data/name", message: "must be string" },
+    ]);
   });
 
   it("every violation is reported, not just the first", () => {
@@ -135,22 +159,34 @@ describe("what the spec accepts, the generated validators accept", () => {
 
 describe("request validators", () => {
   it("fold the alternatives of a path parameter into one rule", () => {
-    const { valid, violations } = verdict(requestValidators.finishManualTask.path!, { jobId: "67be20c2dda0df69ebe60824", taskId: "a/b" });
+    const { valid, violations } = verdict(requestValidators.finishManualTask.path!, {
+      jobId: "67be20c2dda0df69ebe60824",
+      taskId: "a/b",
+    });
     expect(valid).toBe(false);
     expect(violations).toEqual([
-      { path: "/taskId", message: 'must be one of "workflow_start", "workflow_end", "error_handler" or must match pattern "^[A-Za-z0-9_-]{1,128}$"' },
+      {
+        path: "/taskId",
+        message:
+          'must be one of "workflow_start", "workflow_end", "error_handler" or must match pattern "^[A-Za-z0-9_-]{1,128}$"',
+      },
     ]);
   });
 
   it("name a member the body may not hold, and a missing path parameter", () => {
-    expect(verdict(requestValidators.finishManualTask.body["application/json"]!, { taskdata: {} }).violations).toEqual([{ path: "/taskdata", message: "is not allowed here" }]);
-    expect(verdict(requestValidators.claimTask.path!, {}).violations).toEqual([{ path: "/taskId", message: "is required" }]);
+    expect(verdict(requestValidators.finishManualTask.body["application/json"]!, { taskdata: {} }).violations).toEqual([
+      { path: "/taskdata", message: "is not allowed here" },
+    ]);
+    expect(verdict(requestValidators.claimTask.path!, {}).violations).toEqual([
+      { path: "/taskId", message: "is required" },
+    ]);
   });
 });
 
 describe("the generated date-time check", () => {
   const ajvFormats = (fullFormats["date-time"] as { validate: (s: string) => boolean }).validate;
-  const dateTimeOf = (validate: Validate) => (text: string) => validate(mutate(claimFixture, ["data", "last_updated"], text));
+  const dateTimeOf = (validate: Validate) => (text: string) =>
+    validate(mutate(claimFixture, ["data", "last_updated"], text));
   const generated = dateTimeOf(claim200);
 
   it("accepts and refuses exactly what ajv-formats' full RFC 3339 date-time does", () => {
@@ -168,7 +204,10 @@ describe("the generated date-time check", () => {
         pick("", ".5", ".123456", "."),
         fc.oneof(pick("Z", "z", "", "+00:00", "-08:00", "+0530", "+05", "+24:00", "-00:60", "+23:59", "Zz")),
       )
-      .map((parts) => `${parts[0]}-${parts[1]}-${parts[2]}${parts[3]}${parts[4]}:${parts[5]}:${parts[6]}${parts[7]}${parts[8]}`);
+      .map(
+        (parts) =>
+          `${parts[0]}-${parts[1]}-${parts[2]}${parts[3]}${parts[4]}:${parts[5]}:${parts[6]}${parts[7]}${parts[8]}`,
+      );
     fc.assert(
       fc.property(fc.oneof(candidate, fc.string({ maxLength: 30 })), (text) => {
         expect(generated(text)).toBe(ajvFormats(text));

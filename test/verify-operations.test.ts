@@ -10,14 +10,20 @@ const none = { ids: {}, bodies: {} };
 describe("verify's operations come from the spec", () => {
   it("verifies every operation that is not a token step", () => {
     const tokenStep = (operation: JsonObject) => Array.isArray(operation.security) && operation.security.length === 0;
-    const expected = [...operations(spec)].filter(({ operation }) => !tokenStep(operation)).map(({ operation }) => operation.operationId);
+    const expected = [...operations(spec)]
+      .filter(({ operation }) => !tokenStep(operation))
+      .map(({ operation }) => operation.operationId);
     expect(expected.length).toBeGreaterThan(0);
     expect([...verified].sort()).toEqual([...expected].sort());
   });
 
   it("calls each with the spec's method and request media type, its ids the spec's examples by default", () => {
     // claimTask declares no body: none is sent.
-    expect(requestFor("claimTask", none)).toEqual({ method: "POST", path: `/operations-manager/tasks/${TASK_ID}/claim`, accept: "application/json" });
+    expect(requestFor("claimTask", none)).toEqual({
+      method: "POST",
+      path: `/operations-manager/tasks/${TASK_ID}/claim`,
+      accept: "application/json",
+    });
     expect(requestFor("finishManualTask", none)).toMatchObject({
       method: "POST",
       path: `/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`,
@@ -38,7 +44,9 @@ describe("verify's operations come from the spec", () => {
     for (const operationId of verified) {
       const template = findOperation(spec, operationId).path;
       const parameters = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      const flagged = Object.values(FLAGS).filter((f) => f.operationId === operationId).map((f) => f.parameter);
+      const flagged = Object.values(FLAGS)
+        .filter((f) => f.operationId === operationId)
+        .map((f) => f.parameter);
       expect(flagged.sort()).toEqual(parameters.sort());
     }
   });

@@ -20,7 +20,19 @@ function refusal(args: string[], env: NodeJS.ProcessEnv = BASIC): UsageError {
 
 describe("verify's options", () => {
   it("reads the flags and maps the environment to the client's auth options", () => {
-    const opts = verifyOptions([...LOCAL, "--only", "claimTask", "--task-id", "11111111-1111-4111-8111-111111111111", "--timeout", "5", "--json"], BASIC);
+    const opts = verifyOptions(
+      [
+        ...LOCAL,
+        "--only",
+        "claimTask",
+        "--task-id",
+        "11111111-1111-4111-8111-111111111111",
+        "--timeout",
+        "5",
+        "--json",
+      ],
+      BASIC,
+    );
     expect(opts).toMatchObject({
       upstream: "http://127.0.0.1:9",
       only: ["claimTask"],
@@ -28,26 +40,64 @@ describe("verify's options", () => {
       ids: { "--task-id": "11111111-1111-4111-8111-111111111111" },
       defaulted: ["--job-id", "--task-key"],
       json: true,
-      auth: { method: "basic", options: { username: "automation", password: "Pa55-s3cret" }, check: "OM_USERNAME/OM_PASSWORD" },
+      auth: {
+        method: "basic",
+        options: { username: "automation", password: "Pa55-s3cret" },
+        check: "OM_USERNAME/OM_PASSWORD",
+      },
     });
-    expect(verifyOptions(LOCAL, { OM_CLIENT_ID: "id", OM_CLIENT_SECRET: "s" })).toMatchObject({ auth: { method: "oauth", options: { clientId: "id", clientSecret: "s" } } });
-    expect(verifyOptions(LOCAL, { ...BASIC, OM_AUTH: "login" })).toMatchObject({ auth: { method: "login", options: { ...{ username: "automation" }, method: "login" } } });
+    expect(verifyOptions(LOCAL, { OM_CLIENT_ID: "id", OM_CLIENT_SECRET: "s" })).toMatchObject({
+      auth: { method: "oauth", options: { clientId: "id", clientSecret: "s" } },
+    });
+    expect(verifyOptions(LOCAL, { ...BASIC, OM_AUTH: "login" })).toMatchObject({
+      auth: { method: "login", options: { ...{ username: "automation" }, method: "login" } },
+    });
     expect(verifyOptions(LOCAL, { OM_AUTH: "none" })).toMatchObject({ auth: { method: "none" } });
     expect(verifyOptions(["--help"], {})).toBe("help");
   });
 
   it.each([
     ["no --upstream", [], BASIC, /^--upstream is required$/],
-    ["an unknown operation", [...LOCAL, "--only", "deleteEverything"], BASIC, /^--only: unknown operation "deleteEverything"/],
+    [
+      "an unknown operation",
+      [...LOCAL, "--only", "deleteEverything"],
+      BASIC,
+      /^--only: unknown operation "deleteEverything"/,
+    ],
     ["credentials in the URL", ["--upstream", "http://user:pw@127.0.0.1:9"], BASIC, /must not carry credentials/],
-    ["a task id that is not a UUID", [...LOCAL, "--task-id", "not-a-uuid"], BASIC, /^--task-id "not-a-uuid" is not valid for claimTask/],
+    [
+      "a task id that is not a UUID",
+      [...LOCAL, "--task-id", "not-a-uuid"],
+      BASIC,
+      /^--task-id "not-a-uuid" is not valid for claimTask/,
+    ],
     ["--task-data that is not JSON", [...LOCAL, "--task-data", "{oops"], BASIC, /^--task-data is not JSON/],
-    ["--task-data the contract refuses", [...LOCAL, "--task-data", "[1]"], BASIC, /^--task-data does not fit the contract/],
+    [
+      "--task-data the contract refuses",
+      [...LOCAL, "--task-data", "[1]"],
+      BASIC,
+      /^--task-data does not fit the contract/,
+    ],
     ["a timeout of 0", [...LOCAL, "--timeout", "0"], BASIC, /^--timeout must be a positive number/],
     ["no credentials", LOCAL, {}, /^set OM_USERNAME and OM_PASSWORD/],
-    ["OAuth without its secret", LOCAL, { OM_AUTH: "oauth", OM_CLIENT_ID: "id" }, /^OM_AUTH=oauth needs OM_CLIENT_ID and OM_CLIENT_SECRET/],
-    ["an unknown OM_AUTH", LOCAL, { ...BASIC, OM_AUTH: "digest" }, /^OM_AUTH must be oauth, login, basic or none, got "digest"$/],
-    ["a username Basic cannot carry", LOCAL, { OM_USERNAME: "a:b", OM_PASSWORD: "p" }, /OM_USERNAME must not contain ':'/],
+    [
+      "OAuth without its secret",
+      LOCAL,
+      { OM_AUTH: "oauth", OM_CLIENT_ID: "id" },
+      /^OM_AUTH=oauth needs OM_CLIENT_ID and OM_CLIENT_SECRET/,
+    ],
+    [
+      "an unknown OM_AUTH",
+      LOCAL,
+      { ...BASIC, OM_AUTH: "digest" },
+      /^OM_AUTH must be oauth, login, basic or none, got "digest"$/,
+    ],
+    [
+      "a username Basic cannot carry",
+      LOCAL,
+      { OM_USERNAME: "a:b", OM_PASSWORD: "p" },
+      /OM_USERNAME must not contain ':'/,
+    ],
   ])("refuses %s, in one line", (_what, args, env, message) => {
     const error = refusal(args, env);
     expect(error.message).toMatch(message);
@@ -59,21 +109,33 @@ describe("verify's options", () => {
     ["Basic", BASIC],
     ["OAuth", { OM_CLIENT_ID: "id", OM_CLIENT_SECRET: "client-s3cret" }],
     ["a login", { ...BASIC, OM_AUTH: "login" }],
-  ])("refuses to send %s credentials over plain http to a host that is not loopback, as the client does", (_what, env) => {
-    for (const upstream of ["http://itential.example.com", "http://10.0.0.7:3000", "http://[fd00::1]:3000"]) {
-      const error = refusal(["--upstream", upstream], env);
-      expect(error.message).toMatch(/http/);
-      expect(error.message).toMatch(/--upstream/);
-      for (const secret of Object.values(env)) expect(error.message).not.toContain(secret);
-    }
-  });
+  ])(
+    "refuses to send %s credentials over plain http to a host that is not loopback, as the client does",
+    (_what, env) => {
+      for (const upstream of ["http://itential.example.com", "http://10.0.0.7:3000", "http://[fd00::1]:3000"]) {
+        const error = refusal(["--upstream", upstream], env);
+        expect(error.message).toMatch(/http/);
+        expect(error.message).toMatch(/--upstream/);
+        for (const secret of Object.values(env)) expect(error.message).not.toContain(secret);
+      }
+    },
+  );
 
   it("lets credentials go over https, over http to loopback, and over plain http with --allow-insecure-http", () => {
-    for (const upstream of ["https://itential.example.com", "http://localhost:3000", "http://127.0.0.1:3000", "http://[::1]:3000"]) {
+    for (const upstream of [
+      "https://itential.example.com",
+      "http://localhost:3000",
+      "http://127.0.0.1:3000",
+      "http://[::1]:3000",
+    ]) {
       expect(verifyOptions(["--upstream", upstream], BASIC)).toMatchObject({ upstream: upstream.replace(/\/$/, "") });
     }
-    expect(verifyOptions(["--upstream", "http://itential.example.com", "--allow-insecure-http"], BASIC)).toMatchObject({ upstream: "http://itential.example.com" });
+    expect(verifyOptions(["--upstream", "http://itential.example.com", "--allow-insecure-http"], BASIC)).toMatchObject({
+      upstream: "http://itential.example.com",
+    });
     // No credentials, nothing to leak: OM_AUTH=none may use plain http anywhere.
-    expect(verifyOptions(["--upstream", "http://itential.example.com"], { OM_AUTH: "none" })).toMatchObject({ auth: { method: "none" } });
+    expect(verifyOptions(["--upstream", "http://itential.example.com"], { OM_AUTH: "none" })).toMatchObject({
+      auth: { method: "none" },
+    });
   });
 });

@@ -13,9 +13,16 @@ import { claimAnswer, finishAnswer } from "./support/constants";
 
 const USERNAME = "truth-operator";
 const PASSWORD = "Pa55-truth-s3cret";
-const ENV = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD, OM_AUTH: undefined, OM_CLIENT_ID: undefined, OM_CLIENT_SECRET: undefined };
+const ENV = {
+  OM_USERNAME: USERNAME,
+  OM_PASSWORD: PASSWORD,
+  OM_AUTH: undefined,
+  OM_CLIENT_ID: undefined,
+  OM_CLIENT_SECRET: undefined,
+};
 const PROBLEM = "https://stoplight.io/prism/errors#VIOLATIONS";
-const fixture = (name: string) => JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/real-platform", name), "utf8")) as JsonObject;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/real-platform", name), "utf8")) as JsonObject;
 
 const verify = (args: string[], env: Record<string, string | undefined> = ENV): Promise<Run> =>
   runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], { cwd: repoRoot, env, timeout: 90_000 });
@@ -32,8 +39,17 @@ async function closedPort(): Promise<number> {
 // Task ids pick the fake platform's answer.
 const ids = {
   looksLikePrism: ["11111111-1111-4111-8111-11111111111a", { type: PROBLEM, validation: 5 }],
-  looksLikePrismNull: ["11111111-1111-4111-8111-11111111111b", { type: PROBLEM, validation: [null, "x", { location: {}, message: {} }, { location: ["response", "body", {}], message: 7 }] }],
-  looksLikePrismString: ["11111111-1111-4111-8111-11111111111c", { type: PROBLEM, title: { no: "string" }, validation: "response" }],
+  looksLikePrismNull: [
+    "11111111-1111-4111-8111-11111111111b",
+    {
+      type: PROBLEM,
+      validation: [null, "x", { location: {}, message: {} }, { location: ["response", "body", {}], message: 7 }],
+    },
+  ],
+  looksLikePrismString: [
+    "11111111-1111-4111-8111-11111111111c",
+    { type: PROBLEM, title: { no: "string" }, validation: "response" },
+  ],
 } as const;
 const BAD_GATEWAY = "22222222-2222-4222-8222-222222222222";
 const TOKEN = "truth-T0ken/with+chars";
@@ -54,11 +70,18 @@ beforeAll(async () => {
   platform = await startRecordingServer();
   platform.answer((req, res) => {
     for (const [id, body] of Object.values(ids)) {
-      if (req.url.includes(id)) return res.writeHead(418, { "Content-Type": "application/problem+json" }).end(JSON.stringify(body));
+      if (req.url.includes(id))
+        return res.writeHead(418, { "Content-Type": "application/problem+json" }).end(JSON.stringify(body));
     }
-    if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ access_token: TOKEN, token_type: "Bearer", expires_in: 3600 }));
-    if (req.url.includes(BAD_GATEWAY)) return res.writeHead(502, { "Content-Type": "text/plain" }).end("Bad Gateway from the platform's own proxy");
-    res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(req.url.includes("/finish") ? finishAnswer : claimAnswer));
+    if (req.url === "/oauth/token")
+      return res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ access_token: TOKEN, token_type: "Bearer", expires_in: 3600 }));
+    if (req.url.includes(BAD_GATEWAY))
+      return res.writeHead(502, { "Content-Type": "text/plain" }).end("Bad Gateway from the platform's own proxy");
+    res
+      .writeHead(200, { "Content-Type": "application/json" })
+      .end(JSON.stringify(req.url.includes("/finish") ? finishAnswer : claimAnswer));
   });
   resetting = createServer((socket) => socket.once("data", () => socket.resetAndDestroy()));
   await new Promise<void>((resolve) => resetting.listen(0, "127.0.0.1", resolve));
@@ -68,17 +91,44 @@ beforeAll(async () => {
   writeFileSync(file, "not a folder");
   const scenarios: Record<string, [string[], Record<string, string | undefined>?]> = {
     closed: [["--upstream", `http://127.0.0.1:${port}`]],
-    closedOAuth: [["--upstream", `http://127.0.0.1:${port}`, "--only", "claimTask"], { ...ENV, OM_USERNAME: undefined, OM_PASSWORD: undefined, OM_CLIENT_ID: "truth-client", OM_CLIENT_SECRET: CLIENT_SECRET }],
+    closedOAuth: [
+      ["--upstream", `http://127.0.0.1:${port}`, "--only", "claimTask"],
+      {
+        ...ENV,
+        OM_USERNAME: undefined,
+        OM_PASSWORD: undefined,
+        OM_CLIENT_ID: "truth-client",
+        OM_CLIENT_SECRET: CLIENT_SECRET,
+      },
+    ],
     unresolvable: [["--upstream", "https://om-platform.invalid:8443", "--only", "claimTask", "--timeout", "20"]],
-    reset: [["--upstream", `http://127.0.0.1:${(resetting.address() as { port: number }).port}`, "--only", "claimTask"]],
+    reset: [
+      ["--upstream", `http://127.0.0.1:${(resetting.address() as { port: number }).port}`, "--only", "claimTask"],
+    ],
     tls: [["--upstream", plain.url.replace("http:", "https:"), "--only", "claimTask"]],
     badGateway: [["--upstream", platform.url, "--only", "claimTask", "--task-id", BAD_GATEWAY]],
-    verboseOAuth: [["--upstream", platform.url, "--only", "claimTask", "--verbose"], { ...ENV, OM_USERNAME: undefined, OM_PASSWORD: undefined, OM_CLIENT_ID: "truth-client", OM_CLIENT_SECRET: CLIENT_SECRET }],
+    verboseOAuth: [
+      ["--upstream", platform.url, "--only", "claimTask", "--verbose"],
+      {
+        ...ENV,
+        OM_USERNAME: undefined,
+        OM_PASSWORD: undefined,
+        OM_CLIENT_ID: "truth-client",
+        OM_CLIENT_SECRET: CLIENT_SECRET,
+      },
+    ],
     dirIsAFile: [["--upstream", platform.url, "--record", file]],
     dirUnderAFile: [["--upstream", platform.url, "--record", path.join(file, "sub")]],
-    ...Object.fromEntries(Object.entries(ids).map(([name, [id]]) => [name, [["--upstream", platform.url, "--only", "claimTask", "--task-id", id]]])),
+    ...Object.fromEntries(
+      Object.entries(ids).map(([name, [id]]) => [
+        name,
+        [["--upstream", platform.url, "--only", "claimTask", "--task-id", id]],
+      ]),
+    ),
   };
-  await Promise.all(Object.entries(scenarios).map(async ([name, [args, env]]) => runs.set(name, await verify(args, env))));
+  await Promise.all(
+    Object.entries(scenarios).map(async ([name, [args, env]]) => runs.set(name, await verify(args, env))),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -96,8 +146,18 @@ const noSecret = (r: Run) => {
 describe("no answer is an ERROR naming what happened, never a FAIL", () => {
   it("a closed port: each operation is ERROR, connection refused, with the host and port", () => {
     const r = runs.get("closed")!;
-    expect(r.stdout).toMatch(new RegExp(`^ERROR claimTask .*: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`, "m"));
-    expect(r.stdout).toMatch(new RegExp(`^ERROR finishManualTask .*: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`, "m"));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^ERROR claimTask .*: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`,
+        "m",
+      ),
+    );
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^ERROR finishManualTask .*: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`,
+        "m",
+      ),
+    );
     expect(r.stdout).not.toMatch(/^FAIL|→ 502|not declared/m);
     expect(r.stdout).toMatch(/^0 passed, 0 failed, 0 not checked, 2 errors$/m);
     expect([r.code, r.stderr]).toEqual([1, ""]);
@@ -106,7 +166,12 @@ describe("no answer is an ERROR naming what happened, never a FAIL", () => {
 
   it("a closed port with a token step: the token step is the ERROR, the operation is not called", () => {
     const r = runs.get("closedOAuth")!;
-    expect(r.stdout).toMatch(new RegExp(`^ERROR getOAuthToken POST /oauth/token: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`, "m"));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^ERROR getOAuthToken POST /oauth/token: no answer from the platform: connection refused \\(127\\.0\\.0\\.1:${port}, ECONNREFUSED\\)$`,
+        "m",
+      ),
+    );
     expect(r.stdout).toMatch(/^ERROR claimTask .*: not called: no token \(getOAuthToken did not pass\)$/m);
     expect(r.stdout).not.toMatch(/^FAIL|→ 502/m);
     expect([r.code, r.stderr]).toEqual([1, ""]);
@@ -115,7 +180,9 @@ describe("no answer is an ERROR naming what happened, never a FAIL", () => {
 
   it("a host name that does not resolve (.invalid): ERROR, with the host and port", () => {
     const r = runs.get("unresolvable")!;
-    expect(r.stdout).toMatch(/^ERROR claimTask .*: no answer from the platform: the host name does not resolve \(om-platform\.invalid:8443, (ENOTFOUND|EAI_AGAIN)\)$/m);
+    expect(r.stdout).toMatch(
+      /^ERROR claimTask .*: no answer from the platform: the host name does not resolve \(om-platform\.invalid:8443, (ENOTFOUND|EAI_AGAIN)\)$/m,
+    );
     expect(r.stdout).not.toMatch(/^FAIL|→ 502/m);
     expect([r.code, r.stderr]).toEqual([1, ""]);
     noSecret(r);
@@ -124,9 +191,19 @@ describe("no answer is an ERROR naming what happened, never a FAIL", () => {
   it("a reset connection and a failed TLS handshake: ERROR, each named, with the host and port", () => {
     const reset = runs.get("reset")!;
     const resetPort = (resetting.address() as { port: number }).port;
-    expect(reset.stdout).toMatch(new RegExp(`^ERROR claimTask .*: no answer from the platform: the connection was reset \\(127\\.0\\.0\\.1:${resetPort}, (ECONNRESET|UND_ERR_SOCKET)\\)$`, "m"));
+    expect(reset.stdout).toMatch(
+      new RegExp(
+        `^ERROR claimTask .*: no answer from the platform: the connection was reset \\(127\\.0\\.0\\.1:${resetPort}, (ECONNRESET|UND_ERR_SOCKET)\\)$`,
+        "m",
+      ),
+    );
     const tls = runs.get("tls")!;
-    expect(tls.stdout).toMatch(new RegExp(`^ERROR claimTask .*: no answer from the platform: TLS failed \\(127\\.0\\.0\\.1:${new URL(plain.url).port}, [A-Z_]+\\)$`, "m"));
+    expect(tls.stdout).toMatch(
+      new RegExp(
+        `^ERROR claimTask .*: no answer from the platform: TLS failed \\(127\\.0\\.0\\.1:${new URL(plain.url).port}, [A-Z_]+\\)$`,
+        "m",
+      ),
+    );
     for (const r of [reset, tls]) {
       expect(r.stdout).not.toMatch(/^FAIL|→ 502/m);
       expect([r.code, r.stderr]).toEqual([1, ""]);
@@ -157,14 +234,20 @@ describe("an answer shaped like Prism's violations problem, with members of unex
 describe("--record DIR is checked before any call is made", () => {
   it.each(["dirIsAFile", "dirUnderAFile"])("%s: exit 2, one line naming it, nothing called", (name) => {
     const r = runs.get(name)!;
-    expect(r.stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(/^error: --record: .*a-file.*(is not a folder|cannot create)/), "see: operations-manager-tasks-contract verify --help"]);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(/^error: --record: .*a-file.*(is not a folder|cannot create)/),
+      "see: operations-manager-tasks-contract verify --help",
+    ]);
     expect([r.code, r.stdout]).toEqual([2, ""]);
   });
 
   it("none of them reached the platform", () => {
     // Only the scenarios with ids or a token of their own reached it: the --record ones had none.
     const own = (req: { url: string; headers: Record<string, unknown> }) =>
-      Object.values(ids).some(([id]) => req.url.includes(id)) || req.url.includes(BAD_GATEWAY) || req.url === "/oauth/token" || req.headers.authorization === `Bearer ${TOKEN}`;
+      Object.values(ids).some(([id]) => req.url.includes(id)) ||
+      req.url.includes(BAD_GATEWAY) ||
+      req.url === "/oauth/token" ||
+      req.headers.authorization === `Bearer ${TOKEN}`;
     expect(platform.requests.filter((req) => !own(req))).toEqual([]);
   });
 });
@@ -173,7 +256,10 @@ describe("progress: each verdict line is printed when its call ends, into a pipe
   it("a finish that answers after 5 s: the claim's line arrives seconds before verify ends; --verbose tells each step on stderr, nothing secret", async () => {
     const slow = await startRecordingServer();
     slow.answer((req, res) => {
-      const send = () => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(req.url.includes("/finish") ? finishAnswer : claimAnswer));
+      const send = () =>
+        res
+          .writeHead(200, { "Content-Type": "application/json" })
+          .end(JSON.stringify(req.url.includes("/finish") ? finishAnswer : claimAnswer));
       if (req.url.includes("/finish")) setTimeout(send, 5000);
       else send();
     });
@@ -215,7 +301,8 @@ describe("--verbose with a token step", () => {
       expect.stringMatching(/^verify: claimTask: the platform answered 200 in \d+ ms$/),
     ]);
     expect(r.stdout).toMatch(/^PASS getOAuthToken POST \/oauth\/token → 200\nPASS claimTask /m);
-    for (const secret of [TOKEN, CLIENT_SECRET, encodeURIComponent(TOKEN), encodeURIComponent(CLIENT_SECRET)]) expect(r.stdout + r.stderr).not.toContain(secret);
+    for (const secret of [TOKEN, CLIENT_SECRET, encodeURIComponent(TOKEN), encodeURIComponent(CLIENT_SECRET)])
+      expect(r.stdout + r.stderr).not.toContain(secret);
     expect(r.code).toBe(0);
   });
 });
@@ -225,23 +312,40 @@ describe("--redact name on a real recorded job", () => {
     const job = fixture("job-2023.1-complete.json");
     const task = fixture("task-get.json");
     const real = await startRecordingServer();
-    real.answer((req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "ok", data: req.url.includes("/finish") ? job : task, metadata: {} })));
+    real.answer((req, res) =>
+      res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ message: "ok", data: req.url.includes("/finish") ? job : task, metadata: {} })),
+    );
     const dir = path.join(root, "redacted");
     try {
       const r = await verify(["--upstream", real.url, "--record", dir, "--redact", "name"]);
       expect(r.stderr).toBe("");
       const recorded = JSON.parse(readFileSync(path.join(dir, "finishManualTask.200.json"), "utf8")).body.data;
-      const keys = (v: unknown): string[] => (v && typeof v === "object" ? Object.entries(v).flatMap(([k, inner]) => [k, ...keys(inner).map((x) => `${k}/${x}`)]) : []);
+      const keys = (v: unknown): string[] =>
+        v && typeof v === "object"
+          ? Object.entries(v).flatMap(([k, inner]) => [k, ...keys(inner).map((x) => `${k}/${x}`)])
+          : [];
       expect(keys(recorded)).toEqual(keys(job));
       expect(Object.keys(recorded.tasks)).toEqual(["workflow_start", "f00d", "workflow_end"]);
       const names: string[] = [];
       JSON.stringify([job, task], (k, v) => (k === "name" && typeof v === "string" && names.push(v), v));
       const values: string[] = [];
-      for (const file of readdirSync(dir)) JSON.stringify(JSON.parse(readFileSync(path.join(dir, file), "utf8")), (_k, v) => (typeof v === "string" && values.push(v), v));
+      for (const file of readdirSync(dir))
+        JSON.stringify(
+          JSON.parse(readFileSync(path.join(dir, file), "utf8")),
+          (_k, v) => (typeof v === "string" && values.push(v), v),
+        );
       for (const name of new Set(names)) {
-        const word = new RegExp(`(?<![\\p{L}\\p{N}_])${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![\\p{L}\\p{N}_])`, "u");
+        const word = new RegExp(
+          `(?<![\\p{L}\\p{N}_])${name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![\\p{L}\\p{N}_])`,
+          "u",
+        );
         expect([name, values.filter((v) => word.test(v))]).toEqual([name, []]);
-        expect([name, r.stdout.split("\n").filter((line) => word.test(line) && !/^ {2}\S+ \d{3} \//.test(line))]).toEqual([name, []]);
+        expect([
+          name,
+          r.stdout.split("\n").filter((line) => word.test(line) && !/^ {2}\S+ \d{3} \//.test(line)),
+        ]).toEqual([name, []]);
       }
     } finally {
       await real.close();

@@ -32,12 +32,24 @@ const NOT_REAL_IDS = "pass real --task-id (the default is the spec's example, wh
  * verify with `args` and exactly the variables of `env` (undefined ones unset): in this process by
  * default, or as a child process (`node scripts/cli.mjs verify`, with this environment besides).
  */
-async function verify(args: string[], env: Record<string, string | undefined> = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }, how: "in-process" | "child" = "in-process"): Promise<Run> {
-  if (how === "child") return runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], { cwd: repoRoot, env, timeout: 60_000 });
+async function verify(
+  args: string[],
+  env: Record<string, string | undefined> = { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD },
+  how: "in-process" | "child" = "in-process",
+): Promise<Run> {
+  if (how === "child")
+    return runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], {
+      cwd: repoRoot,
+      env,
+      timeout: 60_000,
+    });
   let stdout = "";
   let stderr = "";
   const own = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
-  const code = await main(["verify", ...args], own, { out: (text) => (stdout += `${text}\n`), err: (text) => (stderr += `${text}\n`) });
+  const code = await main(["verify", ...args], own, {
+    out: (text) => (stdout += `${text}\n`),
+    err: (text) => (stderr += `${text}\n`),
+  });
   return { code, stdout, stderr };
 }
 
@@ -49,9 +61,15 @@ const AS_CHILD = new Set(["good", "oauth", "an unknown option"]);
  * once. The fake platform answers from this process, which the in-process runs keep busy: under
  * load the child's calls could otherwise wait on them past the platform's keep-alive.
  */
-async function runAll<T>(named: Array<[string, T]>, go: (name: string, value: T) => Promise<Run>, into: Map<string, Run>) {
+async function runAll<T>(
+  named: Array<[string, T]>,
+  go: (name: string, value: T) => Promise<Run>,
+  into: Map<string, Run>,
+) {
   for (const [name, value] of named.filter(([n]) => AS_CHILD.has(n))) into.set(name, await go(name, value));
-  await Promise.all(named.filter(([n]) => !AS_CHILD.has(n)).map(async ([name, value]) => into.set(name, await go(name, value))));
+  await Promise.all(
+    named.filter(([n]) => !AS_CHILD.has(n)).map(async ([name, value]) => into.set(name, await go(name, value))),
+  );
 }
 
 let upstream: Awaited<ReturnType<typeof startRecordingServer>>;
@@ -65,7 +83,8 @@ beforeAll(async () => {
   elsewhere.json(200, claim);
   upstream.answer((req, res) => {
     if (req.url.includes(ids.redirected)) return res.writeHead(307, { Location: `${elsewhere.url}${req.url}` }).end();
-    const json = (status: number, body: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
     if (req.url.includes("/finish")) return json(200, finish);
     if (req.url.includes(ids.good)) return json(200, claim);
     if (req.url.includes(ids.wrongType)) return json(200, { ...claim, data: { ...claim.data, name: 42 } });
@@ -89,7 +108,12 @@ beforeAll(async () => {
     undeclared: ["--task-id", ids.undeclared, "--only", "claimTask"],
     redirected: ["--task-id", ids.redirected, "--only", "claimTask"],
   };
-  await runAll(Object.entries(scenarios), (name, args) => verify(["--upstream", upstream.url, ...args], undefined, AS_CHILD.has(name) ? "child" : "in-process"), runs);
+  await runAll(
+    Object.entries(scenarios),
+    (name, args) =>
+      verify(["--upstream", upstream.url, ...args], undefined, AS_CHILD.has(name) ? "child" : "in-process"),
+    runs,
+  );
 }, 120_000);
 
 afterAll(() => Promise.all([upstream?.close(), elsewhere?.close()]));
@@ -108,7 +132,9 @@ describe("npm run verify against a platform", () => {
   it("passes (exit 0) when the real answers keep the contract, one line per operation", () => {
     const { code, stdout } = run("good");
     expect(stdout).toMatch(new RegExp(`^PASS claimTask POST /operations-manager/tasks/${ids.good}/claim → 200$`, "m"));
-    expect(stdout).toMatch(new RegExp(`^PASS finishManualTask POST /operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish → 200$`, "m"));
+    expect(stdout).toMatch(
+      new RegExp(`^PASS finishManualTask POST /operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish → 200$`, "m"),
+    );
     expect(code).toBe(0);
   });
 
@@ -127,7 +153,9 @@ describe("npm run verify against a platform", () => {
     expect(report.operations).toHaveLength(1);
     expect(report.operations[0]).toMatchObject({ operationId: "claimTask", status: 200, result: "fail" });
     expect(report.operations[0].violations).toEqual(
-      expect.arrayContaining([expect.objectContaining({ in: "body", path: "/data/name", message: expect.stringMatching(/must be string/) })]),
+      expect.arrayContaining([
+        expect.objectContaining({ in: "body", path: "/data/name", message: expect.stringMatching(/must be string/) }),
+      ]),
     );
     expect(code).toBe(1);
   });
@@ -146,7 +174,13 @@ describe("npm run verify against a platform", () => {
     const report = JSON.parse(stdout);
     expect(report.ok).toBe(false);
     expect(report.operations).toEqual([
-      expect.objectContaining({ operationId: "claimTask", status: 401, result: "not-checked", violations: [], hint: "check OM_USERNAME/OM_PASSWORD" }),
+      expect.objectContaining({
+        operationId: "claimTask",
+        status: 401,
+        result: "not-checked",
+        violations: [],
+        hint: "check OM_USERNAME/OM_PASSWORD",
+      }),
     ]);
     expect(code).toBe(1);
   });
@@ -210,7 +244,11 @@ describe("npm run verify with OAuth, a login, or no credentials", () => {
       login: [args, { OM_AUTH: "login", OM_USERNAME: username, OM_PASSWORD: password }],
       none: [["--upstream", open.url, "--task-id", ids.good, "--only", "claimTask"], { OM_AUTH: "none" }],
     };
-    await runAll(Object.entries(scenarios), (name, [a, env]) => verify(a, env, AS_CHILD.has(name) ? "child" : "in-process"), authRuns);
+    await runAll(
+      Object.entries(scenarios),
+      (name, [a, env]) => verify(a, env, AS_CHILD.has(name) ? "child" : "in-process"),
+      authRuns,
+    );
   }, 120_000);
   afterAll(async () => {
     await platform?.close();
@@ -243,7 +281,9 @@ describe("npm run verify with OAuth, a login, or no credentials", () => {
     expect(stdout).toMatch(/^PASS claimTask .* → 200$/m);
     expect(code).toBe(0);
     const tokens = new Set(platform.issued);
-    expect(platform.operationRequests().some((r) => tokens.has(/token=([^;]+)/.exec(r.headers.cookie ?? "")?.[1] ?? ""))).toBe(true);
+    expect(
+      platform.operationRequests().some((r) => tokens.has(/token=([^;]+)/.exec(r.headers.cookie ?? "")?.[1] ?? "")),
+    ).toBe(true);
   });
 
   it("OM_AUTH=none: no credentials sent, and Prism does not refuse the call for lacking them", () => {
@@ -266,19 +306,43 @@ describe("npm run verify with bad usage exits 2 with one line and a pointer to -
   const usageRuns = new Map<string, Run>();
   let before = 0;
   const badUsage: [string, string[], Record<string, string | undefined>, RegExp][] = [
-    ["an unknown option", ["--upstream", "http://127.0.0.1:9", "--bogus"], { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }, /^error: Unknown option '--bogus'/],
-    ["no credentials in the environment", ["--upstream", "http://127.0.0.1:9"], { OM_USERNAME: undefined, OM_PASSWORD: undefined }, /^error: set OM_USERNAME and OM_PASSWORD/],
+    [
+      "an unknown option",
+      ["--upstream", "http://127.0.0.1:9", "--bogus"],
+      { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD },
+      /^error: Unknown option '--bogus'/,
+    ],
+    [
+      "no credentials in the environment",
+      ["--upstream", "http://127.0.0.1:9"],
+      { OM_USERNAME: undefined, OM_PASSWORD: undefined },
+      /^error: set OM_USERNAME and OM_PASSWORD/,
+    ],
     // The client's rule: no credentials in clear text to a host that is not loopback.
-    ["Basic over plain http to a host that is not loopback", ["--upstream", "http://itential.example.com"], { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD }, /^error: .*--upstream.*http/],
+    [
+      "Basic over plain http to a host that is not loopback",
+      ["--upstream", "http://itential.example.com"],
+      { OM_USERNAME: USERNAME, OM_PASSWORD: PASSWORD },
+      /^error: .*--upstream.*http/,
+    ],
   ];
   beforeAll(async () => {
     before = upstream.requests.length;
-    await runAll(badUsage.map(([what, args, env]) => [what, [args, env]] as [string, [string[], Record<string, string | undefined>]]), (what, [args, env]) => verify(args, env, AS_CHILD.has(what) ? "child" : "in-process"), usageRuns);
+    await runAll(
+      badUsage.map(
+        ([what, args, env]) => [what, [args, env]] as [string, [string[], Record<string, string | undefined>]],
+      ),
+      (what, [args, env]) => verify(args, env, AS_CHILD.has(what) ? "child" : "in-process"),
+      usageRuns,
+    );
   }, 60_000);
 
   it.each(badUsage)("%s", (what, _args, _env, message) => {
     const { code, stdout, stderr } = usageRuns.get(what)!;
-    expect(stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(message), "see: operations-manager-tasks-contract verify --help"]);
+    expect(stderr.trimEnd().split("\n")).toEqual([
+      expect.stringMatching(message),
+      "see: operations-manager-tasks-contract verify --help",
+    ]);
     expect(stderr).not.toContain(PASSWORD);
     expect(stdout).toBe("");
     expect(code).toBe(2);

@@ -36,7 +36,9 @@ function describeLocation(change, spec) {
     const [, pathName, method] = segments;
     const isOperation = METHODS.has(method);
     parts.push(isOperation ? `${method.toUpperCase()} ${pathName}` : pathName);
-    parts.push(...describeInOperation(segments.slice(isOperation ? 3 : 2), segments.slice(0, isOperation ? 3 : 2), spec));
+    parts.push(
+      ...describeInOperation(segments.slice(isOperation ? 3 : 2), segments.slice(0, isOperation ? 3 : 2), spec),
+    );
   } else {
     parts.push(segments.join("/") || "document");
   }
@@ -109,20 +111,28 @@ function parseAccepted(text, label) {
   const problem = (what) => new Error(`${label}: ${what}`);
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw problem("must be an object { base, accepted }");
   for (const key of Object.keys(doc)) if (!["base", "accepted"].includes(key)) throw problem(`unknown member "${key}"`);
-  if (typeof doc.base !== "string" || !doc.base.trim()) throw problem(`"base" must name the git commit the changes are accepted against`);
+  if (typeof doc.base !== "string" || !doc.base.trim())
+    throw problem(`"base" must name the git commit the changes are accepted against`);
   if (!Array.isArray(doc.accepted)) throw problem(`"accepted" must be an array`);
   const seen = new Set();
   const entries = doc.accepted.map((entry, i) => {
     const name = `entry ${i + 1}`;
-    if (!entry || typeof entry !== "object" || Array.isArray(entry)) throw problem(`${name} must be an object { rule, location, change, reason }`);
-    for (const key of Object.keys(entry)) if (!ENTRY_KEYS.includes(key)) throw problem(`${name} has an unknown member "${key}"`);
+    if (!entry || typeof entry !== "object" || Array.isArray(entry))
+      throw problem(`${name} must be an object { rule, location, change, reason }`);
+    for (const key of Object.keys(entry))
+      if (!ENTRY_KEYS.includes(key)) throw problem(`${name} has an unknown member "${key}"`);
     for (const key of ENTRY_KEYS) {
       if (typeof entry[key] !== "string" || !entry[key].trim()) throw problem(`${name} needs a non-empty "${key}"`);
     }
     const key = acceptKey(entry);
     if (seen.has(key)) throw problem(`${name} repeats ${entry.rule} at ${entry.location}`);
     seen.add(key);
-    return { rule: entry.rule, location: entry.location, change: entry.change, reason: entry.reason.replace(/\s+/g, " ").trim() };
+    return {
+      rule: entry.rule,
+      location: entry.location,
+      change: entry.change,
+      reason: entry.reason.replace(/\s+/g, " ").trim(),
+    };
   });
   return { base: doc.base.trim(), entries };
 }
@@ -180,10 +190,15 @@ function gateVerdict({ changes, entries, since, listFile, others = 0 }) {
   }
   // An entry that accepts nothing would quietly accept a later, unreviewed change at that place.
   if (stale.length) {
-    lines.push(`${plural(stale.length, "stale entry", "stale entries")} in ${listFile}: remove ${stale.length === 1 ? "it" : "them"} (see above)`);
+    lines.push(
+      `${plural(stale.length, "stale entry", "stale entries")} in ${listFile}: remove ${stale.length === 1 ? "it" : "them"} (see above)`,
+    );
     return { lines, failed: true };
   }
-  const notes = [accepted.length && `other than ${accepted.length} accepted`, others && `(${plural(others, "non-breaking change", "non-breaking changes")})`];
+  const notes = [
+    accepted.length && `other than ${accepted.length} accepted`,
+    others && `(${plural(others, "non-breaking change", "non-breaking changes")})`,
+  ];
   lines.push([`no breaking changes since ${since}`, ...notes.filter(Boolean)].join(" "));
   return { lines, failed: false };
 }

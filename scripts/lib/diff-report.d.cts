@@ -14,8 +14,14 @@ export type DiffReport = { changes: DiffChange[] };
 export type BreakingChange = { where: string; message: string; ruleId: string };
 export type AcceptedEntry = { rule: string; location: string; change: string; reason: string };
 
-export declare function breakingChanges(report: DiffReport, specs: { base: JsonObject; head: JsonObject }): BreakingChange[];
-export declare function describeLocation(change: Pick<DiffChange, "path" | "kind" | "property">, spec: JsonObject): string;
+export declare function breakingChanges(
+  report: DiffReport,
+  specs: { base: JsonObject; head: JsonObject },
+): BreakingChange[];
+export declare function describeLocation(
+  change: Pick<DiffChange, "path" | "kind" | "property">,
+  spec: JsonObject,
+): string;
 export declare function parseAccepted(text: string, label: string): { base: string; entries: AcceptedEntry[] };
 export declare function gateVerdict(options: {
   changes: BreakingChange[];

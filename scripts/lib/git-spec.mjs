@@ -20,7 +20,9 @@ export function defaultRef() {
   const oldest = roots.status === 0 ? roots.stdout.trim().split("\n").at(-1) : "";
   if (!oldest) fail(`no release tag and no commit to compare with (${repoRoot} is not a git repository with commits)`);
   if (git(["rev-parse", "--is-shallow-repository"]).stdout.trim() === "true") {
-    console.error(`note: shallow clone without v* tags: comparing with the oldest commit present, ${oldest.slice(0, 7)}`);
+    console.error(
+      `note: shallow clone without v* tags: comparing with the oldest commit present, ${oldest.slice(0, 7)}`,
+    );
   }
   return oldest;
 }
@@ -46,6 +48,7 @@ export function extractSpec(commit, ref, dir) {
   const archive = git(["archive", "--format=tar", commit, "openapi"], { encoding: "buffer" });
   if (archive.status !== 0) fail(`git archive ${ref} failed: ${archive.stderr.toString().trim()}`);
   const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout, encoding: "utf8" });
-  if (untar.error || untar.status !== 0) fail(`could not unpack openapi/ of ${ref}: ${untar.error?.message ?? untar.stderr.trim()}`);
+  if (untar.error || untar.status !== 0)
+    fail(`could not unpack openapi/ of ${ref}: ${untar.error?.message ?? untar.stderr.trim()}`);
   return `${dir}/${SPEC_ROOT}`;
 }

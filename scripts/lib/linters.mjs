@@ -17,7 +17,15 @@ export function lintProblems(freshBundle) {
   }
   console.log("Spectral (spectral:oas, .spectral.yaml) on a fresh bundle of openapi/:");
   const ruleset = path.join(repoRoot, ".spectral.yaml");
-  const spectral = run("spectral", ["lint", freshBundle, "--ruleset", ruleset, "--fail-severity", "warn", "--display-only-failures"]);
+  const spectral = run("spectral", [
+    "lint",
+    freshBundle,
+    "--ruleset",
+    ruleset,
+    "--fail-severity",
+    "warn",
+    "--display-only-failures",
+  ]);
   if (spectral.status !== 0) problems.push("Spectral");
   return problems;
 }

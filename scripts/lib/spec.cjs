@@ -31,7 +31,9 @@ exports.decodePointer = function decodePointer(pointer) {
 
 /** The node a local `#/…` pointer names, or undefined. */
 exports.pointer = function pointer(spec, ref) {
-  return exports.decodePointer(ref).reduce((node, key) => (node && typeof node === "object" ? node[key] : undefined), spec);
+  return exports
+    .decodePointer(ref)
+    .reduce((node, key) => (node && typeof node === "object" ? node[key] : undefined), spec);
 };
 
 /** Follows `$ref`s until a node that is not one; undefined for a dangling one; `maxHops` stops cycles. */
@@ -47,7 +49,8 @@ exports.deref = function deref(spec, node, maxHops = 20) {
 exports.operations = function* operations(spec) {
   for (const [path, pathItem] of Object.entries(spec.paths ?? {})) {
     for (const [method, operation] of Object.entries(pathItem)) {
-      if (operation && typeof operation === "object" && operation.operationId) yield { path, method, operation, pathItem };
+      if (operation && typeof operation === "object" && operation.operationId)
+        yield { path, method, operation, pathItem };
     }
   }
 };
@@ -60,7 +63,9 @@ exports.findOperation = function findOperation(spec, operationId) {
 /** The `example` of an operation's parameter (path, query, header or cookie), by name. */
 exports.parameterExample = function parameterExample(spec, operationId, name) {
   const { operation, pathItem } = exports.findOperation(spec, operationId);
-  const param = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((p) => exports.deref(spec, p)).find((p) => p.name === name);
+  const param = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])]
+    .map((p) => exports.deref(spec, p))
+    .find((p) => p.name === name);
   if (!param) throw new Error(`${operationId} has no parameter ${name}`);
   return param.example;
 };
@@ -70,5 +75,7 @@ exports.responseExamples = function responseExamples(spec, operationId, status, 
   const { operation } = exports.findOperation(spec, operationId);
   const response = exports.deref(spec, operation.responses?.[String(status)]);
   const examples = response?.content?.[mediaType]?.examples ?? {};
-  return Object.fromEntries(Object.entries(examples).map(([name, example]) => [name, exports.deref(spec, example).value]));
+  return Object.fromEntries(
+    Object.entries(examples).map(([name, example]) => [name, exports.deref(spec, example).value]),
+  );
 };

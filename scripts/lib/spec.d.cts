@@ -13,4 +13,9 @@ export declare function deref(spec: JsonObject, node: Json | undefined, maxHops?
 export declare function operations(spec: JsonObject): Generator<FoundOperation>;
 export declare function findOperation(spec: JsonObject, operationId: string): FoundOperation;
 export declare function parameterExample(spec: JsonObject, operationId: string, name: string): Json | undefined;
-export declare function responseExamples(spec: JsonObject, operationId: string, status: string | number, mediaType?: string): Record<string, Json>;
+export declare function responseExamples(
+  spec: JsonObject,
+  operationId: string,
+  status: string | number,
+  mediaType?: string,
+): Record<string, Json>;

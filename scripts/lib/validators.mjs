@@ -115,9 +115,22 @@ export function declaredNames(spec) {
       seen.add(schema);
       for (const name of Object.keys(schema.properties ?? {})) names.add(name);
       for (const name of Array.isArray(schema.required) ? schema.required : []) names.add(String(name));
-      for (const key of ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]) for (const child of Object.values(schema[key] ?? {})) walk(child);
-      for (const key of ["allOf", "anyOf", "oneOf", "prefixItems"]) for (const child of Array.isArray(schema[key]) ? schema[key] : []) walk(child);
-      for (const key of ["items", "additionalProperties", "unevaluatedProperties", "not", "if", "then", "else", "contains", "propertyNames"]) walk(schema[key]);
+      for (const key of ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"])
+        for (const child of Object.values(schema[key] ?? {})) walk(child);
+      for (const key of ["allOf", "anyOf", "oneOf", "prefixItems"])
+        for (const child of Array.isArray(schema[key]) ? schema[key] : []) walk(child);
+      for (const key of [
+        "items",
+        "additionalProperties",
+        "unevaluatedProperties",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+      ])
+        walk(schema[key]);
     };
     const body = resolveLocal(spec, operation.requestBody);
     for (const media of Object.values(body?.content ?? {})) walk(media.schema);
@@ -178,8 +191,12 @@ export interface Validate {
  */
 export function appendInPlace(code) {
   const concat = /vErrors = vErrors === null \? (\w+)\.errors : vErrors\.concat\(\1\.errors\);/g;
-  const out = code.replace(concat, (_m, fn) => `if (vErrors === null) vErrors = ${fn}.errors; else for (const __e of ${fn}.errors) vErrors.push(__e);`);
-  if (/vErrors\.concat\(/.test(out)) throw new Error("Ajv's standalone code appends errors in a way appendInPlace does not know: update it");
+  const out = code.replace(
+    concat,
+    (_m, fn) => `if (vErrors === null) vErrors = ${fn}.errors; else for (const __e of ${fn}.errors) vErrors.push(__e);`,
+  );
+  if (/vErrors\.concat\(/.test(out))
+    throw new Error("Ajv's standalone code appends errors in a way appendInPlace does not know: update it");
   return out;
 }
 
@@ -191,7 +208,8 @@ export function appendInPlace(code) {
  */
 export function tickingErrors(code) {
   const out = code.replace(/\berrors\+\+;/g, "errors++; __tick();");
-  if (!out.includes("__tick();")) throw new Error("Ajv's standalone code counts errors in a way tickingErrors does not know: update it");
+  if (!out.includes("__tick();"))
+    throw new Error("Ajv's standalone code counts errors in a way tickingErrors does not know: update it");
   return out;
 }
 
@@ -240,12 +258,19 @@ export async function renderValidators(spec) {
       `const __formats = __ourFormats;`,
       // Only the map is exported; Ajv's own exports become local names.
       DEADLINE_PRELUDE,
-      tickingErrors(appendInPlace(code.replace(/^"use strict";/, "").replace(/export const (v\d+) = /g, "const $1 = "))),
+      tickingErrors(
+        appendInPlace(code.replace(/^"use strict";/, "").replace(/export const (v\d+) = /g, "const $1 = ")),
+      ),
       `export const __validators = ${literal};`,
       ...(kind === "requests" ? [`export const __schemas = ${schemaLiteral};`] : []),
     ].join("\n");
     const out = await build({
-      stdin: { contents: entry, resolveDir: repoRoot, sourcefile: `${kind === "requests" ? "request" : "response"}-validators.mjs`, loader: "js" },
+      stdin: {
+        contents: entry,
+        resolveDir: repoRoot,
+        sourcefile: `${kind === "requests" ? "request" : "response"}-validators.mjs`,
+        loader: "js",
+      },
       bundle: true,
       format: "esm",
       platform: "neutral",
@@ -258,7 +283,10 @@ export async function renderValidators(spec) {
       preserveSymlinks: true,
     });
     let js = out.outputFiles[0].text;
-    const tail = kind === "requests" ? "export {\n  __runUntil,\n  __schemas,\n  __validators\n};\n" : "export {\n  __runUntil,\n  __validators\n};\n";
+    const tail =
+      kind === "requests"
+        ? "export {\n  __runUntil,\n  __schemas,\n  __validators\n};\n"
+        : "export {\n  __runUntil,\n  __validators\n};\n";
     if (!js.endsWith(tail)) throw new Error("esbuild's output does not end with the expected export");
     js = js.slice(0, -tail.length);
     const idType = ids.map((id) => JSON.stringify(id)).join(" | ") || "never";
@@ -284,7 +312,10 @@ export const responseValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, Readonly<Record<string, Readonly<Record<string, Validate>>>>>
 >;
 `;
-    const what = kind === "requests" ? "Each operation's path parameters and request body" : "Each operation's declared response bodies";
+    const what =
+      kind === "requests"
+        ? "Each operation's path parameters and request body"
+        : "Each operation's declared response bodies";
     return `${HEADER(what)}\n${js}${typed}`;
   };
   return { requests: await render("requests"), responses: await render("responses"), unknownFormats: unknown };
@@ -314,12 +345,15 @@ function lenientCopy(node) {
   if (Array.isArray(node)) return node.map(lenientCopy);
   if (!node || typeof node !== "object") return node;
   const out = {};
-  for (const [key, value] of Object.entries(node)) out[key] = key === "$ref" && typeof value === "string" && value.startsWith("#") ? `${LENIENT}${value}` : lenientCopy(value);
+  for (const [key, value] of Object.entries(node))
+    out[key] =
+      key === "$ref" && typeof value === "string" && value.startsWith("#") ? `${LENIENT}${value}` : lenientCopy(value);
   return out;
 }
 
 function resolveLocal(spec, node) {
-  for (let hops = 0; node && typeof node === "object" && typeof node.$ref === "string" && hops < 20; hops++) node = derefIn(spec, node);
+  for (let hops = 0; node && typeof node === "object" && typeof node.$ref === "string" && hops < 20; hops++)
+    node = derefIn(spec, node);
   return node;
 }
 
@@ -328,7 +362,8 @@ function takesObjects(spec, node) {
   const schema = resolveLocal(spec, node);
   if (schema === true || schema === undefined) return true;
   if (!schema || typeof schema !== "object") return false;
-  if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf)) return [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some((n) => takesObjects(spec, n));
+  if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf))
+    return [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].some((n) => takesObjects(spec, n));
   if (schema.type === undefined) return true;
   return (Array.isArray(schema.type) ? schema.type : [schema.type]).includes("object");
 }
@@ -346,8 +381,15 @@ function strictCopy(spec, node) {
   let ownerIsStrict = false;
   for (const [key, value] of Object.entries(node)) {
     if (key === "properties" || key === "patternProperties" || key === "$defs") {
-      out[key] = Object.fromEntries(Object.entries(value ?? {}).map(([name, schema]) => [name, strictCopy(spec, schema)]));
-    } else if (key === "additionalProperties" || key === "items" || key === "unevaluatedItems" || key === "additionalItems") {
+      out[key] = Object.fromEntries(
+        Object.entries(value ?? {}).map(([name, schema]) => [name, strictCopy(spec, schema)]),
+      );
+    } else if (
+      key === "additionalProperties" ||
+      key === "items" ||
+      key === "unevaluatedItems" ||
+      key === "additionalItems"
+    ) {
       out[key] = strictCopy(spec, value);
     } else if (key === "prefixItems" && Array.isArray(value)) {
       out[key] = value.map((schema) => strictCopy(spec, schema));
@@ -361,7 +403,15 @@ function strictCopy(spec, node) {
     } else if (key === "allOf" && Array.isArray(value)) {
       out[key] = lenientCopy(value);
       ownerIsStrict ||= value.some((part) => listsMembers(spec, part));
-    } else if (key === "not" || key === "if" || key === "then" || key === "else" || key === "contains" || key === "dependentSchemas" || key === "propertyNames") {
+    } else if (
+      key === "not" ||
+      key === "if" ||
+      key === "then" ||
+      key === "else" ||
+      key === "contains" ||
+      key === "dependentSchemas" ||
+      key === "propertyNames"
+    ) {
       out[key] = lenientCopy(value);
     } else {
       out[key] = value;
@@ -369,7 +419,8 @@ function strictCopy(spec, node) {
   }
   const members = node.properties && typeof node.properties === "object" ? Object.keys(node.properties) : undefined;
   if ((members || ownerIsStrict) && node.unevaluatedProperties === undefined) out.unevaluatedProperties = false;
-  if (node.additionalProperties && typeof node.additionalProperties === "object" && node.propertyNames === undefined) out.propertyNames = false;
+  if (node.additionalProperties && typeof node.additionalProperties === "object" && node.propertyNames === undefined)
+    out.propertyNames = false;
   if (members && node.if === undefined && node.then === undefined) {
     const required = new Set(Array.isArray(node.required) ? node.required : []);
     const optional = members.filter((name) => !required.has(name));
@@ -381,7 +432,9 @@ function strictCopy(spec, node) {
 /** The strict document: each component schema made strict, and each response body schema by operation. */
 export function strictDocument(spec) {
   const plain = withoutAnnotations(spec);
-  const schemas = Object.fromEntries(Object.entries(plain.components?.schemas ?? {}).map(([name, schema]) => [name, strictCopy(plain, schema)]));
+  const schemas = Object.fromEntries(
+    Object.entries(plain.components?.schemas ?? {}).map(([name, schema]) => [name, strictCopy(plain, schema)]),
+  );
   const responses = [];
   for (const { operation } of operations(plain)) {
     for (const [status, response] of Object.entries(operation.responses ?? {})) {
@@ -431,7 +484,10 @@ export async function renderDriftValidators(spec) {
   const tail = "export {\n  __validators\n};\n";
   if (!js.endsWith(tail)) throw new Error("esbuild's output does not end with the expected export");
   js = js.slice(0, -tail.length);
-  const ids = Object.keys(map).map((id) => JSON.stringify(id)).join(" | ") || "never";
+  const ids =
+    Object.keys(map)
+      .map((id) => JSON.stringify(id))
+      .join(" | ") || "never";
   const typed = `${TYPES}
 export type DriftOperationId = ${ids};
 /**

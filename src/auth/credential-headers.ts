@@ -7,7 +7,9 @@ export const credentialHeaders = {
   /** `Authorization: Bearer <token>`: an OAuth access token, or a token you manage. */
   bearer: (token: string) => ({ Authorization: `Bearer ${token}` }),
   /** `Cookie: token=<token>`: the login session token (percent-encoded only where RFC 6265 forbids a character). */
-  loginCookie: (token: string) => ({ Cookie: `token=${/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/.test(token) ? token : encodeURIComponent(token)}` }),
+  loginCookie: (token: string) => ({
+    Cookie: `token=${/^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+$/.test(token) ? token : encodeURIComponent(token)}`,
+  }),
 };
 
 function base64(text: string): string {

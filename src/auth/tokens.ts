@@ -21,7 +21,8 @@ type Fetched = { token: string; expiresAt: number };
 const { bearer } = credentialHeaders;
 
 /** What a header can carry as a token: the spec's HeaderToken (visible ASCII, no spaces), by its generated validator. */
-export const usableToken = (token: unknown): token is string => typeof token === "string" && schemaValidators.HeaderToken(token);
+export const usableToken = (token: unknown): token is string =>
+  typeof token === "string" && schemaValidators.HeaderToken(token);
 /** Renew this much before `expires_in` runs out: a tenth of the lifetime, at most a minute. */
 const renewMargin = (lifetimeMs: number) => Math.min(60_000, lifetimeMs / 10);
 /** A token request never waits longer than this, even for a client with no timeout: it is shared. */
@@ -54,7 +55,9 @@ export function tokenSource(
       (error: unknown) => {
         inFlight = undefined;
         // Whatever failed, it failed at the token step.
-        throw error instanceof OperationsManagerError ? error : authError(step, `failed (${describeCause(error, createRedactor(known))})`, {}, known, error);
+        throw error instanceof OperationsManagerError
+          ? error
+          : authError(step, `failed (${describeCause(error, createRedactor(known))})`, {}, known, error);
       },
     );
     return inFlight;
@@ -83,9 +86,17 @@ export function givenToken(token: TokenAuth["token"]): Authenticator {
       throw authError(undefined, `auth.token() failed (${describeCause(cause, noRedaction)})`, {}, [], cause);
     }
     if (!usableToken(value)) {
-      const what = typeof value === "string" && value !== "" ? "a string with spaces or characters a header cannot carry" : kindOf(value);
+      const what =
+        typeof value === "string" && value !== ""
+          ? "a string with spaces or characters a header cannot carry"
+          : kindOf(value);
       // A string it gave is scrubbed too: it was meant as a secret, usable or not.
-      throw authError(undefined, `auth.token() must give a non-empty string of visible ASCII, got ${what}`, {}, typeof value === "string" ? [value] : []);
+      throw authError(
+        undefined,
+        `auth.token() must give a non-empty string of visible ASCII, got ${what}`,
+        {},
+        typeof value === "string" ? [value] : [],
+      );
     }
     return { token: value, headers: bearer(value) };
   };
@@ -93,7 +104,12 @@ export function givenToken(token: TokenAuth["token"]): Authenticator {
   return { kind: "token", secrets: [], credential, renew: () => true };
 }
 
-export async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAuth, timeoutMs: number, secrets: readonly string[]): Promise<Fetched> {
+export async function fetchOAuthToken(
+  engine: Engine,
+  auth: ClientCredentialsAuth,
+  timeoutMs: number,
+  secrets: readonly string[],
+): Promise<Fetched> {
   const step = "getOAuthToken";
   const sentAt = Date.now();
   const { text, response } = await tokenCall(step, timeoutMs, secrets, (signal) =>
@@ -116,10 +132,19 @@ export async function fetchOAuthToken(engine: Engine, auth: ClientCredentialsAut
   return { token, expiresAt: sentAt + lifetimeMs - renewMargin(lifetimeMs) };
 }
 
-export async function fetchLoginToken(engine: Engine, auth: LoginAuth, timeoutMs: number, secrets: readonly string[]): Promise<Fetched> {
+export async function fetchLoginToken(
+  engine: Engine,
+  auth: LoginAuth,
+  timeoutMs: number,
+  secrets: readonly string[],
+): Promise<Fetched> {
   const step = "login";
   const { text, response } = await tokenCall(step, timeoutMs, secrets, (signal) =>
-    engine.POST("/login", { body: { user: { username: auth.username, password: auth.password } }, parseAs: "text", signal }),
+    engine.POST("/login", {
+      body: { user: { username: auth.username, password: auth.password } },
+      parseAs: "text",
+      signal,
+    }),
   );
   // The token itself, as plain text or as a JSON string, depending on the platform's version.
   // A JSON object or array is no token, whatever it holds: the platform answered something else.
@@ -135,12 +160,18 @@ export async function fetchLoginToken(engine: Engine, auth: LoginAuth, timeoutMs
 
 /** Why a token the platform gave cannot be used: missing, or present but not something a header can carry. */
 function unusable(token: unknown, what: string): string {
-  if (typeof token === "string" && token.trim() !== "") return `with ${what} that has spaces or characters a header cannot carry`;
+  if (typeof token === "string" && token.trim() !== "")
+    return `with ${what} that has spaces or characters a header cannot carry`;
   return `without ${what}`;
 }
 
 /** One token request, with its own time limit: it is shared, so no single caller's signal may end it. */
-async function tokenCall(step: TokenStep, timeoutMs: number, secrets: readonly string[], call: (signal?: AbortSignal) => Promise<Answer>) {
+async function tokenCall(
+  step: TokenStep,
+  timeoutMs: number,
+  secrets: readonly string[],
+  call: (signal?: AbortSignal) => Promise<Answer>,
+) {
   const limitMs = Math.min(timeoutMs, TOKEN_TIMEOUT_MS);
   const signal = AbortSignal.timeout(limitMs);
   let answered: Answer;
@@ -153,18 +184,30 @@ async function tokenCall(step: TokenStep, timeoutMs: number, secrets: readonly s
       throw authError(step, why, { status: large.status }, secrets);
     }
     const redact = createRedactor(secrets);
-    const why = signal.aborted ? `no answer within ${limitMs} ms` : `no answer from the server (${describeCause(cause, redact)})`;
+    const why = signal.aborted
+      ? `no answer within ${limitMs} ms`
+      : `no answer from the server (${describeCause(cause, redact)})`;
     throw authError(step, why, {}, secrets, cause);
   }
   const response = answered.response;
   if (!response.ok) {
     // A refusal: its status, the platform's own words (why it refused; scrubbed, cut) and the shape of the rest.
-    const text = typeof answered.error === "string" ? answered.error : answered.error === undefined ? "" : JSON.stringify(answered.error);
+    const text =
+      typeof answered.error === "string"
+        ? answered.error
+        : answered.error === undefined
+          ? ""
+          : JSON.stringify(answered.error);
     const redact = createRedactor(secrets);
     const said = redact(platformMessage(redact(refusalWords(text, response)), 300));
     const statusText = redact(redact(response.statusText).slice(0, 100));
     const where = status3xx(response) ? " (a redirect, not followed)" : "";
-    throw authError(step, `the platform answered ${response.status}${statusText ? ` ${statusText}` : ""}${where}${said ? `: ${said}` : ""}; ${redact(bodyShape(step, text, response))}`, { status: response.status, body: describedBody(step, text, response) }, secrets);
+    throw authError(
+      step,
+      `the platform answered ${response.status}${statusText ? ` ${statusText}` : ""}${where}${said ? `: ${said}` : ""}; ${redact(bodyShape(step, text, response))}`,
+      { status: response.status, body: describedBody(step, text, response) },
+      secrets,
+    );
   }
   return { text: typeof answered.data === "string" ? answered.data : "", response };
 }
@@ -176,13 +219,28 @@ const status3xx = (response: Response) => response.status >= 300 && response.sta
  * named: an answer the client cannot use is described by its status, content type and shape
  * (member names and JSON types), never by its values.
  */
-function unusableAnswer(step: TokenStep, why: string, text: string, response: Response, secrets: readonly string[]): OperationsManagerError {
+function unusableAnswer(
+  step: TokenStep,
+  why: string,
+  text: string,
+  response: Response,
+  secrets: readonly string[],
+): OperationsManagerError {
   const shape = createRedactor(secrets)(bodyShape(step, text, response));
-  return authError(step, `the platform answered ${response.status} ${why}; ${shape}`, { status: response.status, body: describedBody(step, text, response) }, secrets);
+  return authError(
+    step,
+    `the platform answered ${response.status} ${why}; ${shape}`,
+    { status: response.status, body: describedBody(step, text, response) },
+    secrets,
+  );
 }
 
 /** A token step's answer as an error may hold it: its media type and shape. */
-function describedBody(step: TokenStep, text: string, response: Response): { contentType: string | null; shape: string } {
+function describedBody(
+  step: TokenStep,
+  text: string,
+  response: Response,
+): { contentType: string | null; shape: string } {
   return { contentType: shownMediaType(step, response), shape: shapeOfAnswer(step, text, response) };
 }
 
@@ -192,7 +250,17 @@ function bodyShape(step: TokenStep, text: string, response: Response): string {
 }
 
 /** Media types any server may answer with, shown as they are besides those the contract names. */
-const WELL_KNOWN_MEDIA_TYPES = new Set(["application/json", "application/problem+json", "application/x-www-form-urlencoded", "application/xml", "application/octet-stream", "text/plain", "text/html", "text/xml", "multipart/form-data"]);
+const WELL_KNOWN_MEDIA_TYPES = new Set([
+  "application/json",
+  "application/problem+json",
+  "application/x-www-form-urlencoded",
+  "application/xml",
+  "application/octet-stream",
+  "text/plain",
+  "text/html",
+  "text/xml",
+  "multipart/form-data",
+]);
 
 /**
  * The answer's media type when the contract names it for this step or it is well known; any other
@@ -218,7 +286,11 @@ function refusalWords(text: string, response: Response): Record<string, unknown>
 /** A form's fields (their values as strings), when the answer is or reads as one. */
 function asForm(text: string, response: Response): Record<string, string> | undefined {
   const trimmed = text.trim();
-  if (mediaTypeOf(response) !== "application/x-www-form-urlencoded" && !/^[^=&\s]+=[^&\s]*(&[^=&\s]+=[^&\s]*)*$/.test(trimmed)) return undefined;
+  if (
+    mediaTypeOf(response) !== "application/x-www-form-urlencoded" &&
+    !/^[^=&\s]+=[^&\s]*(&[^=&\s]+=[^&\s]*)*$/.test(trimmed)
+  )
+    return undefined;
   const form = Object.create(null) as Record<string, string>;
   new URLSearchParams(trimmed).forEach((value, name) => (form[name] = value));
   return form;
@@ -234,7 +306,13 @@ function shapeOfAnswer(step: TokenStep, text: string, response: Response): strin
 }
 
 /** No token could be had: scrubbed with the credentials it was asked with (and any token-like value seen). */
-function authError(step: TokenStep | undefined, why: string, details: { status?: number; body?: unknown }, secrets: readonly string[], cause?: unknown): OperationsManagerError {
+function authError(
+  step: TokenStep | undefined,
+  why: string,
+  details: { status?: number; body?: unknown },
+  secrets: readonly string[],
+  cause?: unknown,
+): OperationsManagerError {
   const redact = createRedactor(secrets);
   const what = step ? `${step}: could not get a token` : "could not get a token";
   // `why` is put together from pieces each scrubbed already: the whole is scrubbed for what their joins may form.

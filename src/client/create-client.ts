@@ -84,7 +84,12 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
         (redact) => {
           checkPathParams("claimTask", { taskId }, redact);
           return (signal, headers) =>
-            engine.POST("/operations-manager/tasks/{taskId}/claim", { params: { path: { taskId } }, headers, parseAs: "text", signal });
+            engine.POST("/operations-manager/tasks/{taskId}/claim", {
+              params: { path: { taskId } },
+              headers,
+              parseAs: "text",
+              signal,
+            });
         },
         callOptions,
       ) as Promise<Task>;
@@ -116,7 +121,8 @@ export function createOperationsManagerClient(options: OperationsManagerClientOp
 function tokenHeaders(authenticator: Extract<Authenticator, { kind: "token" }>): Middleware {
   return {
     async onRequest({ request }) {
-      for (const [name, value] of Object.entries((await authenticator.credential()).headers)) request.headers.set(name, value);
+      for (const [name, value] of Object.entries((await authenticator.credential()).headers))
+        request.headers.set(name, value);
       return request;
     },
   };

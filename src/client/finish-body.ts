@@ -10,13 +10,19 @@ import { isPlainObject, kindOf } from "../util/values.js";
 import { describeCause, noRedaction, type Redactor } from "../errors/redaction.js";
 
 /** The body as it will be sent: `json`, exactly the bytes sent, and `body`, its value read back. */
-export function checkFinishBody(body: unknown, redact: Redactor = noRedaction): { body: FinishManualTaskBody; json: string } {
+export function checkFinishBody(
+  body: unknown,
+  redact: Redactor = noRedaction,
+): { body: FinishManualTaskBody; json: string } {
   const refuse = (message: string) =>
-    new OperationsManagerError("invalid-request", `finishManualTask: ${message}. Nothing was sent.`, { operationId: "finishManualTask" });
+    new OperationsManagerError("invalid-request", `finishManualTask: ${message}. Nothing was sent.`, {
+      operationId: "finishManualTask",
+    });
   if (body === undefined) return { body: {}, json: "{}" };
   if (!isPlainObject(body)) throw refuse(`body must be a plain object { taskData? }, got ${kindOf(body)}`);
   const taskData = body.taskData;
-  if (taskData !== undefined && !isPlainObject(taskData)) throw refuse(`taskData must be a plain object, got ${kindOf(taskData)}`);
+  if (taskData !== undefined && !isPlainObject(taskData))
+    throw refuse(`taskData must be a plain object, got ${kindOf(taskData)}`);
   let json: unknown;
   try {
     json = JSON.stringify(body, refuseMapsAndSets);
@@ -34,7 +40,9 @@ function refuseMapsAndSets(key: string, value: unknown): unknown {
   if (typeof value === "object" && value !== null) {
     const tag = Object.prototype.toString.call(value);
     if (tag === "[object Map]" || tag === "[object Set]") {
-      throw new TypeError(`a ${tag.slice(8, -1)}${key ? ` at ${JSON.stringify(key.slice(0, 80))}` : ""} has no JSON form; it would be sent as {}`);
+      throw new TypeError(
+        `a ${tag.slice(8, -1)}${key ? ` at ${JSON.stringify(key.slice(0, 80))}` : ""} has no JSON form; it would be sent as {}`,
+      );
     }
   }
   return value;

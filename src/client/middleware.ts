@@ -23,11 +23,16 @@ export class MiddlewareFailure extends Error {
 }
 
 /** The call's error for a middleware that threw: of the stage its hook runs in, scrubbed. */
-export function middlewareError(failure: MiddlewareFailure, operationId: OperationId, redact: Redactor): OperationsManagerError {
+export function middlewareError(
+  failure: MiddlewareFailure,
+  operationId: OperationId,
+  redact: Redactor,
+): OperationsManagerError {
   const { hook, status, cause } = failure;
   const said = `${operationId}: a middleware's ${hook} threw (${describeCause(cause, redact)})`;
   const details = { operationId, cause: safeCause(cause, redact) };
-  if (hook === "onRequest") return new OperationsManagerError("invalid-request", `${said}. The request was not sent.`, details);
+  if (hook === "onRequest")
+    return new OperationsManagerError("invalid-request", `${said}. The request was not sent.`, details);
   if (hook === "onError") return new OperationsManagerError("network", said, details);
   const ok = status !== undefined && status >= 200 && status <= 299;
   return new OperationsManagerError(ok ? "invalid-response" : "http", said, { ...details, status });
@@ -38,8 +43,12 @@ export function callerMiddleware() {
   const wrapped = new WeakMap<Middleware, Middleware>();
   const check = (m: unknown, at: number): Middleware => {
     const hooks = ["onRequest", "onResponse", "onError"] as const;
-    const ok = typeof m === "object" && m !== null && hooks.some((h) => typeof (m as Record<string, unknown>)[h] === "function");
-    if (!ok) throw new TypeError(`middleware ${at + 1} must be an object with onRequest, onResponse or onError functions, got ${kindOf(m)}`);
+    const ok =
+      typeof m === "object" && m !== null && hooks.some((h) => typeof (m as Record<string, unknown>)[h] === "function");
+    if (!ok)
+      throw new TypeError(
+        `middleware ${at + 1} must be an object with onRequest, onResponse or onError functions, got ${kindOf(m)}`,
+      );
     return m as Middleware;
   };
   return {
@@ -72,7 +81,8 @@ function wrap(m: Middleware): Middleware {
         const request = toRequest(carrier);
         const result = m.onRequest ? await m.onRequest({ ...context, request }) : undefined;
         if (result instanceof Response) return result;
-        if (result !== undefined && !(result instanceof Request)) throw new TypeError(`onRequest must return a Request, a Response or nothing, got ${kindOf(result)}`);
+        if (result !== undefined && !(result instanceof Request))
+          throw new TypeError(`onRequest must return a Request, a Response or nothing, got ${kindOf(result)}`);
         const next = result ?? request;
         return (await toCarrier(next, next === request ? carrier.signal : next.signal)) as unknown as Request;
       } catch (error) {
@@ -105,11 +115,23 @@ function wrap(m: Middleware): Middleware {
 
 /** The engine's carrier as the `Request` a middleware expects to see. */
 function toRequest(carrier: RequestCarrier): Request {
-  return new Request(carrier.url, { method: carrier.method, headers: carrier.headers, body: carrier.body, signal: carrier.signal, redirect: carrier.redirect });
+  return new Request(carrier.url, {
+    method: carrier.method,
+    headers: carrier.headers,
+    body: carrier.body,
+    signal: carrier.signal,
+    redirect: carrier.redirect,
+  });
 }
 
 /** A Request back as the engine's carrier, its body read (it is a few bytes of JSON, or none). */
 async function toCarrier(request: Request, signal: AbortSignal | null | undefined): Promise<RequestCarrier> {
   const body = request.body ? await request.arrayBuffer() : undefined;
-  return new RequestCarrier(request.url, { method: request.method, headers: new Headers(request.headers), body, signal, redirect: request.redirect });
+  return new RequestCarrier(request.url, {
+    method: request.method,
+    headers: new Headers(request.headers),
+    body,
+    signal,
+    redirect: request.redirect,
+  });
 }

@@ -82,15 +82,20 @@ export interface CheckedOptions {
 }
 
 export function checkOptions(options: OperationsManagerClientOptions): CheckedOptions {
-  if (!options || typeof options !== "object") throw optionError("options are required: { baseUrl, auth: { username, password } }");
+  if (!options || typeof options !== "object")
+    throw optionError("options are required: { baseUrl, auth: { username, password } }");
   checkBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
   const auth = checkAuth(options.auth);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0) {
     throw optionError("timeoutMs must be a positive number of milliseconds (Infinity for no timeout)");
   }
-  const maxResponseBytes = options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : options.maxResponseBytes;
-  if (typeof maxResponseBytes !== "number" || !(maxResponseBytes === Infinity || (Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0))) {
+  const maxResponseBytes =
+    options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : options.maxResponseBytes;
+  if (
+    typeof maxResponseBytes !== "number" ||
+    !(maxResponseBytes === Infinity || (Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0))
+  ) {
     throw optionError("maxResponseBytes must be a positive whole number of bytes (Infinity for no bound)");
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function") throw optionError("fetch must be a function");
@@ -116,10 +121,13 @@ export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp = false): URL {
   try {
     url = new URL(baseUrl as string);
   } catch {
-    throw optionError(`baseUrl must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200)) : typeof baseUrl}`);
+    throw optionError(
+      `baseUrl must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200)) : typeof baseUrl}`,
+    );
   }
   if (url.username || url.password) throw optionError("baseUrl must not contain credentials; pass them as auth");
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw optionError(`baseUrl must use http or https, got ${url.protocol}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw optionError(`baseUrl must use http or https, got ${url.protocol}`);
   if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp) {
     throw optionError(
       `baseUrl ${url.origin} is plain http:// to a host that is not loopback: the credentials would cross the network ` +
@@ -155,7 +163,18 @@ const CREDENTIAL_HEADERS = new Set(["authorization", "proxy-authorization", "coo
  * framing headers (RFC 9110 7.6.1: `te`, `trailer`, `proxy-connection`; `host`, which the baseUrl
  * says), which undici may refuse in another version or send to a place the client did not choose.
  */
-const TRANSPORT_HEADERS = new Set(["connection", "content-length", "expect", "host", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+const TRANSPORT_HEADERS = new Set([
+  "connection",
+  "content-length",
+  "expect",
+  "host",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 /** Any character outside RFC 9110's field-value (HTAB, SP, VCHAR, obs-text): what fetch refuses as it sends. */
 const NOT_IN_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/u;
 
@@ -174,28 +193,40 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  * A call's options, checked and copied (a getter or Proxy is read once, here): its signal, and its
  * extra headers as a fresh plain object. Refuses, with nothing sent, what a header cannot carry.
  */
-export function checkCallOptions(operationId: OperationId, options: CallOptions | undefined, redact: Redactor = noRedaction): { signal?: AbortSignal; headers?: Record<string, string> } {
+export function checkCallOptions(
+  operationId: OperationId,
+  options: CallOptions | undefined,
+  redact: Redactor = noRedaction,
+): { signal?: AbortSignal; headers?: Record<string, string> } {
   if (options === undefined) return {};
-  const refuse = (message: string) => new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, { operationId });
-  if (options === null || typeof options !== "object") throw refuse(`options must be an object { signal?, headers? }, got ${kindOf(options)}`);
+  const refuse = (message: string) =>
+    new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, { operationId });
+  if (options === null || typeof options !== "object")
+    throw refuse(`options must be an object { signal?, headers? }, got ${kindOf(options)}`);
   const { signal, headers } = options;
-  if (signal !== undefined && !isAbortSignal(signal)) throw refuse(`options.signal must be an AbortSignal, got ${kindOf(signal)}`);
+  if (signal !== undefined && !isAbortSignal(signal))
+    throw refuse(`options.signal must be an AbortSignal, got ${kindOf(signal)}`);
   if (headers === undefined) return { signal };
-  if (!isPlainObject(headers)) throw refuse(`options.headers must be a plain object of strings, got ${kindOf(headers)}`);
+  if (!isPlainObject(headers))
+    throw refuse(`options.headers must be a plain object of strings, got ${kindOf(headers)}`);
   const copy: Record<string, string> = {};
   for (const name of Object.keys(headers)) {
     const value: unknown = headers[name];
     // A header name is the caller's: scrubbed (a token pasted as a name), cut, scrubbed again.
     const shown = redact(JSON.stringify(redact(name).slice(0, 80)));
     if (!HEADER_NAME.test(name)) throw refuse(`options.headers: ${shown} is not a header name`);
-    if (CREDENTIAL_HEADERS.has(name.toLowerCase())) throw refuse(`options.headers: ${shown} carries credentials, which come from auth`);
-    if (TRANSPORT_HEADERS.has(name.toLowerCase())) throw refuse(`options.headers: ${shown} is set by the transport (a hop-by-hop or framing header), not by a call`);
-    if (typeof value !== "string") throw refuse(`options.headers.${redact(name)} must be a string, got ${kindOf(value)}`);
+    if (CREDENTIAL_HEADERS.has(name.toLowerCase()))
+      throw refuse(`options.headers: ${shown} carries credentials, which come from auth`);
+    if (TRANSPORT_HEADERS.has(name.toLowerCase()))
+      throw refuse(`options.headers: ${shown} is set by the transport (a hop-by-hop or framing header), not by a call`);
+    if (typeof value !== "string")
+      throw refuse(`options.headers.${redact(name)} must be a string, got ${kindOf(value)}`);
     // The value is not shown: it may be anything the caller holds. One rule for every character
     // a header cannot carry (RFC 9110's field-value: visible ASCII, space, tab, obs-text), which
     // fetch would only refuse while sending, after a token request had gone out.
     const bad = NOT_IN_HEADER_VALUE.exec(value);
-    if (bad) throw refuse(`options.headers.${redact(name)} has ${describeCharacter(bad[0])}, which a header cannot carry`);
+    if (bad)
+      throw refuse(`options.headers.${redact(name)} has ${describeCharacter(bad[0])}, which a header cannot carry`);
     copy[name] = value;
   }
   return { signal, headers: copy };

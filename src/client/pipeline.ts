@@ -21,13 +21,25 @@ export interface Pipeline {
    * Runs one call: `prepare` checks the arguments (throwing before anything is sent) and gives the
    * request to send; the answer's envelope `data` is returned.
    */
-  run(operationId: OperationId, prepare: (redact: Redactor) => Send, options: CallOptions | undefined): Promise<unknown>;
+  run(
+    operationId: OperationId,
+    prepare: (redact: Redactor) => Send,
+    options: CallOptions | undefined,
+  ): Promise<unknown>;
 }
 
-export function createPipeline(authenticator: Authenticator, timeoutMs: number, answers: AnswerCheck | undefined): Pipeline {
+export function createPipeline(
+  authenticator: Authenticator,
+  timeoutMs: number,
+  answers: AnswerCheck | undefined,
+): Pipeline {
   const redactors = redactorsFor(authenticator.secrets);
 
-  async function run(operationId: OperationId, prepare: (redact: Redactor) => Send, options: CallOptions | undefined): Promise<unknown> {
+  async function run(
+    operationId: OperationId,
+    prepare: (redact: Redactor) => Send,
+    options: CallOptions | undefined,
+  ): Promise<unknown> {
     // The stage a failure belongs to, for the last guard below.
     let stage: "invalid-request" | "network" | "invalid-response" = "invalid-request";
     let redact = redactors.fixed;
@@ -70,7 +82,9 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
         // Checking stops once past the deadline (the generated validators tick as they find errors).
         // So is scrubbing the answer's body for an error (redact's `until`).
         const whole = redact;
-        const bounded = Object.assign(((value: unknown) => whole(value, limit.endsAt)) as Redactor, { joined: (text: string) => scrubJoined(whole, text) });
+        const bounded = Object.assign(((value: unknown) => whole(value, limit.endsAt)) as Redactor, {
+          joined: (text: string) => scrubJoined(whole, text),
+        });
         outcome = { data: envelopeData(operationId, answer, bounded, answers?.until(limit.endsAt)) };
       } catch (error) {
         outcome = { error };
@@ -81,11 +95,22 @@ export function createPipeline(authenticator: Authenticator, timeoutMs: number, 
       // fires meanwhile), its cost linear in the answer, which maxResponseBytes bounds; a call
       // that ends past its deadline all the same is a timeout, whatever the answer was.
       if (limit.expired()) {
-        throw new OperationsManagerError("timeout", `${operationId}: no answer in time (timeoutMs: the ${status} answer was read and checked past it)`, { operationId, status });
+        throw new OperationsManagerError(
+          "timeout",
+          `${operationId}: no answer in time (timeoutMs: the ${status} answer was read and checked past it)`,
+          { operationId, status },
+        );
       }
       if ("data" in outcome) return outcome.data;
       // Whatever went wrong reading an answer, it was answered: the kind says how.
-      throw unreadable(ok ? "invalid-response" : "http", operationId, `its ${status} answer could not be read`, outcome.error, redact, status);
+      throw unreadable(
+        ok ? "invalid-response" : "http",
+        operationId,
+        `its ${status} answer could not be read`,
+        outcome.error,
+        redact,
+        status,
+      );
     } catch (error) {
       // The last guard: a getter or Proxy trap that throws where nothing else expected it (in a
       // signal's reason, a custom fetch's answer) still ends the call with our error.
@@ -107,7 +132,8 @@ function redactorsFor(secrets: readonly string[]) {
   const of = (used: readonly Credential[]): Redactor => {
     if (used.length === 0) return fixed;
     let built: Redactor | undefined;
-    const build = () => (built ??= used.length === 1 ? cached(used[0]!) : createRedactor([...secrets, ...used.map((c) => c.token)]));
+    const build = () =>
+      (built ??= used.length === 1 ? cached(used[0]!) : createRedactor([...secrets, ...used.map((c) => c.token)]));
     const redact = ((value: unknown, until?: number) => build()(value, until)) as Redactor;
     return Object.assign(redact, { joined: (text: string) => scrubJoined(build(), text) });
   };
@@ -153,7 +179,14 @@ function waitFor(pending: Promise<Credential>, signal: AbortSignal | undefined):
   });
 }
 
-function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean, callerSignal: AbortSignal | undefined, redact: Redactor, sentTokens: boolean) {
+function unanswered(
+  operationId: OperationId,
+  cause: unknown,
+  timedOut: boolean,
+  callerSignal: AbortSignal | undefined,
+  redact: Redactor,
+  sentTokens: boolean,
+) {
   // A caller's middleware threw (om.use): the call ends at the stage it threw in.
   if (cause instanceof MiddlewareFailure) return middlewareError(cause, operationId, redact);
   // Getting a token failed: that error already says which step and why. It is scrubbed again with
@@ -163,20 +196,34 @@ function unanswered(operationId: OperationId, cause: unknown, timedOut: boolean,
   const large = tooLarge(cause);
   if (large) {
     const kind = large.status >= 200 && large.status <= 299 ? "invalid-response" : "http";
-    return new OperationsManagerError(kind, `${operationId}: the platform answered ${large.status} with a body larger than maxResponseBytes (${large.maxBytes} bytes); reading stopped there`, {
-      operationId,
-      status: large.status,
-    });
+    return new OperationsManagerError(
+      kind,
+      `${operationId}: the platform answered ${large.status} with a body larger than maxResponseBytes (${large.maxBytes} bytes); reading stopped there`,
+      {
+        operationId,
+        status: large.status,
+      },
+    );
   }
-  const callerTimeout = callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
+  const callerTimeout =
+    callerSignal?.aborted && (callerSignal.reason as { name?: string } | undefined)?.name === "TimeoutError";
   if (timedOut || callerTimeout) {
-    return new OperationsManagerError("timeout", `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`, {
-      operationId,
-      cause: safeCause(cause, redact),
-    });
+    return new OperationsManagerError(
+      "timeout",
+      `${operationId}: no answer in time (${timedOut ? "timeoutMs" : "the caller's signal"})`,
+      {
+        operationId,
+        cause: safeCause(cause, redact),
+      },
+    );
   }
-  const reason = callerSignal?.aborted ? "aborted by the caller's signal" : `no answer from the server (${describeCause(cause, redact)})`;
-  return new OperationsManagerError("network", `${operationId}: ${reason}`, { operationId, cause: safeCause(cause, redact) });
+  const reason = callerSignal?.aborted
+    ? "aborted by the caller's signal"
+    : `no answer from the server (${describeCause(cause, redact)})`;
+  return new OperationsManagerError("network", `${operationId}: ${reason}`, {
+    operationId,
+    cause: safeCause(cause, redact),
+  });
 }
 
 /** Whether `value` is our error, for any value (a Proxy's traps may throw even for `instanceof`). */
@@ -201,7 +248,14 @@ function rescrubbed(error: OperationsManagerError, redact: Redactor): Operations
 }
 
 /** An error of ours stays as it is; anything else thrown at a stage becomes that stage's kind. */
-function unreadable(kind: "invalid-request" | "network" | "invalid-response" | "http", operationId: OperationId, what: string, error: unknown, redact: Redactor, status?: number) {
+function unreadable(
+  kind: "invalid-request" | "network" | "invalid-response" | "http",
+  operationId: OperationId,
+  what: string,
+  error: unknown,
+  redact: Redactor,
+  status?: number,
+) {
   if (isOurs(error)) return error;
   const nothingSent = kind === "invalid-request" ? ". Nothing was sent." : "";
   return new OperationsManagerError(kind, `${operationId}: ${what} (${describeCause(error, redact)})${nothingSent}`, {

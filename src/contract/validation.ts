@@ -10,7 +10,6 @@ import type { OperationId } from "./types.js";
 
 export type { Violation } from "../errors/operations-manager-error.js";
 
-
 export interface ValidateContext {
   operationId: OperationId;
   status: number;
@@ -28,7 +27,6 @@ export const MAX_VIOLATIONS = 100;
  * carries the violations of its declared error schema in both modes.
  */
 export type ValidateOption = "off" | "throw" | ((violations: Violation[], context: ValidateContext) => void);
-
 
 /** Ajv's errors as violations: the member a `required` or `additionalProperties` names, alternatives folded. */
 export function violationsOf(errors: readonly ValidationError[] | null | undefined): Violation[] {
@@ -56,7 +54,10 @@ export function violationsOf(errors: readonly ValidationError[] | null | undefin
     } else if (e.keyword === "required") {
       out.push({ path: `${e.instancePath}/${escapePointer(String(params.missingProperty))}`, message: "is required" });
     } else if (e.keyword === "additionalProperties") {
-      out.push({ path: `${e.instancePath}/${escapePointer(String(params.additionalProperty))}`, message: "is not allowed here" });
+      out.push({
+        path: `${e.instancePath}/${escapePointer(String(params.additionalProperty))}`,
+        message: "is not allowed here",
+      });
     } else if (e.keyword === "enum") {
       const values = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ");
       out.push({ path: e.instancePath, message: `must be one of ${values}` });
@@ -122,11 +123,17 @@ export function describeViolations(violations: readonly Violation[], total = vio
 }
 
 function refuse(operationId: OperationId, message: string): OperationsManagerError {
-  return new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, { operationId });
+  return new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, {
+    operationId,
+  });
 }
 
 /** Refuses path parameters that break the contract, naming the parameter, its value and the rule. */
-export function checkPathParams(operationId: OperationId, params: Record<string, unknown>, redact: Redactor = noRedaction): void {
+export function checkPathParams(
+  operationId: OperationId,
+  params: Record<string, unknown>,
+  redact: Redactor = noRedaction,
+): void {
   const validate = requestValidators[operationId].path;
   if (!validate || validate(params)) return;
   const said = violationsOf(validate.errors).map((v) => {
@@ -140,18 +147,29 @@ export function checkPathParams(operationId: OperationId, params: Record<string,
 function describeValue(value: unknown, redact: Redactor): string {
   if (typeof value !== "string") return value === null ? "null" : typeof value;
   const shown = redact(value);
-  return shown.length > 80 ? `${redact(JSON.stringify(shown.slice(0, 80)))}… (${value.length} characters)` : redact(JSON.stringify(shown));
+  return shown.length > 80
+    ? `${redact(JSON.stringify(shown.slice(0, 80)))}… (${value.length} characters)`
+    : redact(JSON.stringify(shown));
 }
 
 /**
  * Refuses a JSON request body that breaks the contract; `json` is exactly what would be sent, and
  * `sent()` gives its value (parsed from `json` unless the caller knows the object is the same).
  */
-export function checkRequestBody(operationId: OperationId, json: string, mediaType = "application/json", sent: () => unknown = () => JSON.parse(json), redact: Redactor = noRedaction): void {
+export function checkRequestBody(
+  operationId: OperationId,
+  json: string,
+  mediaType = "application/json",
+  sent: () => unknown = () => JSON.parse(json),
+  redact: Redactor = noRedaction,
+): void {
   const validate = requestValidators[operationId].body[mediaType];
   if (!validate || validate(sent())) return;
   // The paths name the caller's members (an undeclared one may be anything it holds): scrubbed; Ajv's words are ours.
-  const violations = violationsOf(validate.errors).map((v) => ({ path: scrubbedPath(v.path, operationId, redact), message: v.message }));
+  const violations = violationsOf(validate.errors).map((v) => ({
+    path: scrubbedPath(v.path, operationId, redact),
+    message: v.message,
+  }));
   throw refuse(operationId, `body ${describeViolations(violations)}`);
 }
 
@@ -191,7 +209,13 @@ export interface AnswerCheck {
    * MAX_VIOLATIONS, scrubbed with the call's redactor (member names come from the answer, which
    * may echo a credential), and how many there are; undefined when it keeps it.
    */
-  judge(operationId: OperationId, status: number, mediaType: () => string | null, body: unknown, redact: Redactor): Judged | undefined;
+  judge(
+    operationId: OperationId,
+    status: number,
+    mediaType: () => string | null,
+    body: unknown,
+    redact: Redactor,
+  ): Judged | undefined;
   /** The same check, stopping (throwing) once Date.now() is past `endsAt`: a call's deadline. */
   until(endsAt: number): AnswerCheck;
   /** Whether the deadline `until` set has passed: what is left to do for the call is not worth doing. */
@@ -221,7 +245,10 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
       (cause: unknown) => {
         loading = undefined;
         const why = cause instanceof Error ? cause.message : String(cause);
-        throw new OperationsManagerError("invalid-request", `validate: the response validators could not be loaded (${why}). Nothing was sent.`);
+        throw new OperationsManagerError(
+          "invalid-request",
+          `validate: the response validators could not be loaded (${why}). Nothing was sent.`,
+        );
       },
     );
   let loading: Promise<void> | undefined = load();
@@ -238,7 +265,9 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
       // A message is Ajv's words about the contract (never the answer's values): ours, kept. A path
       // is scrubbed where it names a member the contract does not. Only the first are scrubbed and
       // kept: an answer of a million violations costs no more here.
-      const listed = found.slice(0, MAX_VIOLATIONS).map((v) => ({ path: scrubbedPath(v.path, operationId, redact), message: v.message }));
+      const listed = found
+        .slice(0, MAX_VIOLATIONS)
+        .map((v) => ({ path: scrubbedPath(v.path, operationId, redact), message: v.message }));
       tell?.(listed, { operationId, status, total: found.length });
       return { listed, total: found.length };
     },

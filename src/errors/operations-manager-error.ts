@@ -65,7 +65,9 @@ Object.defineProperty(OperationsManagerError, Symbol.hasInstance, {
   value: function hasInstance(this: unknown, value: unknown): boolean {
     // Subclasses keep the ordinary prototype check; only this class looks for the brand.
     if (this !== OperationsManagerError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return Object.prototype.toString.call(value) === "[object Error]" && (value as { [BRAND]?: unknown })[BRAND] === true;
+    return (
+      Object.prototype.toString.call(value) === "[object Error]" && (value as { [BRAND]?: unknown })[BRAND] === true
+    );
   },
 });
 

@@ -92,7 +92,10 @@ function scrubber(needles: readonly Needle[]): (text: string) => string {
         // Two encodings at once (percent-encoded text in a JSON string, as PHP writes `\/`…).
         for (const second of DECODINGS) {
           const twice = second === decoding ? undefined : decode(once.text, second);
-          if (twice) findAll(twice.text, needles, (start, end) => spans.push([once.original(twice.original(start)), once.original(twice.original(end))]));
+          if (twice)
+            findAll(twice.text, needles, (start, end) =>
+              spans.push([once.original(twice.original(start)), once.original(twice.original(end))]),
+            );
         }
       }
     }
@@ -118,7 +121,10 @@ function needlesOf(secrets: readonly string[]): Needle[] {
       let latin1 = "";
       for (const b of bytes) latin1 += String.fromCharCode(b);
       add(latin1, short);
-      add(latin1.replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252[c.charCodeAt(0) - 0x80]!), short);
+      add(
+        latin1.replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252[c.charCodeAt(0) - 0x80]!),
+        short,
+      );
     }
     if (short) continue;
     // Its base64 as sent, and as each escaped form a request carried it in (a server echoing the
@@ -168,7 +174,9 @@ function base64Forms(bytes: Uint8Array): string[] {
 }
 
 /** Windows-1252's characters for the bytes 0x80–0x9F (the five it leaves undefined stay as they are). */
-const WINDOWS_1252 = [..."\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178"];
+const WINDOWS_1252 = [
+  ..."\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178",
+];
 
 /** A letter, digit or underscore of any script: what a short secret may not touch to count as a word. */
 const WORD = /[\p{L}\p{N}_]/u;
@@ -180,7 +188,7 @@ function findAll(text: string, needles: readonly Needle[], found: (start: number
     // A short secret counts only as a whole word: not after or before a word character, where its own edge is one.
     const edgeStart = whole && WORD.test(needle[0]!);
     const edgeEnd = whole && WORD.test(needle[length - 1]!);
-    for (let at = text.indexOf(needle); at !== -1; ) {
+    for (let at = text.indexOf(needle); at !== -1;) {
       if ((edgeStart && isWordAt(text, at - 1)) || (edgeEnd && isWordAt(text, at + length))) {
         at = text.indexOf(needle, at + 1);
         continue;
@@ -265,7 +273,16 @@ function decode(text: string, decoding: Decoding): { text: string; original(d: n
   return { text: out, original };
 }
 
-const JSON_SHORT: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const JSON_SHORT: Record<string, string> = {
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+};
 const isHex = (text: string) => /^[0-9a-fA-F]+$/.test(text);
 const utf8 = new TextDecoder();
 
@@ -280,9 +297,13 @@ const DECODINGS: Decoding[] = [
       const next = text[i + 1];
       if (next === "u") {
         const hex = text.slice(i + 2, i + 6);
-        return hex.length === 4 && isHex(hex) ? { units: String.fromCharCode(parseInt(hex, 16)), end: i + 6 } : undefined;
+        return hex.length === 4 && isHex(hex)
+          ? { units: String.fromCharCode(parseInt(hex, 16)), end: i + 6 }
+          : undefined;
       }
-      return next !== undefined && JSON_SHORT[next] !== undefined ? { units: JSON_SHORT[next]!, end: i + 2 } : undefined;
+      return next !== undefined && JSON_SHORT[next] !== undefined
+        ? { units: JSON_SHORT[next]!, end: i + 2 }
+        : undefined;
     },
   },
   // Percent-encoding (UTF-8, either case).
@@ -292,7 +313,8 @@ const DECODINGS: Decoding[] = [
   // JSON-pointer escapes, as member names stand in violation paths.
   {
     trigger: /~/g,
-    at: (text, i) => (text[i + 1] === "0" ? { units: "~", end: i + 2 } : text[i + 1] === "1" ? { units: "/", end: i + 2 } : undefined),
+    at: (text, i) =>
+      text[i + 1] === "0" ? { units: "~", end: i + 2 } : text[i + 1] === "1" ? { units: "/", end: i + 2 } : undefined,
   },
   // HTML/XML character references: `&amp;`, `&eacute;`, `&#38;`, `&#x26;` (a numeric one's `;` may be missing).
   { trigger: /&/g, at: referenceAt },
@@ -357,7 +379,12 @@ function percentAt(text: string, i: number): { units: string; end: number } | un
  * with no prototype) copied with their member names scrubbed, anything else kept as it is. No
  * recursion: the depth of a body is not bounded by the stack.
  */
-function walk(value: unknown, scrub: (text: string) => string, inNumbers: ReadonlySet<number> | undefined, until: number): unknown {
+function walk(
+  value: unknown,
+  scrub: (text: string) => string,
+  inNumbers: ReadonlySet<number> | undefined,
+  until: number,
+): unknown {
   if (!isContainer(value)) return scrubLeaf(value, scrub, inNumbers);
   // A body repeats its member names: each is scrubbed once.
   const names = new Map<string, string>();
@@ -381,7 +408,8 @@ function walk(value: unknown, scrub: (text: string) => string, inNumbers: Readon
         if (name === undefined) names.set(key, (name = scrub(key)));
         const member = step((source as Record<string, unknown>)[key], depth, stack, scrub, inNumbers);
         // A parsed body may have an own "__proto__" member: kept as a member, never a prototype.
-        if (name === "__proto__") Object.defineProperty(record, name, { value: member, enumerable: true, writable: true, configurable: true });
+        if (name === "__proto__")
+          Object.defineProperty(record, name, { value: member, enumerable: true, writable: true, configurable: true });
         else record[name] = member;
       }
     }
@@ -395,7 +423,13 @@ function checkClock(until: number): void {
 }
 
 /** One member: a leaf scrubbed, a container copied (and queued), or cut below MAX_DEPTH. */
-function step(member: unknown, depth: number, stack: Array<[object, Record<string, unknown> | unknown[], number]>, scrub: (text: string) => string, inNumbers: ReadonlySet<number> | undefined): unknown {
+function step(
+  member: unknown,
+  depth: number,
+  stack: Array<[object, Record<string, unknown> | unknown[], number]>,
+  scrub: (text: string) => string,
+  inNumbers: ReadonlySet<number> | undefined,
+): unknown {
   if (!isContainer(member)) return scrubLeaf(member, scrub, inNumbers);
   if (depth >= MAX_DEPTH) return TOO_DEEP;
   const copy = copyShell(member);
@@ -404,7 +438,11 @@ function step(member: unknown, depth: number, stack: Array<[object, Record<strin
 }
 
 /** A string scrubbed; a number whose digits hold a secret (a numeric password echoed as a JSON number) becomes `[redacted]`. */
-function scrubLeaf(value: unknown, scrub: (text: string) => string, inNumbers: ReadonlySet<number> | undefined): unknown {
+function scrubLeaf(
+  value: unknown,
+  scrub: (text: string) => string,
+  inNumbers: ReadonlySet<number> | undefined,
+): unknown {
   if (typeof value === "string") return scrub(value);
   if (inNumbers && (typeof value === "number" || typeof value === "bigint")) {
     const text = String(value);
@@ -419,7 +457,9 @@ function isContainer(value: unknown): value is object {
 }
 
 function copyShell(value: object): Record<string, unknown> | unknown[] {
-  return Array.isArray(value) ? new Array<unknown>(value.length) : (Object.create(Object.prototype) as Record<string, unknown>);
+  return Array.isArray(value)
+    ? new Array<unknown>(value.length)
+    : (Object.create(Object.prototype) as Record<string, unknown>);
 }
 
 /**
@@ -447,7 +487,10 @@ export function safeCause(cause: unknown, redact: Redactor): unknown {
 export function describeCause(cause: unknown, redact: Redactor): string {
   try {
     if (!(cause instanceof Error)) return redact(safeString(cause));
-    const inner = cause.cause instanceof Error ? `: ${safeString((cause.cause as NodeJS.ErrnoException).code ?? cause.cause.message)}` : "";
+    const inner =
+      cause.cause instanceof Error
+        ? `: ${safeString((cause.cause as NodeJS.ErrnoException).code ?? cause.cause.message)}`
+        : "";
     return redact(`${safeString(cause.message)}${inner}`);
   } catch {
     return UNSHOWABLE;

@@ -31,19 +31,28 @@ export function refusalError(
 ): OperationsManagerError {
   const status = response.status;
   const body = redact(error === "" ? undefined : error);
-  const violations = operationId ? answers?.judge(operationId, status, () => mediaTypeOf(response), body, redact)?.listed : undefined;
+  const violations = operationId
+    ? answers?.judge(operationId, status, () => mediaTypeOf(response), body, redact)?.listed
+    : undefined;
   // Each piece scrubbed after it is cut too: a cut may leave a short secret standing as a word ("… abc|def").
   const said = redact(platformMessage(body));
   const statusText = redact(redact(response.statusText).slice(0, 100));
   const location = status >= 300 && status < 400 ? response.headers.get("location") : null;
   const redirect = location === null ? "" : ` (a redirect to ${redact(redact(location).slice(0, 300))}, not followed)`;
   // Scrubbed again whole: pieces scrubbed one by one can join into a secret ("Denied" + ": hunter2").
-  return new OperationsManagerError(kind, scrubJoined(redact, `${what}: the platform answered ${status}${statusText ? ` ${statusText}` : ""}${said ? `: ${said}` : ""}${redirect}`), {
-    operationId,
-    status,
-    body,
-    violations,
-  });
+  return new OperationsManagerError(
+    kind,
+    scrubJoined(
+      redact,
+      `${what}: the platform answered ${status}${statusText ? ` ${statusText}` : ""}${said ? `: ${said}` : ""}${redirect}`,
+    ),
+    {
+      operationId,
+      status,
+      body,
+      violations,
+    },
+  );
 }
 
 /**
@@ -51,7 +60,12 @@ export function refusalError(
  * `{ message, data, metadata }` (and keeps the contract, with `validate: "throw"`); an error of
  * kind `"http"` for any other status, `"invalid-response"` for any other 2xx.
  */
-export function envelopeData(operationId: OperationId, answer: Answer, redact: Redactor, answers?: AnswerCheck): unknown {
+export function envelopeData(
+  operationId: OperationId,
+  answer: Answer,
+  redact: Redactor,
+  answers?: AnswerCheck,
+): unknown {
   const { data, response } = answer;
   const status = response.status;
   if (!response.ok) throw refusalError("http", operationId, operationId, answer, redact, answers);
@@ -59,12 +73,16 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   // `ours`: the violations' words, each piece scrubbed already where the platform chose it (see
   // scrubbedPath), never rescanned: a secret that is one of Ajv's words ("string") would scrub them.
   const invalid = (why: string, body?: unknown, violations?: Violation[], ours = "") =>
-    new OperationsManagerError("invalid-response", scrubJoined(redact, `${operationId}: the platform answered ${status} ${why}`) + ours, {
-      operationId,
-      status,
-      body: redact(body),
-      violations,
-    });
+    new OperationsManagerError(
+      "invalid-response",
+      scrubJoined(redact, `${operationId}: the platform answered ${status} ${why}`) + ours,
+      {
+        operationId,
+        status,
+        body: redact(body),
+        violations,
+      },
+    );
   if (text.trim() === "") throw invalid("with an empty body, not the envelope { message, data, metadata }");
   let envelope: unknown;
   try {
@@ -80,7 +98,12 @@ export function envelopeData(operationId: OperationId, answer: Answer, redact: R
   // Past the call's deadline, the call is a timeout: no error worth scrubbing a large body for.
   if (answers?.pastDeadline()) throw new Error("the answer was checked past the call's deadline");
   if (judged && answers?.throws) {
-    throw invalid("with a body that breaks the contract:", envelope, judged.listed, ` ${describeViolations(judged.listed, judged.total)}`);
+    throw invalid(
+      "with a body that breaks the contract:",
+      envelope,
+      judged.listed,
+      ` ${describeViolations(judged.listed, judged.total)}`,
+    );
   }
   return envelope.data;
 }
@@ -100,7 +123,8 @@ export function parseMediaType(contentType: string | null | undefined): string |
 export function platformMessage(body: unknown, limit = SAID_LIMIT): string | undefined {
   let said: unknown;
   if (typeof body === "string") said = body;
-  else if (isPlainObject(body)) said = [body.message, body.error_description, body.error].find((m) => typeof m === "string" && m !== "");
+  else if (isPlainObject(body))
+    said = [body.message, body.error_description, body.error].find((m) => typeof m === "string" && m !== "");
   if (typeof said !== "string" || said.trim() === "") return undefined;
   return said.length > limit ? `${said.slice(0, limit)}… (${said.length} characters)` : said;
 }

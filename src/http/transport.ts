@@ -27,7 +27,10 @@ export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
  * The `fetch` given to openapi-fetch: unpacks the carrier into the usual `(url, init)` call, and
  * hands back the answer with its body read through a bound of `maxBytes` decoded bytes.
  */
-export function unpackingFetch(getFetch: () => Fetch, maxBytes = Infinity): (request: RequestCarrier) => Promise<Response> {
+export function unpackingFetch(
+  getFetch: () => Fetch,
+  maxBytes = Infinity,
+): (request: RequestCarrier) => Promise<Response> {
   return async (request) => boundedAnswer(await getFetch()(request.url, request), maxBytes);
 }
 
@@ -114,7 +117,11 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
   };
   // UTF-8, a BOM dropped, bad bytes replaced: as Response.text() decodes. Plain own members
   // shadowing the prototype's (defining them as properties cost each call measurably more).
-  const bounded = response as { text: () => Promise<string>; json: () => Promise<unknown>; arrayBuffer: () => Promise<ArrayBuffer> };
+  const bounded = response as {
+    text: () => Promise<string>;
+    json: () => Promise<unknown>;
+    arrayBuffer: () => Promise<ArrayBuffer>;
+  };
   try {
     bounded.text = async () => {
       const bytes = await read();
@@ -163,7 +170,14 @@ function isZstdFrame(bytes: Uint8Array): boolean {
  */
 export function deadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
   // With no time limit the caller's signal is enough: a timer costs Node's fetch ~10 µs a call.
-  if (!Number.isFinite(timeoutMs)) return { signal: callerSignal && AbortSignal.any([callerSignal]), endsAt: Infinity, timedOut: () => false, expired: () => false, done() {} };
+  if (!Number.isFinite(timeoutMs))
+    return {
+      signal: callerSignal && AbortSignal.any([callerSignal]),
+      endsAt: Infinity,
+      timedOut: () => false,
+      expired: () => false,
+      done() {},
+    };
   const controller = new AbortController();
   const endsAt = Date.now() + timeoutMs;
   let timedOut = false;

@@ -30,7 +30,11 @@ export function describeUsageError(error: UsageError): string {
 export type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /** node:util's parseArgs (strict, no positionals), its refusals as UsageErrors of `command`. */
-export function parseOptions(command: string, args: string[], options: NonNullable<ParseArgsConfig["options"]>): ParsedOptions {
+export function parseOptions(
+  command: string,
+  args: string[],
+  options: NonNullable<ParseArgsConfig["options"]>,
+): ParsedOptions {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {

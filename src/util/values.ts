@@ -56,7 +56,9 @@ export function shapeOf(value: unknown, declared: ReadonlySet<string>, depth = S
   if (names.length === 0) return "{}";
   if (depth <= 1) return `{… ${names.length} members}`;
   const known = names.filter((name) => declared.has(name));
-  const shown = known.slice(0, SHAPE_MEMBERS).map((name) => `${name}: ${shapeOf((value as Record<string, unknown>)[name], declared, depth - 1)}`);
+  const shown = known
+    .slice(0, SHAPE_MEMBERS)
+    .map((name) => `${name}: ${shapeOf((value as Record<string, unknown>)[name], declared, depth - 1)}`);
   if (known.length > SHAPE_MEMBERS) shown.push(`… ${known.length - SHAPE_MEMBERS} more`);
   const others = names.length - known.length;
   if (others > 0) shown.push(`${known.length > 0 ? "… " : ""}${others} undeclared member${others === 1 ? "" : "s"}`);

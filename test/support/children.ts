@@ -19,7 +19,11 @@ export type RunOptions = StartOptions & { timeout?: number };
 
 /** What the environment reads: each child's group, what it is, and the test that started it. */
 export type Registered = { pgid: number; what: string; test: number | undefined };
-const scope = globalThis as unknown as { __omChildren?: Registered[]; __omCurrentTest?: number; __omNoChildren?: boolean };
+const scope = globalThis as unknown as {
+  __omChildren?: Registered[];
+  __omCurrentTest?: number;
+  __omNoChildren?: boolean;
+};
 
 /** The environment a child gets: this one's (with the run's marker) plus `env`, undefined removing. */
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
@@ -32,10 +36,15 @@ function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
 
 /** Starts `file args` as the leader of a new process group, stdout and stderr piped, no stdin. */
 export function start(file: string, args: string[], { cwd, env = {} }: StartOptions): ChildProcess & { pid: number } {
-  if (scope.__omNoChildren) throw new Error(`a unit test starts no child process (${file}): list the file in another tier (jest.config.js)`);
+  if (scope.__omNoChildren)
+    throw new Error(`a unit test starts no child process (${file}): list the file in another tier (jest.config.js)`);
   const child = spawn(file, args, { cwd, env: childEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: true });
   if (child.pid === undefined) throw new Error(`could not start ${file}`);
-  (scope.__omChildren ??= []).push({ pgid: child.pid, what: [file, ...args].join(" ").slice(0, 200), test: scope.__omCurrentTest });
+  (scope.__omChildren ??= []).push({
+    pgid: child.pid,
+    what: [file, ...args].join(" ").slice(0, 200),
+    test: scope.__omCurrentTest,
+  });
   return child as ChildProcess & { pid: number };
 }
 
@@ -45,7 +54,11 @@ export function leftInGroup(child: ChildProcess & { pid: number }, ms: number): 
 }
 
 /** Sends `signal` to `child`'s whole group and waits up to `ms` for it to end; resolves what is left. */
-export function stopGroup(child: ChildProcess & { pid: number }, signal: NodeJS.Signals = "SIGTERM", ms = 10_000): Promise<string[]> {
+export function stopGroup(
+  child: ChildProcess & { pid: number },
+  signal: NodeJS.Signals = "SIGTERM",
+  ms = 10_000,
+): Promise<string[]> {
   try {
     process.kill(-child.pid, signal);
   } catch {

@@ -30,5 +30,7 @@ export const finishAnswer = responseExamples(spec, "finishManualTask", 200).refe
  * the spec is tested against.
  */
 export function referenceBody(operation: "claim-task" | "finish-manual-task"): JsonObject {
-  return JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/reference", `${operation}.200.json`), "utf8")) as JsonObject;
+  return JSON.parse(
+    readFileSync(path.join(repoRoot, "test/fixtures/reference", `${operation}.200.json`), "utf8"),
+  ) as JsonObject;
 }

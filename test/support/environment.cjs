@@ -36,7 +36,10 @@ class ChildGuardEnvironment extends TestEnvironment {
     const results = await Promise.all(picked.map(async (child) => ({ child, ...(await endGroup(child.pgid)) })));
     const problems = results
       .filter(({ left }) => left.length > 0)
-      .map(({ child, left, survivors }) => `started \`${child.what}\` and left running: ${left.join("; ")}${survivors.length ? ` (still running after SIGKILL: ${survivors.join("; ")})` : " (ended by the guard)"}`);
+      .map(
+        ({ child, left, survivors }) =>
+          `started \`${child.what}\` and left running: ${left.join("; ")}${survivors.length ? ` (still running after SIGKILL: ${survivors.join("; ")})` : " (ended by the guard)"}`,
+      );
     return problems.length ? problems.join("\n") : undefined;
   }
 }

@@ -19,10 +19,25 @@ export async function failure(promise: Promise<unknown>): Promise<OperationsMana
 /** Every way an error can be shown or serialised: message, stack, JSON, util.inspect, body, violations, and each cause. */
 export function everythingShown(error: unknown): string {
   const e = error as OperationsManagerError & { cause?: unknown };
-  const shown: unknown[] = [e.message, e.stack, String(e), JSON.stringify(e), JSON.stringify(e.body), JSON.stringify(e.violations)];
+  const shown: unknown[] = [
+    e.message,
+    e.stack,
+    String(e),
+    JSON.stringify(e),
+    JSON.stringify(e.body),
+    JSON.stringify(e.violations),
+  ];
   shown.push(inspect(e, { depth: Infinity, showHidden: true, maxStringLength: Infinity, maxArrayLength: Infinity }));
-  for (let c: unknown = e.cause, n = 0; c !== undefined && c !== null && n < 10; c = (c as { cause?: unknown }).cause, n++) {
-    shown.push(inspect(c, { depth: Infinity, showHidden: true, maxStringLength: Infinity }), String((c as Error).name), (c as Error).stack);
+  for (
+    let c: unknown = e.cause, n = 0;
+    c !== undefined && c !== null && n < 10;
+    c = (c as { cause?: unknown }).cause, n++
+  ) {
+    shown.push(
+      inspect(c, { depth: Infinity, showHidden: true, maxStringLength: Infinity }),
+      String((c as Error).name),
+      (c as Error).stack,
+    );
   }
   return shown.join("\n");
 }
@@ -37,7 +52,8 @@ export function secretForms(secret: string): string[] {
   const percent = encodeURIComponent(secret);
   const unicode = [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
   const utf8 = Buffer.from(secret, "utf8");
-  const mojibake = utf8.length === secret.length ? [] : [utf8.toString("latin1"), new TextDecoder("windows-1252").decode(utf8)];
+  const mojibake =
+    utf8.length === secret.length ? [] : [utf8.toString("latin1"), new TextDecoder("windows-1252").decode(utf8)];
   return [
     ...htmlForms(secret),
     ...mojibake,
@@ -69,7 +85,17 @@ export function expectNoSecret(error: unknown, secrets: readonly string[]): void
 
 /** HTML character references as servers write them: the XML five by name, every character by decimal and by hex, Latin-1 by name. */
 export function htmlForms(secret: string): string[] {
-  const named: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "é": "&eacute;", "ü": "&uuml;", "ß": "&szlig;", "\u00a0": "&nbsp;" };
+  const named: Record<string, string> = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    é: "&eacute;",
+    ü: "&uuml;",
+    ß: "&szlig;",
+    "\u00a0": "&nbsp;",
+  };
   const five = [...secret].map((c) => named[c] ?? c).join("");
   const decimal = [...secret].map((c) => `&#${c.codePointAt(0)};`).join("");
   const hex = [...secret].map((c) => `&#x${c.codePointAt(0)!.toString(16).toUpperCase()};`).join("");

@@ -61,28 +61,38 @@ export async function startFakePlatform(options: FakePlatformOptions = {}) {
   const claimAnswer = exampleAnswer("claimTask", "200");
   const finishAnswer = exampleAnswer("finishManualTask", "200");
 
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, body: JSON.stringify(body), headers: { "Content-Type": "application/json", ...headers } });
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+    status,
+    body: JSON.stringify(body),
+    headers: { "Content-Type": "application/json", ...headers },
+  });
   const answer = (req: Recorded) => {
     const path = req.url.split("?")[0]!;
     if (req.method === "POST" && path === "/oauth/token") {
-      if (!req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded")) return json(415, { message: "Unsupported Media Type" });
+      if (!req.headers["content-type"]?.startsWith("application/x-www-form-urlencoded"))
+        return json(415, { message: "Unsupported Media Type" });
       const form = new URLSearchParams(req.body);
-      if (form.get("grant_type") !== "client_credentials" || !form.get("client_id") || !form.get("client_secret")) return json(400, { message: "Bad Request" });
+      if (form.get("grant_type") !== "client_credentials" || !form.get("client_id") || !form.get("client_secret"))
+        return json(400, { message: "Bad Request" });
       // A careless platform echoes what it was sent: the client must scrub it.
       if (form.get("client_id") !== o.clientId || form.get("client_secret") !== o.clientSecret) {
-        return json(401, { message: `invalid client credentials ${form.get("client_id")}:${form.get("client_secret")}` });
+        return json(401, {
+          message: `invalid client credentials ${form.get("client_id")}:${form.get("client_secret")}`,
+        });
       }
       return json(200, { access_token: issue(), token_type: "bearer", expires_in: o.expiresIn });
     }
     if (req.method === "POST" && path === "/login") {
-      if (!req.headers["content-type"]?.startsWith("application/json")) return json(415, { message: "Unsupported Media Type" });
+      if (!req.headers["content-type"]?.startsWith("application/json"))
+        return json(415, { message: "Unsupported Media Type" });
       let user: { username?: string; password?: string } | undefined;
       try {
         user = (JSON.parse(req.body) as { user?: typeof user }).user;
       } catch {
         return json(400, { message: "Bad Request" });
       }
-      if (user?.username !== o.username || user?.password !== o.password) return json(401, { message: `Unauthorized: ${user?.password}` });
+      if (user?.username !== o.username || user?.password !== o.password)
+        return json(401, { message: `Unauthorized: ${user?.password}` });
       const token = issue();
       const cookie = `token=${token}; Path=/; HttpOnly`;
       return o.loginAnswer === "json"
@@ -93,10 +103,14 @@ export async function startFakePlatform(options: FakePlatformOptions = {}) {
     const cookie = /(?:^|;\s*)token=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
     const allowed = alive(bearer) || alive(cookie) || req.headers.authorization === basic;
     if (!allowed) {
-      return o.unauthorized === "empty" ? { status: 401, body: "", headers: {} } : json(401, { message: "Unauthorized", data: null, metadata: {} });
+      return o.unauthorized === "empty"
+        ? { status: 401, body: "", headers: {} }
+        : json(401, { message: "Unauthorized", data: null, metadata: {} });
     }
-    if (req.method === "POST" && /^\/operations-manager\/tasks\/[^/]+\/claim$/.test(path)) return json(200, claimAnswer);
-    if (req.method === "POST" && /^\/operations-manager\/jobs\/[^/]+\/tasks\/[^/]+\/finish$/.test(path)) return json(200, finishAnswer);
+    if (req.method === "POST" && /^\/operations-manager\/tasks\/[^/]+\/claim$/.test(path))
+      return json(200, claimAnswer);
+    if (req.method === "POST" && /^\/operations-manager\/jobs\/[^/]+\/tasks\/[^/]+\/finish$/.test(path))
+      return json(200, finishAnswer);
     return json(404, { message: "Not Found", data: null, metadata: {} });
   };
 

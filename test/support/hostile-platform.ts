@@ -8,9 +8,9 @@ import { secretForms } from "./failure";
 import { startRecordingServer, type Recorded } from "./recording-server";
 
 export const CLIENT_ID = "svc-hostile";
-export const CLIENT_SECRET = "cl/ient~se cret+<&>\"9";
+export const CLIENT_SECRET = 'cl/ient~se cret+<&>"9';
 export const USERNAME = "automation";
-export const PASSWORD = "pa/ss~w ord+<&>é\"7";
+export const PASSWORD = 'pa/ss~w ord+<&>é"7';
 
 /** A token a header can carry (visible ASCII) with every character JSON, URLs and pointers escape. */
 export const hostileToken = () => `Lg/Tok+en~0<&>=${randomBytes(9).toString("base64url")}`;
@@ -52,7 +52,10 @@ export async function startHostilePlatform(options: HostileOptions = {}) {
   const issued: string[] = [];
   const operation: OperationAnswer =
     options.operation ??
-    ((_req, secrets, res) => res.writeHead(500, { "Content-Type": "application/json" }).end(JSON.stringify({ message: `refused ${echo(secrets)}`, data: null })));
+    ((_req, secrets, res) =>
+      res
+        .writeHead(500, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ message: `refused ${echo(secrets)}`, data: null })));
   server.answer((req, res) => {
     if (req.url === "/oauth/token" || req.url === "/login") {
       if (options.token) return options.token(req, res);
@@ -69,7 +72,13 @@ export async function startHostilePlatform(options: HostileOptions = {}) {
 }
 
 /** Answers `body` with `status`, encoded as given (gzip, br, or none), with a Content-Length or chunked. */
-export function encodedAnswer(status: number, body: string | Buffer, encoding: "identity" | "gzip" | "br", framing: "length" | "chunked", type = "application/json"): (res: ServerResponse) => void {
+export function encodedAnswer(
+  status: number,
+  body: string | Buffer,
+  encoding: "identity" | "gzip" | "br",
+  framing: "length" | "chunked",
+  type = "application/json",
+): (res: ServerResponse) => void {
   const raw = typeof body === "string" ? Buffer.from(body) : body;
   const wire = encoding === "gzip" ? gzipSync(raw) : encoding === "br" ? brotliCompressSync(raw) : raw;
   return (res) => {
@@ -88,27 +97,101 @@ export function encodedAnswer(status: number, body: string | Buffer, encoding: "
  * Token answers a client cannot use, each holding the live token `live` where no rule of the
  * client looks for it: [name, status, content type, body, the shape an error may show].
  */
-export function unusableTokenAnswers(live: string): Array<[string, number, string, string, string | { getOAuthToken: string; login: string }]> {
+export function unusableTokenAnswers(
+  live: string,
+): Array<[string, number, string, string, string | { getOAuthToken: string; login: string }]> {
   const json = (value: unknown) => JSON.stringify(value);
   // A shape shows only the member names the contract declares for the step's answers (review F3):
   // where the two steps declare different names, the expected shape is given for each.
   return [
-    ["a form-encoded OAuth answer", 200, "application/x-www-form-urlencoded", `access_token=${encodeURIComponent(live)}&token_type=bearer&expires_in=3600`, "a form {access_token: string, token_type: string, expires_in: string}"],
-    ["a form under a JSON content type", 200, "application/json", `access_token=${encodeURIComponent(live)}&token_type=bearer`, "a form {access_token: string, token_type: string}"],
+    [
+      "a form-encoded OAuth answer",
+      200,
+      "application/x-www-form-urlencoded",
+      `access_token=${encodeURIComponent(live)}&token_type=bearer&expires_in=3600`,
+      "a form {access_token: string, token_type: string, expires_in: string}",
+    ],
+    [
+      "a form under a JSON content type",
+      200,
+      "application/json",
+      `access_token=${encodeURIComponent(live)}&token_type=bearer`,
+      "a form {access_token: string, token_type: string}",
+    ],
     ["a text answer", 200, "text/plain", live, "text of"],
     ["an HTML page", 200, "text/html", `<html><body><p>Your token: <code>${live}</code></p></body></html>`, "text of"],
-    ["JSON in the platform's envelope", 200, "application/json", json({ message: "Token issued", data: { access_token: live, expires_in: 3600 }, metadata: {} }), { getOAuthToken: "JSON {message: string, data: {access_token: string, expires_in: number}, metadata: {}}", login: "JSON {message: string, data: {2 undeclared members}, metadata: {}}" }],
-    ["a renamed member (camelCase)", 200, "application/json", json({ accessToken: live, tokenType: "Bearer" }), "JSON {2 undeclared members}"],
+    [
+      "JSON in the platform's envelope",
+      200,
+      "application/json",
+      json({ message: "Token issued", data: { access_token: live, expires_in: 3600 }, metadata: {} }),
+      {
+        getOAuthToken: "JSON {message: string, data: {access_token: string, expires_in: number}, metadata: {}}",
+        login: "JSON {message: string, data: {2 undeclared members}, metadata: {}}",
+      },
+    ],
+    [
+      "a renamed member (camelCase)",
+      200,
+      "application/json",
+      json({ accessToken: live, tokenType: "Bearer" }),
+      "JSON {2 undeclared members}",
+    ],
     ["a renamed member (jwt)", 200, "application/json", json({ jwt: live }), "JSON {1 undeclared member}"],
-    ["a member named like no token at all", 200, "application/json", json({ value: live, kind: "bearer" }), "JSON {2 undeclared members}"],
-    ["a nested member", 200, "application/json", json({ result: { auth: { credentials: { value: live } } } }), "JSON {1 undeclared member}"],
-    ["an array of answers", 200, "application/json", json([{ access_token: live }]), { getOAuthToken: "JSON [{access_token: string}]", login: "JSON [{1 undeclared member}]" }],
+    [
+      "a member named like no token at all",
+      200,
+      "application/json",
+      json({ value: live, kind: "bearer" }),
+      "JSON {2 undeclared members}",
+    ],
+    [
+      "a nested member",
+      200,
+      "application/json",
+      json({ result: { auth: { credentials: { value: live } } } }),
+      "JSON {1 undeclared member}",
+    ],
+    [
+      "an array of answers",
+      200,
+      "application/json",
+      json([{ access_token: live }]),
+      { getOAuthToken: "JSON [{access_token: string}]", login: "JSON [{1 undeclared member}]" },
+    ],
     ["a JSON string", 200, "application/json", json(live), "JSON string"],
     ["the token as a member name", 200, "application/json", json({ [live]: true }), "JSON {1 undeclared member}"],
-    ["the token as a member name beside declared ones", 200, "application/json", json({ message: "ok", data: { [live.slice(0, 30)]: { exp: 1 } } }), "JSON {message: string, data: {1 undeclared member}}"],
-    ["an access_token with a prefix a header cannot carry", 200, "application/json", json({ access_token: `Bearer ${live}` }), { getOAuthToken: "JSON {access_token: string}", login: "JSON {1 undeclared member}" }],
+    [
+      "the token as a member name beside declared ones",
+      200,
+      "application/json",
+      json({ message: "ok", data: { [live.slice(0, 30)]: { exp: 1 } } }),
+      "JSON {message: string, data: {1 undeclared member}}",
+    ],
+    [
+      "an access_token with a prefix a header cannot carry",
+      200,
+      "application/json",
+      json({ access_token: `Bearer ${live}` }),
+      { getOAuthToken: "JSON {access_token: string}", login: "JSON {1 undeclared member}" },
+    ],
     ["a 201", 201, "application/json", json({ data: { token: live } }), "JSON {data: {1 undeclared member}}"],
-    ["a 400 that holds it in data", 400, "application/json", json({ message: "Token not saved", data: { token: live } }), "JSON {message: string, data: {1 undeclared member}}"],
-    ["a 500 form", 500, "application/x-www-form-urlencoded", `error=server_error&access_token=${encodeURIComponent(live)}`, { getOAuthToken: "a form {error: string, access_token: string}", login: "a form {error: string, … 1 undeclared member}" }],
+    [
+      "a 400 that holds it in data",
+      400,
+      "application/json",
+      json({ message: "Token not saved", data: { token: live } }),
+      "JSON {message: string, data: {1 undeclared member}}",
+    ],
+    [
+      "a 500 form",
+      500,
+      "application/x-www-form-urlencoded",
+      `error=server_error&access_token=${encodeURIComponent(live)}`,
+      {
+        getOAuthToken: "a form {error: string, access_token: string}",
+        login: "a form {error: string, … 1 undeclared member}",
+      },
+    ],
   ];
 }

@@ -9,7 +9,19 @@ const root = process.env.REPO_ROOT;
 const { createHandlers } = await import(`${root}/dist/esm/src/msw.js`);
 const { createOperationsManagerClient } = await import(`${root}/dist/esm/src/index.js`);
 const { readRecordedExamples } = await import(`${root}/dist/esm/src/mock.js`);
-const { probes, base, prism, rejectingPrism, taskId, jobId, taskKey, claimAnswer, recordings, recordingProbes, recordingPrism } = JSON.parse(process.env.MSW_PROBES);
+const {
+  probes,
+  base,
+  prism,
+  rejectingPrism,
+  taskId,
+  jobId,
+  taskKey,
+  claimAnswer,
+  recordings,
+  recordingProbes,
+  recordingPrism,
+} = JSON.parse(process.env.MSW_PROBES);
 
 const started = performance.now();
 const server = setupServer(...createHandlers({ baseUrl: base }));
@@ -26,9 +38,19 @@ async function answerOf(url, probe) {
   } catch {
     /* a text answer (login's token) is compared as text */
   }
-  return { status: res.status, type, body, cookie: res.headers.get("set-cookie"), authenticate: res.headers.get("www-authenticate") };
+  return {
+    status: res.status,
+    type,
+    body,
+    cookie: res.headers.get("set-cookie"),
+    authenticate: res.headers.get("www-authenticate"),
+  };
 }
-const outcome = (promise) => promise.then((value) => ({ ok: true, value }), (e) => ({ ok: false, kind: e?.kind, status: e?.status, message: String(e?.message) }));
+const outcome = (promise) =>
+  promise.then(
+    (value) => ({ ok: true, value }),
+    (e) => ({ ok: false, kind: e?.kind, status: e?.status, message: String(e?.message) }),
+  );
 
 const out = { pairs: {}, checks: {} };
 // The first claim, timed from createHandlers.
@@ -40,13 +62,18 @@ for (const probe of probes) out.pairs[probe.name] = await Promise.all([answerOf(
 
 // The default scenario: handlers with example "rejected" against a Prism started with it.
 server.use(...createHandlers({ baseUrl: base, example: "rejected" }));
-for (const probe of probes.filter((p) => p.name.endsWith("(no Prefer)"))) out.pairs[`example rejected: ${probe.name}`] = await Promise.all([answerOf(base, probe), answerOf(rejectingPrism, probe)]);
+for (const probe of probes.filter((p) => p.name.endsWith("(no Prefer)")))
+  out.pairs[`example rejected: ${probe.name}`] = await Promise.all([
+    answerOf(base, probe),
+    answerOf(rejectingPrism, probe),
+  ]);
 server.resetHandlers();
 
 // Recordings: read in Node by ./mock, served by the handlers, beside the Prism mock serving the same folder.
 const examples = readRecordedExamples(recordings);
 server.use(...createHandlers({ baseUrl: base, examples }));
-for (const probe of recordingProbes) out.pairs[`recordings: ${probe.name}`] = await Promise.all([answerOf(base, probe), answerOf(recordingPrism, probe)]);
+for (const probe of recordingProbes)
+  out.pairs[`recordings: ${probe.name}`] = await Promise.all([answerOf(base, probe), answerOf(recordingPrism, probe)]);
 server.resetHandlers();
 server.use(...createHandlers({ baseUrl: base, examples, example: "recorded-field" }));
 out.checks.recordedDefault = (await first.claimTask(taskId)).name;
@@ -54,7 +81,11 @@ server.resetHandlers();
 
 // The client's flows, with each way in.
 out.checks.flows = {};
-for (const [name, auth] of [["OAuth", { clientId: "svc", clientSecret: "s" }], ["login", { username: "u", password: "p", method: "login" }], ["Basic", { username: "u", password: "p" }]]) {
+for (const [name, auth] of [
+  ["OAuth", { clientId: "svc", clientSecret: "s" }],
+  ["login", { username: "u", password: "p", method: "login" }],
+  ["Basic", { username: "u", password: "p" }],
+]) {
   const om = createOperationsManagerClient({ baseUrl: base, auth, validate: "throw" });
   const flow = await outcome(
     (async () => {
@@ -62,8 +93,16 @@ for (const [name, auth] of [["OAuth", { clientId: "svc", clientSecret: "s" }], [
       const again = await om.claimTask(task._id);
       const job = await om.finishManualTask(again.job._id, again.job.task, { taskData: { finish_state: "success" } });
       const rejected = await om.claimTask(task._id, { headers: { Prefer: "example=rejected" } });
-      const rejectedJob = await om.finishManualTask(rejected.job._id, rejected.job.task, { taskData: { finish_state: "failure" } }, { headers: { Prefer: "example=rejected" } });
-      return { chained: job._id === task.job._id, rejectedState: rejectedJob.tasks[rejected.job.task].metrics.finish_state };
+      const rejectedJob = await om.finishManualTask(
+        rejected.job._id,
+        rejected.job.task,
+        { taskData: { finish_state: "failure" } },
+        { headers: { Prefer: "example=rejected" } },
+      );
+      return {
+        chained: job._id === task.job._id,
+        rejectedState: rejectedJob.tasks[rejected.job.task].metrics.finish_state,
+      };
     })(),
   );
   const e500 = await outcome(om.claimTask(taskId, { headers: { Prefer: "code=500" } }));
@@ -72,8 +111,13 @@ for (const [name, auth] of [["OAuth", { clientId: "svc", clientSecret: "s" }], [
 }
 
 // A login's Set-Cookie must not ride on later requests (MSW's process-wide cookie store).
-await createOperationsManagerClient({ baseUrl: base, auth: { username: "u", password: "p", method: "login" } }).claimTask(taskId);
-out.checks.afterLoginWithoutCredentials = (await fetch(`${base}/operations-manager/tasks/${taskId}/claim`, { method: "POST" })).status;
+await createOperationsManagerClient({
+  baseUrl: base,
+  auth: { username: "u", password: "p", method: "login" },
+}).claimTask(taskId);
+out.checks.afterLoginWithoutCredentials = (
+  await fetch(`${base}/operations-manager/tasks/${taskId}/claim`, { method: "POST" })
+).status;
 
 // What Accept a request through MSW carries when the caller sets none.
 server.use(http.post(`${base}/probe-accept`, ({ request }) => new Response(String(request.headers.get("accept")))));
@@ -81,14 +125,24 @@ out.checks.acceptSeen = await (await fetch(`${base}/probe-accept`, { method: "PO
 server.resetHandlers();
 
 // A test's own answer for one operation, put first with server.use.
-server.use(http.post(`${base}/operations-manager/tasks/:taskId/claim`, ({ params }) => HttpResponse.json({ ...claimAnswer, data: { ...claimAnswer.data, _id: params.taskId, name: "overridden" } })));
+server.use(
+  http.post(`${base}/operations-manager/tasks/:taskId/claim`, ({ params }) =>
+    HttpResponse.json({ ...claimAnswer, data: { ...claimAnswer.data, _id: params.taskId, name: "overridden" } }),
+  ),
+);
 out.checks.overridden = (await first.claimTask(taskId)).name;
 server.resetHandlers();
 out.checks.afterReset = (await first.claimTask(taskId)).name;
 
 // A base URL with a path prefix.
 server.use(...createHandlers({ baseUrl: `${base}/itential/` }));
-out.checks.prefixed = (await outcome(createOperationsManagerClient({ baseUrl: `${base}/itential`, auth: { username: "u", password: "p" } }).claimTask(taskId))).ok;
+out.checks.prefixed = (
+  await outcome(
+    createOperationsManagerClient({ baseUrl: `${base}/itential`, auth: { username: "u", password: "p" } }).claimTask(
+      taskId,
+    ),
+  )
+).ok;
 server.resetHandlers();
 
 // Options that are wrong.
@@ -100,7 +154,9 @@ const thrown = (f) => {
     return { name: e.name, code: e.code, message: e.message };
   }
 };
-out.checks.badBaseUrls = [undefined, "", "om.test", 42].map((baseUrl) => thrown(() => createHandlers({ baseUrl })).name);
+out.checks.badBaseUrls = [undefined, "", "om.test", 42].map(
+  (baseUrl) => thrown(() => createHandlers({ baseUrl })).name,
+);
 out.checks.unknownDefault = thrown(() => createHandlers({ baseUrl: base, example: "aproved" }));
 
 server.close();

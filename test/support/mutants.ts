@@ -24,7 +24,11 @@ export function pointerOf(path: Array<string | number>): string {
 export const claimMutants: Mutant[] = [
   ["a number where a string belongs (data.name)", ["data", "name"], 42],
   ["a string where an integer belongs (data.encodingVersion)", ["data", "encodingVersion"], "1"],
-  ["a fraction where an integer belongs (data._meta.migrationVersion)", ["data", "groups", 0, "_meta", "migrationVersion"], 1.5],
+  [
+    "a fraction where an integer belongs (data._meta.migrationVersion)",
+    ["data", "groups", 0, "_meta", "migrationVersion"],
+    1.5,
+  ],
   ["a number in an array of timestamps (metrics.start_time)", ["data", "metrics", "start_time", 0], 1740438512495],
   ["a non-date-time timestamp (data.last_updated)", ["data", "last_updated"], "yesterday"],
   ["a string where a number belongs (metrics.end_time)", ["data", "metrics", "end_time"], "1740438512495"],
@@ -47,7 +51,11 @@ export const finishMutants: Mutant[] = [
   ["a number where a user belongs (metrics.user)", ["data", "metrics", "user"], 7],
   ["a boolean where a user belongs (metrics.owner)", ["data", "metrics", "owner"], true],
   ["an array where a user belongs (data.created_by)", ["data", "created_by"], ["admin"]],
-  ["a number where a user belongs (tasks.workflow_start.metrics.user)", ["data", "tasks", "workflow_start", "metrics", "user"], 1],
+  [
+    "a number where a user belongs (tasks.workflow_start.metrics.user)",
+    ["data", "tasks", "workflow_start", "metrics", "user"],
+    1,
+  ],
   ["an array as a job task's actor", ["data", "tasks", "error_handler", "actor"], []],
   ["a number as an error message", ["data", "error", 0, "message"], 500],
   ["null as a warning message", ["data", "warnings", 0, "message"], null],
@@ -66,7 +74,11 @@ export const finishMutants: Mutant[] = [
 const user = { _id: "5cb0d3e2a2e6a0e4a4d4a1f0", username: "admin@pronghorn", email: "admin@itential.com" };
 export const claimAccepted: Array<[string, Array<string | number>, Json]> = [
   ["an empty e-mail (metrics.user.email)", ["data", "metrics", "user", "email"], ""],
-  ["a local account's non-e-mail name as the e-mail (metrics.owner.email)", ["data", "metrics", "owner", "email"], "admin"],
+  [
+    "a local account's non-e-mail name as the e-mail (metrics.owner.email)",
+    ["data", "metrics", "owner", "email"],
+    "admin",
+  ],
 ];
 
 export const finishAccepted: Array<[string, Array<string | number>, Json]> = [

@@ -12,7 +12,12 @@ export async function startRecordingServer() {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const recorded = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const recorded = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       requests.push(recorded);
       handler(recorded, res);
     });
@@ -26,7 +31,8 @@ export async function startRecordingServer() {
       handler = next;
     },
     json(status: number, body: unknown, headers: Record<string, string> = {}) {
-      handler = (_req, res) => res.writeHead(status, { "Content-Type": "application/json", ...headers }).end(JSON.stringify(body));
+      handler = (_req, res) =>
+        res.writeHead(status, { "Content-Type": "application/json", ...headers }).end(JSON.stringify(body));
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,7 +11,8 @@ const COPIED = ["openapi", "generated", "scripts", "redocly.yaml", ".spectral.ya
 
 export function makeSandbox(extra: string[] = []): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), "om-contract-sandbox-"));
-  for (const entry of [...COPIED, ...extra]) cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of [...COPIED, ...extra])
+    cpSync(path.join(repoRoot, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -10,7 +10,18 @@ import * as specHelpers from "../../scripts/lib/spec.cjs";
 import type { Json, JsonObject } from "../../scripts/lib/spec.cjs";
 
 export type { Json, JsonObject };
-export const { repoRoot, specPath, loadSpec, deref, pointer, escapePointer, findOperation, operations, parameterExample, responseExamples } = specHelpers;
+export const {
+  repoRoot,
+  specPath,
+  loadSpec,
+  deref,
+  pointer,
+  escapePointer,
+  findOperation,
+  operations,
+  parameterExample,
+  responseExamples,
+} = specHelpers;
 
 export function readJson<T = Json>(file: string): T {
   return JSON.parse(readFileSync(path.resolve(repoRoot, file), "utf8")) as T;

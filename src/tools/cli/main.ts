@@ -25,7 +25,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, output: Outpu
     }
     if (command === undefined) throw new UsageError(`a command is required: ${Object.keys(COMMANDS).join(" or ")}`);
     const run = COMMANDS[command];
-    if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: ${Object.keys(COMMANDS).join(", ")})`);
+    if (!run)
+      throw new UsageError(
+        `unknown command ${JSON.stringify(command)} (commands: ${Object.keys(COMMANDS).join(", ")})`,
+      );
     return await run(args, env, output);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

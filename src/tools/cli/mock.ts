@@ -33,17 +33,30 @@ export function mockOptions(args: string[], env: NodeJS.ProcessEnv): MockServerO
   });
   if (parsed.help) return "help";
   const flag = (name: string) => parsed[name] as string | undefined;
-  const [portText, portFrom] = flag("port") !== undefined ? [flag("port")!, "--port"] : env.PORT ? [env.PORT, "PORT"] : ["4010", "the default"];
+  const [portText, portFrom] =
+    flag("port") !== undefined ? [flag("port")!, "--port"] : env.PORT ? [env.PORT, "PORT"] : ["4010", "the default"];
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`${portFrom} must be a port number (0 to 65535), got ${JSON.stringify(portText)}`, "mock");
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new UsageError(`${portFrom} must be a port number (0 to 65535), got ${JSON.stringify(portText)}`, "mock");
   const host = flag("host") ?? (env.HOST || "127.0.0.1");
   if (host === "") throw new UsageError("--host must not be empty", "mock");
   const example = flag("example") ?? (env.EXAMPLE || undefined);
   if (example === "") throw new UsageError("--example must name an example", "mock");
-  if (example !== undefined && parsed.dynamic) throw new UsageError("--example and --dynamic cannot both be set: --dynamic answers generated bodies, not examples", "mock");
+  if (example !== undefined && parsed.dynamic)
+    throw new UsageError(
+      "--example and --dynamic cannot both be set: --dynamic answers generated bodies, not examples",
+      "mock",
+    );
   const examples = flag("examples");
-  if (examples !== undefined && !existsSync(examples)) throw new UsageError(`--examples: no folder ${JSON.stringify(examples)}`, "mock");
-  return { port, host, ...(parsed.dynamic ? { dynamic: true } : {}), ...(example === undefined ? {} : { example }), ...(examples === undefined ? {} : { examples }) };
+  if (examples !== undefined && !existsSync(examples))
+    throw new UsageError(`--examples: no folder ${JSON.stringify(examples)}`, "mock");
+  return {
+    port,
+    host,
+    ...(parsed.dynamic ? { dynamic: true } : {}),
+    ...(example === undefined ? {} : { example }),
+    ...(examples === undefined ? {} : { examples }),
+  };
 }
 
 /** Serves until SIGINT or SIGTERM, then closes and resolves 0; 1 when the mock cannot start. */
@@ -65,8 +78,11 @@ export async function mockCommand(args: string[], env: NodeJS.ProcessEnv, output
     // A scenario no answer has is bad usage: the message lists the names there are.
     // So is a folder of recordings the mock cannot serve: the message names the file.
     const code = (error as { code?: unknown })?.code;
-    if (code === "ERR_UNKNOWN_EXAMPLE" || code === "ERR_BAD_RECORDING" || code === "ERR_RECORDING_TOO_DEEP") throw new UsageError((error as Error).message, "mock");
-    output.err(`error: the mock could not start on ${options.host}:${options.port}: ${(error as Error)?.message ?? String(error)}`);
+    if (code === "ERR_UNKNOWN_EXAMPLE" || code === "ERR_BAD_RECORDING" || code === "ERR_RECORDING_TOO_DEEP")
+      throw new UsageError((error as Error).message, "mock");
+    output.err(
+      `error: the mock could not start on ${options.host}:${options.port}: ${(error as Error)?.message ?? String(error)}`,
+    );
     return 1;
   }
   output.out(banner(server.url));
@@ -75,7 +91,9 @@ export async function mockCommand(args: string[], env: NodeJS.ProcessEnv, output
       for (const signal of SIGNALS) process.off(signal, stop);
       // A second signal while closing ends the process at once (Node's default).
       // Open keep-alive connections could hold close() open: the bin exits by then anyway.
-      void Promise.race([server.close().catch(() => {}), new Promise((done) => setTimeout(done, 2000).unref())]).then(() => resolve(0));
+      void Promise.race([server.close().catch(() => {}), new Promise((done) => setTimeout(done, 2000).unref())]).then(
+        () => resolve(0),
+      );
     };
     // Run by npm, a SIGTERM to npm reaches this process only as its parent's death: src/tools/cli/npm-parent.ts.
     for (const signal of SIGNALS) process.once(signal, stop);

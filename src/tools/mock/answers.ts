@@ -36,7 +36,9 @@ export interface AnswererOptions {
  * `Prefer` naming a status or example the operation does not have (a problem listing those it
  * has). The Prism mock's guard asks it before Prism; the MSW handlers before answering.
  */
-export function createPreflight(spec: JsonObject): (request: MockRequest) => { answer?: MockAnswer; operation?: JsonObject; credentialsMissing?: boolean } {
+export function createPreflight(
+  spec: JsonObject,
+): (request: MockRequest) => { answer?: MockAnswer; operation?: JsonObject; credentialsMissing?: boolean } {
   const judge = createRequestJudge(spec);
   const byId = new Map<string, JsonObject>();
   for (const { operation } of operations(spec)) byId.set(operation.operationId as string, operation);
@@ -53,13 +55,23 @@ export function createPreflight(spec: JsonObject): (request: MockRequest) => { a
     // decode the path (dot segments, escapes) and might route it to an operation no one judged.
     if (!operation) {
       if (judged.allowed?.length) {
-        return { answer: { ...problem(405, "Method not allowed", `${where}: the path takes ${judged.allowed.join(", ")}`), headers: { "content-type": "application/problem+json", allow: judged.allowed.join(", ") } } };
+        return {
+          answer: {
+            ...problem(405, "Method not allowed", `${where}: the path takes ${judged.allowed.join(", ")}`),
+            headers: { "content-type": "application/problem+json", allow: judged.allowed.join(", ") },
+          },
+        };
       }
       return { answer: problem(404, "No such operation", `${where} is no operation of the contract`) };
     }
     if (judged.refusal) return { answer: refusalAnswer(judged.refusal), operation };
     const security = Array.isArray(operation.security) ? operation.security : topSecurity;
-    if (security.length > 0 && !security.some((requirement) => Object.keys(members(requirement)).every((name) => presented(members(deref(spec, schemes[name])), request)))) {
+    if (
+      security.length > 0 &&
+      !security.some((requirement) =>
+        Object.keys(members(requirement)).every((name) => presented(members(deref(spec, schemes[name])), request)),
+      )
+    ) {
       return { operation, credentialsMissing: true };
     }
     const responses = members(operation.responses);
@@ -67,18 +79,35 @@ export function createPreflight(spec: JsonObject): (request: MockRequest) => { a
     const declared = Object.keys(responses);
     const status = prefer.code ?? defaultStatus(declared);
     if (!Object.hasOwn(responses, status)) {
-      return { operation, answer: problem(404, "No such answer", `${text(operation.operationId)} declares no ${JSON.stringify(status.slice(0, 20))} answer; it declares ${declared.join(", ")} (Prefer: code=NNN)`, { known: declared }) };
+      return {
+        operation,
+        answer: problem(
+          404,
+          "No such answer",
+          `${text(operation.operationId)} declares no ${JSON.stringify(status.slice(0, 20))} answer; it declares ${declared.join(", ")} (Prefer: code=NNN)`,
+          { known: declared },
+        ),
+      };
     }
     if (prefer.example !== undefined) {
       const content = members(members(deref(spec, responses[status])).content);
       const type = negotiate(Object.keys(content), request.headers.get("accept"));
       const names = type === undefined ? [] : Object.keys(members(members(content[type]).examples));
-      if (!names.includes(prefer.example)) return { operation, answer: unknownExample(operation, status, prefer.example, names) };
+      if (!names.includes(prefer.example))
+        return { operation, answer: unknownExample(operation, status, prefer.example, names) };
     }
     // An answer with a body in no media type the Accept header takes is 406, as Prism answers it.
     const declaredTypes = Object.keys(members(members(deref(spec, responses[status])).content));
     if (declaredTypes.length > 0 && negotiate(declaredTypes, request.headers.get("accept"), true) === undefined) {
-      return { operation, answer: problem(406, "Not acceptable", `${text(operation.operationId)}'s ${status} answer is ${declaredTypes.join(" or ")}, none of which the Accept header takes`, { known: declaredTypes }) };
+      return {
+        operation,
+        answer: problem(
+          406,
+          "Not acceptable",
+          `${text(operation.operationId)}'s ${status} answer is ${declaredTypes.join(" or ")}, none of which the Accept header takes`,
+          { known: declaredTypes },
+        ),
+      };
     }
     return { operation };
   };
@@ -93,18 +122,39 @@ export function createAnswerer(spec: JsonObject, options: AnswererOptions = {}):
   return (request) => {
     const { answer, operation, credentialsMissing } = preflight(request);
     if (answer) return answer;
-    if (!operation) return problem(404, "No such operation", `${request.method} ${request.path.slice(0, 200)} is no operation of the contract`); // the preflight answers it first
+    if (!operation)
+      return problem(
+        404,
+        "No such operation",
+        `${request.method} ${request.path.slice(0, 200)} is no operation of the contract`,
+      ); // the preflight answers it first
     if (credentialsMissing) {
-      return answerWith(spec, operation, "401", undefined, request, options.example) ?? problem(401, "Unauthorized", "no credentials of the operation's security schemes");
+      return (
+        answerWith(spec, operation, "401", undefined, request, options.example) ??
+        problem(401, "Unauthorized", "no credentials of the operation's security schemes")
+      );
     }
     const prefer = preferences(request.headers.get("prefer"), request.query);
     const status = prefer.code ?? defaultStatus(Object.keys(members(operation.responses)));
-    return answerWith(spec, operation, status, prefer.example, request, options.example) ?? { status: Number(status), headers: {}, body: "" };
+    return (
+      answerWith(spec, operation, status, prefer.example, request, options.example) ?? {
+        status: Number(status),
+        headers: {},
+        body: "",
+      }
+    );
   };
 }
 
 /** The answer of `status` with its example: the one `Prefer` names, else the default scenario's, else the first. */
-function answerWith(spec: JsonObject, operation: JsonObject, status: string, preferred: string | undefined, request: MockRequest, scenario: string | undefined): MockAnswer | undefined {
+function answerWith(
+  spec: JsonObject,
+  operation: JsonObject,
+  status: string,
+  preferred: string | undefined,
+  request: MockRequest,
+  scenario: string | undefined,
+): MockAnswer | undefined {
   const response = members(deref(spec, members(operation.responses)[status]));
   const content = members(response.content);
   const type = negotiate(Object.keys(content), request.headers.get("accept"));
@@ -141,8 +191,15 @@ function text(value: unknown): string {
 
 /** The problem answer to a scenario no answer of the operation has, naming those it has. */
 export function unknownExample(operation: JsonObject, status: string, name: string, names: string[]): MockAnswer {
-  const known = names.length ? `its ${status} answer's examples are ${names.join(", ")}` : `its ${status} answer has no named example`;
-  return problem(404, "No such example", `${text(operation.operationId)}: no example ${JSON.stringify(name.slice(0, 80))}; ${known} (Prefer: example=NAME)`, { known: names });
+  const known = names.length
+    ? `its ${status} answer's examples are ${names.join(", ")}`
+    : `its ${status} answer has no named example`;
+  return problem(
+    404,
+    "No such example",
+    `${text(operation.operationId)}: no example ${JSON.stringify(name.slice(0, 80))}; ${known} (Prefer: example=NAME)`,
+    { known: names },
+  );
 }
 
 /** Whether the request presents credentials of this scheme (the value is not checked, as Prism does not). */
@@ -150,12 +207,14 @@ function presented(scheme: JsonObject, request: MockRequest): boolean {
   const authorization = request.headers.get("authorization") ?? "";
   const [given = "", token = ""] = authorization.trim().split(/\s+/);
   if (scheme.type === "http") return given.toLowerCase() === text(scheme.scheme).toLowerCase() && token !== "";
-  if (scheme.type === "oauth2" || scheme.type === "openIdConnect") return given.toLowerCase() === "bearer" && token !== "";
+  if (scheme.type === "oauth2" || scheme.type === "openIdConnect")
+    return given.toLowerCase() === "bearer" && token !== "";
   if (scheme.type === "apiKey") {
     const name = text(scheme.name);
     if (scheme.in === "header") return request.headers.get(name) !== null;
     if (scheme.in === "query") return request.query.has(name);
-    if (scheme.in === "cookie") return (request.headers.get("cookie") ?? "").split(";").some((c) => c.split("=")[0]!.trim() === name);
+    if (scheme.in === "cookie")
+      return (request.headers.get("cookie") ?? "").split(";").some((c) => c.split("=")[0]!.trim() === name);
   }
   return false;
 }
@@ -176,7 +235,10 @@ export function preferences(header: string | null, query?: URLSearchParams): { c
   }
   for (const part of (header ?? "").split(/[,;]/)) {
     const [key = "", ...rest] = part.split("=");
-    const value = rest.join("=").trim().replace(/^"(.*)"$/, "$1");
+    const value = rest
+      .join("=")
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     const name = key.trim().toLowerCase();
     if (name === "code" && value) out.code ??= value;
     if (name === "example" && value) out.example ??= value;
@@ -198,7 +260,10 @@ function negotiate(declared: string[], accept: string | null, strict = false): s
   let best: { type: string; q: number } | undefined;
   for (const type of declared) {
     const [main] = type.split("/");
-    const q = Math.max(0, ...ranges.filter((r) => r.type === type || r.type === "*/*" || r.type === `${main}/*`).map((r) => r.q));
+    const q = Math.max(
+      0,
+      ...ranges.filter((r) => r.type === type || r.type === "*/*" || r.type === `${main}/*`).map((r) => r.q),
+    );
     if (q > 0 && (!best || q > best.q)) best = { type, q };
   }
   return best?.type ?? (strict ? undefined : declared[0]);
@@ -233,12 +298,16 @@ export function scenarioNames(spec: JsonObject): string[] {
 
 /** Throws, naming the scenarios there are, when `name` is none of them. */
 export function checkExampleName(spec: JsonObject, name: string): void {
-  if (typeof name !== "string" || name === "") throw new TypeError(`example must be the name of one of the spec's scenarios, got ${JSON.stringify(name)}`);
+  if (typeof name !== "string" || name === "")
+    throw new TypeError(`example must be the name of one of the spec's scenarios, got ${JSON.stringify(name)}`);
   const known = scenarioNames(spec);
   if (!known.includes(name)) {
-    throw Object.assign(new RangeError(`example ${JSON.stringify(name)} is no scenario; the scenarios are ${known.join(", ")}`), {
-      code: "ERR_UNKNOWN_EXAMPLE",
-    });
+    throw Object.assign(
+      new RangeError(`example ${JSON.stringify(name)} is no scenario; the scenarios are ${known.join(", ")}`),
+      {
+        code: "ERR_UNKNOWN_EXAMPLE",
+      },
+    );
   }
 }
 
@@ -269,7 +338,8 @@ export function unreadableAnswer(request: MockRequest): MockAnswer | undefined {
 
 /** RFC 9110's token, and a quoted string as the `content-type` package (which Prism uses) reads one. */
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const QUOTED = '"(?:[\\u000b\\u0020\\u0021\\u0023-\\u005b\\u005d-\\u007e\\u0080-\\u00ff]|\\\\[\\u000b\\u0020-\\u00ff])*"';
+const QUOTED =
+  '"(?:[\\u000b\\u0020\\u0021\\u0023-\\u005b\\u005d-\\u007e\\u0080-\\u00ff]|\\\\[\\u000b\\u0020-\\u00ff])*"';
 const MEDIA_RANGE = new RegExp(`^\\s*${TOKEN}/${TOKEN}\\s*(?:; *${TOKEN} *= *(?:${QUOTED}|${TOKEN}) *)*$`);
 
 /**
@@ -279,9 +349,15 @@ const MEDIA_RANGE = new RegExp(`^\\s*${TOKEN}/${TOKEN}\\s*(?:; *${TOKEN} *= *(?:
  * each would end the process (or, for a body's `Content-Type`, answer a 500). Both mocks refuse
  * them alike (createPreflight).
  */
-export function malformedRequest(pathname: string, accept: string | undefined, contentType: string | undefined): string | undefined {
-  if (!pathname.split("/").every(decodes)) return "the path has a malformed percent-escape (each % must start a %XX escape of UTF-8)";
-  if (contentType !== undefined && !MEDIA_RANGE.test(contentType)) return "the Content-Type header is not a media type (such as application/json)";
+export function malformedRequest(
+  pathname: string,
+  accept: string | undefined,
+  contentType: string | undefined,
+): string | undefined {
+  if (!pathname.split("/").every(decodes))
+    return "the path has a malformed percent-escape (each % must start a %XX escape of UTF-8)";
+  if (contentType !== undefined && !MEDIA_RANGE.test(contentType))
+    return "the Content-Type header is not a media type (such as application/json)";
   if (accept !== undefined && accept.trim() !== "" && !accept.split(",").every((range) => MEDIA_RANGE.test(range))) {
     return "the Accept header is not a list of media ranges (such as application/json or */*;q=0.8)";
   }
@@ -302,7 +378,8 @@ export function malformedBody(contentType: string | undefined, body: string): st
   // `charset=utf-8; charset=utf-7`.
   for (const [, given] of (contentType ?? "").matchAll(/charset\s*=\s*["']?([^"';\s,]*)/gi)) {
     const charset = given!.toLowerCase();
-    if (!["utf-8", "utf8", "us-ascii"].includes(charset)) return `the body's charset ${JSON.stringify(charset.slice(0, 40))} is not taken: send UTF-8`;
+    if (!["utf-8", "utf8", "us-ascii"].includes(charset))
+      return `the body's charset ${JSON.stringify(charset.slice(0, 40))} is not taken: send UTF-8`;
   }
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (type === "application/json" || /^application\/[^/\s]+\+json$/.test(type)) {
@@ -318,10 +395,13 @@ export function malformedBody(contentType: string | undefined, body: string): st
       const [name, ...value] = pair.split("=");
       return !decodes(name!) || !decodes(value.join("=").replaceAll("+", "%20"));
     });
-    return undecodable ? "the form body has a malformed percent-escape (each % must start a %XX escape of UTF-8)" : undefined;
+    return undecodable
+      ? "the form body has a malformed percent-escape (each % must start a %XX escape of UTF-8)"
+      : undefined;
   }
   if (type === "multipart/form-data") {
-    for (const [, name] of body.matchAll(/\bname="([^"]*)"/gi)) if (!decodes(name!)) return "a part name of the multipart body has a malformed percent-escape";
+    for (const [, name] of body.matchAll(/\bname="([^"]*)"/gi))
+      if (!decodes(name!)) return "a part name of the multipart body has a malformed percent-escape";
   }
   return undefined;
 }

@@ -41,7 +41,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-
 export const PRISM_MISSING =
   "operations-manager-tasks-contract/mock needs Prism, an optional peer dependency: " +
   "npm install --save-dev @stoplight/prism-http@~5.12.0 @stoplight/prism-http-server@~5.12.2 " +
@@ -51,8 +50,10 @@ export const PRISM_MISSING =
 export async function startPrismServer(options: PrismServerOptions = {}): Promise<RunningServer> {
   const { example } = options;
   if (example !== undefined) {
-    if (typeof example !== "string" || example === "") throw new TypeError(`example must be the name of one of the spec's examples, got ${JSON.stringify(example)}`);
-    if (options.dynamic) throw new TypeError("example and dynamic cannot both be set: dynamic answers generated bodies, not examples");
+    if (typeof example !== "string" || example === "")
+      throw new TypeError(`example must be the name of one of the spec's examples, got ${JSON.stringify(example)}`);
+    if (options.dynamic)
+      throw new TypeError("example and dynamic cannot both be set: dynamic answers generated bodies, not examples");
   }
   const specPath = options.spec ?? bundledSpecPath;
   // With recordings or an example chosen, Prism is handed a copy of the spec itself: the
@@ -60,7 +61,8 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
   let spec: string | SpecNode = specPath;
   if (options.examples !== undefined || example !== undefined) {
     spec = JSON.parse(readFileSync(specPath, "utf8")) as SpecNode;
-    if (options.examples !== undefined) addRecordings(spec, options.examples, (message) => options.log?.("warn", message));
+    if (options.examples !== undefined)
+      addRecordings(spec, options.examples, (message) => options.log?.("warn", message));
     if (example !== undefined) withExampleFirst(spec, example);
   }
   const { getHttpOperationsFromSpec, createServer } = await loadPrism();
@@ -71,7 +73,13 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
     // Prism read the spec it was handed and failed: with recordings added, say which folder, not
     // only Prism's words (a RangeError of its recursion named no file).
     if (options.examples === undefined) throw error;
-    throw Object.assign(new Error(`the recordings in ${options.examples} could not be served: Prism could not read them (${String((error as Error)?.message ?? error)})`, { cause: error }), { code: "ERR_RECORDINGS_UNSERVABLE" });
+    throw Object.assign(
+      new Error(
+        `the recordings in ${options.examples} could not be served: Prism could not read them (${String((error as Error)?.message ?? error)})`,
+        { cause: error },
+      ),
+      { code: "ERR_RECORDINGS_UNSERVABLE" },
+    );
   }
   const shared = {
     validateRequest: true,
@@ -92,7 +100,12 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
   const inner = await server.listen(0, "127.0.0.1");
   // As a mock, the guard refuses what the client's own request validators refuse, and a Prefer
   // naming what the served spec does not have (mock-answers.ts), as the MSW handlers do.
-  const served = typeof spec === "string" ? (spec === bundledSpecPath ? bundledSpec() : (JSON.parse(readFileSync(spec, "utf8")) as JsonObject)) : (spec as JsonObject);
+  const served =
+    typeof spec === "string"
+      ? spec === bundledSpecPath
+        ? bundledSpec()
+        : (JSON.parse(readFileSync(spec, "utf8")) as JsonObject)
+      : (spec as JsonObject);
   const preflight = options.upstream ? undefined : createPreflight(served);
   return startGuard(inner, options.port ?? 0, options.host ?? "127.0.0.1", () => server.close(), preflight);
 }
@@ -113,7 +126,10 @@ export function withExampleFirst(spec: SpecNode, name: string): SpecNode {
         for (const media of Object.values((resolve(response)?.content ?? {}) as SpecNode)) {
           const examples = (media as SpecNode).examples as SpecNode | undefined;
           if (!examples || !(name in examples) || Object.keys(examples)[0] === name) continue;
-          (media as SpecNode).examples = { [name]: examples[name], ...Object.fromEntries(Object.entries(examples).filter(([key]) => key !== name)) };
+          (media as SpecNode).examples = {
+            [name]: examples[name],
+            ...Object.fromEntries(Object.entries(examples).filter(([key]) => key !== name)),
+          };
         }
       }
     }
@@ -123,7 +139,10 @@ export function withExampleFirst(spec: SpecNode, name: string): SpecNode {
 
 async function loadPrism() {
   try {
-    const [http, httpServer] = await Promise.all([import("@stoplight/prism-http"), import("@stoplight/prism-http-server")]);
+    const [http, httpServer] = await Promise.all([
+      import("@stoplight/prism-http"),
+      import("@stoplight/prism-http-server"),
+    ]);
     return { getHttpOperationsFromSpec: http.getHttpOperationsFromSpec, createServer: httpServer.createServer };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -32,19 +32,29 @@ function nestsDeeper(value: unknown, limit: number): boolean {
     const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== "object") continue;
     if (depth >= limit) return true;
-    for (const child of Object.values(node)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
   }
   return false;
 }
 
 /** Adds each recording to `spec` (changed in place) as a named example; the names added. */
-export function addRecordedExamples(spec: JsonObject, recordings: readonly RecordedExample[], log: (message: string) => void): string[] {
+export function addRecordedExamples(
+  spec: JsonObject,
+  recordings: readonly RecordedExample[],
+  log: (message: string) => void,
+): string[] {
   const names = new Set<string>();
   for (const recording of recordings) {
     if (nestsDeeper(recording.body, MAX_RECORDED_DEPTH)) {
-      throw Object.assign(new RangeError(`${recording.file}: the recorded body nests deeper than ${MAX_RECORDED_DEPTH} levels, more than the mock can serve; no platform answers so (re-record it, or remove the file)`), {
-        code: "ERR_RECORDING_TOO_DEEP",
-      });
+      throw Object.assign(
+        new RangeError(
+          `${recording.file}: the recorded body nests deeper than ${MAX_RECORDED_DEPTH} levels, more than the mock can serve; no platform answers so (re-record it, or remove the file)`,
+        ),
+        {
+          code: "ERR_RECORDING_TOO_DEEP",
+        },
+      );
     }
     let operation: Node;
     try {
@@ -56,12 +66,17 @@ export function addRecordedExamples(spec: JsonObject, recordings: readonly Recor
     const status = String(recording.status);
     const responses: Node = operation.responses ?? (operation.responses = {});
     // A shared response ($ref) is copied into this operation before it changes.
-    const response: Node = (deref(spec, responses[status] as Json) as Node | undefined) ?? { description: "An answer recorded from a platform." };
+    const response: Node = (deref(spec, responses[status] as Json) as Node | undefined) ?? {
+      description: "An answer recorded from a platform.",
+    };
     responses[status] = response === responses[status] ? response : structuredClone(response);
     const content: Node = responses[status].content ?? (responses[status].content = {});
     const mediaType = recording.contentType ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
     const media: Node = isObject(content[mediaType]) ? content[mediaType] : (content[mediaType] = {});
-    media.examples = { ...(media.examples ?? {}), [recording.name]: { summary: recording.summary, value: recording.body } };
+    media.examples = {
+      ...(media.examples ?? {}),
+      [recording.name]: { summary: recording.summary, value: recording.body },
+    };
     names.add(recording.name);
   }
   return [...names];

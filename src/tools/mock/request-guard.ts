@@ -17,7 +17,16 @@ import { MAX_BODY_BYTES, tooLarge, unreadableAnswer, type MockAnswer, type MockR
 export type Preflight = (request: MockRequest) => { answer?: MockAnswer };
 
 /** Headers of one connection (RFC 9110 §7.6.1), not passed from one hop to the next; and `expect`, answered here. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "expect"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+]);
 
 export interface GuardedServer {
   readonly url: string;
@@ -28,12 +37,20 @@ export interface GuardedServer {
  * Listens on `host:port` and passes each request that Prism can read to `prismUrl` (an
  * `http://127.0.0.1:PORT` that nothing else uses); closing it closes `closeInner` as well.
  */
-export async function startGuard(prismUrl: string, port: number, host: string, closeInner: () => Promise<void>, preflight?: Preflight): Promise<GuardedServer> {
+export async function startGuard(
+  prismUrl: string,
+  port: number,
+  host: string,
+  closeInner: () => Promise<void>,
+  preflight?: Preflight,
+): Promise<GuardedServer> {
   const inner = new URL(prismUrl);
   // Kept-alive connections to Prism: the hop costs a loopback write, not a TCP handshake per call.
   const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
-    guard(req, res, inner, agent, preflight).catch((error: unknown) => answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`));
+    guard(req, res, inner, agent, preflight).catch((error: unknown) =>
+      answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`),
+    );
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -73,7 +90,13 @@ export function reachableUrl(address: Pick<AddressInfo, "address" | "family" | "
   return `http://${ipv6 ? `[${host}]` : host}:${address.port}`;
 }
 
-async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner: URL, agent: http.Agent, preflight: Preflight | undefined): Promise<void> {
+async function guard(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  inner: URL,
+  agent: http.Agent,
+  preflight: Preflight | undefined,
+): Promise<void> {
   const body = await readBody(req);
   if (body === "aborted") return;
   if (body === "too large") {
@@ -107,21 +130,37 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
     return;
   }
   const headers: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && name !== "content-length") headers[name] = value;
-  if (body.length > 0 || req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) {
+  for (const [name, value] of Object.entries(req.headers))
+    if (!HOP_BY_HOP.has(name) && name !== "content-length") headers[name] = value;
+  if (
+    body.length > 0 ||
+    req.headers["content-length"] !== undefined ||
+    req.headers["transfer-encoding"] !== undefined
+  ) {
     headers["content-length"] = body.length;
   }
   // An auth scheme is case-insensitive (RFC 9110 §11.1): `bearer x` is a bearer token, which
   // Prism 5.12 (matching /^Bearer\s/) would refuse as none. It is passed on spelled as Prism reads it.
-  if (typeof headers.authorization === "string") headers.authorization = headers.authorization.replace(/^(bearer|basic)(?=\s)/i, (scheme) => (scheme.toLowerCase() === "bearer" ? "Bearer" : "Basic"));
-  const forwarded = http.request({ host: inner.hostname, port: inner.port, method: req.method, path: target, headers, agent });
+  if (typeof headers.authorization === "string")
+    headers.authorization = headers.authorization.replace(/^(bearer|basic)(?=\s)/i, (scheme) =>
+      scheme.toLowerCase() === "bearer" ? "Bearer" : "Basic",
+    );
+  const forwarded = http.request({
+    host: inner.hostname,
+    port: inner.port,
+    method: req.method,
+    path: target,
+    headers,
+    agent,
+  });
   res.once("close", () => {
     if (!res.writableFinished) forwarded.destroy();
   });
   forwarded.once("response", (answer) => {
     const raw: string[] = [];
     for (let i = 0; i < answer.rawHeaders.length; i += 2) {
-      if (!HOP_BY_HOP.has(answer.rawHeaders[i]!.toLowerCase())) raw.push(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
+      if (!HOP_BY_HOP.has(answer.rawHeaders[i]!.toLowerCase()))
+        raw.push(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
     }
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
     answer.pipe(res);
@@ -142,7 +181,8 @@ async function guard(req: http.IncomingMessage, res: http.ServerResponse, inner:
  * refused, so Prism never sees one no one judged.
  */
 export function unplainTarget(target: string): string | undefined {
-  if (!target.startsWith("/")) return "the request target is not a path (an absolute-form or authority-form target): send /operations-manager/…";
+  if (!target.startsWith("/"))
+    return "the request target is not a path (an absolute-form or authority-form target): send /operations-manager/…";
   if (target.startsWith("//")) return "the request target starts with //, which a URL reads as a host";
   if (target.includes("#")) return "the request target has a fragment (#), which no client sends";
   const path = target.split("?")[0]!;
@@ -153,7 +193,8 @@ export function unplainTarget(target: string): string | undefined {
     return "the request target is not a URL path";
   }
   if (routed === path) return undefined;
-  if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path)) return "the path has a dot segment (`.` or `..`, or escaped as %2E): it would be resolved to another path";
+  if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(path))
+    return "the path has a dot segment (`.` or `..`, or escaped as %2E): it would be resolved to another path";
   return `the path is not in its plain form: a URL reads it as ${JSON.stringify(routed.slice(0, 200))}`;
 }
 
@@ -193,12 +234,22 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | "aborted" | "too 
 }
 
 /** An RFC 9457 problem answer, as Prism gives its own (it names no part of the body). */
-function answerProblem(res: http.ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}): void {
+function answerProblem(
+  res: http.ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const text = JSON.stringify({ type: "about:blank", title, status, detail });
-  res.writeHead(status, { ...headers, "content-type": "application/problem+json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/problem+json",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }

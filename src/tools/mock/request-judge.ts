@@ -53,7 +53,12 @@ interface Route {
  * A judge for the operations of `spec` (the bundled spec, whose validators were generated). `body`
  * is the request body as text (`""` or undefined for none); `contentType` its header, if any.
  */
-export type RequestJudge = (method: string, pathname: string, contentType: string | null | undefined, body: string | undefined) => JudgedRequest;
+export type RequestJudge = (
+  method: string,
+  pathname: string,
+  contentType: string | null | undefined,
+  body: string | undefined,
+) => JudgedRequest;
 
 export function createRequestJudge(spec: JsonObject): RequestJudge {
   const routes: Route[] = [];
@@ -94,7 +99,8 @@ export function createRequestJudge(spec: JsonObject): RequestJudge {
     const violations: RequestViolation[] = [];
     const pathCheck = validators?.path;
     if (pathCheck && !pathCheck(params)) {
-      for (const v of violationsOf(pathCheck.errors)) violations.push({ in: "path", name: unescapePointer(v.path.slice(1)), message: v.message });
+      for (const v of violationsOf(pathCheck.errors))
+        violations.push({ in: "path", name: unescapePointer(v.path.slice(1)), message: v.message });
     }
     const judged = judgeBody(route, validators?.body ?? {}, contentType, body, violations);
     if (judged) return { operationId: route.operationId, params, refusal: judged };
@@ -103,7 +109,13 @@ export function createRequestJudge(spec: JsonObject): RequestJudge {
   };
 }
 
-function judgeBody(route: Route, bodies: Readonly<Record<string, Validate>>, contentType: string | null | undefined, body: string | undefined, violations: RequestViolation[]): Refusal | undefined {
+function judgeBody(
+  route: Route,
+  bodies: Readonly<Record<string, Validate>>,
+  contentType: string | null | undefined,
+  body: string | undefined,
+  violations: RequestViolation[],
+): Refusal | undefined {
   if (route.mediaTypes.length === 0) {
     // The operation takes no body: one sent is refused, as Prism refuses it (the client sends none).
     if (body === undefined || body === "") return undefined;
@@ -115,7 +127,8 @@ function judgeBody(route: Route, bodies: Readonly<Record<string, Validate>>, con
     };
   }
   if (body === undefined || body === "") {
-    if (route.bodyRequired) violations.push({ in: "body", pointer: "", message: `is required (${route.mediaTypes.join(" or ")})` });
+    if (route.bodyRequired)
+      violations.push({ in: "body", pointer: "", message: `is required (${route.mediaTypes.join(" or ")})` });
     return undefined;
   }
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
@@ -140,7 +153,8 @@ function judgeBody(route: Route, bodies: Readonly<Record<string, Validate>>, con
     }
   }
   // A JSON `null` is a body, judged as any other (Prism 5.12 reads it as none and answers 200).
-  if (!validate(value)) for (const v of violationsOf(validate.errors)) violations.push({ in: "body", pointer: v.path, message: v.message });
+  if (!validate(value))
+    for (const v of violationsOf(validate.errors)) violations.push({ in: "body", pointer: v.path, message: v.message });
   return undefined;
 }
 
@@ -193,21 +207,32 @@ function safeDecode(segment: string): string {
 export function refusalAnswer(refusal: Refusal): { status: number; headers: Record<string, string>; body: string } {
   // Bounded, whatever the request: a body with thousands of unknown members would otherwise make
   // an answer (and a header, which clients cap at a few kB) as large as itself.
-  const listed = refusal.violations.slice(0, LISTED).map((v) => (v.pointer === undefined ? v : { ...v, pointer: short(v.pointer) }));
+  const listed = refusal.violations
+    .slice(0, LISTED)
+    .map((v) => (v.pointer === undefined ? v : { ...v, pointer: short(v.pointer) }));
   const body = JSON.stringify({
     message: `${refusal.title}: ${refusal.detail}`,
-    data: { violations: listed, ...(refusal.violations.length > LISTED ? { more: refusal.violations.length - LISTED } : {}) },
+    data: {
+      violations: listed,
+      ...(refusal.violations.length > LISTED ? { more: refusal.violations.length - LISTED } : {}),
+    },
     metadata: {},
   });
   const flagged = listed.slice(0, SAID).map((v) => ({
-    location: v.in === "path" ? ["path", v.name] : ["body", ...(v.pointer ? v.pointer.slice(1).split("/").map(unescapePointer) : [])],
+    location:
+      v.in === "path"
+        ? ["path", v.name]
+        : ["body", ...(v.pointer ? v.pointer.slice(1).split("/").map(unescapePointer) : [])],
     severity: "Error",
     code: v.in === "path" ? "path" : "body",
     message: v.message,
   }));
   return {
     status: refusal.status,
-    headers: { "content-type": "application/json; charset=utf-8", "sl-violations": headerSafe(JSON.stringify(flagged)) },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "sl-violations": headerSafe(JSON.stringify(flagged)),
+    },
     body,
   };
 }

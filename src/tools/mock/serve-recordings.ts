@@ -22,26 +22,52 @@ export interface ServedRecordings {
  * The 2xx recordings in `dir`, as examples to serve; each that breaks the contract (judged by the
  * generated validators against today's contract, whatever its file says) is logged once.
  */
-export function readRecordedExamples(dir: string, log: (message: string) => void = () => {}): RecordedExample[] & { anyBroken: boolean } {
+export function readRecordedExamples(
+  dir: string,
+  log: (message: string) => void = () => {},
+): RecordedExample[] & { anyBroken: boolean } {
   const out: RecordedExample[] = [];
   let anyBroken = false;
   for (const { file, recording } of readRecordings(dir)) {
     if (recording.status < 200 || recording.status > 299) continue;
     const mediaType = recording.contentType ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
     const name = recordedExampleName(recording.label ?? "");
-    const violations = bodyViolations(responseValidators, recording.operationId as OperationId, recording.status, mediaType, recording.body) ?? [];
+    const violations =
+      bodyViolations(
+        responseValidators,
+        recording.operationId as OperationId,
+        recording.status,
+        mediaType,
+        recording.body,
+      ) ?? [];
     if (violations.length > 0) {
       anyBroken = true;
-      const shown = describeViolations(violations.slice(0, 5)) + (violations.length > 5 ? `; and ${violations.length - 5} more` : "");
-      log(`${file}: served as ${name} although it breaks the contract (${violations.length} violation(s): ${shown}), because it is what the platform answered`);
+      const shown =
+        describeViolations(violations.slice(0, 5)) +
+        (violations.length > 5 ? `; and ${violations.length - 5} more` : "");
+      log(
+        `${file}: served as ${name} although it breaks the contract (${violations.length} violation(s): ${shown}), because it is what the platform answered`,
+      );
     }
-    out.push({ file, operationId: recording.operationId, status: recording.status, contentType: recording.contentType ?? null, name, summary: `Recorded from ${recording.label} at ${recording.recordedAt}`, body: recording.body });
+    out.push({
+      file,
+      operationId: recording.operationId,
+      status: recording.status,
+      contentType: recording.contentType ?? null,
+      name,
+      summary: `Recorded from ${recording.label} at ${recording.recordedAt}`,
+      body: recording.body,
+    });
   }
   return Object.assign(out, { anyBroken });
 }
 
 /** Adds the 2xx recordings in `dir` to `spec` (a bundle, changed in place) as named examples. */
-export function addRecordings(spec: { [key: string]: unknown }, dir: string, log: (message: string) => void): ServedRecordings {
+export function addRecordings(
+  spec: { [key: string]: unknown },
+  dir: string,
+  log: (message: string) => void,
+): ServedRecordings {
   const recordings = readRecordedExamples(dir, log);
   return { names: addRecordedExamples(spec as JsonObject, recordings, log), anyBroken: recordings.anyBroken };
 }

@@ -19,8 +19,11 @@ type Found = { instancePath: string; schemaPath: string; keyword: string; params
 
 /** The drift of an answer's `body` from what `operationId` declares for `status` in `mediaType`; none when nothing is declared there. */
 export function driftOf(operationId: string, status: number | string, mediaType: string, body: unknown): Drift {
-  const byStatus = own(driftValidators as Record<string, unknown>, operationId) as Record<string, Record<string, unknown>> | undefined;
-  const validate = own(own(byStatus, String(status)) as Record<string, unknown> | undefined, mediaType) as ((value: unknown) => boolean) & { errors?: Found[] | null };
+  const byStatus = own(driftValidators as Record<string, unknown>, operationId) as
+    Record<string, Record<string, unknown>> | undefined;
+  const validate = own(own(byStatus, String(status)) as Record<string, unknown> | undefined, mediaType) as ((
+    value: unknown,
+  ) => boolean) & { errors?: Found[] | null };
   if (typeof validate !== "function") return { undeclared: [], missingOptional: [] };
   validate(body);
   const errors = validate.errors ?? [];
@@ -34,7 +37,11 @@ export function driftOf(operationId: string, status: number | string, mediaType:
       let types = undeclared.get(path);
       if (!types) undeclared.set(path, (types = new Set()));
       types.add(jsonType(value));
-    } else if (e.keyword === "required" && /\/then\/required$/.test(e.schemaPath) && typeof e.params.missingProperty === "string") {
+    } else if (
+      e.keyword === "required" &&
+      /\/then\/required$/.test(e.schemaPath) &&
+      typeof e.params.missingProperty === "string"
+    ) {
       // The member is one the schema lists: named as it is, under its collapsed parent.
       missing.add(`${collapse(body, maps, e.instancePath).path}/${escapePointer(e.params.missingProperty)}`);
     }

@@ -50,7 +50,8 @@ export const RECORDING_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,99}\.[1-5]\d\d\.json$/;
 /** The file a recording is written to; throws for an operationId or status that would not make a plain file name. */
 export function recordingFile(operationId: string, status: number): string {
   const name = `${operationId}.${status}.json`;
-  if (!RECORDING_NAME.test(name) || path.basename(name) !== name) throw new RangeError(`not a recording's file name: ${JSON.stringify(name)}`);
+  if (!RECORDING_NAME.test(name) || path.basename(name) !== name)
+    throw new RangeError(`not a recording's file name: ${JSON.stringify(name)}`);
   return name;
 }
 
@@ -65,7 +66,10 @@ export function recordingNames(dir: string): string[] {
   try {
     names = readdirSync(dir);
   } catch (error) {
-    throw new RecordingFileError(dir, `is not a folder that can be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new RecordingFileError(
+      dir,
+      `is not a folder that can be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   return names.filter((name) => RECORDING_NAME.test(name)).sort();
 }
@@ -85,16 +89,21 @@ export function readRecordings(dir: string): Array<{ file: string; recording: Re
 function readRegularFile(file: string): string {
   let fd: number;
   try {
-    if (lstatSync(file).isSymbolicLink()) throw new RecordingFileError(file, "is a link; recordings are read from regular files only");
+    if (lstatSync(file).isSymbolicLink())
+      throw new RecordingFileError(file, "is a link; recordings are read from regular files only");
     fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (error) {
     if (error instanceof RecordingFileError) throw error;
-    throw new RecordingFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new RecordingFileError(
+      file,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new RecordingFileError(file, "is not a regular file");
-    if (stat.size > MAX_RECORDING_BYTES) throw new RecordingFileError(file, `is ${stat.size} bytes, over the ${MAX_RECORDING_BYTES} a recording may have`);
+    if (stat.size > MAX_RECORDING_BYTES)
+      throw new RecordingFileError(file, `is ${stat.size} bytes, over the ${MAX_RECORDING_BYTES} a recording may have`);
     return readFileSync(fd, "utf8");
   } finally {
     closeSync(fd);
@@ -118,31 +127,54 @@ export function parseRecording(text: string, file: string): Recording {
   const own = (name: string) => (Object.hasOwn(r, name) ? r[name] : undefined);
   const text_ = (name: string, pattern?: RegExp, max = 8192): string => {
     const value = own(name);
-    if (typeof value !== "string" || value.length > max || (pattern && !pattern.test(value))) throw bad(`${name} must be ${pattern ? `a string of the form ${pattern.source}` : `a string of at most ${max} characters`}`);
+    if (typeof value !== "string" || value.length > max || (pattern && !pattern.test(value)))
+      throw bad(
+        `${name} must be ${pattern ? `a string of the form ${pattern.source}` : `a string of at most ${max} characters`}`,
+      );
     return value;
   };
   const operationId = text_("operationId", /^[A-Za-z][A-Za-z0-9_-]{0,99}$/);
   const method = text_("method", /^[A-Za-z]{1,16}$/);
   const requestPath = text_("path");
   const status = own("status");
-  if (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599) throw bad("status must be an HTTP status (an integer from 100 to 599)");
+  if (typeof status !== "number" || !Number.isInteger(status) || status < 100 || status > 599)
+    throw bad("status must be an HTTP status (an integer from 100 to 599)");
   const contentType = own("contentType");
-  if (contentType !== null && (typeof contentType !== "string" || !MEDIA_TYPE.test(contentType))) throw bad("contentType must be null or a media type such as application/json");
+  if (contentType !== null && (typeof contentType !== "string" || !MEDIA_TYPE.test(contentType)))
+    throw bad("contentType must be null or a media type such as application/json");
   const recordedAt = text_("recordedAt", undefined, 100);
   const label = text_("label", undefined, 200);
   if (!Object.hasOwn(r, "body")) throw bad("body is missing");
   const verdict = own("verdict");
-  if (typeof verdict !== "string" || !VERDICTS.has(verdict)) throw bad(`verdict must be one of ${[...VERDICTS].join(", ")}`);
+  if (typeof verdict !== "string" || !VERDICTS.has(verdict))
+    throw bad(`verdict must be one of ${[...VERDICTS].join(", ")}`);
   const listed = own("violations");
   if (!Array.isArray(listed)) throw bad("violations must be an array");
   const violations = listed.map((v: unknown, i) => {
     const o = v as Record<string, unknown> | null;
-    const field = (name: string) => (o !== null && typeof o === "object" && !Array.isArray(o) && Object.hasOwn(o, name) ? o[name] : undefined);
+    const field = (name: string) =>
+      o !== null && typeof o === "object" && !Array.isArray(o) && Object.hasOwn(o, name) ? o[name] : undefined;
     const [where, at, message, source] = [field("in"), field("path"), field("message"), field("source")];
-    if (typeof where !== "string" || (at !== null && typeof at !== "string") || typeof message !== "string" || typeof source !== "string") {
+    if (
+      typeof where !== "string" ||
+      (at !== null && typeof at !== "string") ||
+      typeof message !== "string" ||
+      typeof source !== "string"
+    ) {
       throw bad(`violations/${i} must be { in, path, message, source } (strings; path may be null)`);
     }
     return { in: where, path: at, message, source };
   });
-  return { operationId, method, path: requestPath, status, contentType, recordedAt, label, body: r.body, verdict, violations };
+  return {
+    operationId,
+    method,
+    path: requestPath,
+    status,
+    contentType,
+    recordedAt,
+    label,
+    body: r.body,
+    verdict,
+    violations,
+  };
 }

@@ -59,7 +59,14 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
         for (const key of Object.keys(record)) {
           const member = key.toLowerCase();
           const v = record[key];
-          if (v !== null && v !== "" && typeof v !== "boolean" && SECRET_MEMBER.test(key) && !/^token_?type$/i.test(key)) record[key] = "[redacted]";
+          if (
+            v !== null &&
+            v !== "" &&
+            typeof v !== "boolean" &&
+            SECRET_MEMBER.test(key) &&
+            !/^token_?type$/i.test(key)
+          )
+            record[key] = "[redacted]";
           // Whatever a person's member holds (a string, or a list or object of them) becomes one placeholder.
           else if (names.has(member) && v !== null && v !== "" && typeof v !== "boolean") {
             const strings = typeof v === "object" ? stringsIn(v) : [];
@@ -69,8 +76,7 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
               seen.add(inner);
               if (!firstPlaceholder.has(inner)) firstPlaceholder.set(inner, record[key] as string);
             }
-          }
-          else stack.push((record[key] = copy(v)));
+          } else stack.push((record[key] = copy(v)));
         }
       }
     }
@@ -174,11 +180,14 @@ export function wholeValueReplacer(values: ReadonlyMap<string, string>): (text: 
     if (indexedAt !== values.size) index();
     const found: Array<[at: number, original: string]> = [];
     for (const m of text.matchAll(WORDS)) {
-      const hit = byFirstWord.get(m[0])?.find((o) => text.startsWith(o, m.index) && endsClean(text, m.index + o.length));
+      const hit = byFirstWord
+        .get(m[0])
+        ?.find((o) => text.startsWith(o, m.index) && endsClean(text, m.index + o.length));
       if (hit !== undefined) found.push([m.index, hit]);
     }
     for (const o of leading) {
-      for (let at = text.indexOf(o); at !== -1; at = text.indexOf(o, at + 1)) if (startsClean(text, at) && endsClean(text, at + o.length)) found.push([at, o]);
+      for (let at = text.indexOf(o); at !== -1; at = text.indexOf(o, at + 1))
+        if (startsClean(text, at) && endsClean(text, at + o.length)) found.push([at, o]);
     }
     if (found.length === 0) return text;
     found.sort((a, b) => a[0] - b[0] || b[1].length - a[1].length);

@@ -3,7 +3,18 @@
 // departs from the contract. Nothing secret is written: credentials and tokens are scrubbed in
 // every form (the package's redactor), values that name people are replaced by placeholders, and
 // no request header is kept.
-import { accessSync, closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, statSync, writeSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { parseMediaType } from "../../http/response.js";
 import { bundledSpec, deref, findOperation, isObject, operations, type Json } from "../spec/bundled-spec.js";
@@ -47,7 +58,14 @@ export interface DriftEntry {
 export const MAX_LISTED_PER_ANSWER = 200;
 
 /** The recording of an answer, scrubbed: secrets in every form, then people's values. */
-export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: string, secrets: readonly string[], personal: ReturnType<typeof personalScrubber>, recordedAt = new Date()): Recording {
+export function toRecording(
+  answer: RecordedAnswer,
+  verdict: Verdict,
+  label: string,
+  secrets: readonly string[],
+  personal: ReturnType<typeof personalScrubber>,
+  recordedAt = new Date(),
+): Recording {
   const redact = createRedactor([...secrets]);
   const text = answer.contentType !== null && answer.contentType.toLowerCase().startsWith("text/");
   const parsed = parseJson(answer.text);
@@ -57,7 +75,10 @@ export function toRecording(answer: RecordedAnswer, verdict: Verdict, label: str
     // rule): an answer that is not a JSON object (text, a JSON string, a form) is or holds the
     // token; a JSON one keeps only its structure. The placeholder is one the contract's token
     // patterns take, so --from still judges it a token.
-    body = parsed !== null && typeof parsed === "object" ? credentialStructure(parsed, declaredNames(answer.operationId)) : TOKEN_PLACEHOLDER;
+    body =
+      parsed !== null && typeof parsed === "object"
+        ? credentialStructure(parsed, declaredNames(answer.operationId))
+        : TOKEN_PLACEHOLDER;
   } else if (parsed !== undefined && typeof parsed === "object") {
     // JSON, whatever its media type says: its members are scrubbed; kept as text if it came as text.
     const scrubbed = personal(redact(parsed));
@@ -98,7 +119,12 @@ function credentialStructure(value: unknown, declared: ReadonlySet<string>, dept
   let renamed = 0;
   for (const [name, member] of Object.entries(value)) {
     const key = declared.has(name) ? name : `undeclared-member-${++renamed}`;
-    Object.defineProperty(copy, key, { value: credentialStructure(member, declared, depth - 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(copy, key, {
+      value: credentialStructure(member, declared, depth - 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return copy;
 }
@@ -112,7 +138,8 @@ function declaredNames(operationId: string): Set<string> {
     const resolved = deref(spec, node);
     if (resolved === undefined || resolved === null || typeof resolved !== "object" || seen.has(resolved)) return;
     seen.add(resolved);
-    if (isObject(resolved) && isObject(resolved.properties)) for (const name of Object.keys(resolved.properties)) names.add(name);
+    if (isObject(resolved) && isObject(resolved.properties))
+      for (const name of Object.keys(resolved.properties)) names.add(name);
     for (const child of Object.values(resolved)) walk(child);
   };
   walk(findOperation(spec, operationId).operation.responses);
@@ -122,7 +149,9 @@ function declaredNames(operationId: string): Set<string> {
 /** The operations that get a token (the spec's Authentication tag). */
 function isTokenStep(operationId: string): boolean {
   try {
-    return ((findOperation(bundledSpec(), operationId).operation.tags as string[] | undefined) ?? []).includes("Authentication");
+    return ((findOperation(bundledSpec(), operationId).operation.tags as string[] | undefined) ?? []).includes(
+      "Authentication",
+    );
   } catch {
     return false;
   }
@@ -131,7 +160,8 @@ function isTokenStep(operationId: string): boolean {
 /** Where a recording departs from the contract: its violations, undeclared members, optional members left out. */
 export function driftEntry(file: string, recording: Recording): DriftEntry {
   const violations = recording.violations.map((v) => `${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message}`);
-  const mediaType = parseMediaType(recording.contentType) ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
+  const mediaType =
+    parseMediaType(recording.contentType) ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
   const drift = driftOf(recording.operationId, recording.status, mediaType, recording.body);
   const first = (items: string[]) => items.slice(0, MAX_LISTED_PER_ANSWER);
   return {
@@ -142,7 +172,11 @@ export function driftEntry(file: string, recording: Recording): DriftEntry {
     violations: first(violations),
     undeclared: first(drift.undeclared),
     missingOptional: first(drift.missingOptional),
-    counts: { violations: violations.length, undeclared: drift.undeclared.length, missingOptional: drift.missingOptional.length },
+    counts: {
+      violations: violations.length,
+      undeclared: drift.undeclared.length,
+      missingOptional: drift.missingOptional.length,
+    },
   };
 }
 
@@ -174,7 +208,9 @@ export function openRecordDir(dir: string): RecordDir | string {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === "EEXIST" || code === "ENOTDIR" ? `${JSON.stringify(dir)} is not a folder` : `cannot create the folder ${JSON.stringify(dir)} (${code ?? (error as Error).message})`;
+    return code === "EEXIST" || code === "ENOTDIR"
+      ? `${JSON.stringify(dir)} is not a folder`
+      : `cannot create the folder ${JSON.stringify(dir)} (${code ?? (error as Error).message})`;
   }
   let fd: number | undefined;
   let checked: { dev: number; ino: number };
@@ -189,7 +225,8 @@ export function openRecordDir(dir: string): RecordDir | string {
     if (constants.O_DIRECTORY !== undefined && constants.O_NOFOLLOW !== undefined) {
       fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
       const held = fstatSync(fd);
-      if (held.dev !== checked.dev || held.ino !== checked.ino) throw Object.assign(new Error("replaced while checked"), { code: "ECHANGED" });
+      if (held.dev !== checked.dev || held.ino !== checked.ino)
+        throw Object.assign(new Error("replaced while checked"), { code: "ECHANGED" });
     }
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
@@ -213,14 +250,17 @@ export function openRecordDir(dir: string): RecordDir | string {
           now = undefined;
         }
         if (!now || now.isSymbolicLink() || now.dev !== checked.dev || now.ino !== checked.ino) {
-          throw new Error(`${path.join(dir, name)} was not written (${JSON.stringify(dir)} is no longer the folder checked before the calls)`);
+          throw new Error(
+            `${path.join(dir, name)} was not written (${JSON.stringify(dir)} is no longer the folder checked before the calls)`,
+          );
         }
       }
       try {
         writeExclusive(dir, name, text, viaFd);
       } catch (error) {
         // Through the held folder, ENOENT means it was deleted (a folder deleted takes no new file).
-        if (viaFd !== undefined && (error as Error).message.includes("(ENOENT;")) throw new Error(`${path.join(dir, name)} was not written (the folder checked before the calls is gone)`);
+        if (viaFd !== undefined && (error as Error).message.includes("(ENOENT;"))
+          throw new Error(`${path.join(dir, name)} was not written (the folder checked before the calls is gone)`);
         throw error;
       }
     },
@@ -257,12 +297,17 @@ const REPORT = "report.json";
  * still names it in errors. Throws naming the file.
  */
 export function writeExclusive(dir: string, name: string, text: string, openAt = dir): void {
-  if (name !== path.basename(name) || name === "." || name === "..") throw new Error(`not a plain file name: ${JSON.stringify(name)}`);
+  if (name !== path.basename(name) || name === "." || name === "..")
+    throw new Error(`not a plain file name: ${JSON.stringify(name)}`);
   const file = path.join(dir, name);
   const created = path.join(openAt, name);
   let fd: number;
   try {
-    fd = openSync(created, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+    fd = openSync(
+      created,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+      0o644,
+    );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     let what = code ?? (error as Error).message;
@@ -276,7 +321,7 @@ export function writeExclusive(dir: string, name: string, text: string, openAt =
   }
   try {
     const bytes = Buffer.from(text, "utf8");
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
   } finally {
     closeSync(fd);
   }
@@ -296,8 +341,10 @@ export interface DriftReport {
   complete: boolean;
 }
 
-const byPlace = <T extends { operationId: string; status: number }>(key: (t: T) => string) => (a: T, b: T) =>
-  a.operationId.localeCompare(b.operationId) || a.status - b.status || key(a).localeCompare(key(b));
+const byPlace =
+  <T extends { operationId: string; status: number }>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    a.operationId.localeCompare(b.operationId) || a.status - b.status || key(a).localeCompare(key(b));
 
 function unique<T>(items: T[], key: (t: T) => string): T[] {
   const seen = new Set<string>();
@@ -307,32 +354,66 @@ function unique<T>(items: T[], key: (t: T) => string): T[] {
 /** The three sections from the drift of each answer. */
 export function driftReport(entries: readonly DriftEntry[]): DriftReport {
   const place = (e: DriftEntry) => ({ operationId: e.operationId, status: e.status });
-  const violations = unique(entries.flatMap((e) => e.violations.map((violation) => ({ ...place(e), violation }))), (v) => `${v.operationId} ${v.status} ${v.violation}`).sort(byPlace((v) => v.violation));
-  const undeclared = unique(entries.flatMap((e) => e.undeclared.map((member) => ({ ...place(e), member }))), (v) => `${v.operationId} ${v.status} ${v.member}`).sort(byPlace((v) => v.member));
-  const optionalLeftOut = unique(entries.flatMap((e) => e.missingOptional.map((member) => ({ ...place(e), member }))), (v) => `${v.operationId} ${v.status} ${v.member}`).sort(byPlace((v) => v.member));
-  const complete = entries.every((e) => !e.counts || (e.counts.violations <= e.violations.length && e.counts.undeclared <= e.undeclared.length && e.counts.missingOptional <= e.missingOptional.length));
-  return { needsAction: violations.length > 0 || undeclared.length > 0, violations, undeclared, optionalLeftOut, complete };
+  const violations = unique(
+    entries.flatMap((e) => e.violations.map((violation) => ({ ...place(e), violation }))),
+    (v) => `${v.operationId} ${v.status} ${v.violation}`,
+  ).sort(byPlace((v) => v.violation));
+  const undeclared = unique(
+    entries.flatMap((e) => e.undeclared.map((member) => ({ ...place(e), member }))),
+    (v) => `${v.operationId} ${v.status} ${v.member}`,
+  ).sort(byPlace((v) => v.member));
+  const optionalLeftOut = unique(
+    entries.flatMap((e) => e.missingOptional.map((member) => ({ ...place(e), member }))),
+    (v) => `${v.operationId} ${v.status} ${v.member}`,
+  ).sort(byPlace((v) => v.member));
+  const complete = entries.every(
+    (e) =>
+      !e.counts ||
+      (e.counts.violations <= e.violations.length &&
+        e.counts.undeclared <= e.undeclared.length &&
+        e.counts.missingOptional <= e.missingOptional.length),
+  );
+  return {
+    needsAction: violations.length > 0 || undeclared.length > 0,
+    violations,
+    undeclared,
+    optionalLeftOut,
+    complete,
+  };
 }
 
 /** Writes the recordings and DIR/report.json, each exclusively; returns the report's entries and the files not written. */
-export function writeRecordings(dir: string | RecordDir, recordings: readonly Recording[]): { entries: DriftEntry[]; failures: string[]; written: number } {
+export function writeRecordings(
+  dir: string | RecordDir,
+  recordings: readonly Recording[],
+): { entries: DriftEntry[]; failures: string[]; written: number } {
   const entries: DriftEntry[] = [];
   let written = 0;
   const failures: string[] = [];
-  const folder = typeof dir === "string" ? { path: dir, write: (name: string, text: string) => writeExclusive(dir, name, text) } : dir;
+  const folder =
+    typeof dir === "string"
+      ? { path: dir, write: (name: string, text: string) => writeExclusive(dir, name, text) }
+      : dir;
   const write = (name: string, value: unknown) => {
     try {
       // Indented when that stays within what a recording may hold (what --from and the mock read), else compact.
       let text = `${JSON.stringify(value, null, 2)}\n`;
       if (Buffer.byteLength(text) > MAX_RECORDING_BYTES) text = `${JSON.stringify(value)}\n`;
       const size = Buffer.byteLength(text);
-      if (size > MAX_RECORDING_BYTES) throw new Error(`${path.join(folder.path, name)} was not written (${size} bytes, over the ${MAX_RECORDING_BYTES} a recording may have)`);
+      if (size > MAX_RECORDING_BYTES)
+        throw new Error(
+          `${path.join(folder.path, name)} was not written (${size} bytes, over the ${MAX_RECORDING_BYTES} a recording may have)`,
+        );
       folder.write(name, text);
       if (name !== REPORT) written++;
     } catch (error) {
       // Our own failure too (an answer too deep to serialize): named, never a crash.
       const message = (error as Error)?.message ?? String(error);
-      failures.push(message.includes(" was not written ") ? message : `${path.join(folder.path, name)} was not written (${message.slice(0, 200)})`);
+      failures.push(
+        message.includes(" was not written ")
+          ? message
+          : `${path.join(folder.path, name)} was not written (${message.slice(0, 200)})`,
+      );
     }
   };
   for (const recording of recordings) {
@@ -351,7 +432,12 @@ export function writeRecordings(dir: string | RecordDir, recordings: readonly Re
     }
   }
   // The same three sections verify prints, then each answer's own drift.
-  write(REPORT, { recordedAt: recordings[0]?.recordedAt ?? null, label: recordings[0]?.label ?? null, ...driftReport(entries), answers: entries });
+  write(REPORT, {
+    recordedAt: recordings[0]?.recordedAt ?? null,
+    label: recordings[0]?.label ?? null,
+    ...driftReport(entries),
+    answers: entries,
+  });
   return { entries, failures, written };
 }
 
@@ -359,7 +445,9 @@ export function writeRecordings(dir: string | RecordDir, recordings: readonly Re
 export function operationFor(method: string, requestPath: string): string | undefined {
   for (const { path: template, method: m, operation } of operations(bundledSpec())) {
     if (m.toUpperCase() !== method.toUpperCase()) continue;
-    const pattern = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}$`);
+    const pattern = new RegExp(
+      `^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}$`,
+    );
     if (pattern.test(requestPath)) return operation.operationId as string;
   }
   return undefined;

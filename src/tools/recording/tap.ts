@@ -18,7 +18,16 @@ export interface Tapped {
 }
 
 /** Hop-by-hop headers and those the relayed body no longer matches (fetch decodes gzip). */
-const NOT_RELAYED = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host", "upgrade", "proxy-connection"]);
+const NOT_RELAYED = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "content-encoding",
+  "host",
+  "upgrade",
+  "proxy-connection",
+]);
 
 /** A call the platform never answered: what happened, in words that name the host and port only. */
 export interface NoAnswer {
@@ -55,7 +64,12 @@ export interface TapHooks {
  * `onAnswer` runs once the answer is read, outside the forwarding: were it to throw, the answer
  * is still relayed and `onNotTaken` says so (our failure is never the platform's silence).
  */
-export async function startTap(upstream: string, onAnswer: (answer: Tapped) => void, timeoutMs: number, hooks: TapHooks = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startTap(
+  upstream: string,
+  onAnswer: (answer: Tapped) => void,
+  timeoutMs: number,
+  hooks: TapHooks = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const base = upstream.replace(/\/$/, "");
   const maxBytes = hooks.maxBytes ?? MAX_RECORDING_BYTES;
   const bounded = unpackingFetch(() => fetch, maxBytes);
@@ -67,7 +81,12 @@ export async function startTap(upstream: string, onAnswer: (answer: Tapped) => v
         try {
           onAnswer(answer);
         } catch (error) {
-          hooks.onNotTaken?.({ method, path: where, status, failed: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "a failure" });
+          hooks.onNotTaken?.({
+            method,
+            path: where,
+            status,
+            failed: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "a failure",
+          });
         }
         res.writeHead(status, headers).end(body);
       },
@@ -75,7 +94,9 @@ export async function startTap(upstream: string, onAnswer: (answer: Tapped) => v
         const over = tooLarge(error);
         if (over) {
           hooks.onNotTaken?.({ method, path: where, status: over.status, tooLarge: over.maxBytes });
-          res.writeHead(502, { "Content-Type": "text/plain" }).end(`the tap read no more of the platform's ${over.status} answer: over ${over.maxBytes} bytes`);
+          res
+            .writeHead(502, { "Content-Type": "text/plain" })
+            .end(`the tap read no more of the platform's ${over.status} answer: over ${over.maxBytes} bytes`);
           return;
         }
         const reason = noAnswerReason(error, base, timeoutMs);
@@ -107,7 +128,13 @@ export async function startTap(upstream: string, onAnswer: (answer: Tapped) => v
     // Whole or not at all: a cut could leave the start of a secret where the redactor no longer sees all of it.
     const body = Buffer.from(await response.arrayBuffer());
     const contentType = response.headers.get("content-type");
-    const answer: Tapped = { method, path: url.split("?")[0]!, status: response.status, contentType: contentType?.split(";")[0]!.trim() ?? null, text: body.toString("utf8") };
+    const answer: Tapped = {
+      method,
+      path: url.split("?")[0]!,
+      status: response.status,
+      contentType: contentType?.split(";")[0]!.trim() ?? null,
+      text: body.toString("utf8"),
+    };
     const relayed: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
       if (name === "location") relayed["x-location-not-followed"] = value;
@@ -151,7 +178,11 @@ export function noAnswerReason(error: unknown, base: string, timeoutMs: number):
   // fetch (undici) wraps the socket's error as `cause`, sometimes twice.
   let code: string | undefined;
   let innermost = "";
-  for (let at: unknown = error, depth = 0; at && typeof at === "object" && depth < 4; at = (at as { cause?: unknown }).cause, depth++) {
+  for (
+    let at: unknown = error, depth = 0;
+    at && typeof at === "object" && depth < 4;
+    at = (at as { cause?: unknown }).cause, depth++
+  ) {
     const c = (at as { code?: unknown }).code;
     if (typeof c === "string") code ??= c;
     const m = (at as { message?: unknown }).message;

@@ -5,7 +5,16 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "./package-root.js";
 
-export { deref, findOperation, isObject, members, operations, type FoundOperation, type Json, type JsonObject } from "./spec-nav.js";
+export {
+  deref,
+  findOperation,
+  isObject,
+  members,
+  operations,
+  type FoundOperation,
+  type Json,
+  type JsonObject,
+} from "./spec-nav.js";
 import { deref, findOperation, isObject, type Json, type JsonObject } from "./spec-nav.js";
 
 /** Where the package's bundled spec is. */
@@ -17,13 +26,14 @@ export function bundledSpec(): JsonObject {
   return (loaded ??= JSON.parse(readFileSync(bundledSpecPath, "utf8")) as JsonObject);
 }
 
-
 /** The `example` of an operation's parameter, by name. */
 export function parameterExample(spec: JsonObject, operationId: string, name: string): string {
   const { operation, pathItem } = findOperation(spec, operationId);
-  const declared = [...((pathItem.parameters as Json[] | undefined) ?? []), ...((operation.parameters as Json[] | undefined) ?? [])];
+  const declared = [
+    ...((pathItem.parameters as Json[] | undefined) ?? []),
+    ...((operation.parameters as Json[] | undefined) ?? []),
+  ];
   const param = declared.map((p) => deref(spec, p)).find((p): p is JsonObject => isObject(p) && p.name === name);
   if (!param) throw new Error(`${operationId} has no parameter ${name}`);
   return String(param.example);
 }
-

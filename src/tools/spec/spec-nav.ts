@@ -6,14 +6,18 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 /** A JSON object (not an array, not null). */
-export const isObject = (node: unknown): node is JsonObject => typeof node === "object" && node !== null && !Array.isArray(node);
+export const isObject = (node: unknown): node is JsonObject =>
+  typeof node === "object" && node !== null && !Array.isArray(node);
 
 /** Follows local `$ref`s (a bundle holds no other) until a node that is not one; undefined for a dangling one. */
 export function deref(spec: JsonObject, node: Json | undefined): Json | undefined {
   for (let hops = 0; isObject(node) && typeof node.$ref === "string"; hops++) {
     if (!node.$ref.startsWith("#/") || hops >= 20) return undefined;
     const tokens = node.$ref.slice(2).split("/").map(unescapePointer);
-    node = tokens.reduce<Json | undefined>((at, key) => (isObject(at) && Object.hasOwn(at, key) ? at[key] : undefined), spec);
+    node = tokens.reduce<Json | undefined>(
+      (at, key) => (isObject(at) && Object.hasOwn(at, key) ? at[key] : undefined),
+      spec,
+    );
   }
   return node;
 }

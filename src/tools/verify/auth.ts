@@ -32,7 +32,10 @@ function asUsage<T>(check: () => T): T {
     return check();
   } catch (error) {
     if (!isOperationsManagerError(error)) throw error;
-    throw new UsageError(TERMS.reduce((message, [from, to]) => message.replace(from, to), error.message), "verify");
+    throw new UsageError(
+      TERMS.reduce((message, [from, to]) => message.replace(from, to), error.message),
+      "verify",
+    );
   }
 }
 
@@ -46,12 +49,16 @@ export function authFromEnv(env: NodeJS.ProcessEnv, upstream: URL, allowInsecure
   if (method === "none") return { method };
   let options: AuthOptions;
   if (method === "oauth") {
-    if (!env.OM_CLIENT_ID || !env.OM_CLIENT_SECRET) throw new UsageError("OM_AUTH=oauth needs OM_CLIENT_ID and OM_CLIENT_SECRET in the environment", "verify");
+    if (!env.OM_CLIENT_ID || !env.OM_CLIENT_SECRET)
+      throw new UsageError("OM_AUTH=oauth needs OM_CLIENT_ID and OM_CLIENT_SECRET in the environment", "verify");
     options = { clientId: env.OM_CLIENT_ID, clientSecret: env.OM_CLIENT_SECRET };
   } else if (method === "basic" || method === "login") {
     const { OM_USERNAME: username, OM_PASSWORD: password } = env;
     if (!username || password === undefined) {
-      throw new UsageError("set OM_USERNAME and OM_PASSWORD (or OM_CLIENT_ID and OM_CLIENT_SECRET) in the environment (credentials are never taken from arguments)", "verify");
+      throw new UsageError(
+        "set OM_USERNAME and OM_PASSWORD (or OM_CLIENT_ID and OM_CLIENT_SECRET) in the environment (credentials are never taken from arguments)",
+        "verify",
+      );
     }
     options = method === "login" ? { username, password, method } : { username, password };
   } else {
@@ -60,5 +67,9 @@ export function authFromEnv(env: NodeJS.ProcessEnv, upstream: URL, allowInsecure
   const checked = asUsage(() => checkAuth(options));
   // The client's rule, with its wording: no credentials in clear text to a host that is not loopback.
   asUsage(() => checkBaseUrl(upstream.href, allowInsecureHttp));
-  return { method, options: checked, check: method === "oauth" ? "OM_CLIENT_ID/OM_CLIENT_SECRET" : "OM_USERNAME/OM_PASSWORD" };
+  return {
+    method,
+    options: checked,
+    check: method === "oauth" ? "OM_CLIENT_ID/OM_CLIENT_SECRET" : "OM_USERNAME/OM_PASSWORD",
+  };
 }

@@ -57,7 +57,13 @@ export interface VerifyResult {
  */
 export type Outcome =
   | { error: string }
-  | { response: Response; text: string; upstreamStatus: number | undefined; noAnswer?: string | undefined; tooLarge?: { status: number; maxBytes: number } | undefined };
+  | {
+      response: Response;
+      text: string;
+      upstreamStatus: number | undefined;
+      noAnswer?: string | undefined;
+      tooLarge?: { status: number; maxBytes: number } | undefined;
+    };
 
 export interface ClassifyContext {
   /** The id flags left to the spec's examples. */
@@ -68,44 +74,93 @@ export interface ClassifyContext {
   check?: string;
 }
 
-export function classify(operationId: string, request: { method: string; path: string }, outcome: Outcome, context: ClassifyContext): VerifyResult {
+export function classify(
+  operationId: string,
+  request: { method: string; path: string },
+  outcome: Outcome,
+  context: ClassifyContext,
+): VerifyResult {
   const spec = bundledSpec();
   const { operation } = findOperation(spec, operationId);
-  const result: VerifyResult = { operationId, method: request.method, path: request.path, status: null, result: "pass", violations: [] };
+  const result: VerifyResult = {
+    operationId,
+    method: request.method,
+    path: request.path,
+    status: null,
+    result: "pass",
+    violations: [],
+  };
   const violation = (where: string, fieldPath: string | null, message: string, source: VerifyViolation["source"]) =>
     result.violations.push({ in: where, path: fieldPath, message, source });
   if ("error" in outcome) return { ...result, result: "error", error: `no answer through Prism: ${outcome.error}` };
   const { response, text, upstreamStatus } = outcome;
   // No answer at all: never a FAIL, and never the status Prism or the tap put in its place.
   // The platform answered, past what verify reads: its status, and no verdict on a body never read whole.
-  if (outcome.tooLarge !== undefined) return { ...result, status: outcome.tooLarge.status, result: "error", error: `answer too large (over ${outcome.tooLarge.maxBytes} bytes): verify read no further and cannot judge it` };
-  if (outcome.noAnswer !== undefined) return { ...result, result: "error", error: `no answer from the platform: ${outcome.noAnswer}` };
-  const body = parseJson(text) as { detail?: unknown; title?: unknown; type?: unknown; validation?: PrismViolation[]; message?: unknown } | undefined;
+  if (outcome.tooLarge !== undefined)
+    return {
+      ...result,
+      status: outcome.tooLarge.status,
+      result: "error",
+      error: `answer too large (over ${outcome.tooLarge.maxBytes} bytes): verify read no further and cannot judge it`,
+    };
+  if (outcome.noAnswer !== undefined)
+    return { ...result, result: "error", error: `no answer from the platform: ${outcome.noAnswer}` };
+  const body = parseJson(text) as
+    { detail?: unknown; title?: unknown; type?: unknown; validation?: PrismViolation[]; message?: unknown } | undefined;
   if (upstreamStatus === undefined) {
     // Prism answered by itself: the platform could not be reached, or Prism refused the request.
     const why = body?.detail || body?.title || text.slice(0, 200);
-    return { ...result, result: "error", error: `the platform was not reached (Prism answered ${response.status}: ${String(why)})` };
+    return {
+      ...result,
+      result: "error",
+      error: `the platform was not reached (Prism answered ${response.status}: ${String(why)})`,
+    };
   }
   result.status = upstreamStatus;
-  if (response.status !== upstreamStatus && body?.type !== PRISM_VIOLATIONS && response.headers.get("content-type")?.startsWith("application/problem+json")) {
+  if (
+    response.status !== upstreamStatus &&
+    body?.type !== PRISM_VIOLATIONS &&
+    response.headers.get("content-type")?.startsWith("application/problem+json")
+  ) {
     // Prism failed on the answer itself (a body too deep for its validator, say): no verdict.
     const why = body?.title || body?.detail || text.slice(0, 200);
-    return { ...result, result: "error", error: `Prism could not judge the platform's ${upstreamStatus} answer (${String(why)})` };
+    return {
+      ...result,
+      result: "error",
+      error: `Prism could not judge the platform's ${upstreamStatus} answer (${String(why)})`,
+    };
   }
 
   const responses = members(operation.responses);
   const declared = Object.keys(responses);
   if (!declared.includes(String(upstreamStatus))) {
-    violation("status", null, `${upstreamStatus} is not declared for ${operationId} (declared: ${declared.join(", ")})`, "verify");
+    violation(
+      "status",
+      null,
+      `${upstreamStatus} is not declared for ${operationId} (declared: ${declared.join(", ")})`,
+      "verify",
+    );
   }
   if (upstreamStatus === 501) {
     // Prism re-mocked the call; what came back is made up, there is nothing more to check.
-  } else if (body?.type === PRISM_VIOLATIONS && response.headers.get("content-type")?.startsWith("application/problem+json")) {
+  } else if (
+    body?.type === PRISM_VIOLATIONS &&
+    response.headers.get("content-type")?.startsWith("application/problem+json")
+  ) {
     for (const v of listOf(body.validation)) addPrismViolation(v, violation);
   } else {
     for (const v of listOf(parseJson(response.headers.get("sl-violations") ?? "[]"))) addPrismViolation(v, violation);
     if (declared.includes(String(upstreamStatus))) {
-      checkAnswer(spec, operationId, members(deref(spec, responses[String(upstreamStatus)])), upstreamStatus, response.headers, text, body, violation);
+      checkAnswer(
+        spec,
+        operationId,
+        members(deref(spec, responses[String(upstreamStatus)])),
+        upstreamStatus,
+        response.headers,
+        text,
+        body,
+        violation,
+      );
     }
   }
   if (result.violations.length > 0) return { ...result, result: "fail" };
@@ -129,10 +184,17 @@ export function classify(operationId: string, request: { method: string; path: s
  * is not declared, or its body breaks the declared schema (the generated validators). The one
  * judge of a whole answer: verify (through Prism and from recordings) and the contract tests.
  */
-export function answerViolations(operationId: string, status: number, headers: Headers, text: string, check = { headers: true }): VerifyViolation[] {
+export function answerViolations(
+  operationId: string,
+  status: number,
+  headers: Headers,
+  text: string,
+  check = { headers: true },
+): VerifyViolation[] {
   const spec = bundledSpec();
   const violations: VerifyViolation[] = [];
-  const violation: AddViolation = (where, fieldPath, message, source) => violations.push({ in: where, path: fieldPath, message, source });
+  const violation: AddViolation = (where, fieldPath, message, source) =>
+    violations.push({ in: where, path: fieldPath, message, source });
   let responses: JsonObject;
   try {
     responses = members(findOperation(spec, operationId).operation.responses);
@@ -140,36 +202,84 @@ export function answerViolations(operationId: string, status: number, headers: H
     return [{ in: "operation", path: null, message: `the contract has no operation ${operationId}`, source: "verify" }];
   }
   const declared = Object.keys(responses);
-  if (!declared.includes(String(status))) violation("status", null, `${status} is not declared for ${operationId} (declared: ${declared.join(", ")})`, "verify");
-  else checkAnswer(spec, operationId, members(deref(spec, responses[String(status)])), status, headers, text, parseJson(text), violation, check);
+  if (!declared.includes(String(status)))
+    violation(
+      "status",
+      null,
+      `${status} is not declared for ${operationId} (declared: ${declared.join(", ")})`,
+      "verify",
+    );
+  else
+    checkAnswer(
+      spec,
+      operationId,
+      members(deref(spec, responses[String(status)])),
+      status,
+      headers,
+      text,
+      parseJson(text),
+      violation,
+      check,
+    );
   return violations;
 }
 
 /** The verdict on a recorded answer, judged again without a platform or Prism (`verify --from`). */
-export function judgeRecorded(operationId: string, request: { method: string; path: string }, status: number, contentType: string | null, body: unknown): VerifyResult {
+export function judgeRecorded(
+  operationId: string,
+  request: { method: string; path: string },
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): VerifyResult {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  const violations = answerViolations(operationId, status, new Headers(contentType ? { "content-type": contentType } : {}), text, { headers: false });
-  const result: VerifyResult = { operationId, method: request.method, path: request.path, status, result: "pass", violations };
+  const violations = answerViolations(
+    operationId,
+    status,
+    new Headers(contentType ? { "content-type": contentType } : {}),
+    text,
+    { headers: false },
+  );
+  const result: VerifyResult = {
+    operationId,
+    method: request.method,
+    path: request.path,
+    status,
+    result: "pass",
+    violations,
+  };
   if (violations.length > 0) return { ...result, result: "fail" };
-  if (status < 200 || status > 299) return { ...result, result: "not-checked", reason: "a declared error answer that keeps the contract" };
+  if (status < 200 || status > 299)
+    return { ...result, result: "not-checked", reason: "a declared error answer that keeps the contract" };
   return result;
 }
 
 export function hint(operationId: string, status: number, { defaulted, step, check }: ClassifyContext): string {
   if (status === 401) {
-    return check ? `check ${check}` : "the platform wants credentials: set OM_USERNAME and OM_PASSWORD, or OM_CLIENT_ID and OM_CLIENT_SECRET, and leave OM_AUTH unset";
+    return check
+      ? `check ${check}`
+      : "the platform wants credentials: set OM_USERNAME and OM_PASSWORD, or OM_CLIENT_ID and OM_CLIENT_SECRET, and leave OM_AUTH unset";
   }
-  if (operationId === step) return `check ${check} and that the platform serves ${findOperation(bundledSpec(), operationId).path}`;
+  if (operationId === step)
+    return `check ${check} and that the platform serves ${findOperation(bundledSpec(), operationId).path}`;
   const flags = flagsOf(operationId);
   if (flags.some((f) => defaulted.includes(f))) {
-    const theDefaults = flags.length === 1 ? "the default is the spec's example, which exists" : "the defaults are the spec's examples, which exist";
+    const theDefaults =
+      flags.length === 1
+        ? "the default is the spec's example, which exists"
+        : "the defaults are the spec's examples, which exist";
     return `pass real ${flags.join(" / ")} (${theDefaults} on no platform)`;
   }
   return `check that ${flags.join(" / ")} ${flags.length === 1 ? "names" : "name"} ${NAMES[operationId]}`;
 }
 
 type PrismViolation = { location?: unknown; message?: unknown };
-type AddViolation = (where: string, fieldPath: string | null, message: string, source: VerifyViolation["source"]) => void;
+type AddViolation = (
+  where: string,
+  fieldPath: string | null,
+  message: string,
+  source: VerifyViolation["source"],
+) => void;
 
 /** A list read from an answer: anything but an array is none (the platform may shape a body like Prism's problem). */
 function listOf(value: unknown): unknown[] {
@@ -188,16 +298,34 @@ function addPrismViolation(entry: unknown, violation: AddViolation) {
 }
 
 /** What Prism does not hold a passed-through answer to: declared required headers, and the schema by the generated validators. */
-function checkAnswer(spec: JsonObject, operationId: string, declared: JsonObject, status: number, headers: Headers, text: string, body: unknown, violation: AddViolation, check = { headers: true }) {
+function checkAnswer(
+  spec: JsonObject,
+  operationId: string,
+  declared: JsonObject,
+  status: number,
+  headers: Headers,
+  text: string,
+  body: unknown,
+  violation: AddViolation,
+  check = { headers: true },
+) {
   for (const [name, header] of check.headers ? Object.entries(members(declared.headers)) : []) {
-    if (members(deref(spec, header)).required === true && !headers.has(name)) violation(`header ${name}`, null, "is required and missing", "ajv");
+    if (members(deref(spec, header)).required === true && !headers.has(name))
+      violation(`header ${name}`, null, "is required and missing", "ajv");
   }
   const content = members(declared.content);
   const mediaType = parseMediaType(headers.get("content-type")) ?? "";
   if (Object.keys(content).length === 0) return;
-  if (!(mediaType in content)) return violation("content-type", null, `${JSON.stringify(mediaType)} is not declared (${Object.keys(content).join(", ")})`, "ajv");
+  if (!(mediaType in content))
+    return violation(
+      "content-type",
+      null,
+      `${JSON.stringify(mediaType)} is not declared (${Object.keys(content).join(", ")})`,
+      "ajv",
+    );
   // A text/* answer (the login token) is its text; anything else must be JSON.
   if (mediaType.startsWith("text/")) body = text;
   else if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
-  for (const v of bodyViolations(responseValidators, operationId as OperationId, status, mediaType, body) ?? []) violation("body", v.path || "/", v.message, "validator");
+  for (const v of bodyViolations(responseValidators, operationId as OperationId, status, mediaType, body) ?? [])
+    violation("body", v.path || "/", v.message, "validator");
 }

@@ -11,7 +11,16 @@ import type { Output } from "../usage.js";
 import { UsageError } from "../usage.js";
 import { createRedactor } from "../../errors/redaction.js";
 import { personalScrubber, type PersonalScrubber } from "../recording/personal.js";
-import { driftReport, openRecordDir, operationFor, toRecording, writeRecordings, type DriftEntry, type RecordDir, type RecordedAnswer } from "../recording/record.js";
+import {
+  driftReport,
+  openRecordDir,
+  operationFor,
+  toRecording,
+  writeRecordings,
+  type DriftEntry,
+  type RecordDir,
+  type RecordedAnswer,
+} from "../recording/record.js";
 import { startTap, type NotTaken, type Tapped } from "../recording/tap.js";
 import { parseJson } from "../../util/values.js";
 import type { VerifyResult } from "./classify.js";
@@ -70,7 +79,8 @@ async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir 
     {
       onNoAnswer: (failure) => upstream.noAnswers.push(failure.reason),
       onNotTaken: (answer) => {
-        if (answer.tooLarge !== undefined) upstream.tooLarge!.push({ status: answer.status, maxBytes: answer.tooLarge });
+        if (answer.tooLarge !== undefined)
+          upstream.tooLarge!.push({ status: answer.status, maxBytes: answer.tooLarge });
         else unprocessed.push(answer);
       },
     },
@@ -89,13 +99,21 @@ async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir 
   try {
     verification = await verifyAll(opts, server, upstream, {
       onResult: (result, secrets) => {
-        if (!opts.json) output.out(createRedactor([...secrets])(opts.record ? verdictLine(clean(result)) : resultLines(result, opts.verbose).join("\n")));
+        if (!opts.json)
+          output.out(
+            createRedactor([...secrets])(
+              opts.record ? verdictLine(clean(result)) : resultLines(result, opts.verbose).join("\n"),
+            ),
+          );
       },
       ...(opts.verbose ? { step: (text: string) => output.err(`verify: ${text}`) } : {}),
     });
   } finally {
     // A platform that never answers would hold close() open; the verdict is known by now.
-    await Promise.race([Promise.all([server.close(), tap.close()]).catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await Promise.race([
+      Promise.all([server.close(), tap.close()]).catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+    ]);
   }
   const redact = createRedactor(verification.secrets);
   const results = verification.results.map(clean);
@@ -103,18 +121,37 @@ async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir 
   const written = opts.record ? record(opts.record, folder!, tapped, verification, personal!) : undefined;
   if (written) {
     // The platform answered these; verify failed on them (our failure, named as such).
-    const fails = unprocessed.map((a) => `verify could not process the platform's ${a.status} answer to ${a.method} ${a.path} (${a.failed}); it was judged, its recording may be missing`);
+    const fails = unprocessed.map(
+      (a) =>
+        `verify could not process the platform's ${a.status} answer to ${a.method} ${a.path} (${a.failed}); it was judged, its recording may be missing`,
+    );
     written.failures.unshift(...fails);
     if (written.failures.length) ok = false;
   }
   if (opts.json) {
-    const drift = written && { dir: opts.record!.dir, label: opts.record!.label, notWritten: written.failures, ...driftReport(written.entries) };
-    output.out(redact(JSON.stringify({ upstream: opts.upstream, ok, operations: results, ...(drift ? { recorded: drift } : {}) }, null, 2)));
+    const drift = written && {
+      dir: opts.record!.dir,
+      label: opts.record!.label,
+      notWritten: written.failures,
+      ...driftReport(written.entries),
+    };
+    output.out(
+      redact(
+        JSON.stringify(
+          { upstream: opts.upstream, ok, operations: results, ...(drift ? { recorded: drift } : {}) },
+          null,
+          2,
+        ),
+      ),
+    );
     return ok ? 0 : 1;
   }
   // While recording, what each answer said comes now, scrubbed of every person any answer named.
   const details = opts.record ? results.filter((r) => verdictLine(r).endsWith("(details below)")) : [];
-  if (details.length) output.out(redact(personal!.inText(["details:", ...details.flatMap((r) => resultLines(r, opts.verbose))].join("\n"))));
+  if (details.length)
+    output.out(
+      redact(personal!.inText(["details:", ...details.flatMap((r) => resultLines(r, opts.verbose))].join("\n"))),
+    );
   output.out(summaryLine(results));
   if (written && opts.record) {
     const lines = [
@@ -133,10 +170,27 @@ function fromCommand(opts: FromOptions, output: Output): number {
   const ok = allPassed(results);
   const drift = driftReport(entries);
   if (opts.json) {
-    output.out(JSON.stringify({ upstream: `recordings in ${opts.from}`, ok, operations: results, recorded: { dir: opts.from, ...drift, answers: entries } }, null, 2));
+    output.out(
+      JSON.stringify(
+        {
+          upstream: `recordings in ${opts.from}`,
+          ok,
+          operations: results,
+          recorded: { dir: opts.from, ...drift, answers: entries },
+        },
+        null,
+        2,
+      ),
+    );
     return ok ? 0 : 1;
   }
-  output.out([...results.flatMap((r) => resultLines(r, opts.verbose)), summaryLine(results), ...driftReportLines(drift, opts.verbose)].join("\n"));
+  output.out(
+    [
+      ...results.flatMap((r) => resultLines(r, opts.verbose)),
+      summaryLine(results),
+      ...driftReportLines(drift, opts.verbose),
+    ].join("\n"),
+  );
   return ok ? 0 : 1;
 }
 
@@ -153,7 +207,13 @@ function cleanResult(result: VerifyResult, personal: PersonalScrubber | undefine
 }
 
 /** Writes what the tap kept as recordings, each with the verdict on its operation; returns the drift entries and the files not written. */
-function record(where: NonNullable<VerifyOptions["record"]>, folder: RecordDir, tapped: readonly Tapped[], verification: Verification, personal: PersonalScrubber): { entries: DriftEntry[]; failures: string[]; written: number } {
+function record(
+  where: NonNullable<VerifyOptions["record"]>,
+  folder: RecordDir,
+  tapped: readonly Tapped[],
+  verification: Verification,
+  personal: PersonalScrubber,
+): { entries: DriftEntry[]; failures: string[]; written: number } {
   const failures: string[] = [];
   // One file per operation and status: were a call answered twice (a retried token request), the
   // last answer is the one judged, and the one written (files are never written over).
@@ -162,13 +222,18 @@ function record(where: NonNullable<VerifyOptions["record"]>, folder: RecordDir, 
   const found = [...last.values()].flatMap((answer) => {
     const operationId = operationFor(answer.method, answer.path);
     if (!operationId) return [];
-    const verdict = verification.results.find((r) => r.operationId === operationId) ?? { result: "error", violations: [] };
+    const verdict = verification.results.find((r) => r.operationId === operationId) ?? {
+      result: "error",
+      violations: [],
+    };
     const recorded: RecordedAnswer = { ...answer, operationId };
     try {
       return [toRecording(recorded, verdict, where.label, verification.secrets, personal)];
     } catch (error) {
       // Our own processing failed (an answer too odd to scrub): nothing unscrubbed is written.
-      failures.push(`the ${operationId} ${answer.status} answer was not written (verify could not scrub it: ${String((error as Error)?.message ?? error).slice(0, 200)})`);
+      failures.push(
+        `the ${operationId} ${answer.status} answer was not written (verify could not scrub it: ${String((error as Error)?.message ?? error).slice(0, 200)})`,
+      );
       return [];
     }
   });

@@ -16,7 +16,11 @@ export function judgeRecordings(dir: string): { results: VerifyResult[]; entries
     if (error instanceof RecordingFileError) throw new UsageError(`--from: ${error.message}`, "verify");
     throw error;
   }
-  if (found.length === 0) throw new UsageError(`--from: no recordings in ${JSON.stringify(dir)} (files named <operationId>.<status>.json, as verify --record writes them)`, "verify");
+  if (found.length === 0)
+    throw new UsageError(
+      `--from: no recordings in ${JSON.stringify(dir)} (files named <operationId>.<status>.json, as verify --record writes them)`,
+      "verify",
+    );
   const results: VerifyResult[] = [];
   const entries: DriftEntry[] = [];
   for (const { file, recording } of found) {
@@ -25,10 +29,19 @@ export function judgeRecordings(dir: string): { results: VerifyResult[]; entries
     try {
       result = judgeRecorded(recording.operationId, request, recording.status, recording.contentType, recording.body);
     } catch (error) {
-      result = { operationId: recording.operationId, ...request, status: recording.status, result: "error", violations: [], error: `verify could not judge ${path.basename(file)} (${(error as Error)?.message ?? String(error)})` };
+      result = {
+        operationId: recording.operationId,
+        ...request,
+        status: recording.status,
+        result: "error",
+        violations: [],
+        error: `verify could not judge ${path.basename(file)} (${(error as Error)?.message ?? String(error)})`,
+      };
     }
     results.push(result);
-    entries.push(driftEntry(path.basename(file), { ...recording, verdict: result.result, violations: result.violations }));
+    entries.push(
+      driftEntry(path.basename(file), { ...recording, verdict: result.result, violations: result.violations }),
+    );
   }
   return { results, entries };
 }

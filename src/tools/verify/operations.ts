@@ -14,7 +14,8 @@ export const FLAGS: Record<IdFlag, { operationId: string; parameter: string }> =
   "--task-key": { operationId: "finishManualTask", parameter: "taskId" },
 };
 export const ID_FLAGS = Object.keys(FLAGS) as IdFlag[];
-export const flagsOf = (operationId: string): IdFlag[] => ID_FLAGS.filter((flag) => FLAGS[flag].operationId === operationId);
+export const flagsOf = (operationId: string): IdFlag[] =>
+  ID_FLAGS.filter((flag) => FLAGS[flag].operationId === operationId);
 /** For the hint when the platform refuses the ids it was given. */
 export const NAMES: Record<string, string> = {
   claimTask: "a task on this platform that can still be claimed",
@@ -32,7 +33,10 @@ export interface VerifiedRequest {
 }
 
 /** The call as sent: the path filled with the ids given (else the spec's examples), the body in the spec's media type. */
-export function requestFor(operationId: string, { ids, bodies }: { ids: Partial<Record<IdFlag, string>>; bodies: Record<string, unknown> }): VerifiedRequest {
+export function requestFor(
+  operationId: string,
+  { ids, bodies }: { ids: Partial<Record<IdFlag, string>>; bodies: Record<string, unknown> },
+): VerifiedRequest {
   const spec = bundledSpec();
   const { path, method, operation } = findOperation(spec, operationId);
   const id = (name: string) => {
@@ -44,7 +48,9 @@ export function requestFor(operationId: string, { ids, bodies }: { ids: Partial<
   return {
     method: method.toUpperCase(),
     path: path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(id(name))),
-    accept: [...new Set(successes.flatMap(([, response]) => Object.keys(members(members(deref(spec, response)).content))))].join(", "),
+    accept: [
+      ...new Set(successes.flatMap(([, response]) => Object.keys(members(members(deref(spec, response)).content)))),
+    ].join(", "),
     ...(contentType === undefined ? {} : { contentType, body: JSON.stringify(bodies[operationId] ?? {}) }),
   };
 }

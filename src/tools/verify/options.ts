@@ -103,7 +103,9 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
   if (parsed.help) return "help";
   const from = parsed.from as string | undefined;
   if (from !== undefined) {
-    const clash = ["upstream", "record", "only", "task-data", ...ID_FLAGS.map((f) => f.slice(2))].find((name) => parsed[name] !== undefined);
+    const clash = ["upstream", "record", "only", "task-data", ...ID_FLAGS.map((f) => f.slice(2))].find(
+      (name) => parsed[name] !== undefined,
+    );
     if (clash) throw refuse(`--from judges recordings without a platform: --${clash} does not go with it`);
     if (!existsSync(from)) throw refuse(`--from: no folder ${JSON.stringify(from)}`);
     return { from, json: parsed.json === true, verbose: parsed.verbose === true };
@@ -113,17 +115,29 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
   if (!given) throw refuse("--upstream is required");
   if (!URL.canParse(given)) throw refuse(`--upstream is not a URL: ${JSON.stringify(withoutUserinfo(given))}`);
   const url = new URL(given);
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse("--upstream must be an http:// or https:// URL");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw refuse("--upstream must be an http:// or https:// URL");
   // Credentials in argv end up in shell history and process lists.
-  if (url.username || url.password) throw refuse("--upstream must not carry credentials: set OM_USERNAME and OM_PASSWORD");
+  if (url.username || url.password)
+    throw refuse("--upstream must not carry credentials: set OM_USERNAME and OM_PASSWORD");
   const auth = authFromEnv(env, url, parsed["allow-insecure-http"] === true);
 
-  const only = [...new Set(((parsed.only as string[] | undefined) ?? verified).flatMap((o) => o.split(",")).map((o) => o.trim()).filter(Boolean))];
+  const only = [
+    ...new Set(
+      ((parsed.only as string[] | undefined) ?? verified)
+        .flatMap((o) => o.split(","))
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (only.length === 0) throw refuse("--only names no operation");
-  for (const o of only) if (!verified.includes(o)) throw refuse(`--only: unknown operation ${JSON.stringify(o)} (known: ${verified.join(", ")})`);
+  for (const o of only)
+    if (!verified.includes(o))
+      throw refuse(`--only: unknown operation ${JSON.stringify(o)} (known: ${verified.join(", ")})`);
 
   const timeout = parsed.timeout === undefined ? 30 : Number(parsed.timeout);
-  if (!(timeout > 0)) throw refuse(`--timeout must be a positive number of seconds, got ${JSON.stringify(parsed.timeout)}`);
+  if (!(timeout > 0))
+    throw refuse(`--timeout must be a positive number of seconds, got ${JSON.stringify(parsed.timeout)}`);
 
   const ids: Partial<Record<IdFlag, string>> = {};
   for (const flag of ID_FLAGS) {
@@ -140,16 +154,34 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
       throw refuse(`--task-data is not JSON: ${(error as Error).message}`);
     }
     const check = requestValidators[TASK_DATA_OF].body["application/json"]!;
-    if (!check(bodies[TASK_DATA_OF])) throw refuse(`--task-data does not fit the contract: ${describeViolations(violationsOf(check.errors))}`);
+    if (!check(bodies[TASK_DATA_OF]))
+      throw refuse(`--task-data does not fit the contract: ${describeViolations(violationsOf(check.errors))}`);
   }
   const recordDir = parsed.record as string | undefined;
   if (recordDir === "") throw refuse("--record must name a folder");
   for (const flag of ["label", "redact"]) {
     if (parsed[flag] !== undefined && recordDir === undefined) throw refuse(`--${flag} goes with --record`);
   }
-  const redact = ((parsed.redact as string[] | undefined) ?? []).flatMap((n) => n.split(",")).map((n) => n.trim()).filter(Boolean);
-  const record = recordDir === undefined ? undefined : { dir: recordDir, label: (parsed.label as string | undefined) || url.host, redact };
-  return { upstream: url.href.replace(/\/$/, ""), only, timeout, ids, defaulted, bodies, json: parsed.json === true, verbose: parsed.verbose === true, auth, ...(record ? { record } : {}) };
+  const redact = ((parsed.redact as string[] | undefined) ?? [])
+    .flatMap((n) => n.split(","))
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const record =
+    recordDir === undefined
+      ? undefined
+      : { dir: recordDir, label: (parsed.label as string | undefined) || url.host, redact };
+  return {
+    upstream: url.href.replace(/\/$/, ""),
+    only,
+    timeout,
+    ids,
+    defaulted,
+    bodies,
+    json: parsed.json === true,
+    verbose: parsed.verbose === true,
+    auth,
+    ...(record ? { record } : {}),
+  };
 }
 
 /** An id the contract refuses would be answered by Prism itself and never reach the platform. */
@@ -158,6 +190,9 @@ function idOption(value: string, flag: IdFlag): string {
   const check = requestValidators[operationId as keyof typeof requestValidators].path!;
   // The path validator checks all of an operation's parameters at once: only this one's verdict counts.
   const own = check({ [parameter]: value }) ? [] : violationsOf(check.errors).filter((v) => v.path === `/${parameter}`);
-  if (own.length) throw refuse(`${flag} ${JSON.stringify(value)} is not valid for ${operationId}: ${own.map((v) => v.message).join("; ")}`);
+  if (own.length)
+    throw refuse(
+      `${flag} ${JSON.stringify(value)} is not valid for ${operationId}: ${own.map((v) => v.message).join("; ")}`,
+    );
   return value;
 }

@@ -5,13 +5,23 @@
 import { MAX_LISTED_PER_ANSWER, type DriftReport } from "../recording/record.js";
 import type { VerifyResult } from "./classify.js";
 
-const LABELS: Record<VerifyResult["result"], string> = { pass: "PASS", fail: "FAIL", "not-checked": "NOT CHECKED", error: "ERROR" };
+const LABELS: Record<VerifyResult["result"], string> = {
+  pass: "PASS",
+  fail: "FAIL",
+  "not-checked": "NOT CHECKED",
+  error: "ERROR",
+};
 
 /** How many items of a list are printed unless --verbose (a hostile answer may break the contract 40,000 times). */
 export const PRINTED_PER_LIST = 20;
 
 /** The first PRINTED_PER_LIST of `items` as lines (all when `all`), then a line counting the rest. */
-function bounded<T>(items: readonly T[], line: (item: T) => string, all: boolean, where = "--verbose lists them"): string[] {
+function bounded<T>(
+  items: readonly T[],
+  line: (item: T) => string,
+  all: boolean,
+  where = "--verbose lists them",
+): string[] {
   const shown = all ? items : items.slice(0, PRINTED_PER_LIST);
   const lines = shown.map(line);
   if (shown.length < items.length) lines.push(`  … and ${items.length - shown.length} more (${where})`);
@@ -23,7 +33,9 @@ export function resultLines(r: VerifyResult, all = false): string[] {
   const status = r.status === null ? "" : ` → ${r.status}`;
   const why = r.error ?? r.reason;
   const lines = [`${LABELS[r.result]} ${r.operationId} ${r.method} ${r.path}${status}${why ? `: ${why}` : ""}`];
-  lines.push(...bounded(r.violations, (v) => `  ${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message} [${v.source}]`, all));
+  lines.push(
+    ...bounded(r.violations, (v) => `  ${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message} [${v.source}]`, all),
+  );
   if (r.hint) lines.push(`  hint: ${r.hint}`);
   return lines;
 }
@@ -52,7 +64,10 @@ export function summaryLine(results: readonly VerifyResult[]): string {
 }
 
 /** The report's text, unredacted, and whether every operation passed. */
-export function report(results: readonly VerifyResult[], { json, upstream }: { json: boolean; upstream: string }): { text: string; ok: boolean } {
+export function report(
+  results: readonly VerifyResult[],
+  { json, upstream }: { json: boolean; upstream: string },
+): { text: string; ok: boolean } {
   const ok = allPassed(results);
   if (json) return { text: JSON.stringify({ upstream, ok, operations: results }, null, 2), ok };
   return { text: [...results.flatMap((r) => resultLines(r)), summaryLine(results)].join("\n"), ok };
@@ -64,20 +79,37 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function driftReportLines(drift: DriftReport, verbose: boolean): string[] {
   const { violations, undeclared, optionalLeftOut } = drift;
   const todo = [
-    ...(violations.length ? [`${plural(violations.length, "violation")} to fix (the platform breaks the contract)`] : []),
-    ...(undeclared.length ? [`${plural(undeclared.length, "undeclared member")} to review (the platform sends more than the contract declares)`] : []),
+    ...(violations.length
+      ? [`${plural(violations.length, "violation")} to fix (the platform breaks the contract)`]
+      : []),
+    ...(undeclared.length
+      ? [
+          `${plural(undeclared.length, "undeclared member")} to review (the platform sends more than the contract declares)`,
+        ]
+      : []),
   ];
-  const lines = [todo.length ? `drift: action needed: ${todo.join("; ")}` : "drift: no action needed: no violation, no undeclared member"];
-  if (drift.complete === false) lines.push(`  (an answer holds more than its first ${MAX_LISTED_PER_ANSWER} of a kind, listed here and in report.json: its counts there say how many)`);
+  const lines = [
+    todo.length
+      ? `drift: action needed: ${todo.join("; ")}`
+      : "drift: no action needed: no violation, no undeclared member",
+  ];
+  if (drift.complete === false)
+    lines.push(
+      `  (an answer holds more than its first ${MAX_LISTED_PER_ANSWER} of a kind, listed here and in report.json: its counts there say how many)`,
+    );
   lines.push(`violations (${violations.length})${violations.length ? ":" : ""}`);
   lines.push(...bounded(violations, (v) => `  ${v.operationId} ${v.status} ${v.violation}`, verbose));
   lines.push(`undeclared members (${undeclared.length})${undeclared.length ? ":" : ""}`);
   lines.push(...bounded(undeclared, (u) => `  ${u.operationId} ${u.status} ${u.member}`, verbose));
   if (verbose) {
-    lines.push(`optional members left out (${optionalLeftOut.length}, which the contract allows)${optionalLeftOut.length ? ":" : ""}`);
+    lines.push(
+      `optional members left out (${optionalLeftOut.length}, which the contract allows)${optionalLeftOut.length ? ":" : ""}`,
+    );
     for (const m of optionalLeftOut) lines.push(`  ${m.operationId} ${m.status} ${m.member}`);
   } else {
-    lines.push(`optional members left out (${optionalLeftOut.length}, which the contract allows${optionalLeftOut.length ? "; --verbose lists them" : ""})`);
+    lines.push(
+      `optional members left out (${optionalLeftOut.length}, which the contract allows${optionalLeftOut.length ? "; --verbose lists them" : ""})`,
+    );
   }
   return lines;
 }

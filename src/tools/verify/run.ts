@@ -38,7 +38,11 @@ export interface VerifyHooks {
 }
 
 /** Starts Prism in front of `opts.upstream`; rejects when it cannot start (Prism missing, for one). */
-export async function startProxy(opts: VerifyOptions, statuses: number[], upstream = opts.upstream): Promise<RunningServer> {
+export async function startProxy(
+  opts: VerifyOptions,
+  statuses: number[],
+  upstream = opts.upstream,
+): Promise<RunningServer> {
   // Only the "has returned <status>" lines are kept: Prism's other log lines carry request headers,
   // the Authorization header among them, and are never printed.
   const log = (_level: string, message: string) => {
@@ -46,10 +50,22 @@ export async function startProxy(opts: VerifyOptions, statuses: number[], upstre
     if (m) statuses.push(Number(m[1] ?? m[2]));
   };
   // A platform without credentials gets none: Prism must not refuse the calls for lacking them.
-  return startPrismServer({ upstream, errors: true, port: 0, host: "127.0.0.1", log, checkSecurity: opts.auth.method !== "none" });
+  return startPrismServer({
+    upstream,
+    errors: true,
+    port: 0,
+    host: "127.0.0.1",
+    log,
+    checkSecurity: opts.auth.method !== "none",
+  });
 }
 
-export async function verifyAll(opts: VerifyOptions, server: RunningServer, heard: Upstream | number[], hooks: VerifyHooks = {}): Promise<Verification> {
+export async function verifyAll(
+  opts: VerifyOptions,
+  server: RunningServer,
+  heard: Upstream | number[],
+  hooks: VerifyHooks = {},
+): Promise<Verification> {
   const upstream: Upstream = Array.isArray(heard) ? { statuses: heard, noAnswers: [] } : heard;
   const step: NonNullable<VerifyHooks["step"]> = (...args) => hooks.step?.(...args);
   const answers: Outcome[] = [];
@@ -71,7 +87,13 @@ export async function verifyAll(opts: VerifyOptions, server: RunningServer, hear
       try {
         const response = await fetch(request);
         const text = await response.clone().text();
-        answers.push({ response, text, upstreamStatus: upstream.statuses.at(-1), noAnswer: upstream.noAnswers.at(-1), tooLarge: upstream.tooLarge?.at(-1) });
+        answers.push({
+          response,
+          text,
+          upstreamStatus: upstream.statuses.at(-1),
+          noAnswer: upstream.noAnswers.at(-1),
+          tooLarge: upstream.tooLarge?.at(-1),
+        });
         step(`${stepName}: ${answered(response.status, upstream, started)}`);
         return response;
       } catch (error) {
@@ -81,7 +103,8 @@ export async function verifyAll(opts: VerifyOptions, server: RunningServer, hear
       }
     },
   });
-  const authenticator: Authenticator | undefined = opts.auth.options && createAuthenticator(opts.auth.options, () => engine, opts.timeout * 1000);
+  const authenticator: Authenticator | undefined =
+    opts.auth.options && createAuthenticator(opts.auth.options, () => engine, opts.timeout * 1000);
   secretsSoFar.push(...(authenticator?.secrets ?? []));
   const context: ClassifyContext = { defaulted: opts.defaulted, check: opts.auth.check };
   let headers: Record<string, string> | undefined = authenticator?.kind === "basic" ? authenticator.headers : {};
@@ -103,19 +126,39 @@ export async function verifyAll(opts: VerifyOptions, server: RunningServer, hear
     // The token goes with the operations only when its step kept the contract.
     headers = credential && verdict.result === "pass" ? credential.headers : undefined;
     if (!headers) {
-      const why = failure === undefined || verdict.result !== "pass" ? `${tokenStep} did not pass` : `${tokenStep} gave no usable token: ${describe(failure, opts.timeout)}`;
+      const why =
+        failure === undefined || verdict.result !== "pass"
+          ? `${tokenStep} did not pass`
+          : `${tokenStep} gave no usable token: ${describe(failure, opts.timeout)}`;
       for (const operationId of opts.only) {
         const { method: m, path: p } = requestFor(operationId, opts);
-        settle({ operationId, method: m, path: p, status: null, result: "error", violations: [], error: `not called: no token (${why})` });
+        settle({
+          operationId,
+          method: m,
+          path: p,
+          status: null,
+          result: "error",
+          violations: [],
+          error: `not called: no token (${why})`,
+        });
       }
       return { results, secrets: [...secretsSoFar] };
     }
   }
-  for (const operationId of opts.only) settle(await verifyOperation(operationId, server.url, opts, upstream, headers ?? {}, context, step));
+  for (const operationId of opts.only)
+    settle(await verifyOperation(operationId, server.url, opts, upstream, headers ?? {}, context, step));
   return { results, secrets: [...secretsSoFar] };
 }
 
-async function verifyOperation(operationId: string, prismUrl: string, opts: VerifyOptions, upstream: Upstream, headers: Record<string, string>, context: ClassifyContext, step: (text: string) => void) {
+async function verifyOperation(
+  operationId: string,
+  prismUrl: string,
+  opts: VerifyOptions,
+  upstream: Upstream,
+  headers: Record<string, string>,
+  context: ClassifyContext,
+  step: (text: string) => void,
+) {
   const request = requestFor(operationId, opts);
   upstream.statuses.length = 0;
   upstream.noAnswers.length = 0;
@@ -126,26 +169,49 @@ async function verifyOperation(operationId: string, prismUrl: string, opts: Veri
     method: request.method,
     redirect: "manual",
     signal: AbortSignal.timeout(opts.timeout * 1000),
-    headers: { ...headers, Accept: request.accept, ...(request.contentType === undefined ? {} : { "Content-Type": request.contentType }) },
+    headers: {
+      ...headers,
+      Accept: request.accept,
+      ...(request.contentType === undefined ? {} : { "Content-Type": request.contentType }),
+    },
     ...(request.body === undefined ? {} : { body: request.body }),
   })
     // Read once the answer is complete: Prism has logged the platform's status by then.
     .then(async (response) => ({ response, text: await response.text() }))
     .then(
-      (answer) => ({ ...answer, upstreamStatus: upstream.statuses.at(-1), noAnswer: upstream.noAnswers.at(-1), tooLarge: upstream.tooLarge?.at(-1) }),
+      (answer) => ({
+        ...answer,
+        upstreamStatus: upstream.statuses.at(-1),
+        noAnswer: upstream.noAnswers.at(-1),
+        tooLarge: upstream.tooLarge?.at(-1),
+      }),
       (error: unknown) => ({ error: describe(error, opts.timeout) }),
     );
-  step(`${operationId}: ${"error" in outcome ? `no answer after ${Date.now() - started} ms (${outcome.error})` : answered(outcome.response.status, upstream, started)}`);
+  step(
+    `${operationId}: ${"error" in outcome ? `no answer after ${Date.now() - started} ms (${outcome.error})` : answered(outcome.response.status, upstream, started)}`,
+  );
   return judge(operationId, request, outcome, context);
 }
 
 /** The verdict, always: an answer verify cannot make sense of is an ERROR naming what happened, never a crash. */
-function judge(operationId: string, request: { method: string; path: string }, outcome: Outcome, context: ClassifyContext): VerifyResult {
+function judge(
+  operationId: string,
+  request: { method: string; path: string },
+  outcome: Outcome,
+  context: ClassifyContext,
+): VerifyResult {
   try {
     return classify(operationId, request, outcome, context);
   } catch (error) {
     const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { operationId, ...request, status: null, result: "error", violations: [], error: `verify could not judge the answer (${what.slice(0, 300)})` };
+    return {
+      operationId,
+      ...request,
+      status: null,
+      result: "error",
+      violations: [],
+      error: `verify could not judge the answer (${what.slice(0, 300)})`,
+    };
   }
 }
 
