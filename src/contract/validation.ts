@@ -7,6 +7,7 @@ import { OperationsManagerError, type Violation } from "../errors/operations-man
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
 import { noRedaction, type Redactor } from "../errors/redaction.js";
 import type { OperationId } from "./types.js";
+import type { NameSet } from "../util/values.js";
 
 export type { Violation } from "../errors/operations-manager-error.js";
 
@@ -74,8 +75,8 @@ function isWithin(path: string, parent: string): boolean {
 
 /** What an operation's contract names (generated from the spec): its declared member names, and its answers' media types. */
 export interface Declared {
-  readonly names: ReadonlySet<string>;
-  readonly mediaTypes: ReadonlySet<string>;
+  readonly names: NameSet;
+  readonly mediaTypes: NameSet;
 }
 const declaredSets = new Map<OperationId, Declared>();
 /** The names and media types the contract declares for this operation (built once). */

@@ -36,6 +36,14 @@ export function parseJson(text: string): unknown {
 }
 
 /** How deep and wide a shape goes: enough to see where a token stands, never the whole of a body. */
+/**
+ * A set of names, as the declarations need it: only `has`, so a consumer's TypeScript needs no
+ * ES2015 library for `ReadonlySet` (the package's declarations type-check with the default target).
+ */
+export interface NameSet {
+  has(name: string): boolean;
+}
+
 const SHAPE_DEPTH = 4;
 const SHAPE_MEMBERS = 20;
 /**
@@ -44,7 +52,7 @@ const SHAPE_MEMBERS = 20;
  * others only counted, and JSON types, `depth` levels deep and SHAPE_MEMBERS wide:
  * `{access_token: string, data: {… 2 undeclared members}, scopes: [string, … 3 items]}`.
  */
-export function shapeOf(value: unknown, declared: ReadonlySet<string>, depth = SHAPE_DEPTH): string {
+export function shapeOf(value: unknown, declared: NameSet, depth = SHAPE_DEPTH): string {
   if (value === null) return "null";
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
