@@ -5,6 +5,7 @@ import { OperationsManagerError, type OperationsManagerErrorKind } from "../erro
 import { scrubJoined, type Redactor } from "../errors/redaction.js";
 import type { OperationId } from "../contract/types.js";
 import { describeViolations, type AnswerCheck, type Violation } from "../contract/validation.js";
+import { parseMediaType } from "../util/media-type.js";
 import { isPlainObject } from "../util/values.js";
 
 /** What openapi-fetch hands back: `data` for a 2xx (text: every call parses as text), `error` otherwise (parsed JSON, or text). */
@@ -111,12 +112,6 @@ export function envelopeData(
 /** The answer's media type, lower case and without parameters; null when it has none. */
 export function mediaTypeOf(response: Pick<Response, "headers">): string | null {
   return parseMediaType(response.headers.get("content-type"));
-}
-
-/** `Application/JSON; charset=utf-8` → `application/json`; null for no header. */
-export function parseMediaType(contentType: string | null | undefined): string | null {
-  if (contentType === null || contentType === undefined) return null;
-  return contentType.split(";")[0]!.trim().toLowerCase();
 }
 
 /** The platform's own words in an (already scrubbed) error body: its envelope's message, or an OAuth 2 error; cut. */

@@ -6,6 +6,7 @@
 // the MSW handlers (msw.ts) run in a browser too.
 import { createRequestJudge, refusalAnswer } from "./request-judge.js";
 import { deref, isObject, members, operations, type Json, type JsonObject } from "../spec/spec-nav.js";
+import { parseMediaType } from "../../util/media-type.js";
 
 export interface MockRequest {
   method: string;
@@ -381,7 +382,7 @@ export function malformedBody(contentType: string | undefined, body: string): st
     if (!["utf-8", "utf8", "us-ascii"].includes(charset))
       return `the body's charset ${JSON.stringify(charset.slice(0, 40))} is not taken: send UTF-8`;
   }
-  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = parseMediaType(contentType) ?? "";
   if (type === "application/json" || /^application\/[^/\s]+\+json$/.test(type)) {
     try {
       JSON.parse(body); // a leading byte order mark does not parse, in Prism either

@@ -7,6 +7,7 @@
 import { requestValidators, type ValidatedOperationId, type Validate } from "../../../generated/request-validators.js";
 import { deref, members, operations, type JsonObject } from "../spec/spec-nav.js";
 import { unescapePointer } from "../../util/json-pointer.js";
+import { parseMediaType } from "../../util/media-type.js";
 import { violationsOf } from "../../contract/validation.js";
 
 /** One way a request breaks the contract: where (a path parameter, or a JSON pointer into the body) and the rule. */
@@ -131,7 +132,7 @@ function judgeBody(
       violations.push({ in: "body", pointer: "", message: `is required (${route.mediaTypes.join(" or ")})` });
     return undefined;
   }
-  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = parseMediaType(contentType) ?? "";
   if (!route.mediaTypes.includes(type)) {
     return {
       status: route.wrongType,

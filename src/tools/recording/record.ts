@@ -16,7 +16,7 @@ import {
   writeSync,
 } from "node:fs";
 import path from "node:path";
-import { parseMediaType } from "../../http/response.js";
+import { parseMediaType } from "../../util/media-type.js";
 import { bundledSpec, deref, findOperation, isObject, operations, type Json } from "../spec/bundled-spec.js";
 import { createRedactor } from "../../errors/redaction.js";
 import { driftOf } from "./drift.js";

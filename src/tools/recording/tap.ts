@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RequestCarrier, tooLarge, unpackingFetch } from "../../http/transport.js";
 import { MAX_RECORDING_BYTES } from "./format.js";
+import { parseMediaType } from "../../util/media-type.js";
 
 export interface Tapped {
   method: string;
@@ -132,7 +133,7 @@ export async function startTap(
       method,
       path: url.split("?")[0]!,
       status: response.status,
-      contentType: contentType?.split(";")[0]!.trim() ?? null,
+      contentType: parseMediaType(contentType),
       text: body.toString("utf8"),
     };
     const relayed: Record<string, string | string[]> = {};

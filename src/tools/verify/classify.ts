@@ -17,7 +17,7 @@
 // an answer is NOT CHECKED (exit 1) with a hint: wrong credentials, or ids that exist on no platform
 // (the defaults are the spec's examples).
 import { responseValidators } from "../../../generated/response-validators.js";
-import { parseMediaType } from "../../http/response.js";
+import { parseMediaType } from "../../util/media-type.js";
 import { bundledSpec, deref, findOperation, members, type JsonObject } from "../spec/bundled-spec.js";
 import { escapePointer } from "../../util/json-pointer.js";
 import type { OperationId } from "../../contract/types.js";
