@@ -3,7 +3,7 @@
 // instance would be sent changed or emptied) and serialisable. The contract then judges the value
 // parsed back from the exact JSON that is sent, so nothing a getter, a Proxy or a toJSON does
 // between the check and the sending can slip past it (one JSON.parse of a small body).
-import { OperationsManagerError } from "../errors/operations-manager-error.js";
+import { refusedCall } from "../errors/operations-manager-error.js";
 import type { FinishManualTaskBody } from "../contract/types.js";
 import { checkRequestBody } from "../contract/validation.js";
 import { isPlainObject, kindOf } from "../util/values.js";
@@ -14,10 +14,7 @@ export function checkFinishBody(
   body: unknown,
   redact: Redactor = noRedaction,
 ): { body: FinishManualTaskBody; json: string } {
-  const refuse = (message: string) =>
-    new OperationsManagerError("invalid-request", `finishManualTask: ${message}. Nothing was sent.`, {
-      operationId: "finishManualTask",
-    });
+  const refuse = (message: string) => refusedCall("finishManualTask", message);
   if (body === undefined) return { body: {}, json: "{}" };
   if (!isPlainObject(body)) throw refuse(`body must be a plain object { taskData? }, got ${kindOf(body)}`);
   const taskData = body.taskData;

@@ -1,7 +1,7 @@
 // The client's options and each call's, and their checks: bad options are refused before any
 // call, naming what was wrong and never a secret's value.
 import { checkAuth, type AuthOptions } from "../auth/authenticator.js";
-import { OperationsManagerError, optionError } from "../errors/operations-manager-error.js";
+import { optionError, refusedCall } from "../errors/operations-manager-error.js";
 import type { Fetch } from "../http/transport.js";
 import type { OperationId } from "../contract/types.js";
 import { checkValidateOption, type ValidateOption } from "../contract/validation.js";
@@ -199,8 +199,7 @@ export function checkCallOptions(
   redact: Redactor = noRedaction,
 ): { signal?: AbortSignal; headers?: Record<string, string> } {
   if (options === undefined) return {};
-  const refuse = (message: string) =>
-    new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, { operationId });
+  const refuse = (message: string) => refusedCall(operationId, message);
   if (options === null || typeof options !== "object")
     throw refuse(`options must be an object { signal?, headers? }, got ${kindOf(options)}`);
   const { signal, headers } = options;

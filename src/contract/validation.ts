@@ -3,7 +3,7 @@
 // anything is sent; answers when the client is created with `validate`. No rule of the spec is
 // restated here: this module only runs the generated code and words what it found.
 import { declaredNames, requestValidators, type ValidationError } from "../../generated/request-validators.js";
-import { OperationsManagerError, type Violation } from "../errors/operations-manager-error.js";
+import { OperationsManagerError, refusedCall, type Violation } from "../errors/operations-manager-error.js";
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
 import { noRedaction, type Redactor } from "../errors/redaction.js";
 import type { OperationId } from "./types.js";
@@ -123,11 +123,7 @@ export function describeViolations(violations: readonly Violation[], total = vio
   return total > violations.length ? `${total} violations, the first ${violations.length}: ${listed}` : listed;
 }
 
-function refuse(operationId: OperationId, message: string): OperationsManagerError {
-  return new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, {
-    operationId,
-  });
-}
+const refuse = refusedCall;
 
 /** Refuses path parameters that break the contract, naming the parameter, its value and the rule. */
 export function checkPathParams(

@@ -88,6 +88,13 @@ export function isOperationsManagerError(value: unknown): value is OperationsMan
 }
 
 /** Bad options given to createOperationsManagerClient: refused before any call, naming what was wrong. */
+/** A call refused before anything was sent (its arguments or call options): one wording for all. */
+export function refusedCall(operationId: OperationId, message: string): OperationsManagerError {
+  return new OperationsManagerError("invalid-request", `${operationId}: ${message}. Nothing was sent.`, {
+    operationId,
+  });
+}
+
 export function optionError(message: string): OperationsManagerError {
   return new OperationsManagerError("invalid-request", `createOperationsManagerClient: ${message}`);
 }
