@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { bundledSpec, parameterExample } from "../spec/bundled-spec.js";
 import { startMockServer, type MockServer, type MockServerOptions } from "../mock/start.js";
 import { BIN, UsageError, parseOptions, type Output } from "../usage.js";
+import { closeWithin } from "../close-within.js";
 
 export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [--dynamic] [--example <name>] [--examples <dir>]
        (in a clone of the repository: npm start, with HOST, PORT and EXAMPLE in the environment)
@@ -91,9 +92,7 @@ export async function mockCommand(args: string[], env: NodeJS.ProcessEnv, output
       for (const signal of SIGNALS) process.off(signal, stop);
       // A second signal while closing ends the process at once (Node's default).
       // Open keep-alive connections could hold close() open: the bin exits by then anyway.
-      void Promise.race([server.close().catch(() => {}), new Promise((done) => setTimeout(done, 2000).unref())]).then(
-        () => resolve(0),
-      );
+      void closeWithin(2000, server.close()).then(() => resolve(0));
     };
     // Run by npm, a SIGTERM to npm reaches this process only as its parent's death: src/tools/cli/npm-parent.ts.
     for (const signal of SIGNALS) process.once(signal, stop);

@@ -9,6 +9,7 @@
 // again); ../recording/ writes them.
 import type { Output } from "../usage.js";
 import { UsageError } from "../usage.js";
+import { closeWithin } from "../close-within.js";
 import { createRedactor } from "../../errors/redaction.js";
 import { personalScrubber, type PersonalScrubber } from "../recording/personal.js";
 import {
@@ -110,10 +111,7 @@ async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir 
     });
   } finally {
     // A platform that never answers would hold close() open; the verdict is known by now.
-    await Promise.race([
-      Promise.all([server.close(), tap.close()]).catch(() => {}),
-      new Promise((resolve) => setTimeout(resolve, 2000).unref()),
-    ]);
+    await closeWithin(2000, server.close(), tap.close());
   }
   const redact = createRedactor(verification.secrets);
   const results = verification.results.map(clean);
