@@ -10,14 +10,35 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-export interface Recording {
-  operationId: string;
+/** An answer as verify's tap took it from the platform, before anything is scrubbed. */
+export interface Tapped {
   method: string;
-  /** The request's path, ids included (never its query or headers). */
+  /** The request's path, ids included (never its query, which may carry a token, or headers). */
   path: string;
   status: number;
   /** The answer's media type, without parameters; null when it had none. */
   contentType: string | null;
+  text: string;
+}
+
+/** A tapped answer, once verify knows which operation it answered. */
+export interface RecordedAnswer extends Tapped {
+  operationId: string;
+}
+
+/** One way a recorded answer breaks the contract, as verify judged it (verify's VerifyViolation). */
+export interface RecordedViolation {
+  /** What broke: `status`, `body`, `content-type`, `header <name>`… */
+  in: string;
+  /** The JSON pointer of a body field, else null. */
+  path: string | null;
+  message: string;
+  /** Who found it. */
+  source: string;
+}
+
+/** A recording as written to DIR/<operationId>.<status>.json: the answer scrubbed, with verify's verdict. */
+export interface Recording extends Omit<RecordedAnswer, "text"> {
   /** ISO 8601. */
   recordedAt: string;
   /** Names the platform (`--label`), such as `2023.2-staging`. */
@@ -26,7 +47,7 @@ export interface Recording {
   body: unknown;
   /** verify's verdict on the answer: pass, fail, not-checked or error. */
   verdict: string;
-  violations: Array<{ in: string; path: string | null; message: string; source: string }>;
+  violations: RecordedViolation[];
 }
 
 /** A recording file that cannot be used: `file` names it, the message says why. */

@@ -20,18 +20,11 @@ import { parseMediaType } from "../../util/media-type.js";
 import { bundledSpec, deref, findOperation, isObject, operations, type Json } from "../spec/bundled-spec.js";
 import { createRedactor } from "../../errors/redaction.js";
 import { driftOf } from "./drift.js";
-import { MAX_RECORDING_BYTES, RECORDING_NAME, recordingFile, type Recording } from "./format.js";
+import { MAX_RECORDING_BYTES, RECORDING_NAME, recordingFile, type RecordedAnswer, type Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
 import { parseJson } from "../../util/values.js";
 
-export interface RecordedAnswer {
-  operationId: string;
-  method: string;
-  path: string;
-  status: number;
-  contentType: string | null;
-  text: string;
-}
+export type { RecordedAnswer } from "./format.js";
 
 export interface Verdict {
   result: string;

@@ -6,17 +6,10 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { RequestCarrier, tooLarge, unpackingFetch } from "../../http/transport.js";
-import { MAX_RECORDING_BYTES } from "./format.js";
+import { MAX_RECORDING_BYTES, type Tapped } from "./format.js";
 import { parseMediaType } from "../../util/media-type.js";
 
-export interface Tapped {
-  method: string;
-  /** The request's path, without its query (which may carry a token). */
-  path: string;
-  status: number;
-  contentType: string | null;
-  text: string;
-}
+export type { Tapped } from "./format.js";
 
 /** Hop-by-hop headers and those the relayed body no longer matches (fetch decodes gzip). */
 const NOT_RELAYED = new Set([

@@ -24,16 +24,12 @@ import type { OperationId } from "../../contract/types.js";
 import { bodyViolations } from "../../contract/validation.js";
 import { flagsOf, NAMES, type IdFlag } from "./operations.js";
 import { parseJson } from "../../util/values.js";
+import type { RecordedViolation } from "../recording/format.js";
 
 const PRISM_VIOLATIONS = "https://stoplight.io/prism/errors#VIOLATIONS";
 
-export interface VerifyViolation {
-  /** What broke: `status`, `body`, `content-type`, `header <name>`… */
-  in: string;
-  /** The JSON pointer of a body field, else null. */
-  path: string | null;
-  message: string;
-  /** Who found it: prism, the generated validators, or verify itself. */
+/** A recorded violation whose finder is known: Prism, the generated validators, or verify itself. */
+export interface VerifyViolation extends RecordedViolation {
   source: "prism" | "validator" | "ajv" | "verify";
 }
 
