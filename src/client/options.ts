@@ -149,7 +149,7 @@ export function withoutUserinfo(text: string): string {
  * 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. Not `*.localhost`: a
  * resolver that does not special-case it (RFC 6761 only asks) may send it anywhere.
  */
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   const host = hostname.toLowerCase();
   return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -19,7 +19,7 @@ export interface ValidateContext {
 }
 
 /** The violations an error or a `validate` function is given, at most: a person reads them, and each costs. */
-export const MAX_VIOLATIONS = 100;
+const MAX_VIOLATIONS = 100;
 
 /**
  * Whether answers are checked against the contract: `"off"` (the default) does not; `"throw"`

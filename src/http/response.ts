@@ -22,7 +22,7 @@ const SAID_LIMIT = 500;
  * A non-2xx answer as an error of `kind`: its status, scrubbed body, the platform's own words (cut)
  * and, for a redirect, where it pointed (not followed). `what` begins the message.
  */
-export function refusalError(
+function refusalError(
   kind: OperationsManagerErrorKind,
   operationId: OperationId | undefined,
   what: string,

@@ -7,7 +7,7 @@ import { startMockServer, type MockServer, type MockServerOptions } from "../moc
 import { BIN, UsageError, parseOptions, type Output } from "../usage.js";
 import { closeWithin } from "../close-within.js";
 
-export const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [--dynamic] [--example <name>] [--examples <dir>]
+const MOCK_USAGE = `usage: ${BIN} mock [--port <n>] [--host <address>] [--dynamic] [--example <name>] [--examples <dir>]
        (in a clone of the repository: npm start, with HOST, PORT and EXAMPLE in the environment)
   Serves the contract as a Prism mock until stopped (Ctrl+C or SIGTERM). A request that breaks the
   contract gets 400 (naming what to fix) or 401, never a made-up success. Needs Prism installed beside the package

@@ -191,7 +191,7 @@ function text(value: unknown): string {
 }
 
 /** The problem answer to a scenario no answer of the operation has, naming those it has. */
-export function unknownExample(operation: JsonObject, status: string, name: string, names: string[]): MockAnswer {
+function unknownExample(operation: JsonObject, status: string, name: string, names: string[]): MockAnswer {
   const known = names.length
     ? `its ${status} answer's examples are ${names.join(", ")}`
     : `its ${status} answer has no named example`;
@@ -224,7 +224,7 @@ function presented(scheme: JsonObject, request: MockRequest): boolean {
  * `Prefer: code=500, example=rejected` (RFC 7240 preferences, comma- or semicolon-separated). A
  * preference given twice counts once, the first (RFC 7240 §2, and as Prism reads it).
  */
-export function preferences(header: string | null, query?: URLSearchParams): { code?: string; example?: string } {
+function preferences(header: string | null, query?: URLSearchParams): { code?: string; example?: string } {
   const out: { code?: string; example?: string } = {};
   // Without a Prefer header, Prism reads `?__code=NNN` and `?__example=NAME` instead: judged alike here.
   if (!header && query) {

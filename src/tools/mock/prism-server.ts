@@ -117,7 +117,7 @@ type SpecNode = { [key: string]: unknown };
  * without being asked. Throws, naming the scenarios there are, when `name` is none of them
  * (mock-answers.ts scenarioNames: an error answer's lone `error` example is no scenario).
  */
-export function withExampleFirst(spec: SpecNode, name: string): SpecNode {
+function withExampleFirst(spec: SpecNode, name: string): SpecNode {
   checkExampleName(spec as JsonObject, name);
   const resolve = (node: unknown) => deref(spec as JsonObject, node as Json) as SpecNode | undefined;
   for (const pathItem of Object.values((spec.paths ?? {}) as SpecNode)) {

@@ -72,7 +72,7 @@ function own(node: Record<string, unknown> | undefined, key: string): unknown {
 }
 
 /** The JSON type of a value, as JSON Schema names it (`integer` for whole numbers). */
-export function jsonType(value: unknown): string {
+function jsonType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";

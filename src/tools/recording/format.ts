@@ -82,7 +82,7 @@ export function recordedExampleName(label: string): string {
 }
 
 /** The recordings' names in `dir`, in name order (links included: reading one refuses it). */
-export function recordingNames(dir: string): string[] {
+function recordingNames(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -135,7 +135,7 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 const VERDICTS = new Set(["pass", "fail", "not-checked", "error"]);
 
 /** A recording from its text, shape checked; `file` names it in the error. */
-export function parseRecording(text: string, file: string): Recording {
+function parseRecording(text: string, file: string): Recording {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

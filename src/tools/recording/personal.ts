@@ -4,7 +4,7 @@
 // recording stays coherent. Member names match case-insensitively, at any depth; no recursion.
 
 /** The members whose values name people, by default. */
-export const PERSONAL_MEMBERS: readonly string[] = ["email", "username", "firstname", "lastname"];
+const PERSONAL_MEMBERS: readonly string[] = ["email", "username", "firstname", "lastname"];
 /**
  * Members whose values are secrets whatever they hold (a refresh or id token beside the access
  * token, a token the client could not use and so never knew as a secret): written as `[redacted]`.

@@ -164,7 +164,7 @@ const CAUSES: Array<[RegExp, string]> = [
  * Why a call to `base` got no answer: what happened and where (host and port only: the base URL
  * carries no credentials, verify refuses them there). Never the platform's words: there were none.
  */
-export function noAnswerReason(error: unknown, base: string, timeoutMs: number): string {
+function noAnswerReason(error: unknown, base: string, timeoutMs: number): string {
   const url = new URL(base);
   const where = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
   const name = (error as { name?: unknown } | null)?.name;
