@@ -1157,6 +1157,22 @@ describe("a body in a content coding fetch does not decode is described by its s
     ["zstd, left compressed", "zstd", zstdLike],
     ["compress", "compress", (t) => deflateRawSync(t)],
   ];
+  // Node 24's fetch decodes zstd itself (Node 20's and 22's leave it): there a zstd row is no
+  // undecoded body but one fetch fails to decode. Asked of the runtime, not of its version.
+  let fetchDecodesZstd = false;
+  beforeAll(async () => {
+    const { createServer } = require("node:http") as typeof import("node:http");
+    const probe = createServer((_req, res) => res.writeHead(200, { "Content-Encoding": "zstd" }).end("{}"));
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as { port: number };
+    fetchDecodesZstd = await fetch(`http://127.0.0.1:${port}/`)
+      .then((r) => r.text())
+      .then(
+        (text) => text !== "{}",
+        () => true,
+      );
+    await new Promise((resolve) => probe.close(resolve));
+  });
   const cases = rows.flatMap((row) =>
     [200, 401, 500].flatMap((status) =>
       [32 * 2 ** 20, Infinity].map((max) => [row[0], row[1], status, max, row[2]] as const),
@@ -1180,11 +1196,13 @@ describe("a body in a content coding fetch does not decode is described by its s
       const error = await failure(
         client(p, { username: USERNAME, password: PASSWORD }, { maxResponseBytes: max }).claimTask(TASK_ID),
       );
-      expect([error.kind, error.status]).toEqual([status < 300 ? "invalid-response" : "http", status]);
-      // A 2xx keeps it in error.body (the message says "not JSON"); a refusal says it as the platform's words.
-      expect(status < 300 ? error.body : error.message).toMatch(
-        /\(a body of \d+ bytes in a content coding that was not decoded\)/,
-      );
+      if (!(coding === "zstd" && fetchDecodesZstd)) {
+        expect([error.kind, error.status]).toEqual([status < 300 ? "invalid-response" : "http", status]);
+        // A 2xx keeps it in error.body (the message says "not JSON"); a refusal says it as the platform's words.
+        expect(status < 300 ? error.body : error.message).toMatch(
+          /\(a body of \d+ bytes in a content coding that was not decoded\)/,
+        );
+      }
       // Nothing of the compressed bytes is shown: only the description's printable words.
       expect(`${error.message} ${JSON.stringify(error.body)}`).not.toMatch(/[\x00-\x08\x0e-\x1f\x7f-\uffff]/);
       expectNoSecret(error, [PASSWORD]);
@@ -1198,9 +1216,10 @@ describe("a body in a content coding fetch does not decode is described by its s
           .writeHead(200, { "Content-Type": "application/json", "Content-Encoding": "zstd" })
           .end(JSON.stringify(finishAnswer)),
     });
-    await expect(
-      client(p, { username: USERNAME, password: PASSWORD }).finishManualTask(JOB_ID, TASK_KEY),
-    ).resolves.toEqual(finishAnswer.data);
+    const call = client(p, { username: USERNAME, password: PASSWORD }).finishManualTask(JOB_ID, TASK_KEY);
+    if (!fetchDecodesZstd) await expect(call).resolves.toEqual(finishAnswer.data);
+    // Where fetch decodes zstd itself, plain JSON labelled zstd is a body it cannot decode.
+    else expectNoSecret(await failure(call), [PASSWORD]);
   });
 });
 

@@ -3,7 +3,7 @@
 // verdict line arrives when its call ends even into a pipe, a hostile answer still gets its
 // verdict, a bad --record folder is refused before any call, and --redact keeps every key.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { run as runCommand, start, type Run } from "./support/children";
@@ -27,16 +27,27 @@ const fixture = (name: string) =>
 const verify = (args: string[], env: Record<string, string | undefined> = ENV): Promise<Run> =>
   runCommand(process.execPath, ["scripts/cli.mjs", "verify", ...args], { cwd: repoRoot, env, timeout: 90_000 });
 
-/** A port nothing listens on: bound, then closed. */
+/**
+ * A port nothing listens on, and nothing will: below Linux's ephemeral range (32768 and up), so no
+ * server of this run that listens on port 0 (each verify here starts Prism, its guard and its tap)
+ * can be given it, as a port bound and then closed could be, which then answered verify's call.
+ */
 async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (let tries = 0; tries < 50; tries++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port: candidate });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+    });
+    if (refused) return candidate;
+  }
+  throw new Error("no closed port found below the ephemeral range");
 }
 
-// Task ids pick the fake platform's answer.
 const ids = {
   looksLikePrism: ["11111111-1111-4111-8111-11111111111a", { type: PROBLEM, validation: 5 }],
   looksLikePrismNull: [
