@@ -54,6 +54,8 @@ const asIs: Record<string, Encode> = {
   raw: (t) => t,
   "UTF-8 read as Latin-1": (t) => Buffer.from(t, "utf8").toString("latin1"),
   "UTF-8 read as Windows-1252": (t) => new TextDecoder("windows-1252").decode(Buffer.from(t, "utf8")),
+  hex: (t) => Buffer.from(t, "utf8").toString("hex"),
+  "hex, upper case": (t) => Buffer.from(t, "utf8").toString("hex").toUpperCase(),
   base64: (t) => Buffer.from(t, "utf8").toString("base64"),
   "base64 unpadded": (t) => Buffer.from(t, "utf8").toString("base64").replace(/=+$/, ""),
   base64url: (t) => Buffer.from(t, "utf8").toString("base64url"),

@@ -132,6 +132,10 @@ function needlesOf(secrets: readonly string[]): Needle[] {
     for (const escaped of escapedForms(secret)) {
       for (const form of base64Forms(new TextEncoder().encode(escaped))) add(form, false);
     }
+    // Its UTF-8 bytes in hex, as a server logging or echoing bytes writes them (either case).
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    add(hex, false);
+    add(hex.toUpperCase(), false);
   }
   return [...out.values()];
 }
