@@ -7,7 +7,7 @@ import { envelopeData, type Answer } from "../http/response.js";
 import type { Authenticator, Credential } from "../auth/authenticator.js";
 import { OperationsManagerError } from "../errors/operations-manager-error.js";
 import { MiddlewareFailure, middlewareError } from "./middleware.js";
-import { checkCallOptions, type CallOptions } from "./options.js";
+import { checkCallOptions, type CallOptions } from "./call-options.js";
 import { createRedactor, describeCause, safeCause, scrubJoined, type Redactor } from "../errors/redaction.js";
 import { deadline, tooLarge } from "../http/transport.js";
 import type { OperationId } from "../contract/types.js";

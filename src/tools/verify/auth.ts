@@ -1,10 +1,10 @@
 // verify's credentials: the environment mapped to the client's own auth options, checked by the
-// client's own rules (src/auth/authenticator.ts, src/client/options.ts): the same refusals, the same rule against
+// client's own rules (src/auth/authenticator.ts, src/client/base-url.ts): the same refusals, the same rule against
 // sending credentials in clear text. Credentials never come from arguments.
 import type { AuthOptions } from "../../auth/authenticator.js";
 import { checkAuth } from "../../auth/authenticator.js";
 import { isOperationsManagerError } from "../../errors/operations-manager-error.js";
-import { checkBaseUrl } from "../../client/options.js";
+import { checkBaseUrl } from "../../client/base-url.js";
 import { UsageError } from "../usage.js";
 
 export interface VerifyAuth {

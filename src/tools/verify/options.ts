@@ -1,7 +1,7 @@
 // verify's command line and environment. Bad usage is a UsageError (exit 2), before anything is called.
 import { existsSync } from "node:fs";
 import { requestValidators } from "../../../generated/request-validators.js";
-import { withoutUserinfo } from "../../client/options.js";
+import { withoutUserinfo } from "../../client/base-url.js";
 import { describeViolations, violationsOf } from "../../contract/validation.js";
 import { BIN, UsageError, parseOptions } from "../usage.js";
 import { authFromEnv, type VerifyAuth } from "./auth.js";
