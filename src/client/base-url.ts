@@ -3,36 +3,62 @@
 import { optionError } from "../errors/operations-manager-error.js";
 
 /**
- * The platform's base URL, checked: absolute http(s), no credentials in it, and not plain
- * `http://` to a host that is not loopback unless `allowInsecureHttp` (credentials would cross
- * the network in clear text). The one home of that rule: the client and `verify` both call it.
+ * How a caller names what the rule speaks of, so that its refusal reads in the caller's words:
+ * the client's option names, or a command's flags.
  */
-export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp = false): URL {
+export interface BaseUrlTerms {
+  /** The URL's own name: `baseUrl`, `--upstream`. */
+  url: string;
+  /** Where credentials go instead, said as an instruction: `pass them as auth`. */
+  credentials: string;
+  /** How to send credentials over plain http anyway, said as an instruction: `pass allowInsecureHttp: true`. */
+  allowInsecure: string;
+}
+
+const CLIENT_TERMS: BaseUrlTerms = {
+  url: "baseUrl",
+  credentials: "pass them as auth",
+  allowInsecure: "pass allowInsecureHttp: true",
+};
+
+/**
+ * The platform's base URL, judged: absolute http(s), no credentials in it, and not plain `http://`
+ * to a host that is not loopback unless `allowInsecureHttp` (credentials would cross the network in
+ * clear text). The URL, or why it is refused: one line naming it in `terms`, never showing the
+ * credentials it may carry. The one home of that rule: the client's baseUrl and verify's
+ * --upstream both go through it.
+ */
+export function judgeBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, terms: BaseUrlTerms): URL | string {
   let url: URL;
   try {
     url = new URL(baseUrl as string);
   } catch {
-    throw optionError(
-      `baseUrl must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200)) : typeof baseUrl}`,
-    );
+    return `${terms.url} must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200)) : typeof baseUrl}`;
   }
-  if (url.username || url.password) throw optionError("baseUrl must not contain credentials; pass them as auth");
+  if (url.username || url.password) return `${terms.url} must not contain credentials; ${terms.credentials}`;
   if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw optionError(`baseUrl must use http or https, got ${url.protocol}`);
+    return `${terms.url} must use http or https, got ${url.protocol}`;
   if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp) {
-    throw optionError(
-      `baseUrl ${url.origin} is plain http:// to a host that is not loopback: the credentials would cross the network ` +
-        "in clear text. Use https://, or pass allowInsecureHttp: true if you mean it",
+    return (
+      `${terms.url} ${url.origin} is plain http:// to a host that is not loopback: the credentials would cross the ` +
+      `network in clear text. Use https://, or ${terms.allowInsecure} if you mean it`
     );
   }
   return url;
+}
+
+/** The client's baseUrl, judged; a refusal is the client's typed option error. */
+export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp = false): URL {
+  const judged = judgeBaseUrl(baseUrl, allowInsecureHttp, CLIENT_TERMS);
+  if (typeof judged === "string") throw optionError(judged);
+  return judged;
 }
 
 /**
  * A URL-like text as it may be shown: whatever stands between `//` and the last `@` before the
  * host (user and password, even in a text that does not parse as a URL) is `[redacted]`.
  */
-export function withoutUserinfo(text: string): string {
+function withoutUserinfo(text: string): string {
   return text.replace(/(\/\/)[^/?#]*@/, "$1[redacted]@");
 }
 
