@@ -18,7 +18,8 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { MAX_RECORDING_BYTES, readRecordings, recordingFile, RecordingFileError } from "../src/tools/recording/format";
-import { recordDirProblem, writeExclusive, writeRecordings } from "../src/tools/recording/record";
+import { recordDirProblem, writeExclusive } from "../src/tools/recording/record-dir";
+import { writeRecordings } from "../src/tools/recording/write-recordings";
 import { verifyCommand } from "../src/tools/verify/command";
 import { UsageError } from "../src/tools/usage";
 import { claimAnswer } from "./support/constants";

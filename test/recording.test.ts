@@ -290,7 +290,8 @@ describe("wholeValueReplacer: a value replaced only where it stands as whole wor
 });
 
 describe("toRecording: what a recording never holds", () => {
-  const { toRecording } = require("../src/tools/recording/record") as typeof import("../src/tools/recording/record");
+  const { toRecording } =
+    require("../src/tools/recording/to-recording") as typeof import("../src/tools/recording/to-recording");
   const pass = { result: "pass", violations: [] };
   const answer = (operationId: string, contentType: string, text: string) => ({
     operationId,

@@ -18,14 +18,9 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { MAX_RECORDING_BYTES } from "../src/tools/recording/format";
 import { personalScrubber } from "../src/tools/recording/personal";
-import {
-  driftEntry,
-  driftReport,
-  MAX_LISTED_PER_ANSWER,
-  openRecordDir,
-  recordDirProblem,
-  writeRecordings,
-} from "../src/tools/recording/record";
+import { driftEntry, driftReport, MAX_LISTED_PER_ANSWER } from "../src/tools/recording/drift";
+import { openRecordDir, recordDirProblem } from "../src/tools/recording/record-dir";
+import { writeRecordings } from "../src/tools/recording/write-recordings";
 import { startTap, type NotTaken, type Tapped } from "../src/tools/recording/tap";
 import { classify } from "../src/tools/verify/classify";
 import { verifyCommand } from "../src/tools/verify/command";

@@ -8,7 +8,7 @@ import { UsageError } from "../src/tools/usage";
 import { classify, type Outcome } from "../src/tools/verify/classify";
 import { verifyCommand } from "../src/tools/verify/command";
 import { driftReportLines } from "../src/tools/verify/report";
-import { driftReport, type DriftEntry } from "../src/tools/recording/record";
+import { driftReport, type DriftEntry } from "../src/tools/recording/drift";
 import { claimAnswer, finishAnswer } from "./support/constants";
 
 const recording = (operationId: string, status: number, body: unknown) => ({

@@ -54,3 +54,15 @@ export function requestFor(
     ...(contentType === undefined ? {} : { contentType, body: JSON.stringify(bodies[operationId] ?? {}) }),
   };
 }
+
+/** The operation a request was for, by its method and path against the spec's path templates. */
+export function operationFor(method: string, requestPath: string): string | undefined {
+  for (const { path: template, method: m, operation } of operations(bundledSpec())) {
+    if (m.toUpperCase() !== method.toUpperCase()) continue;
+    const pattern = new RegExp(
+      `^${template.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{[^}]+\\?\}/g, "[^/]+")}$`,
+    );
+    if (pattern.test(requestPath)) return operation.operationId as string;
+  }
+  return undefined;
+}

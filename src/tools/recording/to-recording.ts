@@ -1,0 +1,115 @@
+// An answer the platform gave `verify --record`, made a recording: nothing secret is kept.
+// Credentials and tokens are scrubbed in every form (the package's redactor), values that name
+// people are replaced by placeholders, and a token step's answer keeps only its structure.
+import { bundledSpec, deref, findOperation, isObject, type Json } from "../spec/bundled-spec.js";
+import { createRedactor } from "../../errors/redaction.js";
+import type { RecordedAnswer, Recording } from "./format.js";
+import { personalScrubber } from "./personal.js";
+import { parseJson } from "../../util/values.js";
+
+export type { RecordedAnswer } from "./format.js";
+
+export interface Verdict {
+  result: string;
+  violations: Recording["violations"];
+}
+
+/** The recording of an answer, scrubbed: secrets in every form, then people's values. */
+export function toRecording(
+  answer: RecordedAnswer,
+  verdict: Verdict,
+  label: string,
+  secrets: readonly string[],
+  personal: ReturnType<typeof personalScrubber>,
+  recordedAt = new Date(),
+): Recording {
+  const redact = createRedactor([...secrets]);
+  const text = answer.contentType !== null && answer.contentType.toLowerCase().startsWith("text/");
+  const parsed = parseJson(answer.text);
+  let body: unknown;
+  if (isTokenStep(answer.operationId)) {
+    // What a token step receives is a credential, wherever the platform put it (the client's own
+    // rule): an answer that is not a JSON object (text, a JSON string, a form) is or holds the
+    // token; a JSON one keeps only its structure. The placeholder is one the contract's token
+    // patterns take, so --from still judges it a token.
+    body =
+      parsed !== null && typeof parsed === "object"
+        ? credentialStructure(parsed, declaredNames(answer.operationId))
+        : TOKEN_PLACEHOLDER;
+  } else if (parsed !== undefined && typeof parsed === "object") {
+    // JSON, whatever its media type says: its members are scrubbed; kept as text if it came as text.
+    const scrubbed = personal(redact(parsed));
+    body = text ? JSON.stringify(scrubbed) : scrubbed;
+  } else {
+    body = text || parsed === undefined ? redact(answer.text) : redact(parsed);
+  }
+  return {
+    operationId: answer.operationId,
+    method: answer.method,
+    path: redact(answer.path),
+    status: answer.status,
+    contentType: answer.contentType === null ? null : redact(answer.contentType).toLowerCase(),
+    recordedAt: recordedAt.toISOString(),
+    label,
+    body,
+    verdict: verdict.result,
+    violations: redact(verdict.violations),
+  };
+}
+
+const TOKEN_PLACEHOLDER = "REDACTED";
+
+/**
+ * A token step's JSON answer with no value that could be a credential: every string becomes the
+ * placeholder, a member name the contract does not declare for the step's answers (it may be a
+ * token used as a key) becomes a numbered one, and a number too long to be a lifetime
+ * (expires_in) becomes 0. Its structure stays, for --from and the drift report; below 8 levels
+ * it is the placeholder.
+ */
+function credentialStructure(value: unknown, declared: ReadonlySet<string>, depth = 8): unknown {
+  if (typeof value === "string") return TOKEN_PLACEHOLDER;
+  if (typeof value === "number") return Math.abs(value) < 1e10 ? value : 0;
+  if (value === null || typeof value !== "object") return value;
+  if (depth <= 0) return TOKEN_PLACEHOLDER;
+  if (Array.isArray(value)) return value.map((item) => credentialStructure(item, declared, depth - 1));
+  const copy: Record<string, unknown> = {};
+  let renamed = 0;
+  for (const [name, member] of Object.entries(value)) {
+    const key = declared.has(name) ? name : `undeclared-member-${++renamed}`;
+    Object.defineProperty(copy, key, {
+      value: credentialStructure(member, declared, depth - 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
+/** Every member name the contract declares anywhere in an operation's answers ($refs followed). */
+function declaredNames(operationId: string): Set<string> {
+  const spec = bundledSpec();
+  const names = new Set<string>();
+  const seen = new Set<Json>();
+  const walk = (node: Json | undefined): void => {
+    const resolved = deref(spec, node);
+    if (resolved === undefined || resolved === null || typeof resolved !== "object" || seen.has(resolved)) return;
+    seen.add(resolved);
+    if (isObject(resolved) && isObject(resolved.properties))
+      for (const name of Object.keys(resolved.properties)) names.add(name);
+    for (const child of Object.values(resolved)) walk(child);
+  };
+  walk(findOperation(spec, operationId).operation.responses);
+  return names;
+}
+
+/** The operations that get a token (the spec's Authentication tag). */
+function isTokenStep(operationId: string): boolean {
+  try {
+    return ((findOperation(bundledSpec(), operationId).operation.tags as string[] | undefined) ?? []).includes(
+      "Authentication",
+    );
+  } catch {
+    return false;
+  }
+}
