@@ -111,7 +111,7 @@ export function declaredNames(spec) {
     const mediaTypes = new Set();
     const seen = new Set();
     const walk = (node) => {
-      const schema = resolveLocal(spec, node);
+      const schema = derefIn(spec, node);
       if (!schema || typeof schema !== "object" || seen.has(schema)) return;
       seen.add(schema);
       for (const name of Object.keys(schema.properties ?? {})) names.add(name);
@@ -133,10 +133,10 @@ export function declaredNames(spec) {
       ])
         walk(schema[key]);
     };
-    const body = resolveLocal(spec, operation.requestBody);
+    const body = derefIn(spec, operation.requestBody);
     for (const media of Object.values(body?.content ?? {})) walk(media.schema);
     for (const response of Object.values(operation.responses ?? {})) {
-      const resolved = resolveLocal(spec, response);
+      const resolved = derefIn(spec, response);
       for (const [type, media] of Object.entries(resolved?.content ?? {})) {
         mediaTypes.add(type.toLowerCase());
         walk(media.schema);
@@ -370,15 +370,9 @@ function lenientCopy(node) {
   return out;
 }
 
-function resolveLocal(spec, node) {
-  for (let hops = 0; node && typeof node === "object" && typeof node.$ref === "string" && hops < 20; hops++)
-    node = derefIn(spec, node);
-  return node;
-}
-
 /** Whether a schema may take a JSON object. */
 function takesObjects(spec, node) {
-  const schema = resolveLocal(spec, node);
+  const schema = derefIn(spec, node);
   if (schema === true || schema === undefined) return true;
   if (!schema || typeof schema !== "object") return false;
   if (Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf))
@@ -389,7 +383,7 @@ function takesObjects(spec, node) {
 
 /** Whether a schema (through refs) lists members. */
 function listsMembers(spec, node) {
-  const schema = resolveLocal(spec, node);
+  const schema = derefIn(spec, node);
   return !!schema && typeof schema === "object" && !!schema.properties && typeof schema.properties === "object";
 }
 
@@ -457,7 +451,7 @@ export function strictDocument(spec) {
   const responses = [];
   for (const { operation } of operations(plain)) {
     for (const [status, response] of Object.entries(operation.responses ?? {})) {
-      for (const [mediaType, media] of Object.entries(resolveLocal(plain, response)?.content ?? {})) {
+      for (const [mediaType, media] of Object.entries(derefIn(plain, response)?.content ?? {})) {
         if (media?.schema === undefined) continue;
         responses.push({ id: operation.operationId, status, mediaType, schema: strictCopy(plain, media.schema) });
       }
