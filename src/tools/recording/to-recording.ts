@@ -1,11 +1,13 @@
 // An answer the platform gave `verify --record`, made a recording: nothing secret is kept.
 // Credentials and tokens are scrubbed in every form (the package's redactor), values that name
 // people are replaced by placeholders, and a token step's answer keeps only its structure.
-import { bundledSpec, deref, findOperation, isObject, type Json } from "../spec/bundled-spec.js";
+import { bundledSpec, findOperation } from "../spec/bundled-spec.js";
+import { declaredBy } from "../../contract/validation.js";
+import type { OperationId } from "../../contract/types.js";
 import { createRedactor } from "../../errors/redaction.js";
 import type { RecordedAnswer, Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
-import { parseJson } from "../../util/values.js";
+import { parseJson, type NameSet } from "../../util/values.js";
 
 export type { RecordedAnswer } from "./format.js";
 
@@ -34,7 +36,7 @@ export function toRecording(
     // patterns take, so --from still judges it a token.
     body =
       parsed !== null && typeof parsed === "object"
-        ? credentialStructure(parsed, declaredNames(answer.operationId))
+        ? credentialStructure(parsed, declaredBy(answer.operationId as OperationId).names)
         : TOKEN_PLACEHOLDER;
   } else if (parsed !== undefined && typeof parsed === "object") {
     // JSON, whatever its media type says: its members are scrubbed; kept as text if it came as text.
@@ -61,12 +63,13 @@ const TOKEN_PLACEHOLDER = "REDACTED";
 
 /**
  * A token step's JSON answer with no value that could be a credential: every string becomes the
- * placeholder, a member name the contract does not declare for the step's answers (it may be a
- * token used as a key) becomes a numbered one, and a number too long to be a lifetime
+ * placeholder, a member name the contract does not declare for the step (it may be a token used
+ * as a key; the contract's names are the client's own words, contract/validation's declaredBy)
+ * becomes a numbered one, and a number too long to be a lifetime
  * (expires_in) becomes 0. Its structure stays, for --from and the drift report; below 8 levels
  * it is the placeholder.
  */
-function credentialStructure(value: unknown, declared: ReadonlySet<string>, depth = 8): unknown {
+function credentialStructure(value: unknown, declared: NameSet, depth = 8): unknown {
   if (typeof value === "string") return TOKEN_PLACEHOLDER;
   if (typeof value === "number") return Math.abs(value) < 1e10 ? value : 0;
   if (value === null || typeof value !== "object") return value;
@@ -84,23 +87,6 @@ function credentialStructure(value: unknown, declared: ReadonlySet<string>, dept
     });
   }
   return copy;
-}
-
-/** Every member name the contract declares anywhere in an operation's answers ($refs followed). */
-function declaredNames(operationId: string): Set<string> {
-  const spec = bundledSpec();
-  const names = new Set<string>();
-  const seen = new Set<Json>();
-  const walk = (node: Json | undefined): void => {
-    const resolved = deref(spec, node);
-    if (resolved === undefined || resolved === null || typeof resolved !== "object" || seen.has(resolved)) return;
-    seen.add(resolved);
-    if (isObject(resolved) && isObject(resolved.properties))
-      for (const name of Object.keys(resolved.properties)) names.add(name);
-    for (const child of Object.values(resolved)) walk(child);
-  };
-  walk(findOperation(spec, operationId).operation.responses);
-  return names;
 }
 
 /** The operations that get a token (the spec's Authentication tag). */
