@@ -9,8 +9,6 @@ import type { RecordedAnswer, Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
 import { parseJson, type NameSet } from "../../util/values.js";
 
-export type { RecordedAnswer } from "./format.js";
-
 export interface Verdict {
   result: string;
   violations: Recording["violations"];
