@@ -6,7 +6,7 @@
 // map keys (the keys of a map's `additionalProperties`, reserved keys included) and array indexes
 // are `*`, so `/data/tasks/*/metrics/server_id: string` stands for every task, once. The drift of
 // one recording (a line of DIR/report.json) and the report over many are made here too.
-import { driftValidators } from "../../../generated/drift-validators.js";
+import { driftValidators, type Validate } from "../../../generated/drift-validators.js";
 import { escapePointer, unescapePointer } from "../../util/json-pointer.js";
 import { parseMediaType } from "../../util/media-type.js";
 import type { Recording } from "./format.js";
@@ -18,15 +18,12 @@ export interface Drift {
   missingOptional: string[];
 }
 
-type Found = { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown> };
-
 /** The drift of an answer's `body` from what `operationId` declares for `status` in `mediaType`; none when nothing is declared there. */
 export function driftOf(operationId: string, status: number | string, mediaType: string, body: unknown): Drift {
   const byStatus = own(driftValidators as Record<string, unknown>, operationId) as
     Record<string, Record<string, unknown>> | undefined;
-  const validate = own(own(byStatus, String(status)) as Record<string, unknown> | undefined, mediaType) as ((
-    value: unknown,
-  ) => boolean) & { errors?: Found[] | null };
+  const validate = own(own(byStatus, String(status)) as Record<string, unknown> | undefined, mediaType) as
+    Validate | undefined;
   if (typeof validate !== "function") return { undeclared: [], missingOptional: [] };
   validate(body);
   const errors = validate.errors ?? [];
