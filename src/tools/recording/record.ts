@@ -18,7 +18,7 @@ import {
 import path from "node:path";
 import { parseMediaType } from "../../util/media-type.js";
 import { bundledSpec, deref, findOperation, isObject, operations, type Json } from "../spec/bundled-spec.js";
-import { createRedactor } from "../../errors/redaction.js";
+import { createRedactor } from "../../errors/redaction/redactor.js";
 import { driftOf } from "./drift.js";
 import { MAX_RECORDING_BYTES, RECORDING_NAME, recordingFile, type RecordedAnswer, type Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
