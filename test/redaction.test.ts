@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { createRedactor, scrubJoined } from "../src/errors/redaction/redactor";
 import { SHORT_SECRET } from "../src/errors/redaction/needles";
-import { MAX_DEPTH } from "../src/errors/redaction/scrub-values";
+import { MAX_DEPTH } from "../src/util/walk";
 
 const REDACTED = "[redacted]";
 type Encode = (text: string) => string;

@@ -29,7 +29,7 @@
 // "token a expired" does not show it. Its base64 is a few characters that any text holds: not searched.
 import { needlesOf } from "./needles.js";
 import { scrubber } from "./scrub-text.js";
-import { walk } from "./scrub-values.js";
+import { scrubValue } from "./scrub-values.js";
 
 /** Returns a copy of `value` with every secret replaced by `[redacted]`; strings, numbers, arrays and plain objects are scrubbed (member names too). */
 /**
@@ -65,6 +65,7 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   // rounded (JSON.parse keeps 17 digits), so its value is compared too.
   const numeric = given.filter((n) => /^[0-9.eE+\-]+$/.test(n));
   const inNumbers = numeric.length > 0 ? new Set(numeric.map(Number).filter(Number.isFinite)) : undefined;
-  const redact = ((value: unknown, until?: number) => walk(value, scrub, inNumbers, until ?? Infinity)) as Redactor;
+  const redact = ((value: unknown, until?: number) =>
+    scrubValue(value, scrub, inNumbers, until ?? Infinity)) as Redactor;
   return Object.assign(redact, { joined: long.length === needles.length ? scrub : scrubber(long) });
 }
