@@ -48,7 +48,7 @@ export default tseslint.config(
       "src/client/pipeline.ts",
       "src/util/values.ts",
       "src/tools/mock/prism-server.ts",
-      "src/errors/redaction.ts",
+      "src/errors/redaction/*.ts",
       "src/tools/mock/recorded-examples.ts",
       "src/tools/recording/*.ts",
       "src/tools/verify/*.ts",

@@ -4,7 +4,7 @@
 // warnings printed.
 import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
 import { MAX_MESSAGE_LENGTH } from "../src/errors/operations-manager-error";
-import { createRedactor } from "../src/errors/redaction";
+import { createRedactor } from "../src/errors/redaction/redactor";
 import { scrubbedPath } from "../src/contract/validation";
 import { expectNoSecret, failure } from "./support/failure";
 import {

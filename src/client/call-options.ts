@@ -3,7 +3,7 @@
 import { refusedCall } from "../errors/operations-manager-error.js";
 import type { OperationId } from "../contract/types.js";
 import { isPlainObject, kindOf } from "../util/values.js";
-import { noRedaction, type Redactor } from "../errors/redaction.js";
+import { noRedaction, type Redactor } from "../errors/redaction/redactor.js";
 
 export interface CallOptions {
   /** Aborts the call; it then fails with kind `"network"` (or `"timeout"` for a timeout signal). */

@@ -6,7 +6,8 @@
 // the password.
 import type { Middleware } from "openapi-fetch";
 import { OperationsManagerError } from "../errors/operations-manager-error.js";
-import { describeCause, safeCause, type Redactor } from "../errors/redaction.js";
+import type { Redactor } from "../errors/redaction/redactor.js";
+import { describeCause, safeCause } from "../errors/redaction/causes.js";
 import { RequestCarrier } from "../http/transport.js";
 import type { OperationId } from "../contract/types.js";
 import { kindOf } from "../util/values.js";

@@ -4,7 +4,7 @@
 import { bundledSpec, findOperation } from "../spec/bundled-spec.js";
 import { declaredBy } from "../../contract/validation.js";
 import type { OperationId } from "../../contract/types.js";
-import { createRedactor } from "../../errors/redaction.js";
+import { createRedactor } from "../../errors/redaction/redactor.js";
 import type { RecordedAnswer, Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
 import { parseJson, type NameSet } from "../../util/values.js";

@@ -10,7 +10,7 @@
 import type { Output } from "../usage.js";
 import { UsageError } from "../usage.js";
 import { closeWithin } from "../close-within.js";
-import { createRedactor } from "../../errors/redaction.js";
+import { createRedactor } from "../../errors/redaction/redactor.js";
 import { personalScrubber, type PersonalScrubber } from "../recording/personal.js";
 import { driftReport, type DriftEntry } from "../recording/drift.js";
 import { openRecordDir, type RecordDir } from "../recording/record-dir.js";
