@@ -25,6 +25,12 @@ function parameterIndex(operationId: string, name: string): number {
   if (index < 0) throw new Error(`fixture: ${operationId} has no parameter ${name}`);
   return index;
 }
+/** The report pointer of a part of an operation's 200 JSON answer schema. */
+function answerAt(operationId: string, ...rest: Array<string | number>): string {
+  return at(operationId, "responses", 200, "content", "application/json", "schema", ...rest);
+}
+/** The pointer steps down to a nested property: `properties, data, properties, name` for `data.name`. */
+const properties = (...names: string[]) => names.flatMap((name) => ["properties", name]);
 
 describe("describeLocation names a change's place in words", () => {
   const claim = findOperation(spec, "claimTask");
@@ -54,18 +60,7 @@ describe("describeLocation names a change's place in words", () => {
     [
       "a response field",
       {
-        path: at(
-          "claimTask",
-          "responses",
-          200,
-          "content",
-          "application/json",
-          "schema",
-          "properties",
-          "data",
-          "properties",
-          "name",
-        ),
+        path: answerAt("claimTask", ...properties("data", "name")),
         kind: "removed",
       },
       `${claimOp}, response 200 application/json, field data.name`,
@@ -73,21 +68,7 @@ describe("describeLocation names a change's place in words", () => {
     [
       "array items",
       {
-        path: at(
-          "finishManualTask",
-          "responses",
-          200,
-          "content",
-          "application/json",
-          "schema",
-          "properties",
-          "data",
-          "properties",
-          "error",
-          "items",
-          "properties",
-          "message",
-        ),
+        path: answerAt("finishManualTask", ...properties("data", "error"), "items", ...properties("message")),
         kind: "modified",
         property: "type",
       },
@@ -96,21 +77,7 @@ describe("describeLocation names a change's place in words", () => {
     [
       "map values and combinators",
       {
-        path: at(
-          "finishManualTask",
-          "responses",
-          200,
-          "content",
-          "application/json",
-          "schema",
-          "properties",
-          "data",
-          "properties",
-          "variables",
-          "additionalProperties",
-          "anyOf",
-          2,
-        ),
+        path: answerAt("finishManualTask", ...properties("data", "variables"), "additionalProperties", "anyOf", 2),
         kind: "added",
       },
       `${finishOp}, response 200 application/json, field data.variables.*.anyOf[2]`,
@@ -132,18 +99,7 @@ describe("describeLocation names a change's place in words", () => {
 
 describe("breakingChanges keeps the breaking verdicts of a report", () => {
   const removedName = {
-    path: at(
-      "claimTask",
-      "responses",
-      200,
-      "content",
-      "application/json",
-      "schema",
-      "properties",
-      "data",
-      "properties",
-      "name",
-    ),
+    path: answerAt("claimTask", ...properties("data", "name")),
     kind: "removed",
     impact: "major",
   };
