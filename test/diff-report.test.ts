@@ -8,6 +8,7 @@ import {
   parseAccepted,
   type AcceptedEntry,
   type BreakingChange,
+  type DiffChange,
 } from "../scripts/lib/diff-report.cjs";
 import { deref, escapePointer, findOperation, loadSpec, type JsonObject } from "./support/spec";
 
@@ -98,22 +99,22 @@ describe("describeLocation names a change's place in words", () => {
 });
 
 describe("breakingChanges keeps the breaking verdicts of a report", () => {
-  const removedName = {
+  /** A major change (data.name removed, unless `over` says otherwise) with these verdicts. */
+  const removal = (verdicts: DiffChange["verdicts"], over: Partial<DiffChange> = {}): DiffChange => ({
     path: answerAt("claimTask", ...properties("data", "name")),
     kind: "removed",
     impact: "major",
-  };
+    ...over,
+    verdicts,
+  });
 
   it("one line per major verdict; minor changes and minor verdicts are left out", () => {
     const report = {
       changes: [
-        {
-          ...removedName,
-          verdicts: [
-            { ruleId: "property-removed", impact: "major", message: "Property `name` of `data` was removed." },
-            { ruleId: "x-minor", impact: "minor", message: "minor" },
-          ],
-        },
+        removal([
+          { ruleId: "property-removed", impact: "major", message: "Property `name` of `data` was removed." },
+          { ruleId: "x-minor", impact: "minor", message: "minor" },
+        ]),
         {
           path: at("claimTask", "responses", 200),
           kind: "added",
@@ -132,20 +133,13 @@ describe("breakingChanges keeps the breaking verdicts of a report", () => {
   });
 
   it("names a removed thing from the base, where it still exists", () => {
-    const report = {
-      changes: [
-        {
-          ...removedName,
-          path: at("finishManualTask", "parameters", parameterIndex("finishManualTask", "jobId")),
-          verdicts: [{ ruleId: "r", impact: "major", message: "m" }],
-        },
-      ],
-    };
+    const jobId = at("finishManualTask", "parameters", parameterIndex("finishManualTask", "jobId"));
+    const report = { changes: [removal([{ ruleId: "r", impact: "major", message: "m" }], { path: jobId })] };
     expect(breakingChanges(report, { base: spec, head: { paths: {} } })[0]!.where).toMatch(/, path parameter jobId$/);
   });
 
   it("keeps a major change with no major verdict, as unknown", () => {
-    expect(breakingChanges({ changes: [{ ...removedName, verdicts: [] }] }, { base: spec, head: spec })).toEqual([
+    expect(breakingChanges({ changes: [removal([])] }, { base: spec, head: spec })).toEqual([
       expect.objectContaining({ message: "removed", ruleId: "unknown" }),
     ]);
   });
