@@ -8,7 +8,7 @@ import path from "node:path";
 import { mockOptions } from "../src/tools/cli/mock";
 import { UsageError } from "../src/tools/usage";
 import { PRISM_MISSING } from "../src/tools/mock/prism-server";
-import { leftInGroup, run, start } from "./support/children";
+import { exitWithin, leftInGroup, run, start } from "./support/children";
 import { repoRoot } from "./support/spec";
 
 const bin = path.join(repoRoot, "dist/esm/src/cli.js");
@@ -154,16 +154,11 @@ describe("npm start", () => {
   // npm runs the script through `sh -c`, which does not pass npm's SIGTERM on (src/tools/cli/npm-parent.ts).
   it("serves on the port it was given, and a SIGTERM to npm stops it, leaving no process and no open port", async () => {
     const npm = start("npm", ["start", "--silent"], { cwd: repoRoot, env: { PORT: "0" } });
-    const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
     const url = await bannerUrl(npm, 40_000).url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await accepts(url)).toBe(true);
     npm.kill("SIGTERM");
-    const code = await Promise.race([
-      exited,
-      new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref()),
-    ]);
-    expect(code).not.toBe("still running");
+    expect(await exitWithin(npm, 10_000)).not.toBe("still running");
     // npm's group holds the shell and the mock: all of it is gone within seconds, and the port refuses.
     expect(await leftInGroup(npm, 5000)).toEqual([]);
     expect(await accepts(url)).toBe(false);
