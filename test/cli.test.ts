@@ -25,44 +25,28 @@ describe("the bin's commands", () => {
     expect(code).toBe(0);
   });
 
+  const help = "see: operations-manager-tasks-contract --help";
+  const mockHelp = "see: operations-manager-tasks-contract mock --help";
+  /** The mock started with an example that names no scenario, and the line it must print. */
+  const noScenario = (example: string): [string[], RegExp] => [
+    ["mock", "--port", "0", "--example", example],
+    new RegExp(
+      `^error: example "${example}" is no scenario; the scenarios are approved, rejected, jobError, reference$`,
+    ),
+  ];
   it.each([
-    [
-      "an unknown command",
-      ["deploy"],
-      /^error: unknown command "deploy" \(commands: mock, verify\)$/,
-      "see: operations-manager-tasks-contract --help",
-    ],
-    [
-      "no command",
-      [],
-      /^error: a command is required: mock or verify$/,
-      "see: operations-manager-tasks-contract --help",
-    ],
+    ["an unknown command", ["deploy"], /^error: unknown command "deploy" \(commands: mock, verify\)$/, help],
+    ["no command", [], /^error: a command is required: mock or verify$/, help],
     [
       "a bad --port",
       ["mock", "--port", "http"],
       /^error: --port must be a port number \(0 to 65535\), got "http"$/,
-      "see: operations-manager-tasks-contract mock --help",
+      mockHelp,
     ],
-    [
-      "a scenario no answer has",
-      ["mock", "--port", "0", "--example", "nope"],
-      /^error: example "nope" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
-      "see: operations-manager-tasks-contract mock --help",
-    ],
+    ["a scenario no answer has", ...noScenario("nope"), mockHelp],
     // An error answer's or a token step's lone example is no scenario: naming it would change nothing.
-    [
-      "an error answer's example",
-      ["mock", "--port", "0", "--example", "error"],
-      /^error: example "error" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
-      "see: operations-manager-tasks-contract mock --help",
-    ],
-    [
-      "a token step's example",
-      ["mock", "--port", "0", "--example", "token"],
-      /^error: example "token" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
-      "see: operations-manager-tasks-contract mock --help",
-    ],
+    ["an error answer's example", ...noScenario("error"), mockHelp],
+    ["a token step's example", ...noScenario("token"), mockHelp],
     [
       "an unknown option of verify",
       ["verify", "--bogus"],
