@@ -10,6 +10,7 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { run } from "./support/children";
 import { BASIC, claimAnswer, finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
+import { reachable } from "./support/reachable";
 import { deref, loadSpec, operations, parameterExample, repoRoot, type JsonObject } from "./support/spec";
 
 const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
@@ -412,22 +413,16 @@ describe("createHandlers, in process with msw/node", () => {
   });
 
   it("the handlers module and all it imports use no Node built-in (msw/browser can serve them)", () => {
-    const seen = new Set<string>();
     const bare = new Set<string>();
-    const walk = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
+    const seen = reachable(path.join(repoRoot, "dist/esm/src/msw.js"), (file) => {
       const code = readFileSync(file, "utf8");
-      for (const [, spec] of code.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*["']([^"']+)["']/g)) {
-        if (spec!.startsWith(".")) walk(path.resolve(path.dirname(file), spec!));
-        else bare.add(spec!);
-      }
-      for (const [, spec] of code.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) {
-        if (spec!.startsWith(".")) walk(path.resolve(path.dirname(file), spec!));
-        else bare.add(spec!);
-      }
-    };
-    walk(path.join(repoRoot, "dist/esm/src/msw.js"));
+      const specs = [
+        ...code.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*["']([^"']+)["']/g),
+        ...code.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g),
+      ].map(([, spec]) => spec!);
+      for (const spec of specs) if (!spec.startsWith(".")) bare.add(spec);
+      return specs.filter((spec) => spec.startsWith(".")).map((spec) => path.resolve(path.dirname(file), spec));
+    });
     expect(seen.size).toBeGreaterThan(5);
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     expect([...bare].filter((m) => m.startsWith("node:") || builtins.has(m))).toEqual([]);
