@@ -11,6 +11,7 @@ import path from "node:path";
 import { run } from "./support/children";
 import { BASIC, claimAnswer, finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import { reachable } from "./support/reachable";
+import { recordingOf } from "./support/recordings";
 import { deref, loadSpec, operations, parameterExample, repoRoot, type JsonObject } from "./support/spec";
 
 const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
@@ -275,18 +276,7 @@ const recordingProbes: Probe[] = [
   },
 ];
 function writeRecordings(dir: string) {
-  const recording = (operationId: string, body: unknown) => ({
-    operationId,
-    method: "POST",
-    path: "/recorded",
-    status: 200,
-    contentType: "application/json",
-    recordedAt: "2026-12-06T06:00:00.000Z",
-    label: "field",
-    body,
-    verdict: "pass",
-    violations: [],
-  });
+  const recording = (operationId: string, body: unknown) => recordingOf({ operationId, body, label: "field" });
   writeFileSync(
     path.join(dir, "claimTask.200.json"),
     JSON.stringify(

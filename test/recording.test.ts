@@ -5,6 +5,7 @@ import path from "node:path";
 import { driftOf } from "../src/tools/recording/drift";
 import { personalScrubber } from "../src/tools/recording/personal";
 import { claimAnswer, finishAnswer } from "./support/constants";
+import { recordingOf, type RecordingFields } from "./support/recordings";
 import { deref, loadSpec, repoRoot, type JsonObject } from "./support/spec";
 
 const spec = loadSpec();
@@ -395,19 +396,8 @@ describe("the mock serves recordings (startMockServer({ examples }))", () => {
     status: number,
     body: unknown,
     verdict = "pass",
-    violations: unknown[] = [],
-  ) => ({
-    operationId,
-    method: "POST",
-    path: "/recorded",
-    status,
-    contentType: "application/json",
-    recordedAt: "2026-12-05T12:00:00.000Z",
-    label,
-    body,
-    verdict,
-    violations,
-  });
+    violations: RecordingFields["violations"] = [],
+  ) => recordingOf({ operationId, status, body, verdict, violations, label });
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), "recordings-"));
