@@ -7,21 +7,13 @@ import {
   type OperationsManagerClientOptions,
 } from "../src/index";
 import { shiftedClock } from "./support/clock";
+import { closedAfterEach } from "./support/closed-after-each";
 import { everythingShown, failure } from "./support/failure";
-import { startFakePlatform } from "./support/fake-platform";
+import { startFakePlatform, type FakePlatform as Platform } from "./support/fake-platform";
 import { startRecordingServer } from "./support/recording-server";
 import { TASK_ID, JOB_ID, TASK_KEY } from "./support/constants";
 
-type Platform = Awaited<ReturnType<typeof startFakePlatform>>;
-const platforms: Platform[] = [];
-async function platform(options: Parameters<typeof startFakePlatform>[0] = {}) {
-  const p = await startFakePlatform(options);
-  platforms.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(platforms.splice(0).map((p) => p.close()));
-});
+const platform = closedAfterEach(startFakePlatform);
 
 const client = (
   p: Platform,

@@ -6,6 +6,7 @@ import { createOperationsManagerClient, type OperationsManagerClientOptions, typ
 import { MAX_MESSAGE_LENGTH } from "../src/errors/operations-manager-error";
 import { createRedactor } from "../src/errors/redaction";
 import { scrubbedPath } from "../src/contract/validation";
+import { closedAfterEach } from "./support/closed-after-each";
 import { expectNoSecret, failure } from "./support/failure";
 import {
   CLIENT_ID,
@@ -18,22 +19,14 @@ import {
   unusableTokenAnswers,
   USERNAME,
   type HostileOptions,
+  type HostilePlatform as Platform,
 } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import path from "node:path";
 import { run } from "./support/children";
 import { repoRoot } from "./support/spec";
 
-type Platform = Awaited<ReturnType<typeof startHostilePlatform>>;
-const platforms: Platform[] = [];
-async function platform(options: HostileOptions = {}) {
-  const p = await startHostilePlatform(options);
-  platforms.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(platforms.splice(0).map((p) => p.close()));
-});
+const platform = closedAfterEach(startHostilePlatform);
 
 const GIVEN_TOKEN = hostileToken();
 /** The five auth shapes, each with the secrets it holds before any call. */
