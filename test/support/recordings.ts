@@ -1,0 +1,34 @@
+// A recording file's members, as verify --record writes them, for the tests that hand recordings
+// to the writer, to verify --from and to the mocks.
+import { claimAnswer } from "./constants";
+
+/** The members of a recording file (what the package reads, as plain JSON). */
+export type RecordingFields = {
+  operationId: string;
+  method: string;
+  path: string;
+  status: number;
+  contentType: string;
+  recordedAt: string;
+  label: string;
+  body: unknown;
+  verdict: string;
+  violations: Array<{ in: string; path: string | null; message: string; source: string }>;
+};
+
+/** A recording of claimTask's 200 JSON answer that passed, labelled "lab"; `over` replaces members. */
+export function recordingOf(over: Partial<RecordingFields> = {}): RecordingFields {
+  return {
+    operationId: "claimTask",
+    method: "POST",
+    path: "/operations-manager/tasks/x/claim",
+    status: 200,
+    contentType: "application/json",
+    recordedAt: "2026-12-06T00:00:00.000Z",
+    label: "lab",
+    body: claimAnswer,
+    verdict: "pass",
+    violations: [],
+    ...over,
+  };
+}
