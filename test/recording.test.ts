@@ -5,7 +5,8 @@ import path from "node:path";
 import { driftOf } from "../src/tools/recording/drift";
 import { personalScrubber } from "../src/tools/recording/personal";
 import { claimAnswer, finishAnswer } from "./support/constants";
-import { recordingOf, type RecordingFields } from "./support/recordings";
+import type { Recording } from "../src/tools/recording/format";
+import { recordingOf } from "./support/recordings";
 import { deref, loadSpec, repoRoot, type JsonObject } from "./support/spec";
 
 const spec = loadSpec();
@@ -377,7 +378,7 @@ describe("the mock serves recordings (startMockServer({ examples }))", () => {
     status: number,
     body: unknown,
     verdict = "pass",
-    violations: RecordingFields["violations"] = [],
+    violations: Recording["violations"] = [],
   ) => recordingOf({ operationId, status, body, verdict, violations, label });
   let dir: string;
   beforeAll(() => {

@@ -1,23 +1,10 @@
 // A recording file's members, as verify --record writes them, for the tests that hand recordings
 // to the writer, to verify --from and to the mocks.
+import type { Recording } from "../../src/tools/recording/format";
 import { claimAnswer } from "./constants";
 
-/** The members of a recording file (what the package reads, as plain JSON). */
-export type RecordingFields = {
-  operationId: string;
-  method: string;
-  path: string;
-  status: number;
-  contentType: string;
-  recordedAt: string;
-  label: string;
-  body: unknown;
-  verdict: string;
-  violations: Array<{ in: string; path: string | null; message: string; source: string }>;
-};
-
 /** A recording of claimTask's 200 JSON answer that passed, labelled "lab"; `over` replaces members. */
-export function recordingOf(over: Partial<RecordingFields> = {}): RecordingFields {
+export function recordingOf(over: Partial<Recording> = {}): Recording {
   return {
     operationId: "claimTask",
     method: "POST",
