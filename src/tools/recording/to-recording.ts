@@ -8,6 +8,7 @@ import { createRedactor } from "../../errors/redaction/redactor.js";
 import type { RecordedAnswer, Recording } from "./format.js";
 import { personalScrubber } from "./personal.js";
 import { parseJson, type NameSet } from "../../util/values.js";
+import { copyValue } from "../../util/walk.js";
 
 export interface Verdict {
   result: string;
@@ -60,31 +61,19 @@ export function toRecording(
 const TOKEN_PLACEHOLDER = "REDACTED";
 
 /**
- * A token step's JSON answer with no value that could be a credential: every string becomes the
- * placeholder, a member name the contract does not declare for the step (it may be a token used
- * as a key; the contract's names are the client's own words, contract/validation's declaredBy)
- * becomes a numbered one, and a number too long to be a lifetime
- * (expires_in) becomes 0. Its structure stays, for --from and the drift report; below 8 levels
- * it is the placeholder.
+ * A token step's JSON answer with no value that could be a credential, copied by the one value
+ * walk (util/walk): every string becomes the placeholder, a member name the contract does not
+ * declare for the step (it may be a token used as a key; the contract's names are the client's
+ * own words, contract/validation's declaredBy) becomes a numbered one, and a number too long to
+ * be a lifetime (expires_in) becomes 0. Its structure stays, for --from and the drift report.
  */
-function credentialStructure(value: unknown, declared: NameSet, depth = 8): unknown {
-  if (typeof value === "string") return TOKEN_PLACEHOLDER;
-  if (typeof value === "number") return Math.abs(value) < 1e10 ? value : 0;
-  if (value === null || typeof value !== "object") return value;
-  if (depth <= 0) return TOKEN_PLACEHOLDER;
-  if (Array.isArray(value)) return value.map((item) => credentialStructure(item, declared, depth - 1));
-  const copy: Record<string, unknown> = {};
+function credentialStructure(value: unknown, declared: NameSet): unknown {
   let renamed = 0;
-  for (const [name, member] of Object.entries(value)) {
-    const key = declared.has(name) ? name : `undeclared-member-${++renamed}`;
-    Object.defineProperty(copy, key, {
-      value: credentialStructure(member, declared, depth - 1),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return copy;
+  return copyValue(value, {
+    leaf: (leaf) =>
+      typeof leaf === "string" ? TOKEN_PLACEHOLDER : typeof leaf === "number" && !(Math.abs(leaf) < 1e10) ? 0 : leaf,
+    name: (name) => (declared.has(name) ? name : `undeclared-member-${++renamed}`),
+  });
 }
 
 /** The operations that get a token (the spec's Authentication tag). */
