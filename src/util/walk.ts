@@ -87,6 +87,19 @@ export function copyValue(value: unknown, mapping: CopyMapping): unknown {
   return root;
 }
 
+/** Whether `value` nests arrays and objects deeper than `limit` levels, measured without recursion. */
+export function nestsDeeper(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node))
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Throws once Date.now() is past `until`: the walk's caller has run out of time. */
 function checkClock(until: number): void {
   if (until !== Infinity && Date.now() > until) throw new Error("copying stopped: past the call's deadline");

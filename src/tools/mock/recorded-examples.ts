@@ -2,6 +2,7 @@
 // built-in: the Prism mock adds them to its copy of the bundle (recording/serve.ts reads the
 // files), and the MSW handlers to theirs (msw.ts), so both serve a recording alike.
 import { deref, findOperation, isObject, type Json, type JsonObject } from "../spec/spec-nav.js";
+import { nestsDeeper } from "../../util/walk.js";
 
 /** One recorded 2xx answer, read from `verify --record`'s files by the mock's `readRecordedExamples`. */
 export interface RecordedExample {
@@ -24,19 +25,6 @@ type Node = { [key: string]: any };
  * no file. No platform answer comes near this.
  */
 export const MAX_RECORDED_DEPTH = 256;
-
-/** Whether `value` nests deeper than `limit` (arrays and objects), measured without recursion. */
-function nestsDeeper(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== "object") continue;
-    if (depth >= limit) return true;
-    for (const child of Object.values(node))
-      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /** Adds each recording to `spec` (changed in place) as a named example; the names added. */
 export function addRecordedExamples(
