@@ -57,7 +57,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export interface CheckedOptions {
+interface CheckedOptions {
   baseUrl: string;
   auth: AuthOptions;
   timeoutMs: number;

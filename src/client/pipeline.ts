@@ -15,9 +15,9 @@ import type { OperationId } from "../contract/types.js";
 import type { AnswerCheck } from "../contract/validation.js";
 
 /** Sends the operation's request once, with these headers (a call's own and its credential's). */
-export type Send = (signal: AbortSignal | undefined, headers: Record<string, string> | undefined) => Promise<Answer>;
+type Send = (signal: AbortSignal | undefined, headers: Record<string, string> | undefined) => Promise<Answer>;
 
-export interface Pipeline {
+interface Pipeline {
   /**
    * Runs one call: `prepare` checks the arguments (throwing before anything is sent) and gives the
    * request to send; the answer's envelope `data` is returned.

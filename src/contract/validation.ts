@@ -74,7 +74,7 @@ function isWithin(path: string, parent: string): boolean {
 }
 
 /** What an operation's contract names (generated from the spec): its declared member names, and its answers' media types. */
-export interface Declared {
+interface Declared {
   readonly names: NameSet;
   readonly mediaTypes: NameSet;
 }
@@ -219,7 +219,7 @@ export interface AnswerCheck {
   pastDeadline(): boolean;
 }
 
-export interface Judged {
+interface Judged {
   listed: Violation[];
   total: number;
 }

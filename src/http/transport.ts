@@ -35,7 +35,7 @@ export function unpackingFetch(
 }
 
 /** An answer's body ran past `maxResponseBytes`: reading stopped there. The status says its kind. */
-export class AnswerTooLarge extends Error {
+class AnswerTooLarge extends Error {
   override readonly name = "AnswerTooLarge";
   constructor(
     readonly status: number,

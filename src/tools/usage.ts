@@ -27,7 +27,7 @@ export function describeUsageError(error: UsageError): string {
   return `error: ${error.message}\nsee: ${BIN}${error.command ? ` ${error.command}` : ""} --help`;
 }
 
-export type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
+type ParsedOptions = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 /** node:util's parseArgs (strict, no positionals), its refusals as UsageErrors of `command`. */
 export function parseOptions(

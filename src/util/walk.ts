@@ -20,7 +20,7 @@ export const MAX_DEPTH = 256;
 const TOO_DEEP = `[cut: nested deeper than ${MAX_DEPTH} levels]`;
 
 /** What a copy changes. */
-export interface CopyMapping {
+interface CopyMapping {
   /** What a leaf (anything not walked into: a string, a number, null, a Date…) becomes; kept when absent. */
   leaf?: (value: unknown) => unknown;
   /** What a member name becomes (called once per distinct name in a walk: a body repeats its names); kept when absent. */

@@ -3,7 +3,7 @@
 // HTML/XML character references, and line breaks dropped.
 
 /** One way a server encodes text: where an escape may start, and what the escape at `i` decodes to. */
-export interface Decoding {
+interface Decoding {
   /** Global (`g`): where an escape may start. */
   trigger: RegExp;
   at(text: string, i: number): { units: string; end: number } | undefined;

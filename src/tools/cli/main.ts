@@ -4,7 +4,7 @@ import { verifyCommand } from "../verify/command.js";
 import { mockCommand } from "./mock.js";
 import { BIN, UsageError, describeUsageError, type Output } from "../usage.js";
 
-export const USAGE = `usage: ${BIN} <command> [options]
+const USAGE = `usage: ${BIN} <command> [options]
   mock      serve the contract as a Prism mock (${BIN} mock --help)
   verify    check a real platform's answers against the contract (${BIN} verify --help)
   -h, --help  this text

@@ -26,7 +26,7 @@ export interface MockAnswer {
   body: string;
 }
 
-export interface AnswererOptions {
+interface AnswererOptions {
   /** The default scenario: the named example answered where an answer has one (as `startMockServer({ example })`). */
   example?: string;
 }
@@ -283,7 +283,7 @@ function problem(status: number, title: string, detail: string, extra: JsonObjec
  * `jobError`, `reference`, and any `recorded-<label>`). An error answer's or a token step's lone
  * example is no scenario: naming it would change nothing.
  */
-export function scenarioNames(spec: JsonObject): string[] {
+function scenarioNames(spec: JsonObject): string[] {
   const names = new Set<string>();
   for (const { operation } of operations(spec)) {
     for (const [status, response] of Object.entries(members(operation.responses))) {

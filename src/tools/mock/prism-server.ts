@@ -6,7 +6,7 @@ import { addRecordings } from "./serve-recordings.js";
 import { startGuard } from "./request-guard.js";
 import { checkExampleName, createPreflight } from "./answers.js";
 
-export interface PrismServerOptions {
+interface PrismServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
   /** Address to listen on; default 127.0.0.1. */

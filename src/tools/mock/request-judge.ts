@@ -11,7 +11,7 @@ import { parseMediaType } from "../../util/media-type.js";
 import { violationsOf } from "../../contract/validation.js";
 
 /** One way a request breaks the contract: where (a path parameter, or a JSON pointer into the body) and the rule. */
-export interface RequestViolation {
+interface RequestViolation {
   in: "path" | "body";
   /** The path parameter's name (`in: "path"`). */
   name?: string;
@@ -21,14 +21,14 @@ export interface RequestViolation {
 }
 
 /** Why a request is refused: the status to answer, a problem's title and detail, and each violation. */
-export interface Refusal {
+interface Refusal {
   status: 400 | 415;
   title: string;
   detail: string;
   violations: RequestViolation[];
 }
 
-export interface JudgedRequest {
+interface JudgedRequest {
   /** The operation the method and path name; undefined when none does (the mock answers that itself). */
   operationId?: string;
   /** The path parameters, decoded. */
@@ -185,7 +185,7 @@ function refusal400(violations: RequestViolation[]): Refusal {
 }
 
 /** One violation in words: never the value (a form may carry a client secret); a member name the request chose is cut short. */
-export function describe(v: RequestViolation): string {
+function describe(v: RequestViolation): string {
   return v.in === "path" ? `path parameter ${v.name} ${v.message}` : `body ${short(v.pointer || "/")} ${v.message}`;
 }
 

@@ -11,7 +11,7 @@ import type { OperationId } from "../../contract/types.js";
 import { addRecordedExamples, type RecordedExample } from "./recorded-examples.js";
 import type { JsonObject } from "../spec/spec-nav.js";
 
-export interface ServedRecordings {
+interface ServedRecordings {
   /** The example names added. */
   names: string[];
   /** Whether any recording breaks the contract as the contract is today. */

@@ -11,7 +11,7 @@ import { escapePointer, unescapePointer } from "../../util/json-pointer.js";
 import { parseMediaType } from "../../util/media-type.js";
 import type { Recording } from "./format.js";
 
-export interface Drift {
+interface Drift {
   /** `pointer: JSON type` of each member the contract does not declare (`type|type` when it varies), sorted. */
   undeclared: string[];
   /** The pointer of each optional member the contract declares that the answer left out, sorted. */

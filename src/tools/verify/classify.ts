@@ -29,7 +29,7 @@ import type { RecordedViolation } from "../recording/format.js";
 const PRISM_VIOLATIONS = "https://stoplight.io/prism/errors#VIOLATIONS";
 
 /** A recorded violation whose finder is known: Prism, the generated validators, or verify itself. */
-export interface VerifyViolation extends RecordedViolation {
+interface VerifyViolation extends RecordedViolation {
   source: "prism" | "validator" | "ajv" | "verify";
 }
 
@@ -250,7 +250,7 @@ export function judgeRecorded(
   return result;
 }
 
-export function hint(operationId: string, status: number, { defaulted, step, check }: ClassifyContext): string {
+function hint(operationId: string, status: number, { defaulted, step, check }: ClassifyContext): string {
   if (status === 401) {
     return check
       ? `check ${check}`

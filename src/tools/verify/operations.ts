@@ -26,7 +26,7 @@ export const NAMES: Record<string, string> = {
 /** --task-data is this operation's `taskData`; any other JSON body is sent as {}. */
 export const TASK_DATA_OF = "finishManualTask";
 
-export interface VerifiedRequest {
+interface VerifiedRequest {
   method: string;
   path: string;
   accept: string;

@@ -30,7 +30,7 @@ export interface Upstream {
   tooLarge?: Array<{ status: number; maxBytes: number }>;
 }
 
-export interface VerifyHooks {
+interface VerifyHooks {
   /** Each verdict, as soon as its call ends, with the secrets known by then. */
   onResult?(result: VerifyResult, secrets: readonly string[]): void;
   /** Each step as it happens (--verbose). */
