@@ -3,6 +3,7 @@
 // the root entry loads only the client's modules, generated code and openapi-fetch.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { EVERY_NAME, exportedNames } from "./support/exported-names";
 import { reachable } from "./support/reachable";
 import { repoRoot } from "./support/spec";
 
@@ -57,6 +58,8 @@ function importsOf(file: string): string[] {
   );
 }
 
+/** What package.json's exports name: their exports are the public API. */
+const ENTRIES = ["src/index.ts", "src/mock.ts", "src/msw.ts", "src/cli.ts"];
 const files = sources("src");
 const graph = new Map(files.map((file) => [file, importsOf(file)]));
 
@@ -125,5 +128,18 @@ describe("the rule of imports", () => {
     expect([...seen]).toEqual(
       expect.arrayContaining(["src/client/create-client.ts", "src/auth/tokens.ts", "src/errors/redaction/redactor.ts"]),
     );
+  });
+
+  it("every name a module of src/ exports is taken by another module (src/ or test/), or is public through an entry", () => {
+    const names = exportedNames(repoRoot, [...files, ...sources("test")]);
+    expect(names.exported.get("src/client/create-client.ts")).toContain("createOperationsManagerClient");
+    const unused = files
+      .filter((file) => !ENTRIES.includes(file) && !names.taken.get(file)?.has(EVERY_NAME))
+      .flatMap((file) =>
+        [...(names.exported.get(file) ?? [])]
+          .filter((name) => !names.taken.get(file)?.has(name))
+          .map((name) => `${file}: ${name}`),
+      );
+    expect(unused).toEqual([]);
   });
 });

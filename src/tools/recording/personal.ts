@@ -18,8 +18,6 @@ export interface PersonalScrubber {
   <T>(value: T): T;
   /** How many distinct personal values were replaced so far. */
   readonly replaced: number;
-  /** The personal values replaced so far (their text), to scrub wherever else they stand. */
-  originals(): string[];
   /**
    * A copy of `value` whose string values (never member names or map keys) have each personal value
    * found so far replaced by its placeholder, where it is the whole string or a whole word in it
@@ -34,14 +32,12 @@ export interface PersonalScrubber {
 export function personalScrubber(extra: readonly string[] = []): PersonalScrubber {
   const names = new Set([...PERSONAL_MEMBERS, ...extra].map((n) => n.toLowerCase()));
   const placeholders = new Map<string, string>();
-  const seen = new Set<string>();
   /** Each personal value's placeholder: the first member it was found under names it. */
   const firstPlaceholder = new Map<string, string>();
   const placeholder = (member: string, original: string): string => {
     const key = `${member}\u0000${original}`;
     let value = placeholders.get(key);
     if (value === undefined) {
-      seen.add(original);
       const n = placeholders.size + 1;
       value = member.includes("mail") ? `person-${n}@example.com` : `${member}-${n}`;
       placeholders.set(key, value);
@@ -60,15 +56,11 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
         const strings = typeof v === "object" ? stringsIn(v) : [];
         // A list or object is known by the strings it holds.
         const replaced = placeholder(member, typeof v === "string" ? v : `\u0000${strings.join("\u0000")}`);
-        for (const inner of strings) {
-          seen.add(inner);
-          if (!firstPlaceholder.has(inner)) firstPlaceholder.set(inner, replaced);
-        }
+        for (const inner of strings) if (!firstPlaceholder.has(inner)) firstPlaceholder.set(inner, replaced);
         return { value: replaced };
       },
     }) as T) as PersonalScrubber;
   Object.defineProperty(scrub, "replaced", { get: () => placeholders.size });
-  scrub.originals = () => [...seen];
   // Linear in the text whatever the number of values: a hostile answer may name many people.
   const replaceIn = wholeValueReplacer(firstPlaceholder);
   scrub.inText = replaceIn;
