@@ -3,6 +3,7 @@
 // contract (an e-mail stays an e-mail), the same value always the same placeholder so that the
 // recording stays coherent. Member names match case-insensitively, at any depth the one value walk
 // goes (util/walk.ts: no recursion, cut below 256 levels).
+import { REDACTED } from "../../errors/redaction/scrub-text.js";
 import { copyValue } from "../../util/walk.js";
 
 /** The members whose values name people, by default. */
@@ -49,7 +50,7 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
     copyValue(value, {
       member: (key, v) => {
         if (v === null || v === "" || typeof v === "boolean") return undefined;
-        if (SECRET_MEMBER.test(key) && !/^token_?type$/i.test(key)) return { value: "[redacted]" };
+        if (SECRET_MEMBER.test(key) && !/^token_?type$/i.test(key)) return { value: REDACTED };
         const member = key.toLowerCase();
         if (!names.has(member)) return undefined;
         // Whatever a person's member holds (a string, or a list or object of them) becomes one placeholder.
