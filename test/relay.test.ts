@@ -4,7 +4,7 @@
 // request in anything a failure carries.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { AnswerTooLarge } from "../src/http/transport";
 import { createRelay, endToEnd, type Relay } from "../src/tools/relay";
 
@@ -180,12 +180,15 @@ describe("hop-by-hop headers", () => {
     const text = '{"data":"decoded"}';
     const bodies: Record<string, Buffer> = {
       deflate: deflateSync(text),
+      "deflate (raw, as some servers send it)": deflateRawSync(text),
       br: brotliCompressSync(text),
       "deflate, gzip": gzipSync(deflateSync(text)),
       "gzip, compress": Buffer.from("compressed bytes"),
     };
     const upstream = await serve((req, res) =>
-      res.writeHead(200, { "Content-Encoding": req.headers["x-coding"] }).end(bodies[String(req.headers["x-coding"])]),
+      res
+        .writeHead(200, { "Content-Encoding": String(req.headers["x-coding"]).split(" (")[0] })
+        .end(bodies[String(req.headers["x-coding"])]),
     );
     const relay = relayTo(upstream, { decode: true });
     for (const coding of Object.keys(bodies)) {
@@ -232,6 +235,11 @@ describe("the bound on size", () => {
       "gzip inflating past the bound",
       (res: http.ServerResponse) =>
         res.writeHead(200, { "Content-Encoding": "gzip" }).end(gzipSync(Buffer.alloc(1 << 20))),
+    ],
+    [
+      "raw deflate inflating past the bound",
+      (res: http.ServerResponse) =>
+        res.writeHead(200, { "Content-Encoding": "deflate" }).end(deflateRawSync(Buffer.alloc(1 << 20))),
     ],
   ])("an answer %s is refused with AnswerTooLarge naming its status and the bound", async (_name, answer) => {
     const upstream = await serve((req, res) => req.resume().once("end", () => answer(res)));

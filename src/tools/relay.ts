@@ -8,6 +8,7 @@
 // answer's content codings are decoded here (the tap records text) under the same size bound.
 import http from "node:http";
 import https from "node:https";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { AnswerTooLarge } from "../http/transport.js";
@@ -229,13 +230,38 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
   };
 }
 
+/** A stage of the answer's pipeline: a stream, or a function of the chunks before it. */
+type Decoder = NodeJS.ReadWriteStream | ((source: AsyncIterable<Buffer>) => AsyncIterable<Buffer>);
+
+/**
+ * `deflate` as servers send it: zlib-wrapped (RFC 9110), or raw, as some do and fetch reads too.
+ * The first byte tells: a zlib header's low nibble is 8 (its method, deflate).
+ */
+function inflateEither(options: zlib.ZlibOptions): Decoder {
+  return async function* inflate(source) {
+    const chunks = source[Symbol.asyncIterator]();
+    const first = await chunks.next();
+    if (first.done) return;
+    const inflater = ((first.value[0]! & 0x0f) === 0x08 ? zlib.createInflate : zlib.createInflateRaw)(options);
+    const input = Readable.from(
+      (async function* () {
+        yield first.value;
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      })(),
+    );
+    input.once("error", (error) => inflater.destroy(error));
+    // Ended early (past the bound, a failure): the inflater is destroyed with the loop's end.
+    yield* input.pipe(inflater) as AsyncIterable<Buffer>;
+  };
+}
+
 /**
  * The streams that decode `coding` (a Content-Encoding: codings in the order applied, undone last
  * first), as fetch decodes them; undefined when one of them is none this relay knows, and then
  * none is decoded. Lenient at the end of the stream, as fetch is: a body cut short is what came.
  */
-function decodersOf(coding: string): NodeJS.ReadWriteStream[] | undefined {
-  const streams: NodeJS.ReadWriteStream[] = [];
+function decodersOf(coding: string): Decoder[] | undefined {
+  const streams: Decoder[] = [];
   const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
   const zstd = (zlib as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
   for (const name of coding
@@ -245,7 +271,7 @@ function decodersOf(coding: string): NodeJS.ReadWriteStream[] | undefined {
     .reverse()) {
     if (name === "" || name === "identity") continue;
     if (name === "gzip" || name === "x-gzip") streams.push(zlib.createGunzip(lenient));
-    else if (name === "deflate") streams.push(zlib.createInflate(lenient));
+    else if (name === "deflate") streams.push(inflateEither(lenient));
     else if (name === "br")
       streams.push(
         zlib.createBrotliDecompress({
