@@ -250,7 +250,7 @@ for (const operationId of ["claimTask", "finishManualTask"]) {
 // A failed call whose answer is a 10 MB error body that echoes the password: the error is scrubbed
 // and bounded, and that must cost a few times what merely reading the answer costs (issue 18).
 {
-  const { createRedactor } = await dist("src/errors/redaction.js");
+  const { createRedactor } = await dist("src/errors/redaction/redactor.js");
   const items = Array.from({ length: 40_000 }, (_, i) => ({
     id: `item-${i}`,
     note: `refused for ${auth.password} at step ${i}`,

@@ -7,21 +7,22 @@ import {
   type OperationsManagerClientOptions,
 } from "../src/index";
 import { shiftedClock } from "./support/clock";
+import { closedAfterEach } from "./support/closed-after-each";
 import { everythingShown, failure } from "./support/failure";
-import { startFakePlatform } from "./support/fake-platform";
-import { startRecordingServer } from "./support/recording-server";
+import { startFakePlatform, type FakePlatform as Platform } from "./support/fake-platform";
+import { startRecordingServer, type Handler } from "./support/recording-server";
 import { TASK_ID, JOB_ID, TASK_KEY } from "./support/constants";
 
-type Platform = Awaited<ReturnType<typeof startFakePlatform>>;
-const platforms: Platform[] = [];
-async function platform(options: Parameters<typeof startFakePlatform>[0] = {}) {
-  const p = await startFakePlatform(options);
-  platforms.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(platforms.splice(0).map((p) => p.close()));
-});
+const platform = closedAfterEach(startFakePlatform);
+const recordingServer = closedAfterEach(startRecordingServer);
+
+/** Answers the OAuth token step (200, `token()` its JSON) and any other request with `other`. */
+const tokenFirst =
+  (token: () => string, other: Handler): Handler =>
+  (req, res) => {
+    if (req.url === "/oauth/token") return res.writeHead(200, { "Content-Type": "application/json" }).end(token());
+    other(req, res);
+  };
 
 const client = (
   p: Platform,
@@ -179,15 +180,15 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
 
   it("OAuth: expires_in sent as a string is honoured too", async () => {
     const clock = shiftedClock();
-    const server = await startRecordingServer();
+    const server = await recordingServer();
     try {
-      server.answer((req, res) => {
-        if (req.url === "/oauth/token")
-          return res
-            .writeHead(200, { "Content-Type": "application/json" })
-            .end(`{"access_token":"t-${server.requests.length}","expires_in":"1"}`);
-        res.writeHead(200, { "Content-Type": "application/json" }).end('{"message":"ok","data":{},"metadata":{}}');
-      });
+      server.answer(
+        tokenFirst(
+          () => `{"access_token":"t-${server.requests.length}","expires_in":"1"}`,
+          (_req, res) =>
+            res.writeHead(200, { "Content-Type": "application/json" }).end('{"message":"ok","data":{},"metadata":{}}'),
+        ),
+      );
       const om = createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } });
       await om.claimTask(TASK_ID);
       clock.advance(1_000);
@@ -195,7 +196,6 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
       expect(server.requests.filter((r) => r.url === "/oauth/token")).toHaveLength(2);
     } finally {
       clock.restore();
-      await server.close();
     }
   });
 
@@ -245,24 +245,19 @@ describe("tokens are shared, renewed and repeated for exactly as needed", () => 
   });
 
   it("nothing but a 401 is repeated", async () => {
-    const server = await startRecordingServer();
-    try {
-      server.answer((req, res) => {
-        if (req.url === "/oauth/token")
-          return res
-            .writeHead(200, { "Content-Type": "application/json" })
-            .end('{"access_token":"t0k3n-abc","token_type":"bearer","expires_in":3600}');
-        res.writeHead(500, { "Content-Type": "application/json" }).end('{"message":"boom"}');
-      });
-      const om = createOperationsManagerClient({
-        baseUrl: server.url,
-        auth: { clientId: "id", clientSecret: "secret-xyz" },
-      });
-      expect(await failure(om.claimTask(TASK_ID))).toMatchObject({ kind: "http", status: 500 });
-      expect(server.requests.map((r) => r.url)).toEqual(["/oauth/token", `/operations-manager/tasks/${TASK_ID}/claim`]);
-    } finally {
-      await server.close();
-    }
+    const server = await recordingServer();
+    server.answer(
+      tokenFirst(
+        () => '{"access_token":"t0k3n-abc","token_type":"bearer","expires_in":3600}',
+        (_req, res) => res.writeHead(500, { "Content-Type": "application/json" }).end('{"message":"boom"}'),
+      ),
+    );
+    const om = createOperationsManagerClient({
+      baseUrl: server.url,
+      auth: { clientId: "id", clientSecret: "secret-xyz" },
+    });
+    expect(await failure(om.claimTask(TASK_ID))).toMatchObject({ kind: "http", status: 500 });
+    expect(server.requests.map((r) => r.url)).toEqual(["/oauth/token", `/operations-manager/tasks/${TASK_ID}/claim`]);
   });
 
   it("a caller's signal stops its own wait for a shared token, not the token request", async () => {
@@ -313,35 +308,31 @@ describe("failing to get a token is kind auth, and no secret shows", () => {
   });
 
   it("a token answer without access_token, or a login answer that is not a token, is kind auth", async () => {
-    const server = await startRecordingServer();
-    try {
-      server.json(200, { token_type: "bearer" });
-      expect(
-        await failure(
-          createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } }).claimTask(
-            TASK_ID,
-          ),
+    const server = await recordingServer();
+    server.json(200, { token_type: "bearer" });
+    expect(
+      await failure(
+        createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "a", clientSecret: "b" } }).claimTask(
+          TASK_ID,
         ),
-      ).toMatchObject({
-        kind: "auth",
-        operationId: "getOAuthToken",
-        status: 200,
-      });
-      server.answer((_req, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end(""));
-      expect(
-        await failure(
-          createOperationsManagerClient({
-            baseUrl: server.url,
-            auth: { username: "a", password: "b", method: "login" },
-          }).claimTask(TASK_ID),
-        ),
-      ).toMatchObject({
-        kind: "auth",
-        operationId: "login",
-      });
-    } finally {
-      await server.close();
-    }
+      ),
+    ).toMatchObject({
+      kind: "auth",
+      operationId: "getOAuthToken",
+      status: 200,
+    });
+    server.answer((_req, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end(""));
+    expect(
+      await failure(
+        createOperationsManagerClient({
+          baseUrl: server.url,
+          auth: { username: "a", password: "b", method: "login" },
+        }).claimTask(TASK_ID),
+      ),
+    ).toMatchObject({
+      kind: "auth",
+      operationId: "login",
+    });
   });
 
   it("a token function that throws is kind auth, its secret scrubbed", async () => {
@@ -358,30 +349,26 @@ describe("failing to get a token is kind auth, and no secret shows", () => {
   });
 
   it("fetched and given tokens echoed by the platform are scrubbed from http errors", async () => {
-    const server = await startRecordingServer();
-    try {
-      server.answer((req, res) => {
-        if (req.url === "/oauth/token")
-          return res
-            .writeHead(200, { "Content-Type": "application/json" })
-            .end('{"access_token":"fetched-T0KEN-1234","expires_in":60,"token_type":"bearer"}');
-        res
-          .writeHead(403, "Forbidden " + req.headers.authorization, { "Content-Type": "application/json" })
-          .end(JSON.stringify({ message: `not allowed: ${req.headers.authorization}` }));
-      });
-      for (const auth of [
-        { clientId: "a", clientSecret: "b-secret" },
-        { token: "given-T0KEN-5678" },
-        { token: () => "given-T0KEN-5678" },
-      ]) {
-        const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth }).claimTask(TASK_ID));
-        expect(error).toMatchObject({ kind: "http", status: 403 });
-        const shown = everythingShown(error);
-        expect(shown).toContain("[redacted]");
-        expect(shown).not.toMatch(/fetched-T0KEN-1234|given-T0KEN-5678/);
-      }
-    } finally {
-      await server.close();
+    const server = await recordingServer();
+    server.answer(
+      tokenFirst(
+        () => '{"access_token":"fetched-T0KEN-1234","expires_in":60,"token_type":"bearer"}',
+        (req, res) =>
+          res
+            .writeHead(403, "Forbidden " + req.headers.authorization, { "Content-Type": "application/json" })
+            .end(JSON.stringify({ message: `not allowed: ${req.headers.authorization}` })),
+      ),
+    );
+    for (const auth of [
+      { clientId: "a", clientSecret: "b-secret" },
+      { token: "given-T0KEN-5678" },
+      { token: () => "given-T0KEN-5678" },
+    ]) {
+      const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth }).claimTask(TASK_ID));
+      expect(error).toMatchObject({ kind: "http", status: 403 });
+      const shown = everythingShown(error);
+      expect(shown).toContain("[redacted]");
+      expect(shown).not.toMatch(/fetched-T0KEN-1234|given-T0KEN-5678/);
     }
   });
 });
@@ -390,46 +377,38 @@ describe("secrets stay out of errors in every form a server or a fetch may hand 
   const secret = 's+cr/et&x=1"\\q';
 
   it("a form echo (URL-encoded) and a JSON echo (escaped) of the credentials are scrubbed", async () => {
-    const server = await startRecordingServer();
-    try {
-      server.answer((req, res) => res.writeHead(401, { "Content-Type": "text/plain" }).end(`refused: ${req.body}`));
-      for (const auth of [
-        { clientId: "id", clientSecret: secret },
-        { username: "u", password: secret, method: "login" as const },
+    const server = await recordingServer();
+    server.answer((req, res) => res.writeHead(401, { "Content-Type": "text/plain" }).end(`refused: ${req.body}`));
+    for (const auth of [
+      { clientId: "id", clientSecret: secret },
+      { username: "u", password: secret, method: "login" as const },
+    ]) {
+      const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth }).claimTask(TASK_ID));
+      expect(error).toMatchObject({ kind: "auth", status: 401 });
+      const shown = everythingShown(error);
+      for (const form of [
+        secret,
+        encodeURIComponent(secret),
+        new URLSearchParams({ s: secret }).toString().slice(2),
+        JSON.stringify(secret).slice(1, -1),
       ]) {
-        const error = await failure(createOperationsManagerClient({ baseUrl: server.url, auth }).claimTask(TASK_ID));
-        expect(error).toMatchObject({ kind: "auth", status: 401 });
-        const shown = everythingShown(error);
-        for (const form of [
-          secret,
-          encodeURIComponent(secret),
-          new URLSearchParams({ s: secret }).toString().slice(2),
-          JSON.stringify(secret).slice(1, -1),
-        ]) {
-          expect(shown).not.toContain(form);
-        }
+        expect(shown).not.toContain(form);
       }
-    } finally {
-      await server.close();
     }
   });
 
   it("no part of a secret survives when a long answer is cut for the message", async () => {
-    const server = await startRecordingServer();
-    try {
-      const long = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-      server.answer((_req, res) =>
-        res.writeHead(401, { "Content-Type": "text/plain" }).end(`${"x".repeat(188)}secret=${long}`),
-      );
-      const error = await failure(
-        createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "id", clientSecret: long } }).claimTask(
-          TASK_ID,
-        ),
-      );
-      expect(everythingShown(error)).not.toContain(long.slice(0, 8));
-    } finally {
-      await server.close();
-    }
+    const server = await recordingServer();
+    const long = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    server.answer((_req, res) =>
+      res.writeHead(401, { "Content-Type": "text/plain" }).end(`${"x".repeat(188)}secret=${long}`),
+    );
+    const error = await failure(
+      createOperationsManagerClient({ baseUrl: server.url, auth: { clientId: "id", clientSecret: long } }).claimTask(
+        TASK_ID,
+      ),
+    );
+    expect(everythingShown(error)).not.toContain(long.slice(0, 8));
   });
 
   it("a fetch failure whose cause holds headers, a config or a non-Error value keeps none of it", async () => {
@@ -481,27 +460,23 @@ describe("secrets stay out of errors in every form a server or a fetch may hand 
     expect(() => createOperationsManagerClient({ baseUrl: "http://127.0.0.1", auth: { token: "tok en" } })).toThrow(
       /visible ASCII/,
     );
-    const server = await startRecordingServer();
-    try {
-      const injected = await failure(
-        createOperationsManagerClient({ baseUrl: server.url, auth: { token: () => "tok\r\nX-Injected: 1" } }).claimTask(
-          TASK_ID,
-        ),
-      );
-      expect(injected).toMatchObject({ kind: "auth" });
-      expect(server.requests).toHaveLength(0);
-      server.json(200, { token: "abc123" }); // a JSON object is no session token
-      const login = await failure(
-        createOperationsManagerClient({
-          baseUrl: server.url,
-          auth: { username: "u", password: "p", method: "login" },
-        }).claimTask(TASK_ID),
-      );
-      expect(login).toMatchObject({ kind: "auth", operationId: "login" });
-      expect(server.requests.map((r) => r.url)).toEqual(["/login"]);
-    } finally {
-      await server.close();
-    }
+    const server = await recordingServer();
+    const injected = await failure(
+      createOperationsManagerClient({ baseUrl: server.url, auth: { token: () => "tok\r\nX-Injected: 1" } }).claimTask(
+        TASK_ID,
+      ),
+    );
+    expect(injected).toMatchObject({ kind: "auth" });
+    expect(server.requests).toHaveLength(0);
+    server.json(200, { token: "abc123" }); // a JSON object is no session token
+    const login = await failure(
+      createOperationsManagerClient({
+        baseUrl: server.url,
+        auth: { username: "u", password: "p", method: "login" },
+      }).claimTask(TASK_ID),
+    );
+    expect(login).toMatchObject({ kind: "auth", operationId: "login" });
+    expect(server.requests.map((r) => r.url)).toEqual(["/login"]);
   });
 });
 

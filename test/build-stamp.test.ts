@@ -5,6 +5,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { STAMP, isStale } from "../scripts/lib/build-stamp.cjs";
 
+// What dist/ is made from (a nested folder among them), listed here rather than read from INPUTS,
+// so that dropping one fails.
+const inputs = [
+  "src/index.ts",
+  "src/nested/deep.ts",
+  "generated/openapi.json",
+  "tsconfig.build.json",
+  "package.json",
+  "scripts/build.mjs",
+];
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 let root: string;
 
@@ -18,16 +28,8 @@ function file(name: string, at: Date) {
 
 beforeEach(() => {
   root = mkdtempSync(path.join(tmpdir(), "om-contract-build-stamp-"));
-  // Every input, nested folders included, written at t(0).
-  for (const name of [
-    "src/index.ts",
-    "src/nested/deep.ts",
-    "generated/openapi.json",
-    "tsconfig.build.json",
-    "package.json",
-    "scripts/build.mjs",
-  ])
-    file(name, t(0));
+  // Every input written at t(0).
+  for (const name of inputs) file(name, t(0));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -38,15 +40,7 @@ describe("isStale", () => {
     expect(isStale(root)).toBe(false);
   });
 
-  // What dist/ is made from, listed here rather than read from INPUTS, so that dropping one fails.
-  it.each([
-    "src/index.ts",
-    "src/nested/deep.ts",
-    "generated/openapi.json",
-    "tsconfig.build.json",
-    "package.json",
-    "scripts/build.mjs",
-  ])("is stale again once %s is newer than the stamp", (input) => {
+  it.each(inputs)("is stale again once %s is newer than the stamp", (input) => {
     file(STAMP, t(10));
     file(input, t(20));
     expect(isStale(root)).toBe(true);

@@ -8,7 +8,7 @@ import path from "node:path";
 import { mockOptions } from "../src/tools/cli/mock";
 import { UsageError } from "../src/tools/usage";
 import { PRISM_MISSING } from "../src/tools/mock/prism-server";
-import { leftInGroup, run, start } from "./support/children";
+import { exitWithin, leftInGroup, run, start } from "./support/children";
 import { repoRoot } from "./support/spec";
 
 const bin = path.join(repoRoot, "dist/esm/src/cli.js");
@@ -25,44 +25,28 @@ describe("the bin's commands", () => {
     expect(code).toBe(0);
   });
 
+  const help = "see: operations-manager-tasks-contract --help";
+  const mockHelp = "see: operations-manager-tasks-contract mock --help";
+  /** The mock started with an example that names no scenario, and the line it must print. */
+  const noScenario = (example: string): [string[], RegExp] => [
+    ["mock", "--port", "0", "--example", example],
+    new RegExp(
+      `^error: example "${example}" is no scenario; the scenarios are approved, rejected, jobError, reference$`,
+    ),
+  ];
   it.each([
-    [
-      "an unknown command",
-      ["deploy"],
-      /^error: unknown command "deploy" \(commands: mock, verify\)$/,
-      "see: operations-manager-tasks-contract --help",
-    ],
-    [
-      "no command",
-      [],
-      /^error: a command is required: mock or verify$/,
-      "see: operations-manager-tasks-contract --help",
-    ],
+    ["an unknown command", ["deploy"], /^error: unknown command "deploy" \(commands: mock, verify\)$/, help],
+    ["no command", [], /^error: a command is required: mock or verify$/, help],
     [
       "a bad --port",
       ["mock", "--port", "http"],
       /^error: --port must be a port number \(0 to 65535\), got "http"$/,
-      "see: operations-manager-tasks-contract mock --help",
+      mockHelp,
     ],
-    [
-      "a scenario no answer has",
-      ["mock", "--port", "0", "--example", "nope"],
-      /^error: example "nope" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
-      "see: operations-manager-tasks-contract mock --help",
-    ],
+    ["a scenario no answer has", ...noScenario("nope"), mockHelp],
     // An error answer's or a token step's lone example is no scenario: naming it would change nothing.
-    [
-      "an error answer's example",
-      ["mock", "--port", "0", "--example", "error"],
-      /^error: example "error" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
-      "see: operations-manager-tasks-contract mock --help",
-    ],
-    [
-      "a token step's example",
-      ["mock", "--port", "0", "--example", "token"],
-      /^error: example "token" is no scenario; the scenarios are approved, rejected, jobError, reference$/,
-      "see: operations-manager-tasks-contract mock --help",
-    ],
+    ["an error answer's example", ...noScenario("error"), mockHelp],
+    ["a token step's example", ...noScenario("token"), mockHelp],
     [
       "an unknown option of verify",
       ["verify", "--bogus"],
@@ -154,16 +138,11 @@ describe("npm start", () => {
   // npm runs the script through `sh -c`, which does not pass npm's SIGTERM on (src/tools/cli/npm-parent.ts).
   it("serves on the port it was given, and a SIGTERM to npm stops it, leaving no process and no open port", async () => {
     const npm = start("npm", ["start", "--silent"], { cwd: repoRoot, env: { PORT: "0" } });
-    const exited = new Promise<number | null>((resolve) => npm.once("exit", (code) => resolve(code)));
     const url = await bannerUrl(npm, 40_000).url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await accepts(url)).toBe(true);
     npm.kill("SIGTERM");
-    const code = await Promise.race([
-      exited,
-      new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref()),
-    ]);
-    expect(code).not.toBe("still running");
+    expect(await exitWithin(npm, 10_000)).not.toBe("still running");
     // npm's group holds the shell and the mock: all of it is gone within seconds, and the port refuses.
     expect(await leftInGroup(npm, 5000)).toEqual([]);
     expect(await accepts(url)).toBe(false);

@@ -8,6 +8,7 @@ import {
   parseAccepted,
   type AcceptedEntry,
   type BreakingChange,
+  type DiffChange,
 } from "../scripts/lib/diff-report.cjs";
 import { deref, escapePointer, findOperation, loadSpec, type JsonObject } from "./support/spec";
 
@@ -25,6 +26,12 @@ function parameterIndex(operationId: string, name: string): number {
   if (index < 0) throw new Error(`fixture: ${operationId} has no parameter ${name}`);
   return index;
 }
+/** The report pointer of a part of an operation's 200 JSON answer schema. */
+function answerAt(operationId: string, ...rest: Array<string | number>): string {
+  return at(operationId, "responses", 200, "content", "application/json", "schema", ...rest);
+}
+/** The pointer steps down to a nested property: `properties, data, properties, name` for `data.name`. */
+const properties = (...names: string[]) => names.flatMap((name) => ["properties", name]);
 
 describe("describeLocation names a change's place in words", () => {
   const claim = findOperation(spec, "claimTask");
@@ -54,18 +61,7 @@ describe("describeLocation names a change's place in words", () => {
     [
       "a response field",
       {
-        path: at(
-          "claimTask",
-          "responses",
-          200,
-          "content",
-          "application/json",
-          "schema",
-          "properties",
-          "data",
-          "properties",
-          "name",
-        ),
+        path: answerAt("claimTask", ...properties("data", "name")),
         kind: "removed",
       },
       `${claimOp}, response 200 application/json, field data.name`,
@@ -73,21 +69,7 @@ describe("describeLocation names a change's place in words", () => {
     [
       "array items",
       {
-        path: at(
-          "finishManualTask",
-          "responses",
-          200,
-          "content",
-          "application/json",
-          "schema",
-          "properties",
-          "data",
-          "properties",
-          "error",
-          "items",
-          "properties",
-          "message",
-        ),
+        path: answerAt("finishManualTask", ...properties("data", "error"), "items", ...properties("message")),
         kind: "modified",
         property: "type",
       },
@@ -96,21 +78,7 @@ describe("describeLocation names a change's place in words", () => {
     [
       "map values and combinators",
       {
-        path: at(
-          "finishManualTask",
-          "responses",
-          200,
-          "content",
-          "application/json",
-          "schema",
-          "properties",
-          "data",
-          "properties",
-          "variables",
-          "additionalProperties",
-          "anyOf",
-          2,
-        ),
+        path: answerAt("finishManualTask", ...properties("data", "variables"), "additionalProperties", "anyOf", 2),
         kind: "added",
       },
       `${finishOp}, response 200 application/json, field data.variables.*.anyOf[2]`,
@@ -131,33 +99,22 @@ describe("describeLocation names a change's place in words", () => {
 });
 
 describe("breakingChanges keeps the breaking verdicts of a report", () => {
-  const removedName = {
-    path: at(
-      "claimTask",
-      "responses",
-      200,
-      "content",
-      "application/json",
-      "schema",
-      "properties",
-      "data",
-      "properties",
-      "name",
-    ),
+  /** A major change (data.name removed, unless `over` says otherwise) with these verdicts. */
+  const removal = (verdicts: DiffChange["verdicts"], over: Partial<DiffChange> = {}): DiffChange => ({
+    path: answerAt("claimTask", ...properties("data", "name")),
     kind: "removed",
     impact: "major",
-  };
+    ...over,
+    verdicts,
+  });
 
   it("one line per major verdict; minor changes and minor verdicts are left out", () => {
     const report = {
       changes: [
-        {
-          ...removedName,
-          verdicts: [
-            { ruleId: "property-removed", impact: "major", message: "Property `name` of `data` was removed." },
-            { ruleId: "x-minor", impact: "minor", message: "minor" },
-          ],
-        },
+        removal([
+          { ruleId: "property-removed", impact: "major", message: "Property `name` of `data` was removed." },
+          { ruleId: "x-minor", impact: "minor", message: "minor" },
+        ]),
         {
           path: at("claimTask", "responses", 200),
           kind: "added",
@@ -176,20 +133,13 @@ describe("breakingChanges keeps the breaking verdicts of a report", () => {
   });
 
   it("names a removed thing from the base, where it still exists", () => {
-    const report = {
-      changes: [
-        {
-          ...removedName,
-          path: at("finishManualTask", "parameters", parameterIndex("finishManualTask", "jobId")),
-          verdicts: [{ ruleId: "r", impact: "major", message: "m" }],
-        },
-      ],
-    };
+    const jobId = at("finishManualTask", "parameters", parameterIndex("finishManualTask", "jobId"));
+    const report = { changes: [removal([{ ruleId: "r", impact: "major", message: "m" }], { path: jobId })] };
     expect(breakingChanges(report, { base: spec, head: { paths: {} } })[0]!.where).toMatch(/, path parameter jobId$/);
   });
 
   it("keeps a major change with no major verdict, as unknown", () => {
-    expect(breakingChanges({ changes: [{ ...removedName, verdicts: [] }] }, { base: spec, head: spec })).toEqual([
+    expect(breakingChanges({ changes: [removal([])] }, { base: spec, head: spec })).toEqual([
       expect.objectContaining({ message: "removed", ruleId: "unknown" }),
     ]);
   });

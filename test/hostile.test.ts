@@ -4,9 +4,10 @@
 // warnings printed.
 import { createOperationsManagerClient, type OperationsManagerClientOptions, type Violation } from "../src/index";
 import { MAX_MESSAGE_LENGTH } from "../src/errors/operations-manager-error";
-import { createRedactor } from "../src/errors/redaction";
+import { createRedactor } from "../src/errors/redaction/redactor";
 import { scrubbedPath } from "../src/contract/validation";
 import { expectNoSecret, failure } from "./support/failure";
+import { closedAfterEach } from "./support/closed-after-each";
 import {
   CLIENT_ID,
   CLIENT_SECRET,
@@ -18,22 +19,14 @@ import {
   unusableTokenAnswers,
   USERNAME,
   type HostileOptions,
+  type HostilePlatform as Platform,
 } from "./support/hostile-platform";
 import { finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 import path from "node:path";
 import { run } from "./support/children";
 import { repoRoot } from "./support/spec";
 
-type Platform = Awaited<ReturnType<typeof startHostilePlatform>>;
-const platforms: Platform[] = [];
-async function platform(options: HostileOptions = {}) {
-  const p = await startHostilePlatform(options);
-  platforms.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(platforms.splice(0).map((p) => p.close()));
-});
+const platform = closedAfterEach(startHostilePlatform);
 
 const GIVEN_TOKEN = hostileToken();
 /** The five auth shapes, each with the secrets it holds before any call. */
@@ -50,6 +43,17 @@ const client = (
   auth: OperationsManagerClientOptions["auth"],
   extra: Partial<OperationsManagerClientOptions> = {},
 ) => createOperationsManagerClient({ baseUrl: p.url, auth, timeoutMs: 10_000, ...extra });
+/**
+ * A claim through OAuth that fails at the token step, which answers `status` with `body` (as JSON;
+ * a string is sent as it is).
+ */
+async function tokenStepFailure(status: number, body: unknown) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const p = await platform({
+    token: (_req, res) => res.writeHead(status, { "Content-Type": "application/json" }).end(text),
+  });
+  return failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+}
 
 /** Every secret the platform saw: the shape's own and every token it issued or was sent. */
 const seen = (p: Platform, own: string[]) => [
@@ -413,27 +417,18 @@ describe("always our error, of the right kind", () => {
     ["a 200 with an access_token a header cannot carry", 200, JSON.stringify({ access_token: "has spaces in it" })],
     ["a 200 that is not JSON", 200, "<html>"],
   ])("the token step: %s is kind auth", async (_name, status, body) => {
-    const p = await platform({
-      token: (_req, res) => res.writeHead(status, { "Content-Type": "application/json" }).end(body),
-    });
-    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    const error = await tokenStepFailure(status, body);
     expect([error.kind, error.operationId]).toEqual(["auth", "getOAuthToken"]);
     expectNoSecret(error, [CLIENT_SECRET]);
   });
 
   it("a token answer with an unusable access_token scrubs its refresh and id tokens too", async () => {
-    const p = await platform({
-      token: (_req, res) =>
-        res.writeHead(200, { "Content-Type": "application/json" }).end(
-          JSON.stringify({
-            access_token: "has spaces x",
-            refresh_token: "R-LIVE-1",
-            id_token: "ID-LIVE-2",
-            token_type: "Bearer",
-          }),
-        ),
+    const error = await tokenStepFailure(200, {
+      access_token: "has spaces x",
+      refresh_token: "R-LIVE-1",
+      id_token: "ID-LIVE-2",
+      token_type: "Bearer",
     });
-    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
     expect(error.kind).toBe("auth");
     expectNoSecret(error, ["R-LIVE-1", "ID-LIVE-2", "has spaces x", CLIENT_SECRET]);
     expect(error.body).toEqual({
@@ -443,13 +438,7 @@ describe("always our error, of the right kind", () => {
   });
 
   it("a token that is there but unusable says so, not that it is missing", async () => {
-    const p = await platform({
-      token: (_req, res) =>
-        res
-          .writeHead(200, { "Content-Type": "application/json" })
-          .end(JSON.stringify({ access_token: "Excepteur est pariatur" })),
-    });
-    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
+    const error = await tokenStepFailure(200, { access_token: "Excepteur est pariatur" });
     expect(error.message).toMatch(/access_token that has spaces or characters a header cannot carry/);
     expect(error.message).not.toContain("Excepteur est pariatur");
   });
@@ -906,17 +895,11 @@ describe("what a token step receives is a credential (issue 27, class 1)", () =>
   );
 
   it("a refusal keeps the platform's own words of why (scrubbed), and only those", async () => {
-    const p = await platform({
-      token: (_req, res) =>
-        res.writeHead(401, { "Content-Type": "application/json" }).end(
-          JSON.stringify({
-            error: "invalid_client",
-            error_description: `secret ${CLIENT_SECRET} is wrong`,
-            data: { token: live },
-          }),
-        ),
+    const error = await tokenStepFailure(401, {
+      error: "invalid_client",
+      error_description: `secret ${CLIENT_SECRET} is wrong`,
+      data: { token: live },
     });
-    const error = await failure(client(p, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }).claimTask(TASK_ID));
     expect(error.message).toContain("401");
     expect(error.message).toContain("secret [redacted] is wrong");
     expect(error.message).toContain("JSON {error: string, error_description: string, data: {1 undeclared member}}");

@@ -8,7 +8,7 @@ import { PRISM_MISSING } from "../src/tools/mock/prism-server";
 import { answerOf, contractViolations } from "./support/contract";
 import { SpecValidator, repoRoot } from "./support/spec";
 import { BASIC, TASK_ID } from "./support/constants";
-import { leftInGroup, run, start } from "./support/children";
+import { exitWithin, leftInGroup, run, start } from "./support/children";
 
 const v = new SpecValidator();
 const AUTH = BASIC;
@@ -18,14 +18,12 @@ describe("npm start (scripts/cli.mjs mock)", () => {
   let child: (ChildProcess & { pid: number }) | undefined;
   let output = "";
   let url = "";
-  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   beforeAll(async () => {
     child = start(process.execPath, ["scripts/cli.mjs", "mock"], {
       cwd: repoRoot,
       env: { PORT: "0", HOST: "127.0.0.1" },
     });
-    exited = new Promise((resolve) => child!.once("exit", (code, signal) => resolve({ code, signal })));
     const banner = bannerUrl(child, 30_000);
     url = await banner.url;
     output = banner.printed();
@@ -77,11 +75,7 @@ describe("npm start (scripts/cli.mjs mock)", () => {
   it("on SIGTERM exits with code 0 and its port refuses connections", async () => {
     expect(await accepts(url)).toBe(true);
     child!.kill("SIGTERM");
-    const result = await Promise.race([
-      exited,
-      new Promise<"still running">((resolve) => setTimeout(() => resolve("still running"), 10_000).unref()),
-    ]);
-    expect(result).toEqual({ code: 0, signal: null });
+    expect(await exitWithin(child!, 10_000)).toEqual({ code: 0, signal: null });
     expect(await leftInGroup(child!, 0)).toEqual([]);
     expect(await accepts(url)).toBe(false);
   }, 20_000);

@@ -10,6 +10,8 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import { run } from "./support/children";
 import { BASIC, claimAnswer, finishAnswer, JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
+import { reachable } from "./support/reachable";
+import { recordingOf } from "./support/recordings";
 import { deref, loadSpec, operations, parameterExample, repoRoot, type JsonObject } from "./support/spec";
 
 const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
@@ -103,19 +105,21 @@ function matrix(): Probe[] {
 const claimPath = `/operations-manager/tasks/${TASK_ID}/claim`;
 const finishPath = `/operations-manager/jobs/${JOB_ID}/tasks/${TASK_KEY}/finish`;
 const json = { "Content-Type": "application/json", Authorization: BASIC };
+/** A mistake in a finish call: its body sent with these headers. */
+const finishing = (name: string, headers: Record<string, string>, body: string): Probe => ({
+  name,
+  path: finishPath,
+  headers,
+  body,
+});
 const mistakes: Probe[] = [
   { name: "a bad task id", path: "/operations-manager/tasks/not-a-uuid/claim", headers: { Authorization: BASIC } },
   { name: "a bad job id and key", path: "/operations-manager/jobs/NOPE/tasks/a%20b/finish", headers: json, body: "{}" },
-  { name: "a JSON null finish body", path: finishPath, headers: json, body: "null" },
-  { name: "a misspelt member", path: finishPath, headers: json, body: '{"taskdata":{}}' },
-  { name: "taskData not an object", path: finishPath, headers: json, body: '{"taskData":[1]}' },
+  finishing("a JSON null finish body", json, "null"),
+  finishing("a misspelt member", json, '{"taskdata":{}}'),
+  finishing("taskData not an object", json, '{"taskData":[1]}'),
   { name: "no credentials, claim", path: claimPath, headers: {} },
-  {
-    name: "no credentials, finish, asking for 500",
-    path: finishPath,
-    headers: { "Content-Type": "application/json", Prefer: "code=500" },
-    body: "{}",
-  },
+  finishing("no credentials, finish, asking for 500", { "Content-Type": "application/json", Prefer: "code=500" }, "{}"),
   { name: "a scheme the contract does not name", path: claimPath, headers: { Authorization: "Digest abc" } },
   { name: "an empty Basic", path: claimPath, headers: { Authorization: "Basic" } },
   { name: "a bearer token", path: claimPath, headers: { Authorization: "Bearer abc" } },
@@ -163,34 +167,17 @@ const mistakes: Probe[] = [
     path: claimPath,
     headers: { Authorization: BASIC, Prefer: "example=rejected, example=approved" },
   },
-  {
-    name: "an Accept no answer's media type meets",
-    path: finishPath,
-    headers: { ...json, Accept: "text/html" },
-    body: "{}",
-  },
-  { name: "an Accept that is no media range", path: finishPath, headers: { ...json, Accept: "garbage" }, body: "{}" },
-  { name: "a body behind a byte order mark", path: finishPath, headers: json, body: '\ufeff{"taskData":{}}' },
-  {
-    name: "a UTF-8 body said to be UTF-16",
-    path: finishPath,
-    headers: { ...json, "Content-Type": "application/json; charset=utf-16" },
-    body: '{"taskData":{}}',
-  },
-  {
-    name: "a body over the 10 MB limit",
-    path: finishPath,
-    headers: json,
-    body: '{"taskData":{"x":"PAD"}}',
-    pad: 11 * 1024 * 1024,
-  },
-  { name: "JSON that does not parse", path: finishPath, headers: json, body: '{"taskData":' },
-  {
-    name: "a Content-Type that is no media type",
-    path: finishPath,
-    headers: { ...json, "Content-Type": "json" },
-    body: "{}",
-  },
+  finishing("an Accept no answer's media type meets", { ...json, Accept: "text/html" }, "{}"),
+  finishing("an Accept that is no media range", { ...json, Accept: "garbage" }, "{}"),
+  finishing("a body behind a byte order mark", json, '\ufeff{"taskData":{}}'),
+  finishing(
+    "a UTF-8 body said to be UTF-16",
+    { ...json, "Content-Type": "application/json; charset=utf-16" },
+    '{"taskData":{}}',
+  ),
+  { ...finishing("a body over the 10 MB limit", json, '{"taskData":{"x":"PAD"}}'), pad: 11 * 1024 * 1024 },
+  finishing("JSON that does not parse", json, '{"taskData":'),
+  finishing("a Content-Type that is no media type", { ...json, "Content-Type": "json" }, "{}"),
   {
     name: "a bad escape in a path parameter",
     path: `/operations-manager/jobs/${JOB_ID}/tasks/%zz/finish`,
@@ -274,18 +261,7 @@ const recordingProbes: Probe[] = [
   },
 ];
 function writeRecordings(dir: string) {
-  const recording = (operationId: string, body: unknown) => ({
-    operationId,
-    method: "POST",
-    path: "/recorded",
-    status: 200,
-    contentType: "application/json",
-    recordedAt: "2026-12-06T06:00:00.000Z",
-    label: "field",
-    body,
-    verdict: "pass",
-    violations: [],
-  });
+  const recording = (operationId: string, body: unknown) => recordingOf({ operationId, body, label: "field" });
   writeFileSync(
     path.join(dir, "claimTask.200.json"),
     JSON.stringify(
@@ -412,22 +388,16 @@ describe("createHandlers, in process with msw/node", () => {
   });
 
   it("the handlers module and all it imports use no Node built-in (msw/browser can serve them)", () => {
-    const seen = new Set<string>();
     const bare = new Set<string>();
-    const walk = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
+    const seen = reachable(path.join(repoRoot, "dist/esm/src/msw.js"), (file) => {
       const code = readFileSync(file, "utf8");
-      for (const [, spec] of code.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*["']([^"']+)["']/g)) {
-        if (spec!.startsWith(".")) walk(path.resolve(path.dirname(file), spec!));
-        else bare.add(spec!);
-      }
-      for (const [, spec] of code.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) {
-        if (spec!.startsWith(".")) walk(path.resolve(path.dirname(file), spec!));
-        else bare.add(spec!);
-      }
-    };
-    walk(path.join(repoRoot, "dist/esm/src/msw.js"));
+      const specs = [
+        ...code.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?from\s*["']([^"']+)["']/g),
+        ...code.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g),
+      ].map(([, spec]) => spec!);
+      for (const spec of specs) if (!spec.startsWith(".")) bare.add(spec);
+      return specs.filter((spec) => spec.startsWith(".")).map((spec) => path.resolve(path.dirname(file), spec));
+    });
     expect(seen.size).toBeGreaterThan(5);
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     expect([...bare].filter((m) => m.startsWith("node:") || builtins.has(m))).toEqual([]);

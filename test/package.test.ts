@@ -7,7 +7,7 @@ import { bannerUrl } from "./support/mock-process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { leftInGroup, run, start, type Run } from "./support/children";
+import { exitWithin, leftInGroup, run, start, type Run } from "./support/children";
 import { repoRoot } from "./support/spec";
 import { JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 
@@ -585,7 +585,6 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
 
   it("serves the mock with `npx … mock`, verifies it with `npx … verify` (Basic), and stops on SIGTERM", async () => {
     const mock = start("npx", ["--no-install", BIN, "mock", "--port", "0"], { cwd: prismConsumer });
-    const exited = new Promise<number | null>((resolve) => mock.once("exit", (code) => resolve(code)));
     const url = await bannerUrl(mock, 60_000).url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const claim = await fetch(`${url}/operations-manager/tasks/${TASK_ID}/claim`, {
@@ -605,11 +604,7 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
     expect(verified.code).toBe(0);
 
     mock.kill("SIGTERM");
-    const code = await Promise.race([
-      exited,
-      new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000).unref()),
-    ]);
-    expect(code).not.toBe("still running");
+    expect(await exitWithin(mock, 10_000)).not.toBe("still running");
     // npx's group holds its shell and the bin: all of it is gone within seconds, and the port refuses.
     expect(await leftInGroup(mock, 5000)).toEqual([]);
     expect(

@@ -18,26 +18,17 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { MAX_RECORDING_BYTES, readRecordings, recordingFile, RecordingFileError } from "../src/tools/recording/format";
-import { recordDirProblem, writeExclusive, writeRecordings } from "../src/tools/recording/record";
+import { recordDirProblem, writeExclusive } from "../src/tools/recording/record-dir";
+import { writeRecordings } from "../src/tools/recording/write-recordings";
 import { verifyCommand } from "../src/tools/verify/command";
 import { UsageError } from "../src/tools/usage";
 import { claimAnswer } from "./support/constants";
+import { recordingOf } from "./support/recordings";
 import { repoRoot } from "./support/spec";
 
 const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
 
-const valid = {
-  operationId: "claimTask",
-  method: "POST",
-  path: "/operations-manager/tasks/x/claim",
-  status: 200,
-  contentType: "application/json",
-  recordedAt: "2026-12-06T00:00:00.000Z",
-  label: "lab",
-  body: claimAnswer,
-  verdict: "pass",
-  violations: [],
-};
+const valid = recordingOf();
 const PROTO_KEYS = ["__proto__", "constructor", "prototype"];
 const polluted = () =>
   PROTO_KEYS.concat(["examples", "polluted", "content", "200", "application/json", "recorded-lab"]).filter(

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { claimAnswer, finishAnswer, TASK_ID } from "./support/constants";
+import { recordingOf } from "./support/recordings";
 import { repoRoot, type JsonObject } from "./support/spec";
 
 const { startMockServer } = require(path.join(repoRoot, "dist/cjs/src/mock.js")) as typeof import("../src/mock");
@@ -13,18 +14,8 @@ const { createOperationsManagerClient } = require("../src/index") as typeof impo
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "recordings-served-"));
-  const recording = (operationId: string, body: unknown, verdict: string) => ({
-    operationId,
-    method: "POST",
-    path: "/recorded",
-    status: 200,
-    contentType: "application/json",
-    recordedAt: "2026-12-06T06:00:00.000Z",
-    label: "field",
-    body,
-    verdict,
-    violations: [],
-  });
+  const recording = (operationId: string, body: unknown, verdict: string) =>
+    recordingOf({ operationId, body, verdict, label: "field" });
   // Both break the contract, though their files say they passed (a file is not trusted).
   const task = {
     ...claimAnswer,

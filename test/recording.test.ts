@@ -5,6 +5,8 @@ import path from "node:path";
 import { driftOf } from "../src/tools/recording/drift";
 import { personalScrubber } from "../src/tools/recording/personal";
 import { claimAnswer, finishAnswer } from "./support/constants";
+import type { Recording } from "../src/tools/recording/format";
+import { recordingOf } from "./support/recordings";
 import { deref, loadSpec, repoRoot, type JsonObject } from "./support/spec";
 
 const spec = loadSpec();
@@ -290,16 +292,17 @@ describe("wholeValueReplacer: a value replaced only where it stands as whole wor
 });
 
 describe("toRecording: what a recording never holds", () => {
-  const { toRecording } = require("../src/tools/recording/record") as typeof import("../src/tools/recording/record");
-  const pass = { result: "pass", violations: [] };
-  const answer = (operationId: string, contentType: string, text: string) => ({
-    operationId,
-    method: "POST",
-    path: "/x",
-    status: 200,
-    contentType,
-    text,
-  });
+  const { toRecording } =
+    require("../src/tools/recording/to-recording") as typeof import("../src/tools/recording/to-recording");
+  /** The recording of a 200 answer that passed, with `text` as its body, `secrets` the caller's. */
+  const recorded = (operationId: string, contentType: string, text: string, secrets: string[] = []) =>
+    toRecording(
+      { operationId, method: "POST", path: "/x", status: 200, contentType, text },
+      { result: "pass", violations: [] },
+      "l",
+      secrets,
+      personalScrubber(),
+    );
 
   it("a token answer's other tokens, and a token the client could not use, are written as [redacted]", () => {
     const body = JSON.stringify({
@@ -309,9 +312,7 @@ describe("toRecording: what a recording never holds", () => {
       token_type: "Bearer",
       expires_in: 3600,
     });
-    const written = JSON.stringify(
-      toRecording(answer("getOAuthToken", "application/json", body), pass, "l", [], personalScrubber()),
-    );
+    const written = JSON.stringify(recorded("getOAuthToken", "application/json", body));
     for (const secret of ["LIVE SECRET TOKEN 123", "LIVE-REFRESH-999", "LIVE-ID"])
       expect(written).not.toContain(secret);
     // Its structure stays (the contract's members, a lifetime; others numbered): --from and the drift report read it.
@@ -322,13 +323,7 @@ describe("toRecording: what a recording never holds", () => {
       token_type: "REDACTED",
       expires_in: 3600,
     });
-    const login = toRecording(
-      answer("login", "text/plain", "has spaces so never a secret"),
-      pass,
-      "l",
-      [],
-      personalScrubber(),
-    );
+    const login = recorded("login", "text/plain", "has spaces so never a secret");
     expect(login.body).toBe("REDACTED");
   });
 
@@ -343,29 +338,19 @@ describe("toRecording: what a recording never holds", () => {
     ["deep", JSON.parse(`${'{"a":'.repeat(20)}"LIVE-TOKEN-1"${"}".repeat(20)}`)],
   ])("a token step's JSON answer with the token as %s is written without it", (_how, body) => {
     for (const operationId of ["getOAuthToken", "login"]) {
-      const written = JSON.stringify(
-        toRecording(answer(operationId, "application/json", JSON.stringify(body)), pass, "l", [], personalScrubber()),
-      );
+      const written = JSON.stringify(recorded(operationId, "application/json", JSON.stringify(body)));
       expect(written).not.toMatch(/LIVE-?TOKEN|123456789012345/);
     }
   });
 
   it("a token answer sent as a form, and a content type that names a secret, are scrubbed", () => {
-    const form = toRecording(
-      answer("getOAuthToken", "application/x-www-form-urlencoded", "access_token=gho_LIVEtoken123&token_type=bearer"),
-      pass,
-      "l",
-      [],
-      personalScrubber(),
+    const form = recorded(
+      "getOAuthToken",
+      "application/x-www-form-urlencoded",
+      "access_token=gho_LIVEtoken123&token_type=bearer",
     );
     expect(form.body).toBe("REDACTED");
-    const typed = toRecording(
-      answer("claimTask", "Application/X-S3cr3t", "{}"),
-      pass,
-      "l",
-      ["S3cr3t"],
-      personalScrubber(),
-    );
+    const typed = recorded("claimTask", "Application/X-S3cr3t", "{}", ["S3cr3t"]);
     expect(JSON.stringify(typed)).not.toMatch(/s3cr3t/i);
   });
 
@@ -373,13 +358,11 @@ describe("toRecording: what a recording never holds", () => {
     const text = JSON.stringify({
       data: { user: { email: "jane.doe@corp.com", username: "jdoe", firstname: "Jane" } },
     });
-    const asText = toRecording(answer("claimTask", "text/plain", text), pass, "l", [], personalScrubber());
+    const asText = recorded("claimTask", "text/plain", text);
     expect(typeof asText.body).toBe("string");
     for (const value of ["jane.doe@corp.com", "jdoe", "Jane"]) expect(asText.body as string).not.toContain(value);
     const nested = JSON.stringify({ data: { email: ["jane.doe@corp.com"], username: { name: "jdoe" } } });
-    const written = JSON.stringify(
-      toRecording(answer("claimTask", "application/json", nested), pass, "l", [], personalScrubber()).body,
-    );
+    const written = JSON.stringify(recorded("claimTask", "application/json", nested).body);
     for (const value of ["jane.doe@corp.com", "jdoe"]) expect(written).not.toContain(value);
   });
 });
@@ -395,19 +378,8 @@ describe("the mock serves recordings (startMockServer({ examples }))", () => {
     status: number,
     body: unknown,
     verdict = "pass",
-    violations: unknown[] = [],
-  ) => ({
-    operationId,
-    method: "POST",
-    path: "/recorded",
-    status,
-    contentType: "application/json",
-    recordedAt: "2026-12-05T12:00:00.000Z",
-    label,
-    body,
-    verdict,
-    violations,
-  });
+    violations: Recording["violations"] = [],
+  ) => recordingOf({ operationId, status, body, verdict, violations, label });
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), "recordings-"));

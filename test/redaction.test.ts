@@ -4,7 +4,9 @@
 // scrubbed where it stands as a word, never inside other words. The encoders here are written
 // independently of the redactor's decoders (Node's Buffer, URL and TextDecoder where they exist).
 import fc from "fast-check";
-import { createRedactor, MAX_DEPTH, scrubJoined, SHORT_SECRET } from "../src/errors/redaction";
+import { createRedactor, scrubJoined } from "../src/errors/redaction/redactor";
+import { SHORT_SECRET } from "../src/errors/redaction/needles";
+import { MAX_DEPTH } from "../src/util/walk";
 
 const REDACTED = "[redacted]";
 type Encode = (text: string) => string;

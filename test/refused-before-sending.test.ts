@@ -33,26 +33,35 @@ function recordingClient(auth: OperationsManagerClientOptions["auth"]) {
 
 const UUID = "7c1e5b2a-94d3-4f6e-8a0b-3d2c1f9e8b47";
 
+type Client = ReturnType<typeof recordingClient>["client"];
+/** A finish whose body's taskData is `taskData`. */
+const finishWith = (taskData: Record<string, unknown>) => (om: Client) =>
+  om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", { taskData });
+/** A taskData holding a value whose toJSON throws `thrown`. */
+const toJsonThrowing = (thrown: unknown) => ({
+  v: {
+    toJSON: () => {
+      throw thrown;
+    },
+  },
+});
+
 /** Each way a caller's value carries a secret into a refusal. */
-const carriers: Array<
-  [string, (secret: string) => (om: ReturnType<typeof recordingClient>["client"]) => Promise<unknown>]
-> = [
+const carriers: Array<[string, (secret: string) => (om: Client) => Promise<unknown>]> = [
   [
     "a taskData getter that throws",
-    (s) => (om) =>
-      om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", {
-        taskData: {
-          get x(): string {
-            throw new Error(`getter ${s}`);
-          },
+    (s) =>
+      finishWith({
+        get x(): string {
+          throw new Error(`getter ${s}`);
         },
       }),
   ],
   [
     "a Proxy whose ownKeys throws",
-    (s) => (om) =>
-      om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", {
-        taskData: new Proxy(
+    (s) =>
+      finishWith(
+        new Proxy(
           {},
           {
             ownKeys: () => {
@@ -60,34 +69,10 @@ const carriers: Array<
             },
           },
         ),
-      }),
+      ),
   ],
-  [
-    "a toJSON that throws",
-    (s) => (om) =>
-      om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", {
-        taskData: {
-          v: {
-            toJSON: () => {
-              throw new TypeError(`toJSON ${s}`);
-            },
-          },
-        },
-      }),
-  ],
-  [
-    "a toJSON that throws a string",
-    (s) => (om) =>
-      om.finishManualTask("6745f1c2a9b3d84e2c7f0a15", "3b7e", {
-        taskData: {
-          v: {
-            toJSON: () => {
-              throw `${s}`;
-            },
-          },
-        },
-      }),
-  ],
+  ["a toJSON that throws", (s) => finishWith(toJsonThrowing(new TypeError(`toJSON ${s}`)))],
+  ["a toJSON that throws a string", (s) => finishWith(toJsonThrowing(`${s}`))],
   ["the secret as claim's taskId", (s) => (om) => om.claimTask(s)],
   ["the secret as finish's jobId", (s) => (om) => om.finishManualTask(s, "3b7e")],
   [

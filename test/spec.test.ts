@@ -347,41 +347,35 @@ describe("path parameters", () => {
   const jobId = param("finishManualTask", "jobId");
   const finishTaskId = param("finishManualTask", "taskId");
 
-  it("claim taskId is a task-iteration UUID, either case", () => {
-    expect(claimTaskId("3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34")).toBe(true);
-    expect(claimTaskId("3F2C9A4E-8B1D-4C7E-9F60-2A5B7D8E1C34")).toBe(true);
-    for (const bad of [
-      "",
-      "taskId",
-      "3f2c9a4e8b1d4c7e9f602a5b7d8e1c34",
-      "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c3",
-      "g f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34",
-      42,
-    ]) {
-      expect(claimTaskId(bad)).toBe(false);
-    }
-  });
-
-  it("jobId is 24 lower-case hex digits", () => {
-    expect(jobId("67be20c2dda0df69ebe60824")).toBe(true);
-    for (const bad of [
-      "67BE20C2DDA0DF69EBE60824",
-      "67be20c2dda0df69ebe6082",
-      "67be20c2dda0df69ebe608245",
-      "jobId",
-      "",
-    ]) {
-      expect(jobId(bad)).toBe(false);
-    }
-  });
-
-  it("finish taskId is a reserved workflow key or a plain task key", () => {
-    for (const good of ["workflow_start", "workflow_end", "error_handler", TASK_KEY, "e28f", "my-task_2"]) {
-      expect(finishTaskId(good)).toBe(true);
-    }
-    for (const bad of ["", "a/b", "../defc", "a.b", ".", "..", "de fc", 7]) {
-      expect(finishTaskId(bad)).toBe(false);
-    }
+  it.each([
+    [
+      "claim taskId is a task-iteration UUID, either case",
+      claimTaskId,
+      ["3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34", "3F2C9A4E-8B1D-4C7E-9F60-2A5B7D8E1C34"],
+      [
+        "",
+        "taskId",
+        "3f2c9a4e8b1d4c7e9f602a5b7d8e1c34",
+        "3f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c3",
+        "g f2c9a4e-8b1d-4c7e-9f60-2a5b7d8e1c34",
+        42,
+      ],
+    ],
+    [
+      "jobId is 24 lower-case hex digits",
+      jobId,
+      ["67be20c2dda0df69ebe60824"],
+      ["67BE20C2DDA0DF69EBE60824", "67be20c2dda0df69ebe6082", "67be20c2dda0df69ebe608245", "jobId", ""],
+    ],
+    [
+      "finish taskId is a reserved workflow key or a plain task key",
+      finishTaskId,
+      ["workflow_start", "workflow_end", "error_handler", TASK_KEY, "e28f", "my-task_2"],
+      ["", "a/b", "../defc", "a.b", ".", "..", "de fc", 7],
+    ],
+  ])("%s", (_rule, valid, good: unknown[], bad: unknown[]) => {
+    for (const value of good) expect([value, valid(value)]).toEqual([value, true]);
+    for (const value of bad) expect([value, valid(value)]).toEqual([value, false]);
   });
 });
 

@@ -2,6 +2,7 @@
 // bad usage is a UsageError naming the one wrong thing, thrown while the options are read, so
 // before Prism starts and before any connection or name lookup. The credentials are checked by the
 // client's own rules, with its wording.
+import { createOperationsManagerClient } from "../src/index";
 import { UsageError } from "../src/tools/usage";
 import { verifyOptions } from "../src/tools/verify/options";
 
@@ -64,7 +65,12 @@ describe("verify's options", () => {
       BASIC,
       /^--only: unknown operation "deleteEverything"/,
     ],
-    ["credentials in the URL", ["--upstream", "http://user:pw@127.0.0.1:9"], BASIC, /must not carry credentials/],
+    [
+      "credentials in the URL",
+      ["--upstream", "http://user:pw@127.0.0.1:9"],
+      BASIC,
+      /^--upstream must not contain credentials; set them in the environment/,
+    ],
     [
       "a task id that is not a UUID",
       [...LOCAL, "--task-id", "not-a-uuid"],
@@ -138,4 +144,41 @@ describe("verify's options", () => {
       auth: { method: "none" },
     });
   });
+
+  it.each([
+    [
+      "a URL that does not parse, a password in it",
+      "https://svc:Hunter2Secret@itential example.com",
+      /^--upstream must be an absolute http\(s\) URL, got "https:\/\/\[redacted\]@itential example\.com"$/,
+    ],
+    [
+      "a password in the URL",
+      "http://svc:Hunter2Secret@127.0.0.1:9",
+      /^--upstream must not contain credentials; set them in the environment \(OM_USERNAME and OM_PASSWORD, or OM_CLIENT_ID and OM_CLIENT_SECRET\)$/,
+    ],
+    ["a scheme that is not http(s)", "ftp://127.0.0.1:9", /^--upstream must use http or https, got ftp:$/],
+    [
+      "a scheme that is not http(s), a password in it",
+      "ftp://svc:Hunter2Secret@127.0.0.1:9",
+      /must not contain credentials/,
+    ],
+  ])(
+    "refuses %s by the client's baseUrl rule, in verify's names, never showing the password",
+    (_what, upstream, message) => {
+      const error = refusal(["--upstream", upstream]);
+      expect(error.message).toMatch(message);
+      expect(error.message).not.toContain("Hunter2Secret");
+      // One rule: the client refuses the same URL with the same sentence, up to the names and the hint.
+      let client: unknown;
+      try {
+        createOperationsManagerClient({ baseUrl: upstream, auth: { username: "a", password: "b" } });
+      } catch (e) {
+        client = e;
+      }
+      const sentence = (text: string) => text.split(/; |\. Use /)[0];
+      expect(
+        sentence((client as Error).message.replace(/^createOperationsManagerClient: baseUrl\b/, "--upstream")),
+      ).toBe(sentence(error.message));
+    },
+  );
 });

@@ -18,14 +18,9 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { MAX_RECORDING_BYTES } from "../src/tools/recording/format";
 import { personalScrubber } from "../src/tools/recording/personal";
-import {
-  driftEntry,
-  driftReport,
-  MAX_LISTED_PER_ANSWER,
-  openRecordDir,
-  recordDirProblem,
-  writeRecordings,
-} from "../src/tools/recording/record";
+import { driftEntry, driftReport, MAX_LISTED_PER_ANSWER } from "../src/tools/recording/drift";
+import { openRecordDir, recordDirProblem } from "../src/tools/recording/record-dir";
+import { writeRecordings } from "../src/tools/recording/write-recordings";
 import { startTap, type NotTaken, type Tapped } from "../src/tools/recording/tap";
 import { classify } from "../src/tools/verify/classify";
 import { verifyCommand } from "../src/tools/verify/command";
@@ -33,6 +28,7 @@ import { driftReportLines, PRINTED_PER_LIST, resultLines } from "../src/tools/ve
 import { UsageError } from "../src/tools/usage";
 import { run as runCommand } from "./support/children";
 import { claimAnswer } from "./support/constants";
+import { recordingOf } from "./support/recordings";
 import { startRecordingServer } from "./support/recording-server";
 import { repoRoot } from "./support/spec";
 
@@ -44,18 +40,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const fresh = (name = "d") => path.join(root, `${name}${++n}`);
 
-const recording = (operationId: string, status: number) => ({
-  operationId,
-  method: "POST",
-  path: "/operations-manager/tasks/x/claim",
-  status,
-  contentType: "application/json",
-  recordedAt: "2026-12-06T00:00:00.000Z",
-  label: "lab",
-  body: claimAnswer,
-  verdict: "pass",
-  violations: [],
-});
+const recording = (operationId: string, status: number) => recordingOf({ operationId, status });
 
 describe("F6: --record DIR is never written through a link at DIR itself, before or during the calls", () => {
   it("DIR a link (to a folder, dangling, to a link) is refused before any call, exit 2, nothing written in its target", async () => {

@@ -8,21 +8,12 @@ import { UsageError } from "../src/tools/usage";
 import { classify, type Outcome } from "../src/tools/verify/classify";
 import { verifyCommand } from "../src/tools/verify/command";
 import { driftReportLines } from "../src/tools/verify/report";
-import { driftReport, type DriftEntry } from "../src/tools/recording/record";
+import { driftReport, type DriftEntry } from "../src/tools/recording/drift";
 import { claimAnswer, finishAnswer } from "./support/constants";
+import { recordingOf } from "./support/recordings";
 
-const recording = (operationId: string, status: number, body: unknown) => ({
-  operationId,
-  method: "POST",
-  path: `/recorded/${operationId}`,
-  status,
-  contentType: "application/json",
-  recordedAt: "2026-12-06T00:00:00.000Z",
-  label: "lab",
-  body,
-  verdict: "pass",
-  violations: [],
-});
+const recording = (operationId: string, status: number, body: unknown) =>
+  recordingOf({ operationId, status, body, path: `/recorded/${operationId}` });
 
 let root: string;
 beforeAll(() => {

@@ -1,19 +1,22 @@
 // The client: its options checked, its way in, the openapi-fetch engine every request goes
 // through, and the two operations, put together. Each part has its own module:
-// options.ts (options and their checks), auth.ts (the ways in and their tokens), pipeline.ts (a
-// call from arguments to data or error), answers.ts (what an answer becomes), finish-body.ts,
-// redaction.ts, transport.ts and validation.ts.
+// options.ts (the client's options and their check), base-url.ts (the base URL's rule),
+// call-options.ts (each call's signal and headers), pipeline.ts (a call from arguments to data or
+// error), finish-body.ts and middleware.ts here; the ways in in ../auth/, the wire in ../http/
+// (transport.ts, response.ts: what an answer becomes), the contract's checks in ../contract/.
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { createAuthenticator, type Authenticator } from "../auth/authenticator.js";
 import { checkFinishBody } from "./finish-body.js";
 import { callerMiddleware } from "./middleware.js";
-import { checkOptions, type CallOptions, type OperationsManagerClientOptions } from "./options.js";
+import type { CallOptions } from "./call-options.js";
+import { checkOptions, type OperationsManagerClientOptions } from "./options.js";
 import { createPipeline } from "./pipeline.js";
 import { RequestCarrier, unpackingFetch } from "../http/transport.js";
 import type { FinishManualTaskBody, Job, paths, Task } from "../contract/types.js";
 import { answerCheck, checkPathParams } from "../contract/validation.js";
 
-export type { CallOptions, OperationsManagerClientOptions } from "./options.js";
+export type { CallOptions } from "./call-options.js";
+export type { OperationsManagerClientOptions } from "./options.js";
 
 export interface OperationsManagerClient {
   /**

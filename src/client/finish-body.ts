@@ -7,7 +7,8 @@ import { refusedCall } from "../errors/operations-manager-error.js";
 import type { FinishManualTaskBody } from "../contract/types.js";
 import { checkRequestBody } from "../contract/validation.js";
 import { isPlainObject, kindOf } from "../util/values.js";
-import { describeCause, noRedaction, type Redactor } from "../errors/redaction.js";
+import { noRedaction, type Redactor } from "../errors/redaction/redactor.js";
+import { describeCause } from "../errors/redaction/causes.js";
 
 /** The body as it will be sent: `json`, exactly the bytes sent, and `body`, its value read back. */
 export function checkFinishBody(

@@ -6,7 +6,8 @@
 // the password.
 import type { Middleware } from "openapi-fetch";
 import { OperationsManagerError } from "../errors/operations-manager-error.js";
-import { describeCause, safeCause, type Redactor } from "../errors/redaction.js";
+import type { Redactor } from "../errors/redaction/redactor.js";
+import { describeCause, safeCause } from "../errors/redaction/causes.js";
 import { RequestCarrier } from "../http/transport.js";
 import type { OperationId } from "../contract/types.js";
 import { kindOf } from "../util/values.js";
@@ -72,12 +73,13 @@ export function callerMiddleware() {
 }
 
 function wrap(m: Middleware): Middleware {
+  const { onResponse, onError } = m;
   const out: Middleware = {
     // The engine builds a light carrier (transport.ts); a middleware sees a real Request, and what
     // it returns (or the Request it changed in place) is carried on.
-    async onRequest(context) {
-      const carrier = context.request as unknown as RequestCarrier;
-      try {
+    onRequest: (context) =>
+      marked("onRequest", undefined, async () => {
+        const carrier = context.request as unknown as RequestCarrier;
         const request = toRequest(carrier);
         const result = m.onRequest ? await m.onRequest({ ...context, request }) : undefined;
         if (result instanceof Response) return result;
@@ -85,32 +87,25 @@ function wrap(m: Middleware): Middleware {
           throw new TypeError(`onRequest must return a Request, a Response or nothing, got ${kindOf(result)}`);
         const next = result ?? request;
         return (await toCarrier(next, next === request ? carrier.signal : next.signal)) as unknown as Request;
-      } catch (error) {
-        throw new MiddlewareFailure("onRequest", undefined, error);
-      }
-    },
+      }),
   };
-  if (m.onResponse) {
-    const onResponse = m.onResponse;
-    out.onResponse = async (context) => {
-      try {
-        return await onResponse(context);
-      } catch (error) {
-        throw new MiddlewareFailure("onResponse", context.response.status, error);
-      }
-    };
-  }
-  if (m.onError) {
-    const onError = m.onError;
-    out.onError = async (context) => {
-      try {
-        return await onError(context);
-      } catch (error) {
-        throw new MiddlewareFailure("onError", undefined, error);
-      }
-    };
-  }
+  if (onResponse)
+    out.onResponse = (context) => marked("onResponse", context.response.status, () => onResponse(context));
+  if (onError) out.onError = (context) => marked("onError", undefined, () => onError(context));
   return out;
+}
+
+/** What `hook` gives, or what it throws marked as thrown there (with the status of the answer it saw). */
+async function marked<T>(
+  hook: MiddlewareFailure["hook"],
+  status: number | undefined,
+  run: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new MiddlewareFailure(hook, status, error);
+  }
 }
 
 /** The engine's carrier as the `Request` a middleware expects to see. */

@@ -5,7 +5,7 @@
 import { declaredNames, requestValidators, type ValidationError } from "../../generated/request-validators.js";
 import { OperationsManagerError, refusedCall, type Violation } from "../errors/operations-manager-error.js";
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
-import { noRedaction, type Redactor } from "../errors/redaction.js";
+import { noRedaction, type Redactor } from "../errors/redaction/redactor.js";
 import type { OperationId } from "./types.js";
 import type { NameSet } from "../util/values.js";
 

@@ -2,7 +2,7 @@
 // becomes data or an error. A non-2xx answer is worded the same way for both; its body is scrubbed
 // once, before anything is read or cut from it, so no part of a secret survives a cut.
 import { OperationsManagerError, type OperationsManagerErrorKind } from "../errors/operations-manager-error.js";
-import { scrubJoined, type Redactor } from "../errors/redaction.js";
+import { scrubJoined, type Redactor } from "../errors/redaction/redactor.js";
 import type { OperationId } from "../contract/types.js";
 import { describeViolations, type AnswerCheck, type Violation } from "../contract/validation.js";
 import { parseMediaType } from "../util/media-type.js";

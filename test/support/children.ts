@@ -53,6 +53,25 @@ export function leftInGroup(child: ChildProcess & { pid: number }, ms: number): 
   return groupGone(child.pid, ms);
 }
 
+/**
+ * How `child` exited (at once if it has already), or "still running" when it has not within `ms`.
+ * Only the child itself: `leftInGroup` says whether its group went too.
+ */
+export function exitWithin(
+  child: ChildProcess,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null } | "still running"> {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve("still running"), ms).unref();
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
 /** Sends `signal` to `child`'s whole group and waits up to `ms` for it to end; resolves what is left. */
 export function stopGroup(
   child: ChildProcess & { pid: number },

@@ -35,6 +35,9 @@ function exampleAnswer(operationId: string, status: string): unknown {
   return (deref(spec.spec, example) as JsonObject).value;
 }
 
+/** A started fake platform. */
+export type FakePlatform = Awaited<ReturnType<typeof startFakePlatform>>;
+
 export async function startFakePlatform(options: FakePlatformOptions = {}) {
   const o = {
     clientId: "svc-automation",

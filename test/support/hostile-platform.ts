@@ -47,6 +47,9 @@ export function echo(secrets: readonly string[]): string {
   return secrets.flatMap((s) => secretForms(s).map((form) => `[${form}]`)).join(" ");
 }
 
+/** A started hostile platform. */
+export type HostilePlatform = Awaited<ReturnType<typeof startHostilePlatform>>;
+
 export async function startHostilePlatform(options: HostileOptions = {}) {
   const server = await startRecordingServer();
   const issued: string[] = [];

@@ -4,9 +4,12 @@
 // generated strict validators (generated/drift-validators.ts, made by scripts/lib/validators.mjs),
 // so the answer cannot differ from what the contract's validators evaluate. Paths are collapsed:
 // map keys (the keys of a map's `additionalProperties`, reserved keys included) and array indexes
-// are `*`, so `/data/tasks/*/metrics/server_id: string` stands for every task, once.
-import { driftValidators } from "../../../generated/drift-validators.js";
+// are `*`, so `/data/tasks/*/metrics/server_id: string` stands for every task, once. The drift of
+// one recording (a line of DIR/report.json) and the report over many are made here too.
+import { driftValidators, type Validate } from "../../../generated/drift-validators.js";
 import { escapePointer, unescapePointer } from "../../util/json-pointer.js";
+import { parseMediaType } from "../../util/media-type.js";
+import type { Recording } from "./format.js";
 
 export interface Drift {
   /** `pointer: JSON type` of each member the contract does not declare (`type|type` when it varies), sorted. */
@@ -15,15 +18,12 @@ export interface Drift {
   missingOptional: string[];
 }
 
-type Found = { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown> };
-
 /** The drift of an answer's `body` from what `operationId` declares for `status` in `mediaType`; none when nothing is declared there. */
 export function driftOf(operationId: string, status: number | string, mediaType: string, body: unknown): Drift {
   const byStatus = own(driftValidators as Record<string, unknown>, operationId) as
     Record<string, Record<string, unknown>> | undefined;
-  const validate = own(own(byStatus, String(status)) as Record<string, unknown> | undefined, mediaType) as ((
-    value: unknown,
-  ) => boolean) & { errors?: Found[] | null };
+  const validate = own(own(byStatus, String(status)) as Record<string, unknown> | undefined, mediaType) as
+    Validate | undefined;
   if (typeof validate !== "function") return { undeclared: [], missingOptional: [] };
   validate(body);
   const errors = validate.errors ?? [];
@@ -77,4 +77,101 @@ function jsonType(value: unknown): string {
   if (Array.isArray(value)) return "array";
   if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
   return typeof value;
+}
+
+/** One line of DIR/report.json. */
+export interface DriftEntry {
+  file: string;
+  operationId: string;
+  status: number;
+  verdict: string;
+  /** The contract's violations: what broke (`body /data/name`, `status`…) and how. */
+  violations: string[];
+  /** `pointer: JSON type` of each member the contract does not declare. */
+  undeclared: string[];
+  /** Each optional member the contract declares that the answer left out. */
+  missingOptional: string[];
+  /** How many of each there are: each list above holds the first MAX_LISTED_PER_ANSWER only. */
+  counts: { violations: number; undeclared: number; missingOptional: number };
+}
+
+/** How many items of each list an answer's drift entry holds (report.json stays bounded whatever an answer holds). */
+export const MAX_LISTED_PER_ANSWER = 200;
+
+/** Where a recording departs from the contract: its violations, undeclared members, optional members left out. */
+export function driftEntry(file: string, recording: Recording): DriftEntry {
+  const violations = recording.violations.map((v) => `${v.in}${v.path ? ` ${v.path}` : ""}: ${v.message}`);
+  const mediaType =
+    parseMediaType(recording.contentType) ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
+  const drift = driftOf(recording.operationId, recording.status, mediaType, recording.body);
+  const first = (items: string[]) => items.slice(0, MAX_LISTED_PER_ANSWER);
+  return {
+    file,
+    operationId: recording.operationId,
+    status: recording.status,
+    verdict: recording.verdict,
+    violations: first(violations),
+    undeclared: first(drift.undeclared),
+    missingOptional: first(drift.missingOptional),
+    counts: {
+      violations: violations.length,
+      undeclared: drift.undeclared.length,
+      missingOptional: drift.missingOptional.length,
+    },
+  };
+}
+
+/** The drift of a set of answers, in three sections, each sorted, deduplicated and counted. */
+export interface DriftReport {
+  /** Whether anything needs action: a violation (the contract is broken) or an undeclared member (the contract may need it). */
+  needsAction: boolean;
+  /** What breaks the contract. */
+  violations: Array<{ operationId: string; status: number; violation: string }>;
+  /** The members the platform sends that the contract does not declare: paths collapsed (`*`), with their JSON types. */
+  undeclared: Array<{ operationId: string; status: number; member: string }>;
+  /** The optional members the contract declares that the answers left out. */
+  optionalLeftOut: Array<{ operationId: string; status: number; member: string }>;
+  /** False when an answer held more than its entry lists (MAX_LISTED_PER_ANSWER; its `counts` say how many). */
+  complete: boolean;
+}
+
+const byPlace =
+  <T extends { operationId: string; status: number }>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    a.operationId.localeCompare(b.operationId) || a.status - b.status || key(a).localeCompare(key(b));
+
+function unique<T>(items: T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => (seen.has(key(item)) ? false : (seen.add(key(item)), true)));
+}
+
+/** The three sections from the drift of each answer. */
+export function driftReport(entries: readonly DriftEntry[]): DriftReport {
+  const place = (e: DriftEntry) => ({ operationId: e.operationId, status: e.status });
+  const violations = unique(
+    entries.flatMap((e) => e.violations.map((violation) => ({ ...place(e), violation }))),
+    (v) => `${v.operationId} ${v.status} ${v.violation}`,
+  ).sort(byPlace((v) => v.violation));
+  const undeclared = unique(
+    entries.flatMap((e) => e.undeclared.map((member) => ({ ...place(e), member }))),
+    (v) => `${v.operationId} ${v.status} ${v.member}`,
+  ).sort(byPlace((v) => v.member));
+  const optionalLeftOut = unique(
+    entries.flatMap((e) => e.missingOptional.map((member) => ({ ...place(e), member }))),
+    (v) => `${v.operationId} ${v.status} ${v.member}`,
+  ).sort(byPlace((v) => v.member));
+  const complete = entries.every(
+    (e) =>
+      !e.counts ||
+      (e.counts.violations <= e.violations.length &&
+        e.counts.undeclared <= e.undeclared.length &&
+        e.counts.missingOptional <= e.missingOptional.length),
+  );
+  return {
+    needsAction: violations.length > 0 || undeclared.length > 0,
+    violations,
+    undeclared,
+    optionalLeftOut,
+    complete,
+  };
 }

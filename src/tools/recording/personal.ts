@@ -1,7 +1,9 @@
 // Personal values (and secret-named members) out of recordings: the values of members that name people (an e-mail, a user
 // name, a first or last name, and any more a user names) become placeholders that still keep the
 // contract (an e-mail stays an e-mail), the same value always the same placeholder so that the
-// recording stays coherent. Member names match case-insensitively, at any depth; no recursion.
+// recording stays coherent. Member names match case-insensitively, at any depth the one value walk
+// goes (util/walk.ts: no recursion, cut below 256 levels).
+import { copyValue } from "../../util/walk.js";
 
 /** The members whose values name people, by default. */
 const PERSONAL_MEMBERS: readonly string[] = ["email", "username", "firstname", "lastname"];
@@ -47,90 +49,44 @@ export function personalScrubber(extra: readonly string[] = []): PersonalScrubbe
     if (!firstPlaceholder.has(original)) firstPlaceholder.set(original, value);
     return value;
   };
-  const scrub = (<T>(value: T): T => {
-    const root = copy(value);
-    const stack: unknown[] = [root];
-    while (stack.length > 0) {
-      const node = stack.pop();
-      if (Array.isArray(node)) {
-        for (let i = 0; i < node.length; i++) stack.push((node[i] = copy(node[i])));
-      } else if (node && typeof node === "object") {
-        const record = node as Record<string, unknown>;
-        for (const key of Object.keys(record)) {
-          const member = key.toLowerCase();
-          const v = record[key];
-          if (
-            v !== null &&
-            v !== "" &&
-            typeof v !== "boolean" &&
-            SECRET_MEMBER.test(key) &&
-            !/^token_?type$/i.test(key)
-          )
-            record[key] = "[redacted]";
-          // Whatever a person's member holds (a string, or a list or object of them) becomes one placeholder.
-          else if (names.has(member) && v !== null && v !== "" && typeof v !== "boolean") {
-            const strings = typeof v === "object" ? stringsIn(v) : [];
-            // A list or object is known by the strings it holds (walked without recursion: an answer may nest 200,000 deep).
-            record[key] = placeholder(member, typeof v === "string" ? v : `\u0000${strings.join("\u0000")}`);
-            for (const inner of strings) {
-              seen.add(inner);
-              if (!firstPlaceholder.has(inner)) firstPlaceholder.set(inner, record[key] as string);
-            }
-          } else stack.push((record[key] = copy(v)));
+  const scrub = (<T>(value: T): T =>
+    copyValue(value, {
+      member: (key, v) => {
+        if (v === null || v === "" || typeof v === "boolean") return undefined;
+        if (SECRET_MEMBER.test(key) && !/^token_?type$/i.test(key)) return { value: "[redacted]" };
+        const member = key.toLowerCase();
+        if (!names.has(member)) return undefined;
+        // Whatever a person's member holds (a string, or a list or object of them) becomes one placeholder.
+        const strings = typeof v === "object" ? stringsIn(v) : [];
+        // A list or object is known by the strings it holds.
+        const replaced = placeholder(member, typeof v === "string" ? v : `\u0000${strings.join("\u0000")}`);
+        for (const inner of strings) {
+          seen.add(inner);
+          if (!firstPlaceholder.has(inner)) firstPlaceholder.set(inner, replaced);
         }
-      }
-    }
-    return root as T;
-  }) as PersonalScrubber;
+        return { value: replaced };
+      },
+    }) as T) as PersonalScrubber;
   Object.defineProperty(scrub, "replaced", { get: () => placeholders.size });
   scrub.originals = () => [...seen];
   // Linear in the text whatever the number of values: a hostile answer may name many people.
   const replaceIn = wholeValueReplacer(firstPlaceholder);
   scrub.inText = replaceIn;
-  scrub.inStrings = <T>(value: T): T => {
-    if (typeof value === "string") return replaceIn(value) as T;
-    const root = copy(value);
-    const stack: unknown[] = [root];
-    while (stack.length > 0) {
-      const node = stack.pop();
-      if (node === null || typeof node !== "object") continue;
-      const record = node as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        const v = record[key];
-        if (typeof v === "string") record[key] = replaceIn(v);
-        else if (v !== null && typeof v === "object") stack.push((record[key] = copy(v)));
-      }
-    }
-    return root as T;
-  };
+  scrub.inStrings = <T>(value: T): T =>
+    copyValue(value, { leaf: (leaf) => (typeof leaf === "string" ? replaceIn(leaf) : leaf) }) as T;
   return scrub;
 }
 
-/** Every non-empty string value in `value`, in order, at any depth, without recursion. */
+/** Every non-empty string value in `value`, in order, at any depth the walk goes. */
 function stringsIn(value: unknown): string[] {
   const found: string[] = [];
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node === "string") {
-      if (node !== "") found.push(node);
-    } else if (node !== null && typeof node === "object") {
-      const items = Array.isArray(node) ? node : Object.values(node as Record<string, unknown>);
-      for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]);
-    }
-  }
+  copyValue(value, {
+    leaf: (leaf) => {
+      if (typeof leaf === "string" && leaf !== "") found.push(leaf);
+      return leaf;
+    },
+  });
   return found;
-}
-
-/** A shallow copy of an array or plain object (its members are copied as the walk reaches them). */
-function copy<T>(value: T): T {
-  if (Array.isArray(value)) return [...value] as T;
-  if (value && typeof value === "object") {
-    const out = Object.create(null) as Record<string, unknown>;
-    for (const key of Object.keys(value)) out[key] = (value as Record<string, unknown>)[key];
-    return Object.setPrototypeOf(out, Object.prototype) as T;
-  }
-  return value;
 }
 
 /** A word character: a letter, a digit or `_` (a person's value is replaced only where it stands as whole words). */

@@ -1,10 +1,9 @@
 // verify's credentials: the environment mapped to the client's own auth options, checked by the
-// client's own rules (src/auth/authenticator.ts, src/client/options.ts): the same refusals, the same rule against
-// sending credentials in clear text. Credentials never come from arguments.
+// client's own rules (src/auth/authenticator.ts): the same refusals. Credentials never come from
+// arguments; whether any are sent decides --upstream's rule against clear text (./options.ts).
 import type { AuthOptions } from "../../auth/authenticator.js";
 import { checkAuth } from "../../auth/authenticator.js";
 import { isOperationsManagerError } from "../../errors/operations-manager-error.js";
-import { checkBaseUrl } from "../../client/options.js";
 import { UsageError } from "../usage.js";
 
 export interface VerifyAuth {
@@ -15,11 +14,9 @@ export interface VerifyAuth {
   check?: string;
 }
 
-/** The client's words for its options, in verify's: its flags and environment variables. */
+/** The client's words for its auth options, in verify's: its environment variables. */
 const TERMS: [RegExp, string][] = [
   [/^createOperationsManagerClient: /, ""],
-  [/\bbaseUrl\b/g, "--upstream"],
-  [/\ballowInsecureHttp(: true)?/g, "--allow-insecure-http"],
   [/\bauth\.username\b/g, "OM_USERNAME"],
   [/\bauth\.password\b/g, "OM_PASSWORD"],
   [/\bauth\.clientId\b/g, "OM_CLIENT_ID"],
@@ -39,13 +36,17 @@ function asUsage<T>(check: () => T): T {
   }
 }
 
+/** The way in the environment asks for: OM_AUTH, else oauth when OM_CLIENT_ID is set, else basic. */
+export function authMethod(env: NodeJS.ProcessEnv): string {
+  return env.OM_AUTH || (env.OM_CLIENT_ID ? "oauth" : "basic");
+}
+
 /**
- * How to get in, from the environment, for the platform at `upstream`: refused (a UsageError)
- * before any connection or name lookup when the client would refuse it, plain http to a host that
- * is not loopback included.
+ * How to get in, from the environment: refused (a UsageError) before any connection or name lookup
+ * when the client would refuse it.
  */
-export function authFromEnv(env: NodeJS.ProcessEnv, upstream: URL, allowInsecureHttp: boolean): VerifyAuth {
-  const method = env.OM_AUTH || (env.OM_CLIENT_ID ? "oauth" : "basic");
+export function authFromEnv(env: NodeJS.ProcessEnv): VerifyAuth {
+  const method = authMethod(env);
   if (method === "none") return { method };
   let options: AuthOptions;
   if (method === "oauth") {
@@ -65,8 +66,6 @@ export function authFromEnv(env: NodeJS.ProcessEnv, upstream: URL, allowInsecure
     throw new UsageError(`OM_AUTH must be oauth, login, basic or none, got ${JSON.stringify(method)}`, "verify");
   }
   const checked = asUsage(() => checkAuth(options));
-  // The client's rule, with its wording: no credentials in clear text to a host that is not loopback.
-  asUsage(() => checkBaseUrl(upstream.href, allowInsecureHttp));
   return {
     method,
     options: checked,

@@ -10,22 +10,18 @@
 import type { Output } from "../usage.js";
 import { UsageError } from "../usage.js";
 import { closeWithin } from "../close-within.js";
-import { createRedactor } from "../../errors/redaction.js";
+import { createRedactor } from "../../errors/redaction/redactor.js";
 import { personalScrubber, type PersonalScrubber } from "../recording/personal.js";
-import {
-  driftReport,
-  openRecordDir,
-  operationFor,
-  toRecording,
-  writeRecordings,
-  type DriftEntry,
-  type RecordDir,
-  type RecordedAnswer,
-} from "../recording/record.js";
+import { driftReport, type DriftEntry } from "../recording/drift.js";
+import { openRecordDir, type RecordDir } from "../recording/record-dir.js";
+import type { RecordedAnswer } from "../recording/format.js";
+import { toRecording } from "../recording/to-recording.js";
+import { writeRecordings } from "../recording/write-recordings.js";
 import { startTap, type NotTaken, type Tapped } from "../recording/tap.js";
 import { parseJson } from "../../util/values.js";
 import type { VerifyResult } from "./classify.js";
 import { judgeRecordings } from "./from.js";
+import { operationFor } from "./operations.js";
 import { allPassed, driftReportLines, resultLines, summaryLine, verdictLine } from "./report.js";
 import { startProxy, verifyAll, type Upstream, type Verification } from "./run.js";
 import { VERIFY_USAGE, verifyOptions, type FromOptions, type VerifyOptions } from "./options.js";

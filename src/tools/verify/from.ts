@@ -5,7 +5,7 @@
 import path from "node:path";
 import { UsageError } from "../usage.js";
 import { readRecordings, RecordingFileError } from "../recording/format.js";
-import { driftEntry, type DriftEntry } from "../recording/record.js";
+import { driftEntry, type DriftEntry } from "../recording/drift.js";
 import { judgeRecorded, type VerifyResult } from "./classify.js";
 
 export function judgeRecordings(dir: string): { results: VerifyResult[]; entries: DriftEntry[] } {

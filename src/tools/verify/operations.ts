@@ -1,6 +1,8 @@
 // What verify calls, read from the bundled spec: the operations tagged "Operations Manager" (a
 // token step, from the auth options, goes first), their paths, methods, media types and default
-// ids. Only which flag fills which path parameter, and what the ids must name, is said here.
+// ids, and which operation a tapped request was for. Only which flag fills which path parameter,
+// and what the ids must name, is said here.
+import { createRequestJudge, type RequestJudge } from "../mock/request-judge.js";
 import { bundledSpec, deref, findOperation, members, operations, parameterExample } from "../spec/bundled-spec.js";
 
 export const verified: readonly string[] = [...operations(bundledSpec())]
@@ -53,4 +55,13 @@ export function requestFor(
     ].join(", "),
     ...(contentType === undefined ? {} : { contentType, body: JSON.stringify(bodies[operationId] ?? {}) }),
   };
+}
+
+let judge: RequestJudge | undefined;
+/**
+ * The operation a request was for, by its method and path: routed by the mock's request judge,
+ * the one reading of the spec's path templates (each `{name}` one path segment).
+ */
+export function operationFor(method: string, requestPath: string): string | undefined {
+  return (judge ??= createRequestJudge(bundledSpec()))(method, requestPath, null, undefined).operationId;
 }

@@ -1,10 +1,10 @@
 // verify's command line and environment. Bad usage is a UsageError (exit 2), before anything is called.
 import { existsSync } from "node:fs";
 import { requestValidators } from "../../../generated/request-validators.js";
-import { withoutUserinfo } from "../../client/options.js";
+import { judgeBaseUrl, type BaseUrlTerms } from "../../client/base-url.js";
 import { describeViolations, violationsOf } from "../../contract/validation.js";
 import { BIN, UsageError, parseOptions } from "../usage.js";
-import { authFromEnv, type VerifyAuth } from "./auth.js";
+import { authFromEnv, authMethod, type VerifyAuth } from "./auth.js";
 import { FLAGS, ID_FLAGS, TASK_DATA_OF, verified, type IdFlag } from "./operations.js";
 
 export const VERIFY_USAGE = `usage: ${BIN} verify --upstream <https://host:port> [options]
@@ -82,6 +82,16 @@ export interface FromOptions {
 
 const refuse = (message: string) => new UsageError(message, "verify");
 
+/**
+ * The client's baseUrl rule (src/client/base-url.ts) in verify's words. Credentials in argv end up
+ * in shell history and process lists: they come from the environment only.
+ */
+const UPSTREAM: BaseUrlTerms = {
+  url: "--upstream",
+  credentials: "set them in the environment (OM_USERNAME and OM_PASSWORD, or OM_CLIENT_ID and OM_CLIENT_SECRET)",
+  allowInsecure: "pass --allow-insecure-http",
+};
+
 /** The options, or "help" when --help was asked for; throws a UsageError for bad usage. */
 export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOptions | FromOptions | "help" {
   const idOptions = Object.fromEntries(ID_FLAGS.map((flag) => [flag.slice(2), { type: "string" as const }]));
@@ -113,14 +123,11 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
 
   const given = parsed.upstream as string | undefined;
   if (!given) throw refuse("--upstream is required");
-  if (!URL.canParse(given)) throw refuse(`--upstream is not a URL: ${JSON.stringify(withoutUserinfo(given))}`);
-  const url = new URL(given);
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw refuse("--upstream must be an http:// or https:// URL");
-  // Credentials in argv end up in shell history and process lists.
-  if (url.username || url.password)
-    throw refuse("--upstream must not carry credentials: set OM_USERNAME and OM_PASSWORD");
-  const auth = authFromEnv(env, url, parsed["allow-insecure-http"] === true);
+  // No credentials sent (OM_AUTH=none), none to leak: plain http may go to any host.
+  const insecureAllowed = parsed["allow-insecure-http"] === true || authMethod(env) === "none";
+  const url = judgeBaseUrl(given, insecureAllowed, UPSTREAM);
+  if (typeof url === "string") throw refuse(url);
+  const auth = authFromEnv(env);
 
   const only = [
     ...new Set(

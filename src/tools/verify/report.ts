@@ -2,7 +2,7 @@
 // call ends, and a summary; with --record or --from, the drift report beneath it; or with --json
 // one document. The platform's own words are echoed in places; its echo of our credentials must
 // not be, so every text goes through the package's redactor before it is printed.
-import { MAX_LISTED_PER_ANSWER, type DriftReport } from "../recording/record.js";
+import { MAX_LISTED_PER_ANSWER, type DriftReport } from "../recording/drift.js";
 import type { VerifyResult } from "./classify.js";
 
 const LABELS: Record<VerifyResult["result"], string> = {

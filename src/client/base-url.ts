@@ -1,0 +1,72 @@
+// The platform's base URL and its rule: what the client's baseUrl may be, and how a URL-like text
+// is shown without the credentials it may carry.
+import { optionError } from "../errors/operations-manager-error.js";
+
+/**
+ * How a caller names what the rule speaks of, so that its refusal reads in the caller's words:
+ * the client's option names, or a command's flags.
+ */
+export interface BaseUrlTerms {
+  /** The URL's own name: `baseUrl`, `--upstream`. */
+  url: string;
+  /** Where credentials go instead, said as an instruction: `pass them as auth`. */
+  credentials: string;
+  /** How to send credentials over plain http anyway, said as an instruction: `pass allowInsecureHttp: true`. */
+  allowInsecure: string;
+}
+
+const CLIENT_TERMS: BaseUrlTerms = {
+  url: "baseUrl",
+  credentials: "pass them as auth",
+  allowInsecure: "pass allowInsecureHttp: true",
+};
+
+/**
+ * The platform's base URL, judged: absolute http(s), no credentials in it, and not plain `http://`
+ * to a host that is not loopback unless `allowInsecureHttp` (credentials would cross the network in
+ * clear text). The URL, or why it is refused: one line naming it in `terms`, never showing the
+ * credentials it may carry. The one home of that rule: the client's baseUrl and verify's
+ * --upstream both go through it.
+ */
+export function judgeBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, terms: BaseUrlTerms): URL | string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl as string);
+  } catch {
+    return `${terms.url} must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200)) : typeof baseUrl}`;
+  }
+  if (url.username || url.password) return `${terms.url} must not contain credentials; ${terms.credentials}`;
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return `${terms.url} must use http or https, got ${url.protocol}`;
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp) {
+    return (
+      `${terms.url} ${url.origin} is plain http:// to a host that is not loopback: the credentials would cross the ` +
+      `network in clear text. Use https://, or ${terms.allowInsecure} if you mean it`
+    );
+  }
+  return url;
+}
+
+/** The client's baseUrl, judged; a refusal is the client's typed option error. */
+export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp = false): URL {
+  const judged = judgeBaseUrl(baseUrl, allowInsecureHttp, CLIENT_TERMS);
+  if (typeof judged === "string") throw optionError(judged);
+  return judged;
+}
+
+/**
+ * A URL-like text as it may be shown: whatever stands between `//` and the last `@` before the
+ * host (user and password, even in a text that does not parse as a URL) is `[redacted]`.
+ */
+function withoutUserinfo(text: string): string {
+  return text.replace(/(\/\/)[^/?#]*@/, "$1[redacted]@");
+}
+
+/**
+ * 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. Not `*.localhost`: a
+ * resolver that does not special-case it (RFC 6761 only asks) may send it anywhere.
+ */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
