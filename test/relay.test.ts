@@ -7,20 +7,28 @@ import type { AddressInfo } from "node:net";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { AnswerTooLarge } from "../src/http/transport";
 import { createRelay, endToEnd, type Relay } from "../src/tools/relay";
+import { closedAfterEach } from "./support/closed-after-each";
 
 const SECRET = "relay-Pa55w0rd-s3cret";
 const BASIC = `Basic ${Buffer.from(`operator:${SECRET}`).toString("base64")}`;
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
-const servers: http.Server[] = [];
 const relays: Relay[] = [];
 
-async function serve(handler: Handler): Promise<string> {
+/** A loopback server answering with `handler`, closed after the test that started it. */
+const listen = closedAfterEach(async (handler?: Handler) => {
   const server = http.createServer(handler);
-  servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+});
+const serve = async (handler: Handler) => (await listen(handler)).url;
 
 function relayTo(upstream: string, options: Partial<Parameters<typeof createRelay>[1]> = {}): Relay {
   const relay = createRelay(upstream, { maxRequestBytes: 1024, maxAnswerBytes: 1024, ...options });
@@ -28,17 +36,8 @@ function relayTo(upstream: string, options: Partial<Parameters<typeof createRela
   return relay;
 }
 
-afterEach(async () => {
+afterEach(() => {
   for (const relay of relays.splice(0)) relay.close();
-  await Promise.all(
-    servers.splice(0).map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    ),
-  );
 });
 
 /** A request carrying a secret every way it can: credentials, query, body. */
