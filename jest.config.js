@@ -29,6 +29,7 @@ const UNIT = [
   "middleware",
   "redaction",
   "refused-before-sending",
+  "relay",
 ];
 /** The package tier's files, by name. */
 const PACKAGE = ["package"];

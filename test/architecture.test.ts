@@ -20,6 +20,7 @@ const LAYERS: [prefix: string, rank: number][] = [
   ["src/tools/spec/", 7],
   ["src/tools/usage.ts", 7],
   ["src/tools/close-within.ts", 7],
+  ["src/tools/relay.ts", 7],
   ["src/tools/recording/", 8],
   ["src/tools/mock/", 9],
   ["src/tools/verify/", 10],

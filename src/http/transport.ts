@@ -128,7 +128,7 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
       // Bytes still compressed are no text: shown, they would carry a compressed echo of a secret
       // past every scrubbing. Described by their size only (the coding's name is the server's too).
       if (undecoded === "unknown" || (undecoded === "zstd" && isZstdFrame(bytes))) {
-        return `(a body of ${bytes.byteLength} bytes in a content coding that was not decoded)`;
+        return undecodedBody(bytes.byteLength);
       }
       return utf8.decode(bytes);
     };
@@ -138,6 +138,11 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
     // A frozen answer or a Proxy that refuses members: handed on as it is, as any oddity.
   }
   return response;
+}
+
+/** What stands for a body still compressed: its size only (the coding's name is the server's too). */
+export function undecodedBody(byteLength: number): string {
+  return `(a body of ${byteLength} bytes in a content coding that was not decoded)`;
 }
 
 /** The content codings fetch (undici) decodes; zstd only in some versions (checked by its frame's magic). */

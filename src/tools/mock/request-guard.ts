@@ -7,26 +7,16 @@
 // segment decoded. This front reads each request, refuses a target that is not its own plain
 // path, asks the preflight both mocks share (answers.ts: what Prism could not read, what the
 // client would refuse, a path no operation has) and hands every other request, unchanged but for
-// an auth scheme's case, to Prism listening on a private loopback port. Nothing in node_modules
-// is patched.
+// an auth scheme's case, through the one http relay (tools/relay.ts) to Prism listening on a
+// private loopback port. Nothing in node_modules is patched.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { MAX_BODY_BYTES, tooLarge, unreadableAnswer, type MockAnswer, type MockRequest } from "./answers.js";
+import { createRelay, incoming, MAX_ANSWER_BYTES, type Relay } from "../relay.js";
+import { tooLarge as answerTooLarge } from "../../http/transport.js";
 
 /** What the mock answers before Prism, or nothing (mock-answers.ts createPreflight). */
 export type Preflight = (request: MockRequest) => { answer?: MockAnswer };
-
-/** Headers of one connection (RFC 9110 §7.6.1), not passed from one hop to the next; and `expect`, answered here. */
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "transfer-encoding",
-  "upgrade",
-  "te",
-  "trailer",
-  "expect",
-]);
 
 export interface GuardedServer {
   readonly url: string;
@@ -44,11 +34,16 @@ export async function startGuard(
   closeInner: () => Promise<void>,
   preflight?: Preflight,
 ): Promise<GuardedServer> {
-  const inner = new URL(prismUrl);
   // Kept-alive connections to Prism: the hop costs a loopback write, not a TCP handshake per call.
-  const agent = new http.Agent({ keepAlive: true });
+  // No time bound: as a proxy, Prism waits on the platform, which verify's tap (or the caller's
+  // own deadline) bounds. A request's body is bounded by Prism's own limit.
+  const relay = createRelay(prismUrl, {
+    maxRequestBytes: MAX_BODY_BYTES,
+    maxAnswerBytes: MAX_ANSWER_BYTES,
+    keepAlive: true,
+  });
   const server = http.createServer((req, res) => {
-    guard(req, res, inner, agent, preflight).catch((error: unknown) =>
+    guard(req, res, relay, preflight).catch((error: unknown) =>
       answerProblem(res, 500, "Mock failure", `the mock's front failed: ${String(error)}`),
     );
   });
@@ -61,7 +56,7 @@ export async function startGuard(
       });
     });
   } catch (error) {
-    agent.destroy();
+    relay.close();
     await closeInner();
     throw error;
   }
@@ -74,7 +69,7 @@ export async function startGuard(
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }).finally(() => {
-        agent.destroy();
+        relay.close();
         return closeInner();
       })),
   };
@@ -93,11 +88,10 @@ export function reachableUrl(address: Pick<AddressInfo, "address" | "family" | "
 async function guard(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  inner: URL,
-  agent: http.Agent,
+  relay: Relay,
   preflight: Preflight | undefined,
 ): Promise<void> {
-  const body = await readBody(req);
+  const body = await relay.readBody(req);
   if (body === "aborted") return;
   if (body === "too large") {
     // The rest of the body is not read: the connection closes after the answer.
@@ -129,48 +123,35 @@ async function guard(
     send(res, early);
     return;
   }
-  const headers: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers))
-    if (!HOP_BY_HOP.has(name) && name !== "content-length") headers[name] = value;
-  if (
-    body.length > 0 ||
-    req.headers["content-length"] !== undefined ||
-    req.headers["transfer-encoding"] !== undefined
-  ) {
-    headers["content-length"] = body.length;
-  }
   // An auth scheme is case-insensitive (RFC 9110 §11.1): `bearer x` is a bearer token, which
   // Prism 5.12 (matching /^Bearer\s/) would refuse as none. It is passed on spelled as Prism reads it.
-  if (typeof headers.authorization === "string")
-    headers.authorization = headers.authorization.replace(/^(bearer|basic)(?=\s)/i, (scheme) =>
-      scheme.toLowerCase() === "bearer" ? "Bearer" : "Basic",
-    );
-  const forwarded = http.request({
-    host: inner.hostname,
-    port: inner.port,
-    method: req.method,
-    path: target,
-    headers,
-    agent,
-  });
+  const headers = req.rawHeaders.map((value, i) =>
+    i % 2 === 1 && req.rawHeaders[i - 1]!.toLowerCase() === "authorization"
+      ? value.replace(/^(bearer|basic)(?=\s)/i, (scheme) => (scheme.toLowerCase() === "bearer" ? "Bearer" : "Basic"))
+      : value,
+  );
+  // The client went away: the call to Prism ends too.
+  const gone = new AbortController();
   res.once("close", () => {
-    if (!res.writableFinished) forwarded.destroy();
+    if (!res.writableFinished) gone.abort();
   });
-  forwarded.once("response", (answer) => {
-    const raw: string[] = [];
-    for (let i = 0; i < answer.rawHeaders.length; i += 2) {
-      if (!HOP_BY_HOP.has(answer.rawHeaders[i]!.toLowerCase()))
-        raw.push(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
-    }
-    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, raw);
-    answer.pipe(res);
-    answer.once("error", () => res.destroy());
-  });
-  forwarded.once("error", (error) => {
-    if (res.headersSent) res.destroy();
-    else answerProblem(res, 502, "Mock failure", `the mock did not answer (${error.message})`);
-  });
-  forwarded.end(body);
+  try {
+    const answer = await relay.forward(incoming(req, body, headers), gone.signal);
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(answer.status, answer.statusMessage, answer.headers);
+    res.end(answer.body);
+  } catch (error) {
+    if (gone.signal.aborted) return;
+    const over = answerTooLarge(error);
+    answerProblem(
+      res,
+      502,
+      "Mock failure",
+      over
+        ? `the mock's ${over.status} answer is over ${over.maxBytes} bytes`
+        : `the mock did not answer (${relay.noAnswerReason(error)})`,
+    );
+  }
 }
 
 /**
@@ -210,27 +191,6 @@ function send(res: http.ServerResponse, answer: MockAnswer, extra: Record<string
 function headerOf(req: http.IncomingMessage, name: string): string | null {
   const value = req.headers[name.toLowerCase()];
   return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-}
-
-/** The whole body, or why there is none to pass on; never more than Prism's limit is held. */
-function readBody(req: http.IncomingMessage): Promise<Buffer | "aborted" | "too large"> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners("data");
-        req.resume(); // what is left is dropped until the connection closes
-        resolve("too large");
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once("end", () => resolve(Buffer.concat(chunks)));
-    req.once("error", () => resolve("aborted"));
-    req.once("aborted", () => resolve("aborted"));
-  });
 }
 
 /** An RFC 9457 problem answer, as Prism gives its own (it names no part of the body). */

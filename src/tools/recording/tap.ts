@@ -3,25 +3,14 @@
 // replaces an answer that breaks the contract with its own 500 problem; the tap keeps the evidence.
 // A redirect reaches Prism without its Location (as `x-location-not-followed`): Prism's forwarder
 // follows redirects, and would re-send a claim to wherever one points.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { RequestCarrier, tooLarge, unpackingFetch } from "../../http/transport.js";
+import { tooLarge, undecodedBody } from "../../http/transport.js";
 import { MAX_RECORDING_BYTES, type Tapped } from "./format.js";
 import { parseMediaType } from "../../util/media-type.js";
+import { createRelay, incoming, type RelayAnswer } from "../relay.js";
 
 export type { Tapped } from "./format.js";
-
-/** Hop-by-hop headers and those the relayed body no longer matches (fetch decodes gzip). */
-const NOT_RELAYED = new Set([
-  "connection",
-  "keep-alive",
-  "transfer-encoding",
-  "content-length",
-  "content-encoding",
-  "host",
-  "upgrade",
-  "proxy-connection",
-]);
 
 /** A call the platform never answered: what happened, in words that name the host and port only. */
 export interface NoAnswer {
@@ -53,8 +42,9 @@ export interface TapHooks {
 
 /**
  * `timeoutMs` bounds each forwarded call, body included: a platform that never ends an answer cannot hold the tap.
- * An answer is read through the client's size bound (src/http/transport.ts): past it, reading
- * stops (nothing more is downloaded or inflated), `onNotTaken` is told, and Prism gets a 502 of the tap's.
+ * The call goes through the one http relay (tools/relay.ts), which reads the answer, decoded,
+ * through a bound of `maxBytes`: past it, reading stops (nothing more is downloaded or inflated),
+ * `onNotTaken` is told, and Prism gets a 502 of the tap's.
  * `onAnswer` runs once the answer is read, outside the forwarding: were it to throw, the answer
  * is still relayed and `onNotTaken` says so (our failure is never the platform's silence).
  */
@@ -64,27 +54,30 @@ export async function startTap(
   timeoutMs: number,
   hooks: TapHooks = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const base = upstream.replace(/\/$/, "");
   const maxBytes = hooks.maxBytes ?? MAX_RECORDING_BYTES;
-  const bounded = unpackingFetch(() => fetch, maxBytes);
+  // A new connection each call: a claim sent on a kept-alive socket the platform has just closed
+  // would be told as a reset, and never re-sent.
+  const relay = createRelay(upstream, {
+    timeoutMs,
+    maxRequestBytes: maxBytes,
+    maxAnswerBytes: maxBytes,
+    decode: true,
+  });
   const server = createServer((req, res) => {
     const method = req.method ?? "GET";
     const where = (req.url ?? "/").split("?")[0]!;
-    void forward(req).then(
-      ({ status, headers, body, answer }) => {
-        try {
-          onAnswer(answer);
-        } catch (error) {
-          hooks.onNotTaken?.({
-            method,
-            path: where,
-            status,
-            failed: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "a failure",
-          });
-        }
-        res.writeHead(status, headers).end(body);
-      },
-      (error: unknown) => {
+    void relay.readBody(req).then(async (body) => {
+      if (body === "aborted") return;
+      if (body === "too large") {
+        res
+          .writeHead(413, { "Content-Type": "text/plain", Connection: "close" })
+          .end(`the tap passes on no request body over ${maxBytes} bytes`);
+        return;
+      }
+      let answer: RelayAnswer;
+      try {
+        answer = await relay.forward(incoming(req, body));
+      } catch (error) {
         const over = tooLarge(error);
         if (over) {
           hooks.onNotTaken?.({ method, path: where, status: over.status, tooLarge: over.maxBytes });
@@ -93,51 +86,38 @@ export async function startTap(
             .end(`the tap read no more of the platform's ${over.status} answer: over ${over.maxBytes} bytes`);
           return;
         }
-        const reason = noAnswerReason(error, base, timeoutMs);
+        const reason = relay.noAnswerReason(error);
         hooks.onNoAnswer?.({ method, path: where, reason });
         res.writeHead(502, { "Content-Type": "text/plain" }).end(`the tap got no answer from the platform: ${reason}`);
-      },
-    );
-  });
-
-  async function forward(req: IncomingMessage) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined || NOT_RELAYED.has(name)) continue;
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
-    }
-    const method = req.method ?? "GET";
-    const url = req.url ?? "/";
-    const response = await bounded(
-      new RequestCarrier(base + url, {
+        return;
+      }
+      const contentType = answer.headers.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === "content-type");
+      const tapped: Tapped = {
         method,
-        headers,
-        redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
-        ...(chunks.length && method !== "GET" && method !== "HEAD" ? { body: Buffer.concat(chunks) } : {}),
-      }),
-    );
-    // Whole or not at all: a cut could leave the start of a secret where the redactor no longer sees all of it.
-    const body = Buffer.from(await response.arrayBuffer());
-    const contentType = response.headers.get("content-type");
-    const answer: Tapped = {
-      method,
-      path: url.split("?")[0]!,
-      status: response.status,
-      contentType: parseMediaType(contentType),
-      text: body.toString("utf8"),
-    };
-    const relayed: Record<string, string | string[]> = {};
-    response.headers.forEach((value, name) => {
-      if (name === "location") relayed["x-location-not-followed"] = value;
-      else if (!NOT_RELAYED.has(name) && name !== "set-cookie") relayed[name] = value;
+        path: where,
+        status: answer.status,
+        contentType: parseMediaType(contentType < 0 ? null : answer.headers[contentType + 1]),
+        // Still compressed (a coding the relay does not decode), bytes are no text: shown, they
+        // would carry a compressed echo of a secret past every scrubbing.
+        text: answer.undecoded ? undecodedBody(answer.body.length) : answer.body.toString("utf8"),
+      };
+      try {
+        onAnswer(tapped);
+      } catch (error) {
+        hooks.onNotTaken?.({
+          method,
+          path: where,
+          status: answer.status,
+          failed: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "a failure",
+        });
+      }
+      // Prism's forwarder follows redirects: the Location is handed on under a name it does not follow.
+      const headers = answer.headers.map((name, i) =>
+        i % 2 === 0 && name.toLowerCase() === "location" ? "x-location-not-followed" : name,
+      );
+      res.writeHead(answer.status, answer.statusMessage, headers).end(answer.body);
     });
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length) relayed["set-cookie"] = cookies;
-    return { status: response.status, headers: relayed, body, answer };
-  }
+  });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -146,44 +126,10 @@ export async function startTap(
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          relay.close();
+          resolve();
+        });
       }),
   };
-}
-
-const CAUSES: Array<[RegExp, string]> = [
-  [/^ECONNREFUSED$/, "connection refused"],
-  [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/, "the host name does not resolve"],
-  [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/, "the connection was reset"],
-  [/^(ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/, "timed out"],
-  [/^(EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL)$/, "the host cannot be reached"],
-  [/CERT|TLS|SSL|ERR_SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|HOSTNAME_MISMATCH|ALTNAME/, "TLS failed"],
-];
-
-/**
- * Why a call to `base` got no answer: what happened and where (host and port only: the base URL
- * carries no credentials, verify refuses them there). Never the platform's words: there were none.
- */
-function noAnswerReason(error: unknown, base: string, timeoutMs: number): string {
-  const url = new URL(base);
-  const where = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name === "TimeoutError" || name === "AbortError") return `timed out after ${timeoutMs / 1000}s (${where})`;
-  // fetch (undici) wraps the socket's error as `cause`, sometimes twice.
-  let code: string | undefined;
-  let innermost = "";
-  for (
-    let at: unknown = error, depth = 0;
-    at && typeof at === "object" && depth < 4;
-    at = (at as { cause?: unknown }).cause, depth++
-  ) {
-    const c = (at as { code?: unknown }).code;
-    if (typeof c === "string") code ??= c;
-    const m = (at as { message?: unknown }).message;
-    if (typeof m === "string") innermost = m;
-  }
-  const known = code && CAUSES.find(([pattern]) => pattern.test(code));
-  if (known) return `${known[1]} (${where}, ${code})`;
-  // fetch's own refusals (a port it never calls, say) have a message and no code.
-  return `the connection failed (${where}${code ? `, ${code}` : innermost ? `: ${innermost.slice(0, 100)}` : ""})`;
 }
