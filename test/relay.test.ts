@@ -57,7 +57,7 @@ function everything(error: unknown): string {
   return parts.join("\n");
 }
 
-const pairs = (raw: readonly string[]) =>
+const pairs = (raw: readonly string[]): Array<[name: string, value: string]> =>
   Array.from({ length: raw.length / 2 }, (_, i) => [raw[2 * i]!.toLowerCase(), raw[2 * i + 1]!]);
 
 describe("hop-by-hop headers", () => {

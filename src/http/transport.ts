@@ -35,7 +35,7 @@ export function unpackingFetch(
 }
 
 /** An answer's body ran past `maxResponseBytes`: reading stopped there. The status says its kind. */
-class AnswerTooLarge extends Error {
+export class AnswerTooLarge extends Error {
   override readonly name = "AnswerTooLarge";
   constructor(
     readonly status: number,

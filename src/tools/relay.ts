@@ -45,7 +45,7 @@ export function endToEnd(raw: readonly string[], also: readonly string[] = []): 
 }
 
 /** A request to pass on: its target as written (`/path?query`), its header pairs, its whole body. */
-export interface RelayRequest {
+interface RelayRequest {
   method: string;
   target: string;
   /** Header pairs as `rawHeaders` has them; hop-by-hop ones and Content-Length are dropped here. */
@@ -84,7 +84,7 @@ export interface RelayAnswer {
   undecoded?: string;
 }
 
-export interface RelayOptions {
+interface RelayOptions {
   /** Each call, its answer's body included, ends within this time (TimeoutError); none by default. */
   timeoutMs?: number;
   /** The most bytes of a request body read (readBody): past it, the rest is dropped unread. */
@@ -298,7 +298,7 @@ const CAUSES: Array<[RegExp, string]> = [
  * Why a call to `base` got no answer: what happened and where (host and port only: the base URL
  * carries no credentials, verify refuses them there). Never the platform's words: there were none.
  */
-export function noAnswerReason(error: unknown, base: string, timeoutMs: number): string {
+function noAnswerReason(error: unknown, base: string, timeoutMs: number): string {
   const url = new URL(base);
   const where = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
   const name = (error as { name?: unknown } | null)?.name;

@@ -16,7 +16,7 @@ import { createRelay, incoming, MAX_ANSWER_BYTES, type Relay } from "../relay.js
 import { tooLarge as answerTooLarge } from "../../http/transport.js";
 
 /** What the mock answers before Prism, or nothing (mock-answers.ts createPreflight). */
-export type Preflight = (request: MockRequest) => { answer?: MockAnswer };
+type Preflight = (request: MockRequest) => { answer?: MockAnswer };
 
 export interface GuardedServer {
   readonly url: string;

@@ -13,7 +13,7 @@ import { createRelay, incoming, type RelayAnswer } from "../relay.js";
 export type { Tapped } from "./format.js";
 
 /** A call the platform never answered: what happened, in words that name the host and port only. */
-export interface NoAnswer {
+interface NoAnswer {
   method: string;
   path: string;
   reason: string;
@@ -31,7 +31,7 @@ export interface NotTaken {
   failed?: string;
 }
 
-export interface TapHooks {
+interface TapHooks {
   /** Each call that got no answer at all: the tap then answers Prism a 502 of its own, which is no status of the platform's. */
   onNoAnswer?(failure: NoAnswer): void;
   /** Each answer past the bound, and each one `onAnswer` threw on: the platform answered. */
