@@ -31,7 +31,7 @@ const UNIT = [
   "refused-before-sending",
 ];
 /** The package tier's files, by name. */
-const PACKAGE = ["package"];
+const PACKAGE = ["package", "package-msw3"];
 
 const files = (names) => names.map((name) => `<rootDir>/test/${name}.test.ts`);
 
