@@ -32,7 +32,7 @@ const UNIT = [
   "relay",
 ];
 /** The package tier's files, by name. */
-const PACKAGE = ["package"];
+const PACKAGE = ["package", "package-msw3"];
 
 const files = (names) => names.map((name) => `<rootDir>/test/${name}.test.ts`);
 
