@@ -46,27 +46,6 @@ export default tseslint.config(
     },
   },
   {
-    // What these files held when the linter came in, while other branches were editing them: to
-    // be fixed (and this block dropped) once those branches have merged.
-    files: [
-      "src/tools/spec/bundled-spec.ts",
-      "src/client/pipeline.ts",
-      "src/util/values.ts",
-      "src/tools/mock/prism-server.ts",
-      "src/errors/redaction/*.ts",
-      "src/tools/mock/recorded-examples.ts",
-      "src/tools/recording/*.ts",
-      "src/tools/verify/*.ts",
-    ],
-    rules: {
-      ...anyAllowed,
-      "@typescript-eslint/no-unnecessary-type-assertion": "off",
-      "@typescript-eslint/no-base-to-string": "off",
-      "@typescript-eslint/prefer-promise-reject-errors": "off",
-      "prefer-const": "off",
-    },
-  },
-  {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     extends: [js.configs.recommended],
     languageOptions: { globals: { ...globals.node } },

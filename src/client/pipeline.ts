@@ -171,9 +171,12 @@ async function withToken(
 /** A shared token request goes on for the other calls; this caller stops waiting when its signal aborts. */
 function waitFor(pending: Promise<Credential>, signal: AbortSignal | undefined): Promise<Credential> {
   if (!signal) return pending;
+  // The caller's abort reason is passed on as given, whatever it is, as fetch passes it on.
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
     // The call's own signal (see deadline): one listener per call, removed when settled.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- as above
     const abort = () => reject(signal.reason);
     signal.addEventListener("abort", abort, { once: true });
     pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));

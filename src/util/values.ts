@@ -12,7 +12,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** An object made by a literal or JSON.parse, of any realm, or with no prototype: not a class instance. */
 export function isObjectLiteral(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
@@ -22,7 +22,7 @@ export function kindOf(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return value === "" ? "an empty string" : "a string";
   if (typeof value !== "object") return typeof value;
-  const name = Object.getPrototypeOf(value)?.constructor?.name;
+  const name = (Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
   return typeof name === "string" && name !== "Object" ? `a ${name}` : "an object with toJSON";
 }
 

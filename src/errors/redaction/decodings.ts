@@ -87,9 +87,7 @@ export const DECODINGS: Decoding[] = [
           ? { units: String.fromCharCode(parseInt(hex, 16)), end: i + 6 }
           : undefined;
       }
-      return next !== undefined && JSON_SHORT[next] !== undefined
-        ? { units: JSON_SHORT[next]!, end: i + 2 }
-        : undefined;
+      return next !== undefined && JSON_SHORT[next] !== undefined ? { units: JSON_SHORT[next], end: i + 2 } : undefined;
     },
   },
   // Percent-encoding (UTF-8, either case).

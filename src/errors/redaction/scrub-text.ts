@@ -60,7 +60,8 @@ function replaceSpans(text: string, spans: Array<[number, number]>): string {
   let at = 0;
   let i = 0;
   while (i < spans.length) {
-    let [start, end] = spans[i++]!;
+    const [start, spanEnd] = spans[i++]!;
+    let end = spanEnd;
     while (i < spans.length && spans[i]![0] < end) end = Math.max(end, spans[i++]![1]);
     out += text.slice(at, start) + REDACTED;
     at = end;

@@ -95,7 +95,14 @@ export async function startPrismServer(options: PrismServerOptions = {}): Promis
   const config = options.upstream
     ? { ...shared, isProxy: true as const, upstream: new URL(options.upstream) }
     : { ...shared, isProxy: false as const };
-  const server = createServer(operations, { cors: false, config, components: { logger: logger(options.log) } });
+  const server = createServer(operations, {
+    cors: false,
+    config,
+    components: {
+      // Prism types it as pino's Logger, of which it calls only the level methods and child().
+      logger: logger(options.log),
+    },
+  });
   // Prism listens where only the guard in front of it (request-guard.ts) reaches it.
   const inner = await server.listen(0, "127.0.0.1");
   // As a mock, the guard refuses what the client's own request validators refuse, and a Prefer
@@ -153,9 +160,12 @@ async function loadPrism() {
   }
 }
 
+/** What logger() gives: any level's method, and `child`, which gives the same logger. */
+type LineLogger = { [level: string]: (...args: unknown[]) => unknown };
+
 /** The part of pino's interface Prism calls, forwarding each line's message to `log`. */
-function logger(log: PrismServerOptions["log"]): any {
-  const self: any = new Proxy(
+function logger(log: PrismServerOptions["log"]): LineLogger {
+  const self: LineLogger = new Proxy(
     {},
     {
       get(_target, level) {

@@ -17,7 +17,11 @@ export interface RecordedExample {
   body: unknown;
 }
 
-type Node = { [key: string]: any };
+/** `parent[key]`, made an object there when it is none. */
+function objectAt(parent: JsonObject, key: string): JsonObject {
+  const found = parent[key];
+  return isObject(found) ? found : (parent[key] = {});
+}
 
 /**
  * How deep a recorded body may nest. Prism reads the spec it serves with recursive code (its
@@ -44,7 +48,7 @@ export function addRecordedExamples(
         },
       );
     }
-    let operation: Node;
+    let operation: JsonObject;
     try {
       operation = findOperation(spec, recording.operationId).operation;
     } catch {
@@ -52,18 +56,20 @@ export function addRecordedExamples(
       continue;
     }
     const status = String(recording.status);
-    const responses: Node = operation.responses ?? (operation.responses = {});
+    const responses = objectAt(operation, "responses");
     // A shared response ($ref) is copied into this operation before it changes.
-    const response: Node = (deref(spec, responses[status] as Json) as Node | undefined) ?? {
-      description: "An answer recorded from a platform.",
-    };
-    responses[status] = response === responses[status] ? response : structuredClone(response);
-    const content: Node = responses[status].content ?? (responses[status].content = {});
+    const declared = deref(spec, responses[status]);
+    const response: JsonObject = !isObject(declared)
+      ? { description: "An answer recorded from a platform." }
+      : declared === responses[status]
+        ? declared
+        : structuredClone(declared);
+    responses[status] = response;
     const mediaType = recording.contentType ?? (typeof recording.body === "string" ? "text/plain" : "application/json");
-    const media: Node = isObject(content[mediaType]) ? content[mediaType] : (content[mediaType] = {});
+    const media = objectAt(objectAt(response, "content"), mediaType);
     media.examples = {
-      ...(media.examples ?? {}),
-      [recording.name]: { summary: recording.summary, value: recording.body },
+      ...objectAt(media, "examples"),
+      [recording.name]: { summary: recording.summary, value: recording.body as Json },
     };
     names.add(recording.name);
   }

@@ -20,8 +20,7 @@ interface Drift {
 
 /** The drift of an answer's `body` from what `operationId` declares for `status` in `mediaType`; none when nothing is declared there. */
 export function driftOf(operationId: string, status: number | string, mediaType: string, body: unknown): Drift {
-  const byStatus = own(driftValidators as Record<string, unknown>, operationId) as
-    Record<string, Record<string, unknown>> | undefined;
+  const byStatus = own(driftValidators, operationId) as Record<string, Record<string, unknown>> | undefined;
   const validate = own(own(byStatus, String(status)) as Record<string, unknown> | undefined, mediaType) as
     Validate | undefined;
   if (typeof validate !== "function") return { undeclared: [], missingOptional: [] };

@@ -35,5 +35,6 @@ export function parameterExample(spec: JsonObject, operationId: string, name: st
   ];
   const param = declared.map((p) => deref(spec, p)).find((p): p is JsonObject => isObject(p) && p.name === name);
   if (!param) throw new Error(`${operationId} has no parameter ${name}`);
-  return String(param.example);
+  if (param.example === undefined) throw new Error(`${operationId}'s parameter ${name} has no example`);
+  return typeof param.example === "string" ? param.example : JSON.stringify(param.example);
 }

@@ -109,7 +109,7 @@ export function classify(
     return {
       ...result,
       result: "error",
-      error: `the platform was not reached (Prism answered ${response.status}: ${String(why)})`,
+      error: `the platform was not reached (Prism answered ${response.status}: ${asText(why)})`,
     };
   }
   result.status = upstreamStatus;
@@ -123,7 +123,7 @@ export function classify(
     return {
       ...result,
       result: "error",
-      error: `Prism could not judge the platform's ${upstreamStatus} answer (${String(why)})`,
+      error: `Prism could not judge the platform's ${upstreamStatus} answer (${asText(why)})`,
     };
   }
 
@@ -269,6 +269,11 @@ function hint(operationId: string, status: number, { defaulted, step, check }: C
   return `check that ${flags.join(" / ")} ${flags.length === 1 ? "names" : "name"} ${NAMES[operationId]}`;
 }
 
+/** A member of Prism's problem as text: a string as it is, anything else as its JSON. */
+function asText(value: unknown): string {
+  return typeof value === "string" ? value : String(JSON.stringify(value));
+}
+
 type PrismViolation = { location?: unknown; message?: unknown };
 type AddViolation = (
   where: string,
@@ -286,7 +291,7 @@ function listOf(value: unknown): unknown[] {
 function addPrismViolation(entry: unknown, violation: AddViolation) {
   const v = (entry !== null && typeof entry === "object" ? entry : {}) as PrismViolation;
   const message = typeof v.message === "string" ? v.message : JSON.stringify(v.message ?? null).slice(0, 200);
-  const [side, part, ...field] = Array.isArray(v.location) ? v.location : [];
+  const [side, part, ...field] = Array.isArray(v.location) ? (v.location as unknown[]) : [];
   if (side !== "response") return; // requests are checked before they are sent
   if (/^Unable to match the returned status code/.test(message)) return; // reported as `status`
   if (part === "body") violation("body", `/${field.map((f) => escapePointer(String(f))).join("/")}`, message, "prism");

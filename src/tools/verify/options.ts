@@ -156,7 +156,7 @@ export function verifyOptions(args: string[], env: NodeJS.ProcessEnv): VerifyOpt
   const taskData = parsed["task-data"] as string | undefined;
   if (taskData !== undefined) {
     try {
-      bodies[TASK_DATA_OF] = { taskData: JSON.parse(taskData) };
+      bodies[TASK_DATA_OF] = { taskData: JSON.parse(taskData) as unknown };
     } catch (error) {
       throw refuse(`--task-data is not JSON: ${(error as Error).message}`);
     }
