@@ -11,6 +11,8 @@
 // Tests are TypeScript compiled to CommonJS by ts-jest; the package's own sources use `.js`
 // specifiers (NodeNext), which the mapper strips so that jest finds the `.ts` files.
 
+import { availableParallelism } from "node:os";
+
 /** The unit tier's files, by name. */
 const UNIT = [
   "architecture",
@@ -59,6 +61,11 @@ const withPrism = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Two workers even on 2 cores (jest's default there is one: cores − 1): the integration files
+  // spend much of their time waiting on Prism, child processes and sockets, so a second file runs
+  // in that time. Measured on 2 cores: unit and integration 78 s with two, 120 s with one, 87 s with
+  // three (docs/development.md).
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   // Several tests start Prism or child processes; on a loaded 2-core machine 5 s is too tight.
   testTimeout: 30_000,
   // The run's marker for its children, and the last check that none is left (test/support/children.ts).
