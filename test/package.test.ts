@@ -8,12 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { exitWithin, leftInGroup, run, start, type Run } from "./support/children";
+import { devDependencies, npm, packInto } from "./support/packed";
 import { repoRoot } from "./support/spec";
 import { JOB_ID, TASK_ID, TASK_KEY } from "./support/constants";
 
 const exec = (file: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}) =>
   run(file, args, { cwd, env });
-const npm = (args: string[], cwd: string) => exec("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], cwd);
 const bin = (name: string) => path.join(repoRoot, "node_modules/.bin", name);
 const tsc = path.join(repoRoot, "node_modules/typescript/bin/tsc");
 const BIN = "operations-manager-tasks-contract";
@@ -54,10 +54,6 @@ const typesOnlyModes: Record<string, string[]> = {
 // the newest 5.x (5.15 and later need Node 24), elsewhere the releases this package is developed
 // with, its own devDependencies' ranges.
 const nodeMajor = Number(process.versions.node.split(".")[0]);
-const devDependencies = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies as Record<
-  string,
-  string
->;
 const prismNames = ["@stoplight/prism-http", "@stoplight/prism-http-server"];
 const prismSpecs = prismNames.map((name) => `${name}@${nodeMajor >= 24 ? "5" : devDependencies[name]}`);
 const installedVersion = (root: string, name: string) =>
@@ -199,12 +195,7 @@ createHandlers({});
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "om-contract-package-"));
-  // jest's global setup has just built dist/, so packing skips the prepack build.
-  const pack = await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", work], repoRoot);
-  if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
-  const [info] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
-  tarball = path.join(work, info.filename);
-  packed = info.files.map((f) => f.path);
+  ({ tarball, files: packed } = await packInto(work));
 
   consumer = path.join(work, "consumer");
   mkdirSync(consumer);
@@ -369,6 +360,7 @@ try {
     mswEsm: exec(process.execPath, ["msw.mjs"], mswConsumer),
     mswCjs: exec(process.execPath, ["msw.cjs"], mswConsumer),
     mswTypes: exec(process.execPath, [tsc, "-p", "tsconfig.json", "--pretty", "false"], mswConsumer),
+    mswTypes7: exec(process.execPath, [tsc7, "-p", "tsconfig.json", "--pretty", "false"], mswConsumer),
     binHelp: exec("npx", ["--no-install", BIN, "--help"], prismConsumer),
     binBogus: exec("npx", ["--no-install", BIN, "bogus"], prismConsumer),
   };
@@ -563,14 +555,16 @@ describe(`a consumer on Node ${nodeMajor} that installs ${prismSpecs.join(" and 
     expect(result.refused).toEqual({ badId: 400, badBody: 400, jsonNull: 400, anonymous: 401 });
   });
 
-  it("./msw loads from CommonJS too, and its types check a typed server.use override", () => {
+  it("./msw loads from CommonJS too, and its types check a typed server.use override with TypeScript 5.9 and 7", () => {
     expect([checks.mswCjs!.code, checks.mswCjs!.stderr, checks.mswCjs!.stdout.trim()]).toEqual([
       0,
       "",
       JSON.stringify({ handlers: 1 }),
     ]);
-    expect(checks.mswTypes!.stdout + checks.mswTypes!.stderr).toBe("");
-    expect(checks.mswTypes!.code).toBe(0);
+    for (const types of [checks.mswTypes!, checks.mswTypes7!]) {
+      expect(types.stdout + types.stderr).toBe("");
+      expect(types.code).toBe(0);
+    }
   });
 
   it("has a bin: --help exits 0, an unknown command exits 2 with a one-line hint", () => {
