@@ -1,10 +1,10 @@
-// verify's command line and environment (src/tools/verify/options.ts, src/tools/verify/auth.ts), in-process:
+// verify's command line and environment (src/tools/verify/arguments.ts, src/tools/verify/auth-from-env.ts), in-process:
 // bad usage is a UsageError naming the one wrong thing, thrown while the options are read, so
 // before Prism starts and before any connection or name lookup. The credentials are checked by the
 // client's own rules, with its wording.
 import { createOperationsManagerClient } from "../src/index";
 import { UsageError } from "../src/tools/usage";
-import { verifyOptions } from "../src/tools/verify/options";
+import { verifyOptions } from "../src/tools/verify/arguments";
 
 const BASIC = { OM_USERNAME: "automation", OM_PASSWORD: "Pa55-s3cret" };
 const LOCAL = ["--upstream", "http://127.0.0.1:9"];

@@ -24,7 +24,7 @@ import { judgeRecordings } from "./from.js";
 import { operationFor } from "./operations.js";
 import { allPassed, driftReportLines, resultLines, summaryLine, verdictLine } from "./report.js";
 import { startProxy, verifyAll, type Upstream, type Verification } from "./run.js";
-import { VERIFY_USAGE, verifyOptions, type FromOptions, type VerifyOptions } from "./options.js";
+import { VERIFY_USAGE, verifyOptions, type FromOptions, type VerifyOptions } from "./arguments.js";
 
 /** Runs verify; resolves to its exit status (0 every operation passed, 1 otherwise). Bad usage throws a UsageError (2). */
 export async function verifyCommand(args: string[], env: NodeJS.ProcessEnv, output: Output): Promise<number> {

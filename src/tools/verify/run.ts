@@ -11,7 +11,7 @@ import { startPrismServer, type RunningServer } from "../mock/prism-server.js";
 import type { paths } from "../../contract/types.js";
 import { classify, type ClassifyContext, type Outcome, type VerifyResult } from "./classify.js";
 import { requestFor } from "./operations.js";
-import type { VerifyOptions } from "./options.js";
+import type { VerifyOptions } from "./arguments.js";
 
 // Prism's only word on the platform's real status (an upstream 501 it re-mocks, for one).
 const UPSTREAM_STATUS = /^Upstream call to .* has returned (\d{3})$|^The upstream call to .* has returned (\d{3})$/;

@@ -1,6 +1,6 @@
 // verify's credentials: the environment mapped to the client's own auth options, checked by the
 // client's own rules (src/auth/authenticator.ts): the same refusals. Credentials never come from
-// arguments; whether any are sent decides --upstream's rule against clear text (./options.ts).
+// arguments; whether any are sent decides --upstream's rule against clear text (./arguments.ts).
 import type { AuthOptions } from "../../auth/authenticator.js";
 import { checkAuth } from "../../auth/authenticator.js";
 import { isOperationsManagerError } from "../../errors/operations-manager-error.js";

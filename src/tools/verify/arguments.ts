@@ -4,7 +4,7 @@ import { requestValidators } from "../../../generated/request-validators.js";
 import { judgeBaseUrl, type BaseUrlTerms } from "../../client/base-url.js";
 import { describeViolations, violationsOf } from "../../contract/validation.js";
 import { BIN, UsageError, parseOptions } from "../usage.js";
-import { authFromEnv, authMethod, type VerifyAuth } from "./auth.js";
+import { authFromEnv, authMethod, type VerifyAuth } from "./auth-from-env.js";
 import { FLAGS, ID_FLAGS, TASK_DATA_OF, verified, type IdFlag } from "./operations.js";
 
 export const VERIFY_USAGE = `usage: ${BIN} verify --upstream <https://host:port> [options]
