@@ -143,4 +143,24 @@ describe("the rule of imports", () => {
       );
     expect(unused).toEqual([]);
   });
+
+  it("src/README.md names every module of src/, in its folder, and nothing that is gone", () => {
+    const readme = readFileSync(path.join(repoRoot, "src/README.md"), "utf8");
+    const tree = readme.slice(readme.indexOf("```"), readme.lastIndexOf("```"));
+    // Each line of the tree starts with a folder ("name/") or a module ("name.ts"), indented two
+    // spaces under its folder; what follows it on the line is what it holds.
+    const named = new Set<string>();
+    const folders: string[] = [];
+    for (const line of tree.split("\n").slice(1)) {
+      const name = /^( *)([\w-]+(?:\/|\.ts))(?:\s|$)/.exec(line);
+      if (!name) continue;
+      folders.length = name[1]!.length / 2;
+      if (name[2]!.endsWith("/")) folders.push(name[2]!.slice(0, -1));
+      else named.add(["src", ...folders, name[2]].join("/"));
+    }
+    const modules = files.filter((file) => !ENTRIES.includes(file));
+    const unnamed = modules.filter((file) => !named.has(file));
+    expect(unnamed).toEqual([]);
+    expect([...named].filter((name) => name.endsWith(".ts") && !files.includes(name))).toEqual([]);
+  });
 });
