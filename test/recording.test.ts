@@ -315,13 +315,13 @@ describe("toRecording: what a recording never holds", () => {
     const written = JSON.stringify(recorded("getOAuthToken", "application/json", body));
     for (const secret of ["LIVE SECRET TOKEN 123", "LIVE-REFRESH-999", "LIVE-ID"])
       expect(written).not.toContain(secret);
-    // Its structure stays (the contract's members, a lifetime; others numbered): --from and the drift report read it.
+    // Its structure stays (the contract's members, a number as 0; others numbered): --from and the drift report read it.
     expect(JSON.parse(written).body).toEqual({
       access_token: "REDACTED",
       "undeclared-member-1": "REDACTED",
       "undeclared-member-2": "REDACTED",
       token_type: "REDACTED",
-      expires_in: 3600,
+      expires_in: 0,
     });
     const login = recorded("login", "text/plain", "has spaces so never a secret");
     expect(login.body).toBe("REDACTED");
@@ -335,11 +335,13 @@ describe("toRecording: what a recording never holds", () => {
     ["a member name", { "LIVE-TOKEN-1": true }],
     ["a long plain name", { LIVETOKENLIVETOKENLIVETOKEN1: 1 }],
     ["a number", { access_token: 123456789012345, expires_in: 3600 }],
+    ["a short number", { access_token: 987654321, expires_in: 3600 }],
+    ["a number with a fraction", { access_token: 4242424242.5 }],
     ["deep", JSON.parse(`${'{"a":'.repeat(20)}"LIVE-TOKEN-1"${"}".repeat(20)}`)],
   ])("a token step's JSON answer with the token as %s is written without it", (_how, body) => {
     for (const operationId of ["getOAuthToken", "login"]) {
       const written = JSON.stringify(recorded(operationId, "application/json", JSON.stringify(body)));
-      expect(written).not.toMatch(/LIVE-?TOKEN|123456789012345/);
+      expect(written).not.toMatch(/LIVE-?TOKEN|123456789012345|987654321|4242424242|3600/);
     }
   });
 

@@ -3,9 +3,10 @@
 // (a request body read, an answer read, decoded or not), the bound on time, and no secret of the
 // request in anything a failure carries.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { AnswerTooLarge } from "../src/http/transport";
+import { startTap } from "../src/tools/recording/tap";
 import { createRelay, endToEnd, type Relay } from "../src/tools/relay";
 import { closedAfterEach } from "./support/closed-after-each";
 
@@ -290,4 +291,54 @@ describe("no secret of the request in a relay's failure", () => {
     expect(told).not.toContain(BASIC.slice(6));
     if (reason) expect(relay.noAnswerReason(error)).toMatch(reason);
   });
+});
+
+/** A raw TCP platform answering every request with `raw`, closed after the test. */
+const rawPlatform = closedAfterEach(async (raw?: string) => {
+  const server = net.createServer((socket) => {
+    socket.once("data", () => socket.end(raw ?? ""));
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+});
+
+describe("a status line Node's client reads but its server would refuse to write", () => {
+  it("a status below 100: no answer, told as such (a server's writeHead would throw on it)", async () => {
+    const { url } = await rawPlatform("HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nok");
+    const relay = relayTo(url, { timeoutMs: 2000 });
+    const error = await relay.forward(secretRequest()).catch((e: unknown) => e);
+    expect(relay.noAnswerReason(error)).toMatch(
+      /^the answer's status line is not HTTP's \(127\.0\.0\.1:\d+, ERR_RELAY_BAD_STATUS\)$/,
+    );
+  });
+
+  it("a reason phrase a header cannot carry is dropped; the status and body pass on", async () => {
+    const { url } = await rawPlatform("HTTP/1.1 200 O\x7fK\r\nContent-Length: 2\r\n\r\nok");
+    const answer = await relayTo(url, { timeoutMs: 2000 }).forward(secretRequest());
+    expect([answer.status, answer.statusMessage, answer.body.toString()]).toEqual([200, "", "ok"]);
+  });
+
+  it.each([
+    ["a status below 100", "HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nok", 502, 0],
+    ["a DEL in the reason phrase", "HTTP/1.1 200 O\x7fK\r\nContent-Length: 2\r\n\r\nok", 200, 1],
+  ])(
+    "verify's tap, given %s, answers Prism (it used to throw outside any handler)",
+    async (_what, raw, status, taken) => {
+      const { url } = await rawPlatform(raw);
+      const tapped: unknown[] = [];
+      const noAnswer: unknown[] = [];
+      const tap = await startTap(url, (answer) => tapped.push(answer), 2000, { onNoAnswer: (n) => noAnswer.push(n) });
+      try {
+        const got = await fetch(`${tap.url}/operations-manager/tasks/x/claim`);
+        await got.arrayBuffer();
+        expect([got.status, tapped.length, noAnswer.length]).toEqual([status, taken, 1 - taken]);
+      } finally {
+        await tap.close();
+      }
+    },
+  );
 });

@@ -36,6 +36,9 @@ export function judgeBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, terms
     return `${terms.url} must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200)) : typeof baseUrl}`;
   }
   if (url.username || url.password) return `${terms.url} must not contain credentials; ${terms.credentials}`;
+  // Each operation's path is joined after the base URL's: a query or fragment there would swallow it.
+  if (url.search || url.hash)
+    return `${terms.url} must not have a query or a fragment (each operation's path is added after it), got ${url.origin}${url.pathname} with one`;
   if (url.protocol !== "http:" && url.protocol !== "https:")
     return `${terms.url} must use http or https, got ${url.protocol}`;
   if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp) {
@@ -55,11 +58,13 @@ export function checkBaseUrl(baseUrl: unknown, allowInsecureHttp = false): URL {
 }
 
 /**
- * A URL-like text as it may be shown: whatever stands between `//` and the last `@` before the
- * host (user and password, even in a text that does not parse as a URL) is `[redacted]`.
+ * A URL-like text that did not parse, as it may be shown: everything after its scheme (and any
+ * slashes or backslashes) up to its last `@` is `[redacted]`. A text that does not parse has no
+ * reliable userinfo, so none of its parts is trusted to end one: a password may hold `/`, `?`,
+ * `#` or `@`, and the scheme be followed by one slash, none, or backslashes.
  */
 function withoutUserinfo(text: string): string {
-  return text.replace(/(\/\/)[^/?#]*@/, "$1[redacted]@");
+  return text.replace(/^((?:[a-z][a-z\d+.-]*:)?[\\/]*)[^]*@/i, "$1[redacted]@");
 }
 
 /**

@@ -151,7 +151,13 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
       signal?.addEventListener("abort", onAbort, { once: true });
       outgoing.once("error", fail);
       outgoing.once("response", (answer) => {
-        const status = answer.statusCode ?? 502;
+        const status = answer.statusCode ?? 0;
+        // Node's client reads any three digits; its server writes only 100 to 999: an answer it
+        // could not pass on is no answer (a throw later, in a server's handler, would end the process).
+        if (!(status >= 100 && status <= 999)) {
+          answer.destroy();
+          return fail(Object.assign(new Error(`status ${status} is not HTTP's`), { code: BAD_STATUS }));
+        }
         const coding = options.decode ? answer.headers["content-encoding"] : undefined;
         const decoders = coding === undefined ? [] : decodersOf(coding);
         const bodiless = request.method === "HEAD" || status === 204 || status === 304;
@@ -188,7 +194,8 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
             if (!bodiless) kept.push("Content-Length", String(body.length));
             resolve({
               status,
-              statusMessage: answer.statusMessage ?? "",
+              // A reason phrase a header could not carry is dropped: a server would refuse to write it.
+              statusMessage: NOT_IN_REASON.test(answer.statusMessage ?? "") ? "" : (answer.statusMessage ?? ""),
               headers: kept,
               body,
               ...(decoders === undefined ? { undecoded: String(coding) } : {}),
@@ -285,7 +292,13 @@ function decodersOf(coding: string): Decoder[] | undefined {
   return streams;
 }
 
+/** The code of an answer whose status line no server could pass on. */
+const BAD_STATUS = "ERR_RELAY_BAD_STATUS";
+/** What a reason phrase may not hold (RFC 9112 §4: HTAB, SP, VCHAR, obs-text), as Node's server checks it. */
+const NOT_IN_REASON = /[^\t\x20-\x7e\x80-\xff]/;
+
 const CAUSES: Array<[RegExp, string]> = [
+  [new RegExp(`^${BAD_STATUS}$`), "the answer's status line is not HTTP's"],
   [/^ECONNREFUSED$/, "connection refused"],
   [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/, "the host name does not resolve"],
   [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/, "the connection was reset"],

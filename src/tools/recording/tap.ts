@@ -66,57 +66,70 @@ export async function startTap(
   const server = createServer((req, res) => {
     const method = req.method ?? "GET";
     const where = (req.url ?? "/").split("?")[0]!;
-    void relay.readBody(req).then(async (body) => {
-      if (body === "aborted") return;
-      if (body === "too large") {
-        res
-          .writeHead(413, { "Content-Type": "text/plain", Connection: "close" })
-          .end(`the tap passes on no request body over ${maxBytes} bytes`);
-        return;
-      }
-      let answer: RelayAnswer;
-      try {
-        answer = await relay.forward(incoming(req, body));
-      } catch (error) {
-        const over = tooLarge(error);
-        if (over) {
-          hooks.onNotTaken?.({ method, path: where, status: over.status, tooLarge: over.maxBytes });
+    void relay
+      .readBody(req)
+      .then(async (body) => {
+        if (body === "aborted") return;
+        if (body === "too large") {
           res
-            .writeHead(502, { "Content-Type": "text/plain" })
-            .end(`the tap read no more of the platform's ${over.status} answer: over ${over.maxBytes} bytes`);
+            .writeHead(413, { "Content-Type": "text/plain", Connection: "close" })
+            .end(`the tap passes on no request body over ${maxBytes} bytes`);
           return;
         }
-        const reason = relay.noAnswerReason(error);
-        hooks.onNoAnswer?.({ method, path: where, reason });
-        res.writeHead(502, { "Content-Type": "text/plain" }).end(`the tap got no answer from the platform: ${reason}`);
-        return;
-      }
-      const contentType = answer.headers.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === "content-type");
-      const tapped: Tapped = {
-        method,
-        path: where,
-        status: answer.status,
-        contentType: parseMediaType(contentType < 0 ? null : answer.headers[contentType + 1]),
-        // Still compressed (a coding the relay does not decode), bytes are no text: shown, they
-        // would carry a compressed echo of a secret past every scrubbing.
-        text: answer.undecoded ? undecodedBody(answer.body.length) : answer.body.toString("utf8"),
-      };
-      try {
-        onAnswer(tapped);
-      } catch (error) {
-        hooks.onNotTaken?.({
+        let answer: RelayAnswer;
+        try {
+          answer = await relay.forward(incoming(req, body));
+        } catch (error) {
+          const over = tooLarge(error);
+          if (over) {
+            hooks.onNotTaken?.({ method, path: where, status: over.status, tooLarge: over.maxBytes });
+            res
+              .writeHead(502, { "Content-Type": "text/plain" })
+              .end(`the tap read no more of the platform's ${over.status} answer: over ${over.maxBytes} bytes`);
+            return;
+          }
+          const reason = relay.noAnswerReason(error);
+          hooks.onNoAnswer?.({ method, path: where, reason });
+          res
+            .writeHead(502, { "Content-Type": "text/plain" })
+            .end(`the tap got no answer from the platform: ${reason}`);
+          return;
+        }
+        const contentType = answer.headers.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === "content-type");
+        const tapped: Tapped = {
           method,
           path: where,
           status: answer.status,
-          failed: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "a failure",
-        });
-      }
-      // Prism's forwarder follows redirects: the Location is handed on under a name it does not follow.
-      const headers = answer.headers.map((name, i) =>
-        i % 2 === 0 && name.toLowerCase() === "location" ? "x-location-not-followed" : name,
-      );
-      res.writeHead(answer.status, answer.statusMessage, headers).end(answer.body);
-    });
+          contentType: parseMediaType(contentType < 0 ? null : answer.headers[contentType + 1]),
+          // Still compressed (a coding the relay does not decode), bytes are no text: shown, they
+          // would carry a compressed echo of a secret past every scrubbing.
+          text: answer.undecoded ? undecodedBody(answer.body.length) : answer.body.toString("utf8"),
+        };
+        try {
+          onAnswer(tapped);
+        } catch (error) {
+          hooks.onNotTaken?.({
+            method,
+            path: where,
+            status: answer.status,
+            failed: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "a failure",
+          });
+        }
+        // Prism's forwarder follows redirects: the Location is handed on under a name it does not follow.
+        const headers = answer.headers.map((name, i) =>
+          i % 2 === 0 && name.toLowerCase() === "location" ? "x-location-not-followed" : name,
+        );
+        res.writeHead(answer.status, answer.statusMessage, headers).end(answer.body);
+      })
+      .catch((error: unknown) => {
+        // Anything this handler failed on is the tap's 502, never a crash of verify: a throw here
+        // would be an unhandled rejection.
+        const code = (error as { code?: unknown } | null)?.code;
+        const reason = `the tap could not pass the answer on (${typeof code === "string" ? code : "an error"})`;
+        hooks.onNoAnswer?.({ method, path: where, reason });
+        if (res.headersSent) res.destroy();
+        else res.writeHead(502, { "Content-Type": "text/plain" }).end(reason);
+      });
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

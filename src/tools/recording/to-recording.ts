@@ -64,14 +64,16 @@ const TOKEN_PLACEHOLDER = "REDACTED";
  * A token step's JSON answer with no value that could be a credential, copied by the one value
  * walk (util/walk): every string becomes the placeholder, a member name the contract does not
  * declare for the step (it may be a token used as a key; the contract's names are the client's
- * own words, contract/validation's declaredBy) becomes a numbered one, and a number too long to
- * be a lifetime (expires_in) becomes 0. Its structure stays, for --from and the drift report.
+ * own words, contract/validation's declaredBy) becomes a numbered one, and every number becomes
+ * 0. Its structure stays, for --from and the drift report.
  */
 function credentialStructure(value: unknown, declared: NameSet): unknown {
   let renamed = 0;
   return copyValue(value, {
-    leaf: (leaf) =>
-      typeof leaf === "string" ? TOKEN_PLACEHOLDER : typeof leaf === "number" && !(Math.abs(leaf) < 1e10) ? 0 : leaf,
+    // A number may be the token too (nothing in an answer says it is not): every one is 0, which
+    // keeps its type (expires_in's minimum is 0) and nothing of its value.
+    leaf: (leaf) => (typeof leaf === "string" ? TOKEN_PLACEHOLDER : typeof leaf === "number" ? 0 : leaf),
+
     name: (name) => (declared.has(name) ? name : `undeclared-member-${++renamed}`),
   });
 }
