@@ -39,7 +39,10 @@ var require_ucs2length = __commonJS({
 
 // request-validators.mjs
 var __deadline = { at: Infinity, count: 0 };
-function __tick() {
+var MAX_ERRORS = 1e5;
+function __tick(list) {
+  if (list !== null && list.length > MAX_ERRORS)
+    throw Object.assign(new Error("validation stopped: over " + MAX_ERRORS + " violations"), { code: "ERR_TOO_MANY_VIOLATIONS", first: list.slice(0, 100) });
   if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
 }
 function __runUntil(at, run) {
@@ -72,7 +75,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
   } else {
     const err1 = { instancePath, schemaPath: "spec#/components/schemas/HeaderToken/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -82,7 +85,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate20.errors = vErrors;
   return errors === 0;
@@ -109,7 +112,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.taskId !== void 0) {
       let data0 = data.taskId;
@@ -122,7 +125,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err2 = { instancePath: instancePath + "/taskId", schemaPath: "spec#/components/parameters/ClaimTaskId/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -132,7 +135,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -143,7 +146,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate22.errors = vErrors;
   return errors === 0;
@@ -174,7 +177,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
     const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values" };
@@ -184,7 +187,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -198,7 +201,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
   } else {
     const err3 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -208,7 +211,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -220,7 +223,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -254,7 +257,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.taskId === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "taskId" }, message: "must have required property 'taskId'" };
@@ -264,7 +267,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.jobId !== void 0) {
       let data0 = data.jobId;
@@ -277,7 +280,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err2);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err3 = { instancePath: instancePath + "/jobId", schemaPath: "spec#/components/parameters/JobId/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -287,7 +290,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.taskId !== void 0) {
@@ -295,6 +298,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate24.errors;
         else for (const __e of validate24.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -305,7 +309,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate23.errors = vErrors;
   return errors === 0;
@@ -332,7 +336,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.variables !== void 0) {
@@ -346,7 +350,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -357,7 +361,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate28.errors = vErrors;
   return errors === 0;
@@ -383,7 +387,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.taskData !== void 0) {
@@ -391,6 +395,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate28.errors;
         else for (const __e of validate28.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -401,7 +406,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate27.errors = vErrors;
   return errors === 0;
@@ -421,6 +426,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate27.errors;
     else for (const __e of validate27.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate26.errors = vErrors;
   return errors === 0;
@@ -448,7 +454,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.client_id === void 0) {
       const err1 = { instancePath, schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/required", keyword: "required", params: { missingProperty: "client_id" }, message: "must have required property 'client_id'" };
@@ -458,7 +464,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.client_secret === void 0) {
       const err2 = { instancePath, schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/required", keyword: "required", params: { missingProperty: "client_secret" }, message: "must have required property 'client_secret'" };
@@ -468,7 +474,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.grant_type !== void 0) {
       let data0 = data.grant_type;
@@ -480,7 +486,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
       if (!(data0 === "client_credentials")) {
         const err4 = { instancePath: instancePath + "/grant_type", schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/grant_type/enum", keyword: "enum", params: { allowedValues: schema46.properties.grant_type.enum }, message: "must be equal to one of the allowed values" };
@@ -490,7 +496,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.client_id !== void 0) {
@@ -504,7 +510,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err5);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err6 = { instancePath: instancePath + "/client_id", schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/client_id/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -514,7 +520,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.client_secret !== void 0) {
@@ -528,7 +534,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err7);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err8 = { instancePath: instancePath + "/client_secret", schemaPath: "spec#/paths/~1oauth~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/client_secret/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -538,7 +544,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -549,7 +555,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err9);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate31.errors = vErrors;
   return errors === 0;
@@ -575,7 +581,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.user !== void 0) {
       let data0 = data.user;
@@ -588,7 +594,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
         if (data0.password === void 0) {
           const err2 = { instancePath: instancePath + "/user", schemaPath: "spec#/paths/~1login/post/requestBody/content/application~1json/schema/properties/user/required", keyword: "required", params: { missingProperty: "password" }, message: "must have required property 'password'" };
@@ -598,7 +604,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err2);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
         if (data0.username !== void 0) {
           let data1 = data0.username;
@@ -611,7 +617,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err3);
               }
               errors++;
-              __tick();
+              __tick(vErrors);
             }
           } else {
             const err4 = { instancePath: instancePath + "/user/username", schemaPath: "spec#/paths/~1login/post/requestBody/content/application~1json/schema/properties/user/properties/username/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -621,7 +627,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err4);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
         if (data0.password !== void 0) {
@@ -633,7 +639,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err5);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -644,7 +650,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -655,7 +661,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate32.errors = vErrors;
   return errors === 0;
@@ -701,6 +707,8 @@ export interface Validate {
   errors?: ValidationError[] | null;
 }
 export type ValidatedOperationId = "claimTask" | "finishManualTask" | "getOAuthToken" | "login";
+/** A validator of this module that collected more than `max` errors stops, throwing an error of this `code` whose `first` holds the first 100. */
+export const tooManyErrors = { code: "ERR_TOO_MANY_VIOLATIONS", max: 100000 } as const;
 /** Per operation: its path parameters (one object, by name) and its request body, by media type. */
 export const requestValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, { readonly path?: Validate; readonly body: Readonly<Record<string, Validate>> }>

@@ -32,7 +32,10 @@ var formats = { "date-time": dateTime };
 // response-validators.mjs
 var __formats = formats;
 var __deadline = { at: Infinity, count: 0 };
-function __tick() {
+var MAX_ERRORS = 1e5;
+function __tick(list) {
+  if (list !== null && list.length > MAX_ERRORS)
+    throw Object.assign(new Error("validation stopped: over " + MAX_ERRORS + " violations"), { code: "ERR_TOO_MANY_VIOLATIONS", first: list.slice(0, 100) });
   if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
 }
 function __runUntil(at, run) {
@@ -70,7 +73,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.outgoing !== void 0) {
@@ -84,7 +87,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.decorators !== void 0) {
@@ -104,7 +107,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err2);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
             if (data3.pointer !== void 0) {
@@ -116,7 +119,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err3);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
           } else {
@@ -127,7 +130,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err4);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -138,7 +141,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -149,7 +152,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err6);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate36.errors = vErrors;
   return errors === 0;
@@ -179,7 +182,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
     const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema39.enum }, message: "must be equal to one of the allowed values" };
@@ -189,7 +192,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -203,7 +206,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
   } else {
     const err3 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -213,7 +216,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -225,7 +228,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -262,7 +265,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err0);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err1 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/JobId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -272,7 +275,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.task !== void 0) {
@@ -280,6 +283,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate39.errors;
         else for (const __e of validate39.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -291,7 +295,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.description !== void 0) {
@@ -303,7 +307,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.ancestors !== void 0) {
@@ -319,7 +323,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err4);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -330,7 +334,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -341,7 +345,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err6);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate38.errors = vErrors;
   return errors === 0;
@@ -367,7 +371,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -378,7 +382,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate44.errors = vErrors;
   return errors === 0;
@@ -407,7 +411,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err0);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err1 = { instancePath: instancePath + "/created", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -417,7 +421,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.updated !== void 0) {
@@ -431,7 +435,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err2);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err3 = { instancePath: instancePath + "/updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -441,7 +445,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.migrationVersion !== void 0) {
@@ -454,7 +458,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -465,7 +469,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate46.errors = vErrors;
   return errors === 0;
@@ -490,7 +494,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -501,7 +505,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.provenance !== void 0) {
@@ -513,7 +517,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -525,7 +529,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.description !== void 0) {
@@ -537,7 +541,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.memberOf !== void 0) {
@@ -556,7 +560,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
             if (data5.aaaManaged !== void 0) {
@@ -568,7 +572,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err6);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
           } else {
@@ -579,7 +583,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err7);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -590,7 +594,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.assignedRoles !== void 0) {
@@ -602,6 +606,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate44.errors;
             else for (const __e of validate44.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -612,7 +617,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.inactive !== void 0) {
@@ -624,7 +629,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data._meta !== void 0) {
@@ -632,6 +637,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate46.errors;
         else for (const __e of validate46.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -642,7 +648,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err11);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate43.errors = vErrors;
   return errors === 0;
@@ -669,7 +675,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -678,6 +684,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate43.errors;
     else for (const __e of validate43.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -700,7 +707,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -736,7 +743,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -747,7 +754,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.provenance !== void 0) {
@@ -759,7 +766,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.username !== void 0) {
@@ -771,7 +778,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.firstname !== void 0) {
@@ -783,7 +790,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.memberOf !== void 0) {
@@ -802,7 +809,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err5);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
             if (data5.aaaManaged !== void 0) {
@@ -814,7 +821,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err6);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
           } else {
@@ -825,7 +832,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err7);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -836,7 +843,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.assignedRoles !== void 0) {
@@ -848,6 +855,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate44.errors;
             else for (const __e of validate44.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -858,7 +866,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.inactive !== void 0) {
@@ -870,7 +878,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.lastLogin !== void 0) {
@@ -884,7 +892,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err11);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err12 = { instancePath: instancePath + "/lastLogin", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -894,7 +902,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data._meta !== void 0) {
@@ -902,6 +910,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate46.errors;
         else for (const __e of validate46.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.email !== void 0) {
@@ -913,7 +922,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -924,7 +933,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err14);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate52.errors = vErrors;
   return errors === 0;
@@ -951,7 +960,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -960,6 +969,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate52.errors;
     else for (const __e of validate52.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -984,7 +994,7 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -1026,7 +1036,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err0);
               }
               errors++;
-              __tick();
+              __tick(vErrors);
             }
           } else {
             const err1 = { instancePath: instancePath + "/start_time/" + i0, schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1036,7 +1046,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err1);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -1047,7 +1057,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.claim_time !== void 0) {
@@ -1061,7 +1071,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err3);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err4 = { instancePath: instancePath + "/claim_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1071,7 +1081,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.end_time !== void 0) {
@@ -1083,7 +1093,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.server_id !== void 0) {
@@ -1095,7 +1105,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.finish_state !== void 0) {
@@ -1108,7 +1118,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.run_time !== void 0) {
@@ -1120,7 +1130,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.user !== void 0) {
@@ -1128,6 +1138,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate51.errors;
         else for (const __e of validate51.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.owner !== void 0) {
@@ -1135,6 +1146,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate51.errors;
         else for (const __e of validate51.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -1145,7 +1157,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err9);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate50.errors = vErrors;
   return errors === 0;
@@ -1170,7 +1182,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data._id !== void 0) {
       let data0 = data._id;
@@ -1183,7 +1195,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err2 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1193,7 +1205,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.location !== void 0) {
@@ -1205,7 +1217,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.view !== void 0) {
@@ -1217,7 +1229,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.status !== void 0) {
@@ -1229,7 +1241,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.app !== void 0) {
@@ -1241,7 +1253,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -1253,7 +1265,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.variables !== void 0) {
@@ -1261,6 +1273,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate36.errors;
         else for (const __e of validate36.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.last_updated !== void 0) {
@@ -1274,7 +1287,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err8);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err9 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1284,7 +1297,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.encodingVersion !== void 0) {
@@ -1297,7 +1310,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.job !== void 0) {
@@ -1305,6 +1318,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate38.errors;
         else for (const __e of validate38.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.incomingRefs !== void 0) {
@@ -1320,7 +1334,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err11);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -1331,7 +1345,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.mockId !== void 0) {
@@ -1343,7 +1357,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.groups !== void 0) {
@@ -1355,6 +1369,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate42.errors;
             else for (const __e of validate42.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -1365,7 +1380,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.type !== void 0) {
@@ -1378,7 +1393,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metrics !== void 0) {
@@ -1386,6 +1401,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate50.errors;
         else for (const __e of validate50.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -1396,7 +1412,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err16);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate35.errors = vErrors;
   return errors === 0;
@@ -1421,7 +1437,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.data === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
@@ -1431,7 +1447,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1442,7 +1458,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.data !== void 0) {
@@ -1450,6 +1466,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate35.errors;
         else for (const __e of validate35.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -1463,7 +1480,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -1474,7 +1491,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate34.errors = vErrors;
   return errors === 0;
@@ -1494,6 +1511,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate34.errors;
     else for (const __e of validate34.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate33.errors = vErrors;
   return errors === 0;
@@ -1519,7 +1537,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1530,7 +1548,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -1544,7 +1562,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -1555,7 +1573,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate62.errors = vErrors;
   return errors === 0;
@@ -1575,6 +1593,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate62.errors;
     else for (const __e of validate62.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate61.errors = vErrors;
   return errors === 0;
@@ -1600,7 +1619,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1611,7 +1630,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -1625,7 +1644,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -1636,7 +1655,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate65.errors = vErrors;
   return errors === 0;
@@ -1656,6 +1675,7 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate65.errors;
     else for (const __e of validate65.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate64.errors = vErrors;
   return errors === 0;
@@ -1681,7 +1701,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -1692,7 +1712,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -1706,7 +1726,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -1717,7 +1737,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate68.errors = vErrors;
   return errors === 0;
@@ -1737,6 +1757,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate68.errors;
     else for (const __e of validate68.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate67.errors = vErrors;
   return errors === 0;
@@ -1764,7 +1785,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data._id === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "_id" }, message: "must have required property '_id'" };
@@ -1774,7 +1795,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.location !== void 0) {
       if (typeof data.location !== "string") {
@@ -1785,7 +1806,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data._id !== void 0) {
@@ -1797,7 +1818,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -1808,7 +1829,7 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate75.errors = vErrors;
   return errors === 0;
@@ -1831,6 +1852,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate75.errors;
     else for (const __e of validate75.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -1848,7 +1870,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -1861,7 +1883,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -1881,7 +1903,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
   }
   var valid1 = _errs9 === errors;
@@ -1893,7 +1915,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs8;
     if (vErrors !== null) {
@@ -1913,7 +1935,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs6 === errors;
   valid0 = valid0 || _valid0;
@@ -1930,7 +1952,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -1963,6 +1985,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -1973,7 +1996,7 @@ function validate73(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate73.errors = vErrors;
   return errors === 0;
@@ -2002,7 +2025,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.message !== void 0) {
@@ -2015,7 +2038,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.timestamp !== void 0) {
@@ -2027,7 +2050,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -2038,7 +2061,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate79.errors = vErrors;
   return errors === 0;
@@ -2064,7 +2087,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -2076,7 +2099,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.message !== void 0) {
@@ -2089,7 +2112,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -2100,7 +2123,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate81.errors = vErrors;
   return errors === 0;
@@ -2126,7 +2149,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.instancePath !== void 0) {
@@ -2138,7 +2161,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.schemaPath !== void 0) {
@@ -2150,7 +2173,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.params !== void 0) {
@@ -2164,7 +2187,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.message !== void 0) {
@@ -2176,7 +2199,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -2187,7 +2210,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate83.errors = vErrors;
   return errors === 0;
@@ -2214,7 +2237,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -2223,6 +2246,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate52.errors;
     else for (const __e of validate52.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -2248,7 +2272,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs5 === errors;
   valid0 = valid0 || _valid0;
@@ -2260,7 +2284,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -2294,6 +2318,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate85.errors;
         else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.owner !== void 0) {
@@ -2301,6 +2326,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate85.errors;
         else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.start_time !== void 0) {
@@ -2316,7 +2342,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
       var _valid0 = _errs5 === errors;
       valid1 = valid1 || _valid0;
@@ -2330,7 +2356,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err1);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err2 = { instancePath: instancePath + "/start_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2340,7 +2366,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
       var _valid0 = _errs8 === errors;
       valid1 = valid1 || _valid0;
@@ -2352,7 +2378,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       } else {
         errors = _errs4;
         if (vErrors !== null) {
@@ -2373,7 +2399,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.finish_state !== void 0) {
@@ -2386,7 +2412,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.run_time !== void 0) {
@@ -2398,7 +2424,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.server_id !== void 0) {
@@ -2410,7 +2436,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -2421,7 +2447,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err8);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate94.errors = vErrors;
   return errors === 0;
@@ -2447,7 +2473,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.summary !== void 0) {
@@ -2459,7 +2485,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.description !== void 0) {
@@ -2471,7 +2497,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.location !== void 0) {
@@ -2483,7 +2509,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.app !== void 0) {
@@ -2495,7 +2521,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.type !== void 0) {
@@ -2508,7 +2534,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.status !== void 0) {
@@ -2520,7 +2546,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.variables !== void 0) {
@@ -2528,6 +2554,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate36.errors;
         else for (const __e of validate36.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.transitions !== void 0) {
@@ -2549,7 +2576,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err7);
                     }
                     errors++;
-                    __tick();
+                    __tick(vErrors);
                   }
                 }
                 if (data10.type !== void 0) {
@@ -2561,7 +2588,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err8);
                     }
                     errors++;
-                    __tick();
+                    __tick(vErrors);
                   }
                 }
               } else {
@@ -2572,7 +2599,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err9);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
           } else {
@@ -2583,7 +2610,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err10);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -2594,7 +2621,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.finish_state !== void 0) {
@@ -2607,7 +2634,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.start_time !== void 0) {
@@ -2621,7 +2648,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err13);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err14 = { instancePath: instancePath + "/start_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2631,7 +2658,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.end_time !== void 0) {
@@ -2643,7 +2670,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.taskId !== void 0) {
@@ -2655,7 +2682,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.owner !== void 0) {
@@ -2663,6 +2690,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate85.errors;
         else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.actor !== void 0) {
@@ -2670,6 +2698,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate85.errors;
         else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.serverId !== void 0) {
@@ -2681,7 +2710,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.x !== void 0) {
@@ -2693,7 +2722,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err18);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.y !== void 0) {
@@ -2705,7 +2734,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err19);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.nodeLocation !== void 0) {
@@ -2720,7 +2749,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err20);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
         if (data22.y !== void 0) {
@@ -2732,7 +2761,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err21);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -2743,7 +2772,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metrics !== void 0) {
@@ -2751,6 +2780,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate94.errors;
         else for (const __e of validate94.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.groups !== void 0) {
@@ -2766,7 +2796,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err23);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -2777,7 +2807,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err24);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.iterations !== void 0) {
@@ -2798,7 +2828,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err25);
               }
               errors++;
-              __tick();
+              __tick(vErrors);
             }
           } else {
             const err26 = { instancePath: instancePath + "/iterations/" + i2, schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2808,7 +2838,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err26);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
           var _valid0 = _errs62 === errors;
           valid14 = valid14 || _valid0;
@@ -2822,7 +2852,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err27);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
           var _valid0 = _errs65 === errors;
           valid14 = valid14 || _valid0;
@@ -2834,7 +2864,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err28);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           } else {
             errors = _errs61;
             if (vErrors !== null) {
@@ -2854,7 +2884,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -2865,7 +2895,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err30);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate90.errors = vErrors;
   return errors === 0;
@@ -2888,6 +2918,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
           if (vErrors === null) vErrors = validate90.errors;
           else for (const __e of validate90.errors) vErrors.push(__e);
           errors = vErrors.length;
+          __tick(vErrors);
         }
       }
     }
@@ -2896,6 +2927,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate90.errors;
         else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.workflow_end !== void 0) {
@@ -2903,6 +2935,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate90.errors;
         else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.error_handler !== void 0) {
@@ -2910,6 +2943,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate90.errors;
         else for (const __e of validate90.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -2920,7 +2954,7 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate89.errors = vErrors;
   return errors === 0;
@@ -2948,7 +2982,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err0);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err1 = { instancePath: instancePath + "/job", schemaPath: "#/components/schemas/JobId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2958,7 +2992,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.task !== void 0) {
@@ -2970,7 +3004,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.iteration !== void 0) {
@@ -2983,7 +3017,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.element !== void 0) {
@@ -2996,7 +3030,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -3007,7 +3041,7 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err5);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate103.errors = vErrors;
   return errors === 0;
@@ -3033,7 +3067,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err0);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.progress !== void 0) {
@@ -3047,7 +3081,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err1);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err2 = { instancePath: instancePath + "/progress", schemaPath: "#/properties/progress/type", keyword: "type", params: { type: "number" }, message: "must be number" };
@@ -3057,7 +3091,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.end_time !== void 0) {
@@ -3069,7 +3103,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.user !== void 0) {
@@ -3077,6 +3111,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
         if (vErrors === null) vErrors = validate85.errors;
         else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.owner !== void 0) {
@@ -3084,6 +3119,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
         if (vErrors === null) vErrors = validate85.errors;
         else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -3094,7 +3130,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate106.errors = vErrors;
   return errors === 0;
@@ -3119,7 +3155,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -3130,7 +3166,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.uuid !== void 0) {
@@ -3142,7 +3178,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.font_size !== void 0) {
@@ -3155,7 +3191,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.type !== void 0) {
@@ -3167,7 +3203,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.created !== void 0) {
@@ -3181,7 +3217,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err5);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err6 = { instancePath: instancePath + "/created", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -3191,7 +3227,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.last_updated !== void 0) {
@@ -3205,7 +3241,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err7);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err8 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -3215,7 +3251,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.createdVersion !== void 0) {
@@ -3227,7 +3263,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.lastUpdatedVersion !== void 0) {
@@ -3239,7 +3275,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.canvasVersion !== void 0) {
@@ -3252,7 +3288,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.encodingVersion !== void 0) {
@@ -3265,7 +3301,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.migrationVersion !== void 0) {
@@ -3278,7 +3314,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -3290,7 +3326,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.description !== void 0) {
@@ -3302,7 +3338,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.preAutomationTime !== void 0) {
@@ -3314,7 +3350,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.sla !== void 0) {
@@ -3326,7 +3362,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.decorators !== void 0) {
@@ -3346,7 +3382,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err18);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
             if (data16.pointer !== void 0) {
@@ -3358,7 +3394,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err19);
                 }
                 errors++;
-                __tick();
+                __tick(vErrors);
               }
             }
           } else {
@@ -3369,7 +3405,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err20);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -3380,7 +3416,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err21);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.transitions !== void 0) {
@@ -3394,7 +3430,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.status !== void 0) {
@@ -3406,7 +3442,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err23);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.variables !== void 0) {
@@ -3414,6 +3450,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate73.errors;
         else for (const __e of validate73.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.tags !== void 0) {
@@ -3429,7 +3466,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err24);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -3440,7 +3477,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err25);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.error !== void 0) {
@@ -3452,6 +3489,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate79.errors;
             else for (const __e of validate79.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -3462,7 +3500,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err26);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.warnings !== void 0) {
@@ -3474,6 +3512,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate81.errors;
             else for (const __e of validate81.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -3484,7 +3523,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err27);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.ancestors !== void 0) {
@@ -3500,7 +3539,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err28);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -3511,7 +3550,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.validationErrors !== void 0) {
@@ -3523,6 +3562,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate83.errors;
             else for (const __e of validate83.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -3533,7 +3573,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err30);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.namespace !== void 0) {
@@ -3547,7 +3587,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err31);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.mocked !== void 0) {
@@ -3559,7 +3599,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err32);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.created_by !== void 0) {
@@ -3567,6 +3607,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate85.errors;
         else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.last_updated_by !== void 0) {
@@ -3574,6 +3615,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate85.errors;
         else for (const __e of validate85.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.tasks !== void 0) {
@@ -3581,6 +3623,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate89.errors;
         else for (const __e of validate89.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.parent !== void 0) {
@@ -3588,6 +3631,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate103.errors;
         else for (const __e of validate103.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.errorHandler !== void 0) {
@@ -3600,7 +3644,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err33);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.groups !== void 0) {
@@ -3616,7 +3660,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err34);
             }
             errors++;
-            __tick();
+            __tick(vErrors);
           }
         }
       } else {
@@ -3627,7 +3671,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err35);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.watchers !== void 0) {
@@ -3639,6 +3683,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate85.errors;
             else for (const __e of validate85.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -3649,7 +3694,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err36);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metrics !== void 0) {
@@ -3657,6 +3702,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate106.errors;
         else for (const __e of validate106.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.output !== void 0) {
@@ -3670,7 +3716,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err37);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.outputData !== void 0) {
@@ -3684,7 +3730,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err38);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -3695,7 +3741,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err39);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate72.errors = vErrors;
   return errors === 0;
@@ -3720,7 +3766,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.data === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
@@ -3730,7 +3776,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3741,7 +3787,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.data !== void 0) {
@@ -3749,6 +3795,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate72.errors;
         else for (const __e of validate72.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -3762,7 +3809,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -3773,7 +3820,7 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate71.errors = vErrors;
   return errors === 0;
@@ -3793,6 +3840,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate71.errors;
     else for (const __e of validate71.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate70.errors = vErrors;
   return errors === 0;
@@ -3818,7 +3866,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3829,7 +3877,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -3843,7 +3891,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -3854,7 +3902,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate113.errors = vErrors;
   return errors === 0;
@@ -3874,6 +3922,7 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate113.errors;
     else for (const __e of validate113.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate112.errors = vErrors;
   return errors === 0;
@@ -3899,7 +3948,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3910,7 +3959,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -3924,7 +3973,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -3935,7 +3984,7 @@ function validate116(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate116.errors = vErrors;
   return errors === 0;
@@ -3955,6 +4004,7 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate116.errors;
     else for (const __e of validate116.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate115.errors = vErrors;
   return errors === 0;
@@ -3980,7 +4030,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -3991,7 +4041,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -4005,7 +4055,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -4016,7 +4066,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate119.errors = vErrors;
   return errors === 0;
@@ -4036,6 +4086,7 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate119.errors;
     else for (const __e of validate119.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate118.errors = vErrors;
   return errors === 0;
@@ -4062,7 +4113,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.token_type === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "token_type" }, message: "must have required property 'token_type'" };
@@ -4072,7 +4123,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err1);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.access_token !== void 0) {
       let data0 = data.access_token;
@@ -4085,7 +4136,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err2);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       } else {
         const err3 = { instancePath: instancePath + "/access_token", schemaPath: "#/components/schemas/HeaderToken/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4095,7 +4146,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err3);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.token_type !== void 0) {
@@ -4107,7 +4158,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.expires_in !== void 0) {
@@ -4120,7 +4171,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err5);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
       if (typeof data2 == "number") {
         if (data2 < 0 || isNaN(data2)) {
@@ -4131,7 +4182,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err6);
           }
           errors++;
-          __tick();
+          __tick(vErrors);
         }
       }
     }
@@ -4143,7 +4194,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err7);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate122.errors = vErrors;
   return errors === 0;
@@ -4163,6 +4214,7 @@ function validate121(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate122.errors;
     else for (const __e of validate122.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate121.errors = vErrors;
   return errors === 0;
@@ -4188,7 +4240,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -4199,7 +4251,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -4213,7 +4265,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -4224,7 +4276,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate126.errors = vErrors;
   return errors === 0;
@@ -4247,6 +4299,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate126.errors;
     else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -4266,7 +4319,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4277,7 +4330,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -4289,7 +4342,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -4300,7 +4353,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4319,7 +4372,7 @@ function validate125(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4349,6 +4402,7 @@ function validate124(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate125.errors;
     else for (const __e of validate125.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   } else {
     var props0 = validate125.evaluated.props;
   }
@@ -4375,6 +4429,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate126.errors;
     else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -4394,7 +4449,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4405,7 +4460,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -4417,7 +4472,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -4428,7 +4483,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4447,7 +4502,7 @@ function validate130(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4477,6 +4532,7 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate130.errors;
     else for (const __e of validate130.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   } else {
     var props0 = validate130.evaluated.props;
   }
@@ -4503,6 +4559,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate126.errors;
     else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -4522,7 +4579,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4533,7 +4590,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -4545,7 +4602,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -4556,7 +4613,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4575,7 +4632,7 @@ function validate134(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4605,6 +4662,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate134.errors;
     else for (const __e of validate134.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   } else {
     var props0 = validate134.evaluated.props;
   }
@@ -4634,7 +4692,7 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
   } else {
     const err1 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/text~1plain/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4644,7 +4702,7 @@ function validate137(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate137.errors = vErrors;
   return errors === 0;
@@ -4670,7 +4728,7 @@ function validate138(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
   } else {
     const err1 = { instancePath, schemaPath: "spec#/paths/~1login/post/responses/200/content/application~1json/schema/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4680,7 +4738,7 @@ function validate138(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   validate138.errors = vErrors;
   return errors === 0;
@@ -4704,6 +4762,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate126.errors;
     else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -4723,7 +4782,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4734,7 +4793,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -4746,7 +4805,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -4757,7 +4816,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4776,7 +4835,7 @@ function validate140(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4806,6 +4865,7 @@ function validate139(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate140.errors;
     else for (const __e of validate140.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   } else {
     var props0 = validate140.evaluated.props;
   }
@@ -4832,6 +4892,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate126.errors;
     else for (const __e of validate126.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -4851,7 +4912,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
-      __tick();
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -4862,7 +4923,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -4874,7 +4935,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
-        __tick();
+        __tick(vErrors);
       }
     }
   } else {
@@ -4885,7 +4946,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -4904,7 +4965,7 @@ function validate144(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
-    __tick();
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -4934,6 +4995,7 @@ function validate143(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate144.errors;
     else for (const __e of validate144.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   } else {
     var props0 = validate144.evaluated.props;
   }
@@ -5013,9 +5075,11 @@ export interface Validate {
   errors?: ValidationError[] | null;
 }
 export type ValidatedOperationId = "claimTask" | "finishManualTask" | "getOAuthToken" | "login";
-/** Per operation, per declared status (or "default"), per media type: the response body's validator. */
 /** Runs `run` (validators of this module) so that it stops, throwing, once Date.now() is past `at`. */
 export const runUntil = __runUntil as <T>(at: number, run: () => T) => T;
+/** A validator of this module that collected more than `max` errors stops, throwing an error of this `code` whose `first` holds the first 100. */
+export const tooManyErrors = { code: "ERR_TOO_MANY_VIOLATIONS", max: 100000 } as const;
+/** Per operation, per declared status (or "default"), per media type: the response body's validator. */
 export const responseValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, Readonly<Record<string, Readonly<Record<string, Validate>>>>>
 >;

@@ -208,16 +208,37 @@ export function appendInPlace(code) {
  * the event loop past it. An answer that keeps the contract records no error and pays nothing.
  */
 export function tickingErrors(code) {
-  const out = code.replace(/\berrors\+\+;/g, "errors++; __tick();");
-  if (!out.includes("__tick();"))
+  const out = code
+    .replace(/\berrors\+\+;/g, "errors++; __tick(vErrors);")
+    .replace(/\berrors = vErrors\.length;/g, "errors = vErrors.length; __tick(vErrors);");
+  if (!out.includes("errors++; __tick(vErrors);") || !out.includes("errors = vErrors.length; __tick(vErrors);"))
     throw new Error("Ajv's standalone code counts errors in a way tickingErrors does not know: update it");
   return out;
 }
 
-/** The clock tickingErrors' code reads, and how a caller sets its deadline (a time as Date.now() gives). */
+/** How many errors one validator collects before the check stops (see DEADLINE_PRELUDE). */
+const MAX_ERRORS = 100_000;
+/** The code of the error a stopped check throws. */
+const TOO_MANY = "ERR_TOO_MANY_VIOLATIONS";
+/** How the modules with the bound (the request and response validators) name it to their callers. */
+const TOO_MANY_EXPORT = `/** A validator of this module that collected more than \`max\` errors stops, throwing an error of this \`code\` whose \`first\` holds the first 100. */
+export const tooManyErrors = { code: "${TOO_MANY}", max: ${MAX_ERRORS} } as const;
+`;
+
+/**
+ * The clock tickingErrors' code reads, and how a caller sets its deadline (a time as Date.now() gives).
+ * The errors one validator has collected are bounded too: past MAX_ERRORS the check stops by
+ * throwing a TOO_MANY_VIOLATIONS error that carries the first 100 (a 32 MB answer of invalid items
+ * held millions of errors, gigabytes, within any deadline). No schema of the contract puts an
+ * array's items in an alternative (anyOf, oneOf) that may fail while another passes, so an answer
+ * stopped here does break the contract.
+ */
 const DEADLINE_PRELUDE = `
 const __deadline = { at: Infinity, count: 0 };
-function __tick() {
+const MAX_ERRORS = ${MAX_ERRORS};
+function __tick(list) {
+  if (list !== null && list.length > MAX_ERRORS)
+    throw Object.assign(new Error("validation stopped: over " + MAX_ERRORS + " violations"), { code: "${TOO_MANY}", first: list.slice(0, 100) });
   if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
 }
 export function __runUntil(at, run) {
@@ -302,7 +323,7 @@ export async function renderValidators(spec) {
       kind === "requests"
         ? `${TYPES}
 export type ValidatedOperationId = ${union(ids)};
-/** Per operation: its path parameters (one object, by name) and its request body, by media type. */
+${TOO_MANY_EXPORT}/** Per operation: its path parameters (one object, by name) and its request body, by media type. */
 export const requestValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, { readonly path?: Validate; readonly body: Readonly<Record<string, Validate>> }>
 >;
@@ -313,9 +334,9 @@ export const declaredNames: Readonly<Record<ValidatedOperationId, { readonly nam
 `
         : `${TYPES}
 export type ValidatedOperationId = ${union(ids)};
-/** Per operation, per declared status (or "default"), per media type: the response body's validator. */
 /** Runs \`run\` (validators of this module) so that it stops, throwing, once Date.now() is past \`at\`. */
 export const runUntil = __runUntil as <T>(at: number, run: () => T) => T;
+${TOO_MANY_EXPORT}/** Per operation, per declared status (or "default"), per media type: the response body's validator. */
 export const responseValidators = __validators as unknown as Readonly<
   Record<ValidatedOperationId, Readonly<Record<string, Readonly<Record<string, Validate>>>>>
 >;

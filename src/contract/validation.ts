@@ -2,7 +2,13 @@
 // (generated/request-validators.ts, generated/response-validators.ts): requests always, before
 // anything is sent; answers when the client is created with `validate`. No rule of the spec is
 // restated here: this module only runs the generated code and words what it found.
-import { declaredNames, requestValidators, type ValidationError } from "../../generated/request-validators.js";
+import {
+  declaredNames,
+  requestValidators,
+  tooManyErrors,
+  type Validate,
+  type ValidationError,
+} from "../../generated/request-validators.js";
 import { OperationsManagerError, refusedCall, type Violation } from "../errors/operations-manager-error.js";
 import { escapePointer, unescapePointer } from "../util/json-pointer.js";
 import { noRedaction, type Redactor } from "../errors/redaction/redactor.js";
@@ -14,8 +20,31 @@ export type { Violation } from "../errors/operations-manager-error.js";
 export interface ValidateContext {
   operationId: OperationId;
   status: number;
-  /** How many violations the answer has; only the first MAX_VIOLATIONS are listed. */
+  /**
+   * How many violations the answer has; only the first MAX_VIOLATIONS are listed. With `stopped`,
+   * at least this many: the check stopped there.
+   */
   total: number;
+  /** True when the answer had so many violations that the check stopped (it breaks the contract either way). */
+  stopped?: boolean;
+}
+
+/** Violations found, the first ones only when the check stopped: `stopped` is then how many it had collected, at least. */
+export type FoundViolations = Violation[] & { stopped?: number };
+
+/**
+ * What `validate` finds in `value`: undefined when it keeps the contract. A generated validator
+ * that collects more errors than its bound stops (each costs memory: an answer of millions would
+ * hold gigabytes) and hands over its first ones: those are the violations, `stopped` says so.
+ */
+function errorsOf(validate: Validate, value: unknown): FoundViolations | undefined {
+  try {
+    return validate(value) ? undefined : violationsOf(validate.errors);
+  } catch (error) {
+    const over = error as { code?: unknown; first?: ValidationError[] } | null;
+    if (over?.code !== tooManyErrors.code || !Array.isArray(over?.first)) throw error;
+    return Object.assign(violationsOf(over.first), { stopped: tooManyErrors.max });
+  }
 }
 
 /** The violations an error or a `validate` function is given, at most: a person reads them, and each costs. */
@@ -118,8 +147,13 @@ export function scrubbedPath(path: string, operationId: OperationId, redact: Red
   return out.join("/");
 }
 
-export function describeViolations(violations: readonly Violation[], total = violations.length): string {
+export function describeViolations(
+  violations: readonly Violation[],
+  total = violations.length,
+  stopped = false,
+): string {
   const listed = violations.map((v) => `${v.path || "/"} ${v.message}`).join("; ");
+  if (stopped) return `over ${total} violations (the check stopped there), the first ${violations.length}: ${listed}`;
   return total > violations.length ? `${total} violations, the first ${violations.length}: ${listed}` : listed;
 }
 
@@ -132,8 +166,9 @@ export function checkPathParams(
   redact: Redactor = noRedaction,
 ): void {
   const validate = requestValidators[operationId].path;
-  if (!validate || validate(params)) return;
-  const said = violationsOf(validate.errors).map((v) => {
+  const found = validate && errorsOf(validate, params);
+  if (!found) return;
+  const said = found.map((v) => {
     const name = unescapePointer(v.path.slice(1));
     return `path parameter ${name} (${describeValue(params[name], redact)}) ${v.message}`;
   });
@@ -161,13 +196,14 @@ export function checkRequestBody(
   redact: Redactor = noRedaction,
 ): void {
   const validate = requestValidators[operationId].body[mediaType];
-  if (!validate || validate(sent())) return;
+  const found = validate && errorsOf(validate, sent());
+  if (!found) return;
   // The paths name the caller's members (an undeclared one may be anything it holds): scrubbed; Ajv's words are ours.
-  const violations = violationsOf(validate.errors).map((v) => ({
+  const violations = found.map((v) => ({
     path: scrubbedPath(v.path, operationId, redact),
     message: v.message,
   }));
-  throw refuse(operationId, `body ${describeViolations(violations)}`);
+  throw refuse(operationId, `body ${describeViolations(violations, found.stopped ?? found.length, !!found.stopped)}`);
 }
 
 type ResponseValidators = (typeof import("../../generated/response-validators.js"))["responseValidators"];
@@ -184,7 +220,7 @@ export function bodyViolations(
   status: number,
   mediaType: string | null | (() => string | null),
   body: unknown,
-): Violation[] | undefined {
+): FoundViolations | undefined {
   const byStatus = validators[operationId];
   const byType = byStatus?.[String(status)] ?? byStatus?.[`${String(status)[0]}XX`] ?? byStatus?.default;
   if (!byType) return undefined;
@@ -192,8 +228,7 @@ export function bodyViolations(
   // The answer's media type is read only when the contract declares more than one.
   const type = types.length > 1 ? (typeof mediaType === "function" ? mediaType() : mediaType) : types[0];
   const validate = (type && byType[type]) || byType["application/json"] || byType[types[0]!];
-  if (!validate || validate(body)) return undefined;
-  return violationsOf(validate.errors);
+  return validate ? errorsOf(validate, body) : undefined;
 }
 
 export interface AnswerCheck {
@@ -222,6 +257,8 @@ export interface AnswerCheck {
 interface Judged {
   listed: Violation[];
   total: number;
+  /** The check stopped: `total` is a floor. */
+  stopped?: boolean;
 }
 
 /** What checks answers for a client created with `validate`; undefined for `"off"`. */
@@ -265,8 +302,9 @@ export function answerCheck(option: ValidateOption | undefined): AnswerCheck | u
       const listed = found
         .slice(0, MAX_VIOLATIONS)
         .map((v) => ({ path: scrubbedPath(v.path, operationId, redact), message: v.message }));
-      tell?.(listed, { operationId, status, total: found.length });
-      return { listed, total: found.length };
+      const total = found.stopped ?? found.length;
+      tell?.(listed, { operationId, status, total, ...(found.stopped ? { stopped: true } : {}) });
+      return { listed, total, ...(found.stopped ? { stopped: true } : {}) };
     },
   });
   return check(Infinity);

@@ -103,7 +103,7 @@ export function envelopeData(
       "with a body that breaks the contract:",
       envelope,
       judged.listed,
-      ` ${describeViolations(judged.listed, judged.total)}`,
+      ` ${describeViolations(judged.listed, judged.total, judged.stopped)}`,
     );
   }
   return envelope.data;

@@ -327,6 +327,13 @@ function checkAnswer(
   // A text/* answer (the login token) is its text; anything else must be JSON.
   if (mediaType.startsWith("text/")) body = text;
   else if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
-  for (const v of bodyViolations(responseValidators, operationId as OperationId, status, mediaType, body) ?? [])
-    violation("body", v.path || "/", v.message, "validator");
+  const found = bodyViolations(responseValidators, operationId as OperationId, status, mediaType, body) ?? [];
+  for (const v of found) violation("body", v.path || "/", v.message, "validator");
+  if (found.stopped)
+    violation(
+      "body",
+      null,
+      `over ${found.stopped} violations: the check stopped there, the first are listed`,
+      "validator",
+    );
 }
