@@ -140,3 +140,79 @@ describe.each(ways)("%s: a header the transport owns", (_name, auth) => {
     }
   });
 });
+
+describe("the client's options are each read once: what is checked is what is used", () => {
+  const TASK = "7c1e5b2a-94d3-4f6e-8a0b-3d2c1f9e8b47";
+  const answer = () =>
+    new Response(JSON.stringify({ message: "ok", data: {}, metadata: {} }), {
+      headers: { "content-type": "application/json" },
+    });
+
+  it("every member of the options, through a Proxy that counts its reads, over creating a client and a call", async () => {
+    const reads = new Map<PropertyKey, number>();
+    const sentTo: string[] = [];
+    const options = new Proxy(
+      {
+        baseUrl: "http://127.0.0.1:9",
+        auth: { username: "u", password: "p" },
+        timeoutMs: 5000,
+        maxResponseBytes: 1 << 20,
+        allowInsecureHttp: false,
+        validate: "off",
+        fetch: (url: string | URL | Request) => {
+          sentTo.push(String(url instanceof Request ? url.url : url));
+          return Promise.resolve(answer());
+        },
+      } satisfies OperationsManagerClientOptions,
+      {
+        get(target, key, receiver) {
+          reads.set(key, (reads.get(key) ?? 0) + 1);
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      },
+    );
+    await createOperationsManagerClient(options).claimTask(TASK);
+    expect(sentTo).toHaveLength(1);
+    expect([...reads].filter(([, n]) => n > 1)).toEqual([]);
+    expect([...reads.keys()]).toEqual(expect.arrayContaining(["baseUrl", "auth", "fetch", "validate", "timeoutMs"]));
+  });
+
+  it.each([
+    [
+      "baseUrl: loopback to the check, another host to the call",
+      "baseUrl",
+      ["http://127.0.0.1:9", "http://itential.example.com"],
+    ],
+    ["validate: off to the check, 42 to the client", "validate", ["off", 42]],
+    [
+      "fetch: a function to the check, a string to the call",
+      "fetch",
+      [() => Promise.resolve(answer()), "not a function"],
+    ],
+  ])("a getter giving %s: the first value is the one used", async (_what, key, values) => {
+    let reads = 0;
+    const sentTo: string[] = [];
+    const options: Record<string, unknown> = {
+      baseUrl: "http://127.0.0.1:9",
+      auth: { username: "u", password: "p" },
+      fetch: (url: string | URL | Request) => {
+        sentTo.push(String(url instanceof Request ? url.url : url));
+        return Promise.resolve(answer());
+      },
+    };
+    Object.defineProperty(options, key, { enumerable: true, get: () => values[Math.min(reads++, 1)] });
+    const om = createOperationsManagerClient(options as unknown as OperationsManagerClientOptions);
+    await om.claimTask(TASK);
+    expect(reads).toBe(1);
+    expect(sentTo.filter((url) => url.includes("itential.example.com"))).toEqual([]);
+  });
+
+  it("a baseUrl that is not a string (a URL object, whose text could change) is refused, naming what it is", () => {
+    expect(() =>
+      createOperationsManagerClient({
+        baseUrl: new URL("http://127.0.0.1:9") as unknown as string,
+        auth: { username: "u", password: "p" },
+      }),
+    ).toThrow(/baseUrl must be an absolute http\(s\) URL, got a URL/);
+  });
+});

@@ -1,6 +1,7 @@
 // The platform's base URL and its rule: what the client's baseUrl may be, and how a URL-like text
 // is shown without the credentials it may carry.
 import { optionError } from "../errors/operations-manager-error.js";
+import { kindOf } from "../util/values.js";
 
 /**
  * How a caller names what the rule speaks of, so that its refusal reads in the caller's words:
@@ -29,11 +30,13 @@ const CLIENT_TERMS: BaseUrlTerms = {
  * --upstream both go through it.
  */
 export function judgeBaseUrl(baseUrl: unknown, allowInsecureHttp: boolean, terms: BaseUrlTerms): URL | string {
+  // A string only: the URL checked must be the URL called, and an object's toString may answer anew.
+  if (typeof baseUrl !== "string") return `${terms.url} must be an absolute http(s) URL, got ${kindOf(baseUrl)}`;
   let url: URL;
   try {
-    url = new URL(baseUrl as string);
+    url = new URL(baseUrl);
   } catch {
-    return `${terms.url} must be an absolute http(s) URL, got ${typeof baseUrl === "string" ? JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200)) : typeof baseUrl}`;
+    return `${terms.url} must be an absolute http(s) URL, got ${JSON.stringify(withoutUserinfo(baseUrl).slice(0, 200))}`;
   }
   if (url.username || url.password) return `${terms.url} must not contain credentials; ${terms.credentials}`;
   // Each operation's path is joined after the base URL's: a query or fragment there would swallow it.

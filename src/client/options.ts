@@ -69,29 +69,32 @@ interface CheckedOptions {
 export function checkOptions(options: OperationsManagerClientOptions): CheckedOptions {
   if (!options || typeof options !== "object")
     throw optionError("options are required: { baseUrl, auth: { username, password } }");
-  checkBaseUrl(options.baseUrl, options.allowInsecureHttp === true);
-  const auth = checkAuth(options.auth);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Each option is read once: a getter or Proxy could show the checks one value and the calls
+  // another (a loopback baseUrl checked, another host called over plain http).
+  const { baseUrl, allowInsecureHttp, auth: authOption, fetch, validate } = options;
+  const { timeoutMs: timeoutOption, maxResponseBytes: maxOption } = options;
+  checkBaseUrl(baseUrl, allowInsecureHttp === true);
+  const auth = checkAuth(authOption);
+  const timeoutMs = timeoutOption ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs) || timeoutMs <= 0) {
     throw optionError("timeoutMs must be a positive number of milliseconds (Infinity for no timeout)");
   }
-  const maxResponseBytes =
-    options.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : options.maxResponseBytes;
+  const maxResponseBytes = maxOption === undefined ? DEFAULT_MAX_RESPONSE_BYTES : maxOption;
   if (
     typeof maxResponseBytes !== "number" ||
     !(maxResponseBytes === Infinity || (Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0))
   ) {
     throw optionError("maxResponseBytes must be a positive whole number of bytes (Infinity for no bound)");
   }
-  if (options.fetch !== undefined && typeof options.fetch !== "function") throw optionError("fetch must be a function");
-  const badValidate = checkValidateOption(options.validate);
+  if (fetch !== undefined && typeof fetch !== "function") throw optionError("fetch must be a function");
+  const badValidate = checkValidateOption(validate);
   if (badValidate) throw optionError(badValidate);
   return {
-    baseUrl: options.baseUrl,
+    baseUrl,
     auth,
     timeoutMs: timeoutMs > MAX_TIMER_MS ? Infinity : timeoutMs,
     maxResponseBytes,
-    fetch: options.fetch,
-    validate: options.validate,
+    fetch,
+    validate,
   };
 }
