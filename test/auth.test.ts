@@ -437,17 +437,21 @@ describe("secrets stay out of errors in every form a server or a fetch may hand 
     }
   });
 
-  it("a token function that throws a non-Error holding a token it gave before does not leak it", async () => {
-    class VaultFailure {
-      constructor(readonly token: string) {}
-    }
+  class VaultFailure {
+    constructor(readonly token: string) {}
+  }
+  it.each([
+    ["a non-Error holding it", (token: string) => new VaultFailure(token)],
+    ["an Error naming it", (token: string) => new Error(`vault: lease for ${token} expired`)],
+    ["an Error whose cause names it", (token: string) => new Error("vault failed", { cause: `token ${token}` })],
+  ])("a token function that throws %s, a token it gave before, does not leak it", async (_what, thrown) => {
     const p = await platform();
     const token = await oauthTokenFrom(p);
     let calls = 0;
     const om = client(p, {
       token: () => {
         if (++calls === 1) return token;
-        throw new VaultFailure(token);
+        throw thrown(token);
       },
     });
     await om.claimTask(TASK_ID);

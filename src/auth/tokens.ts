@@ -9,7 +9,7 @@ import { mediaTypeOf, platformMessage, type Answer } from "../http/response.js";
 import type { Authenticator, ClientCredentialsAuth, Credential, LoginAuth, TokenAuth, TokenStep } from "./types.js";
 import { credentialHeaders } from "./credential-headers.js";
 import { OperationsManagerError } from "../errors/operations-manager-error.js";
-import { createRedactor, noRedaction, scrubJoined } from "../errors/redaction/redactor.js";
+import { createRedactor, scrubJoined } from "../errors/redaction/redactor.js";
 import { describeCause, safeCause } from "../errors/redaction/causes.js";
 import { schemaValidators } from "../../generated/request-validators.js";
 import { tooLarge } from "../http/transport.js";
@@ -74,17 +74,29 @@ export function tokenSource(
   return { credential, renew };
 }
 
+/** How many of the tokens a token function gave are scrubbed from what it throws later. */
+const GIVEN_KEPT = 8;
+
 export function givenToken(token: TokenAuth["token"]): Authenticator {
   if (typeof token === "string") {
     const credential = { token, headers: bearer(token) };
     return { kind: "token", secrets: [token], credential: () => Promise.resolve(credential), renew: () => false };
   }
+  // The tokens it gave lately: what it throws later (a vault's "lease for <token> expired") may name them.
+  const given: string[] = [];
   const credential = async (): Promise<Credential> => {
     let value: unknown;
     try {
       value = await token();
     } catch (cause) {
-      throw authError(undefined, `auth.token() failed (${describeCause(cause, noRedaction)})`, {}, [], cause);
+      const known = [...given];
+      throw authError(
+        undefined,
+        `auth.token() failed (${describeCause(cause, createRedactor(known))})`,
+        {},
+        known,
+        cause,
+      );
     }
     if (!usableToken(value)) {
       const what =
@@ -99,6 +111,7 @@ export function givenToken(token: TokenAuth["token"]): Authenticator {
         typeof value === "string" ? [value] : [],
       );
     }
+    if (!given.includes(value) && given.push(value) > GIVEN_KEPT) given.shift();
     return { token: value, headers: bearer(value) };
   };
   // Asking again helps only when the function then gives another token: the client compares.
