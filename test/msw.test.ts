@@ -156,6 +156,13 @@ const mistakes: Probe[] = [
     body: '{"user":{"username":"a","password":"b"}}',
   },
   { name: "an unknown scenario", path: claimPath, headers: { Authorization: BASIC, Prefer: "example=nope" } },
+  // An empty or bare preference names nothing: a 404 listing the known ones (Prism alone answered a 422).
+  ...["example=", "code=", "example", "code", 'example=""'].map((prefer) => ({
+    name: `an empty preference (Prefer: ${prefer})`,
+    path: claimPath,
+    headers: { Authorization: BASIC, Prefer: prefer },
+  })),
+  { name: "an empty query preference (?__code=)", path: `${claimPath}?__code=`, headers: { Authorization: BASIC } },
   // What only the guard in front of Prism used to answer, now the preflight both mocks share.
   {
     name: "a preference given twice (the first counts)",

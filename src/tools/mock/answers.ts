@@ -230,8 +230,8 @@ function preferences(header: string | null, query?: URLSearchParams): { code?: s
   if (!header && query) {
     const code = query.get("__code");
     const example = query.get("__example");
-    if (code) out.code = code;
-    if (example) out.example = example;
+    if (code !== null) out.code = code;
+    if (example !== null) out.example = example;
     return out;
   }
   for (const part of (header ?? "").split(/[,;]/)) {
@@ -241,8 +241,10 @@ function preferences(header: string | null, query?: URLSearchParams): { code?: s
       .trim()
       .replace(/^"(.*)"$/, "$1");
     const name = key.trim().toLowerCase();
-    if (name === "code" && value) out.code ??= value;
-    if (name === "example" && value) out.example ??= value;
+    // An empty or bare preference names no answer the operation has: a 404 listing the known ones,
+    // never silently the default (Prism, given one, answers a 422 of its own).
+    if (name === "code") out.code ??= value;
+    if (name === "example") out.example ??= value;
   }
   return out;
 }
