@@ -41,7 +41,9 @@ const readmeSnippets = [
 
 /** A types-only consumer: what a package used for its types imports. */
 const typesOnly = `import type { Task, Job, paths, AuthOptions, OperationsManagerErrorKind } from "operations-manager-tasks-contract";
+import type { MockServerOptions, RecordedExample } from "operations-manager-tasks-contract/mock";
 export type Used = [Task["_id"], Job["name"], keyof paths, AuthOptions, OperationsManagerErrorKind];
+export type UsedMock = [MockServerOptions["port"], RecordedExample["operationId"]];
 `;
 /** tsc on the command line, no tsconfig: each TypeScript's own defaults but for module and target. */
 const typesOnlyModes: Record<string, string[]> = {

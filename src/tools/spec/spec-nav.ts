@@ -29,14 +29,21 @@ export interface FoundOperation {
   pathItem: JsonObject;
 }
 
-/** Every operation with an operationId: its path template, method, operation and path item. */
-export function* operations(spec: JsonObject): Generator<FoundOperation> {
+/**
+ * Every operation with an operationId: its path template, method, operation and path item. A list,
+ * not a generator: its type reaches the `/mock` entry's declarations, which a consumer without the
+ * ES2015 library (a types-only import, the default target) must be able to read.
+ */
+export function operations(spec: JsonObject): FoundOperation[] {
+  const found: FoundOperation[] = [];
   for (const [path, pathItem] of Object.entries(spec.paths as JsonObject)) {
     if (!isObject(pathItem)) continue;
     for (const [method, operation] of Object.entries(pathItem)) {
-      if (isObject(operation) && typeof operation.operationId === "string") yield { path, method, operation, pathItem };
+      if (isObject(operation) && typeof operation.operationId === "string")
+        found.push({ path, method, operation, pathItem });
     }
   }
+  return found;
 }
 
 export function findOperation(spec: JsonObject, operationId: string): FoundOperation {
