@@ -156,6 +156,12 @@ const mistakes: Probe[] = [
     body: '{"user":{"username":"a","password":"b"}}',
   },
   { name: "an unknown scenario", path: claimPath, headers: { Authorization: BASIC, Prefer: "example=nope" } },
+  {
+    name: "a claim with a bad id and a body: both named",
+    path: "/operations-manager/tasks/not-a-task/claim",
+    headers: { Authorization: BASIC, "Content-Type": "application/json" },
+    body: "{}",
+  },
   // An empty or bare preference names nothing: a 404 listing the known ones (Prism alone answered a 422).
   ...["example=", "code=", "example", "code", 'example=""'].map((prefer) => ({
     name: `an empty preference (Prefer: ${prefer})`,
@@ -329,6 +335,12 @@ describe("the MSW handlers answer as the Prism mock, over the whole matrix", () 
   it.each(probes.map((p) => [p.name]))("%s", (name) => {
     const [ours, theirs] = report.pairs[name]!;
     expect(ours).toEqual(theirs);
+  });
+
+  it("a body refused whole (none expected) still names what the path broke, in both mocks", () => {
+    const [ours, theirs] = report.pairs["a claim with a bad id and a body: both named"]!;
+    expect(ours).toEqual(theirs);
+    expect(JSON.stringify(ours)).toMatch(/takes no request body; path parameter taskId must match pattern/);
   });
 
   it.each(validRequests().map((r) => [r.operationId]))(

@@ -104,7 +104,13 @@ export function createRequestJudge(spec: JsonObject): RequestJudge {
         violations.push({ in: "path", name: unescapePointer(v.path.slice(1)), message: v.message });
     }
     const judged = judgeBody(route, validators?.body ?? {}, contentType, body, violations);
-    if (judged) return { operationId: route.operationId, params, refusal: judged };
+    // A body refused whole (none expected, another media type) still names what the path broke.
+    if (judged)
+      return {
+        operationId: route.operationId,
+        params,
+        refusal: violations.length ? alongside(judged, violations) : judged,
+      };
     if (violations.length === 0) return { operationId: route.operationId, params };
     return { operationId: route.operationId, params, refusal: refusal400(violations) };
   };
@@ -181,6 +187,15 @@ function refusal400(violations: RequestViolation[]): Refusal {
     title: "Request breaks the contract",
     detail: violations.length > SAID ? `${said}; and ${violations.length - SAID} more` : said,
     violations,
+  };
+}
+
+/** `refusal` with the path's violations named after its own. */
+function alongside(refusal: Refusal, path: RequestViolation[]): Refusal {
+  return {
+    ...refusal,
+    detail: `${refusal.detail}; ${path.slice(0, SAID).map(describe).join("; ")}`,
+    violations: [...refusal.violations, ...path],
   };
 }
 
