@@ -5,7 +5,11 @@ import { report } from "../src/tools/verify/report";
 import { claimAnswer } from "./support/constants";
 
 const request = { method: "POST", path: "/operations-manager/tasks/x/claim" };
-const context = { defaulted: ["--task-id", "--job-id", "--task-key"] as const, check: "OM_USERNAME/OM_PASSWORD" };
+const context = {
+  defaulted: ["--task-id", "--job-id", "--task-key"] as const,
+  check: "OM_USERNAME/OM_PASSWORD",
+  secrets: [],
+};
 /** `upstreamStatus` null: Prism answered by itself (its log named no platform status). */
 const answer = (
   status: number,
@@ -84,7 +88,9 @@ describe("classify", () => {
       result: "not-checked",
       hint: "check OM_USERNAME/OM_PASSWORD",
     });
-    expect(classify("claimTask", request, answer(401, { message: "Unauthorized" }), { defaulted: [] }).hint).toBe(
+    expect(
+      classify("claimTask", request, answer(401, { message: "Unauthorized" }), { defaulted: [], secrets: [] }).hint,
+    ).toBe(
       "the platform wants credentials: set OM_USERNAME and OM_PASSWORD, or OM_CLIENT_ID and OM_CLIENT_SECRET, and leave OM_AUTH unset",
     );
     expect(classify("claimTask", request, answer(500, { message: "Task not found" }), context).hint).toBe(

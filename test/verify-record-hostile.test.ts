@@ -226,7 +226,7 @@ describe("F8: the tap reads an answer through a decoded-size bound", () => {
         upstreamStatus: 502,
         tooLarge: { status: 200, maxBytes: 10 },
       },
-      { defaulted: [] },
+      { defaulted: [], secrets: [] },
     );
     expect(verdict).toMatchObject({
       status: 200,

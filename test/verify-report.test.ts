@@ -138,7 +138,7 @@ describe("the drift report's words", () => {
 
 describe("classify: an answer shaped like Prism's violations problem, members of any type, always a verdict", () => {
   const request = { method: "POST", path: "/operations-manager/tasks/x/claim" };
-  const context = { defaulted: [] as const, check: "OM_USERNAME/OM_PASSWORD" };
+  const context = { defaulted: [] as const, check: "OM_USERNAME/OM_PASSWORD", secrets: [] };
   const problem = (validation: unknown, extra: object = {}): Outcome => {
     const text = JSON.stringify({
       type: "https://stoplight.io/prism/errors#VIOLATIONS",

@@ -27,7 +27,10 @@ export interface NotTaken {
   status: number;
   /** Set when the body ran past `maxBytes` decoded bytes (reading stopped there). */
   tooLarge?: number;
-  /** What went wrong in `onAnswer` (our own processing), when it threw. */
+  /**
+   * What went wrong in `onAnswer` (our own processing), when it threw: whole, as it may quote the
+   * answer; whoever shows it scrubs it first, then cuts it.
+   */
   failed?: string;
 }
 
@@ -46,11 +49,12 @@ interface TapHooks {
  * through a bound of `maxBytes`: past it, reading stops (nothing more is downloaded or inflated),
  * `onNotTaken` is told, and Prism gets a 502 of the tap's.
  * `onAnswer` runs once the answer is read, outside the forwarding: were it to throw, the answer
- * is still relayed and `onNotTaken` says so (our failure is never the platform's silence).
+ * is still relayed and `onNotTaken` says so (our failure is never the platform's silence). It also
+ * gets the answer's headers as the relay read them (names and values in turn), before Prism's.
  */
 export async function startTap(
   upstream: string,
-  onAnswer: (answer: Tapped) => void,
+  onAnswer: (answer: Tapped, headers: readonly string[]) => void,
   timeoutMs: number,
   hooks: TapHooks = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
@@ -106,13 +110,13 @@ export async function startTap(
           text: answer.undecoded ? undecodedBody(answer.body.length) : answer.body.toString("utf8"),
         };
         try {
-          onAnswer(tapped);
+          onAnswer(tapped, answer.headers);
         } catch (error) {
           hooks.onNotTaken?.({
             method,
             path: where,
             status: answer.status,
-            failed: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : "a failure",
+            failed: error instanceof Error ? `${error.name}: ${error.message}` : "a failure",
           });
         }
         // Prism's forwarder follows redirects: the Location is handed on under a name it does not follow.

@@ -12,11 +12,15 @@
 // - a request Prism finds invalid is answered by Prism (401/422) and never forwarded.
 // The real status therefore comes from Prism's log (run.ts); an answer with none never reached
 // the platform. Answers Prism lets through are also checked by the generated validators.
+// Prism also fails on some answers itself (a declared application/json body that is not JSON: its
+// 500 problem of another type, with the platform's status or not): the tap's copy of the answer is
+// then judged instead, as the client would judge it, never Prism's problem as the platform's.
 // Only a 2xx answer that keeps the contract is a PASS: a declared error (401, 400, 500) whose body
 // keeps the contract says nothing about the success schemas, which were then never checked. Such
 // an answer is NOT CHECKED (exit 1) with a hint: wrong credentials, or ids that exist on no platform
 // (the defaults are the spec's examples).
 import { responseValidators } from "../../../generated/response-validators.js";
+import { createRedactor } from "../../errors/redaction/redactor.js";
 import { parseMediaType } from "../../util/media-type.js";
 import { bundledSpec, deref, findOperation, members, type JsonObject } from "../spec/bundled-spec.js";
 import { escapePointer } from "../../util/json-pointer.js";
@@ -46,10 +50,17 @@ export interface VerifyResult {
   hint?: string;
 }
 
+/** The platform's answer as the tap took it, before Prism: what is judged when Prism failed on it. */
+export interface TappedAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
 /**
  * An answer through Prism: `upstreamStatus` is undefined when Prism answered by itself;
  * `noAnswer` says why the platform gave none (the tap's word: refused, no such host, TLS, reset),
- * whatever status Prism then passed on.
+ * whatever status Prism then passed on; `tapped` is the platform's answer as the tap took it.
  */
 export type Outcome =
   | { error: string }
@@ -59,6 +70,7 @@ export type Outcome =
       upstreamStatus: number | undefined;
       noAnswer?: string | undefined;
       tooLarge?: { status: number; maxBytes: number } | undefined;
+      tapped?: TappedAnswer | undefined;
     };
 
 export interface ClassifyContext {
@@ -68,6 +80,33 @@ export interface ClassifyContext {
   step?: string;
   /** The variables to check when the platform refuses them. */
   check?: string;
+  /** Every secret known so far (the credentials, a token): scrubbed from the platform's words before any is quoted. */
+  secrets: readonly string[];
+}
+
+/** The platform's words (anything an answer carried) as verify may quote them: see platformWords. */
+type PlatformWords = (value: unknown, max: number) => string;
+
+/**
+ * The one way verify quotes what an answer said: scrubbed of every secret first, in every form
+ * the redactor knows (the one verify's output goes through), then cut to `max` characters. A cut
+ * before the scrub would leave the first characters of a secret that stood across it, and a
+ * re-encoding before it (JSON.stringify) would escape an echoed secret once more, past the
+ * redactor's decodings. A value that is no string is scrubbed as a value, then written as JSON.
+ */
+export function platformWords(secrets: readonly string[]): PlatformWords {
+  const redact = createRedactor(secrets);
+  return (value, max) => {
+    const scrubbed = redact(value);
+    return cut(typeof scrubbed === "string" ? scrubbed : String(JSON.stringify(scrubbed)), max);
+  };
+}
+
+/** `text` cut to `max` UTF-16 units, never between the two halves of a character. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return text.slice(0, end);
 }
 
 export function classify(
@@ -88,6 +127,7 @@ export function classify(
   };
   const violation = (where: string, fieldPath: string | null, message: string, source: VerifyViolation["source"]) =>
     result.violations.push({ in: where, path: fieldPath, message, source });
+  const words = platformWords(context.secrets);
   if ("error" in outcome) return { ...result, result: "error", error: `no answer through Prism: ${outcome.error}` };
   const { response, text, upstreamStatus } = outcome;
   // No answer at all: never a FAIL, and never the status Prism or the tap put in its place.
@@ -105,26 +145,35 @@ export function classify(
     { detail?: unknown; title?: unknown; type?: unknown; validation?: PrismViolation[]; message?: unknown } | undefined;
   if (upstreamStatus === undefined) {
     // Prism answered by itself: the platform could not be reached, or Prism refused the request.
-    const why = body?.detail || body?.title || text.slice(0, 200);
+    const why = body?.detail || body?.title || text;
     return {
       ...result,
       result: "error",
-      error: `the platform was not reached (Prism answered ${response.status}: ${asText(why)})`,
+      error: `the platform was not reached (Prism answered ${response.status}: ${words(why, 200)})`,
     };
   }
   result.status = upstreamStatus;
-  if (
-    response.status !== upstreamStatus &&
-    body?.type !== PRISM_VIOLATIONS &&
-    response.headers.get("content-type")?.startsWith("application/problem+json")
-  ) {
-    // Prism failed on the answer itself (a body too deep for its validator, say): no verdict.
-    const why = body?.title || body?.detail || text.slice(0, 200);
-    return {
-      ...result,
-      result: "error",
-      error: `Prism could not judge the platform's ${upstreamStatus} answer (${asText(why)})`,
-    };
+  const { tapped } = outcome;
+  // Prism's own problem, not the platform's answer passed on: with the tap's copy, a problem the
+  // platform did not send (the platform may send problems, even look-alikes of Prism's); without
+  // it, Prism's list of violations, or a problem whose status is not the platform's.
+  const prismsOwn =
+    response.headers.get("content-type")?.startsWith("application/problem+json") === true &&
+    (tapped ? !passedOn(tapped, text, body) : body?.type === PRISM_VIOLATIONS || response.status !== upstreamStatus);
+  // What is judged: the answer Prism passed on, or the tap's copy when Prism failed on it.
+  let judged: { headers: Headers; text: string; body: typeof body } = { headers: response.headers, text, body };
+  const prismFailed = prismsOwn && body?.type !== PRISM_VIOLATIONS;
+  if (prismFailed) {
+    if (!tapped) {
+      // Prism failed on the answer itself (a body too deep for its validator, say), and no copy of it.
+      const why = body?.title || body?.detail || text;
+      return {
+        ...result,
+        result: "error",
+        error: `Prism could not judge the platform's ${upstreamStatus} answer (${words(why, 200)})`,
+      };
+    }
+    judged = { headers: tapped.headers, text: tapped.text, body: parseJson(tapped.text) as typeof body };
   }
 
   const responses = members(operation.responses);
@@ -139,23 +188,23 @@ export function classify(
   }
   if (upstreamStatus === 501) {
     // Prism re-mocked the call; what came back is made up, there is nothing more to check.
-  } else if (
-    body?.type === PRISM_VIOLATIONS &&
-    response.headers.get("content-type")?.startsWith("application/problem+json")
-  ) {
-    for (const v of listOf(body.validation)) addPrismViolation(v, violation);
+  } else if (prismsOwn && !prismFailed) {
+    for (const v of listOf(body?.validation)) addPrismViolation(v, violation, words);
   } else {
-    for (const v of listOf(parseJson(response.headers.get("sl-violations") ?? "[]"))) addPrismViolation(v, violation);
+    if (!prismFailed)
+      for (const v of listOf(parseJson(response.headers.get("sl-violations") ?? "[]")))
+        addPrismViolation(v, violation, words);
     if (declared.includes(String(upstreamStatus))) {
       checkAnswer(
         spec,
         operationId,
         members(deref(spec, responses[String(upstreamStatus)])),
         upstreamStatus,
-        response.headers,
-        text,
-        body,
+        judged.headers,
+        judged.text,
+        judged.body,
         violation,
+        words,
       );
     }
   }
@@ -163,7 +212,8 @@ export function classify(
   if (upstreamStatus < 200 || upstreamStatus > 299) {
     // A declared error that keeps the contract: the success schemas were never put to the test.
     const success = declared.filter((s) => /^2/.test(s)).join("/");
-    const said = typeof body?.message === "string" ? `${JSON.stringify(body.message.slice(0, 200))}, ` : "";
+    // Quoted once scrubbed and cut: the quotes escape nothing secret any more.
+    const said = typeof judged.body?.message === "string" ? `${JSON.stringify(words(judged.body.message, 200))}, ` : "";
     return {
       ...result,
       result: "not-checked",
@@ -179,13 +229,14 @@ export function classify(
  * required header is missing (unless `check.headers` is off: recordings keep none), its media type
  * is not declared, or its body breaks the declared schema (the generated validators). The one
  * judge of a whole answer: verify (through Prism and from recordings) and the contract tests.
+ * `check.secrets`: what to scrub from the answer's words a violation quotes.
  */
 export function answerViolations(
   operationId: string,
   status: number,
   headers: Headers,
   text: string,
-  check = { headers: true },
+  check: { headers: boolean; secrets?: readonly string[] } = { headers: true },
 ): VerifyViolation[] {
   const spec = bundledSpec();
   const violations: VerifyViolation[] = [];
@@ -215,6 +266,7 @@ export function answerViolations(
       text,
       parseJson(text),
       violation,
+      platformWords(check.secrets ?? []),
       check,
     );
   return violations;
@@ -269,11 +321,6 @@ function hint(operationId: string, status: number, { defaulted, step, check }: C
   return `check that ${flags.join(" / ")} ${flags.length === 1 ? "names" : "name"} ${NAMES[operationId]}`;
 }
 
-/** A member of Prism's problem as text: a string as it is, anything else as its JSON. */
-function asText(value: unknown): string {
-  return typeof value === "string" ? value : String(JSON.stringify(value));
-}
-
 type PrismViolation = { location?: unknown; message?: unknown };
 type AddViolation = (
   where: string,
@@ -282,15 +329,34 @@ type AddViolation = (
   source: VerifyViolation["source"],
 ) => void;
 
+/**
+ * Whether Prism's answer is the tapped one passed on: the same text, or the same JSON (Prism writes
+ * a JSON body anew). A body too deep to be written again is none Prism wrote: not passed on.
+ */
+function passedOn(tapped: TappedAnswer, text: string, body: unknown): boolean {
+  if (tapped.text === text) return true;
+  const platform = parseJson(tapped.text);
+  if (body === undefined || platform === undefined) return false;
+  try {
+    return JSON.stringify(platform) === JSON.stringify(body);
+  } catch {
+    return false;
+  }
+}
+
 /** A list read from an answer: anything but an array is none (the platform may shape a body like Prism's problem). */
 function listOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** One of Prism's violations; its members are read as data of any type (a platform can send a look-alike). */
-function addPrismViolation(entry: unknown, violation: AddViolation) {
+/**
+ * One of Prism's violations; its members are read as data of any type (a platform can send a
+ * look-alike). Prism's message may quote the answer: a message that is no string is the
+ * platform's words, quoted as such.
+ */
+function addPrismViolation(entry: unknown, violation: AddViolation, words: PlatformWords) {
   const v = (entry !== null && typeof entry === "object" ? entry : {}) as PrismViolation;
-  const message = typeof v.message === "string" ? v.message : JSON.stringify(v.message ?? null).slice(0, 200);
+  const message = typeof v.message === "string" ? v.message : words(v.message ?? null, 200);
   const [side, part, ...field] = Array.isArray(v.location) ? (v.location as unknown[]) : [];
   if (side !== "response") return; // requests are checked before they are sent
   if (/^Unable to match the returned status code/.test(message)) return; // reported as `status`
@@ -308,6 +374,7 @@ function checkAnswer(
   text: string,
   body: unknown,
   violation: AddViolation,
+  words: PlatformWords,
   check = { headers: true },
 ) {
   for (const [name, header] of check.headers ? Object.entries(members(declared.headers)) : []) {
@@ -326,7 +393,7 @@ function checkAnswer(
     );
   // A text/* answer (the login token) is its text; anything else must be JSON.
   if (mediaType.startsWith("text/")) body = text;
-  else if (body === undefined) return violation("body", null, `is not JSON: ${text.slice(0, 120)}`, "ajv");
+  else if (body === undefined) return violation("body", null, `is not JSON: ${words(text, 120)}`, "ajv");
   const found = bodyViolations(responseValidators, operationId as OperationId, status, mediaType, body) ?? [];
   for (const v of found) violation("body", v.path || "/", v.message, "validator");
   if (found.stopped)

@@ -19,7 +19,7 @@ import { toRecording } from "../recording/to-recording.js";
 import { writeRecordings } from "../recording/write-recordings.js";
 import { startTap, type NotTaken, type Tapped } from "../recording/tap.js";
 import { parseJson } from "../../util/values.js";
-import type { VerifyResult } from "./classify.js";
+import { platformWords, type VerifyResult } from "./classify.js";
 import { judgeRecordings } from "./from.js";
 import { operationFor } from "./operations.js";
 import { allPassed, driftReportLines, resultLines, summaryLine, verdictLine } from "./report.js";
@@ -61,12 +61,14 @@ async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir 
   // redirect instead of letting Prism follow it (Prism would re-send the POST to wherever it points
   // and report that host's answer as the platform's), and it says when the platform gave no answer.
   const tapped: Tapped[] = [];
-  const upstream: Upstream = { statuses: [], noAnswers: [], tooLarge: [] };
+  const upstream: Upstream = { statuses: [], noAnswers: [], tooLarge: [], answers: [] };
   // Answers our own processing failed on: received, relayed and judged, but not recorded whole.
   const unprocessed: NotTaken[] = [];
   const tap = await startTap(
     opts.upstream,
-    (answer) => {
+    (answer, headers) => {
+      // Kept for the verdict: were Prism to fail on this answer, the answer itself is judged.
+      upstream.answers!.push({ status: answer.status, headers: headersOf(headers), text: answer.text });
       if (!opts.record) return;
       tapped.push(answer);
       const parsed = parseJson(answer.text);
@@ -115,9 +117,11 @@ async function verifyRun(opts: VerifyOptions, output: Output, folder: RecordDir 
   const written = opts.record ? record(opts.record, folder!, tapped, verification, personal!) : undefined;
   if (written) {
     // The platform answered these; verify failed on them (our failure, named as such).
+    // What failed may quote the answer: scrubbed, then cut.
+    const words = platformWords(verification.secrets);
     const fails = unprocessed.map(
       (a) =>
-        `verify could not process the platform's ${a.status} answer to ${a.method} ${a.path} (${a.failed}); it was judged, its recording may be missing`,
+        `verify could not process the platform's ${a.status} answer to ${a.method} ${a.path} (${words(a.failed, 200)}); it was judged, its recording may be missing`,
     );
     written.failures.unshift(...fails);
     if (written.failures.length) ok = false;
@@ -226,7 +230,7 @@ function record(
     } catch (error) {
       // Our own processing failed (an answer too odd to scrub): nothing unscrubbed is written.
       failures.push(
-        `the ${operationId} ${answer.status} answer was not written (verify could not scrub it: ${String((error as Error)?.message ?? error).slice(0, 200)})`,
+        `the ${operationId} ${answer.status} answer was not written (verify could not scrub it: ${platformWords(verification.secrets)(String((error as Error)?.message ?? error), 200)})`,
       );
       return [];
     }
@@ -241,4 +245,17 @@ function record(
   }));
   const written = writeRecordings(folder, recordings);
   return { ...written, failures: [...failures, ...written.failures] };
+}
+
+/** The tapped answer's headers (names and values in turn) as Headers; one Headers refuses is left out. */
+function headersOf(pairs: readonly string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    try {
+      headers.append(pairs[i]!, pairs[i + 1]!);
+    } catch {
+      // A name or value the platform could send but Headers will not hold: no declared header is one.
+    }
+  }
+  return headers;
 }

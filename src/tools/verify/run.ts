@@ -9,7 +9,14 @@ import { createAuthenticator, type Authenticator } from "../../auth/authenticato
 import { bundledSpec, findOperation } from "../spec/bundled-spec.js";
 import { startPrismServer, type RunningServer } from "../mock/prism-server.js";
 import type { paths } from "../../contract/types.js";
-import { classify, type ClassifyContext, type Outcome, type VerifyResult } from "./classify.js";
+import {
+  classify,
+  platformWords,
+  type ClassifyContext,
+  type Outcome,
+  type TappedAnswer,
+  type VerifyResult,
+} from "./classify.js";
 import { requestFor } from "./operations.js";
 import type { VerifyOptions } from "./arguments.js";
 
@@ -28,6 +35,8 @@ export interface Upstream {
   noAnswers: string[];
   /** From the tap: answers the platform gave past the size bound (its status, the bound). */
   tooLarge?: Array<{ status: number; maxBytes: number }>;
+  /** From the tap: each answer as the platform gave it, judged when Prism fails on it. */
+  answers?: TappedAnswer[];
 }
 
 interface VerifyHooks {
@@ -93,6 +102,7 @@ export async function verifyAll(
           upstreamStatus: upstream.statuses.at(-1),
           noAnswer: upstream.noAnswers.at(-1),
           tooLarge: upstream.tooLarge?.at(-1),
+          tapped: upstream.answers?.at(-1),
         });
         step(`${stepName}: ${answered(response.status, upstream, started)}`);
         return response;
@@ -106,7 +116,8 @@ export async function verifyAll(
   const authenticator: Authenticator | undefined =
     opts.auth.options && createAuthenticator(opts.auth.options, () => engine, opts.timeout * 1000);
   secretsSoFar.push(...(authenticator?.secrets ?? []));
-  const context: ClassifyContext = { defaulted: opts.defaulted, check: opts.auth.check };
+  // The secrets as they become known (the token joins them): the verdicts quote the platform scrubbed of them.
+  const context: ClassifyContext = { defaulted: opts.defaulted, check: opts.auth.check, secrets: secretsSoFar };
   let headers: Record<string, string> | undefined = authenticator?.kind === "basic" ? authenticator.headers : {};
   if (authenticator?.kind === "token" && authenticator.step) {
     const tokenStep = authenticator.step;
@@ -115,6 +126,7 @@ export async function verifyAll(
     upstream.statuses.length = 0;
     upstream.noAnswers.length = 0;
     if (upstream.tooLarge) upstream.tooLarge.length = 0;
+    if (upstream.answers) upstream.answers.length = 0;
     answers.length = 0;
     let failure: unknown;
     const credential = await authenticator.credential().catch((error: unknown) => void (failure = error));
@@ -163,6 +175,7 @@ async function verifyOperation(
   upstream.statuses.length = 0;
   upstream.noAnswers.length = 0;
   if (upstream.tooLarge) upstream.tooLarge.length = 0;
+  if (upstream.answers) upstream.answers.length = 0;
   const started = Date.now();
   step(`${operationId}: ${request.method} ${request.path}`);
   const outcome: Outcome = await fetch(prismUrl + request.path, {
@@ -184,6 +197,7 @@ async function verifyOperation(
         upstreamStatus: upstream.statuses.at(-1),
         noAnswer: upstream.noAnswers.at(-1),
         tooLarge: upstream.tooLarge?.at(-1),
+        tapped: upstream.answers?.at(-1),
       }),
       (error: unknown) => ({ error: describe(error, opts.timeout) }),
     );
@@ -210,7 +224,8 @@ function judge(
       status: null,
       result: "error",
       violations: [],
-      error: `verify could not judge the answer (${what.slice(0, 300)})`,
+      // What failed may quote the answer: scrubbed, then cut.
+      error: `verify could not judge the answer (${platformWords(context.secrets)(what, 300)})`,
     };
   }
 }
