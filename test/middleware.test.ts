@@ -167,3 +167,41 @@ describe("a middleware that throws ends the call with our error, of its stage, s
     expect((error as Error).message).toMatch(/onError threw/);
   });
 });
+
+describe("a middleware reading the answer reads it through maxResponseBytes too", () => {
+  it.each([
+    ["response.clone().text()", (response: Response) => response.clone().text()],
+    ["response.clone().json()", (response: Response) => response.clone().json()],
+    ["response.blob()", (response: Response) => response.blob()],
+  ])(
+    "%s of an endless 200 answer stops past the bound: invalid-response, the rest never pulled",
+    async (_how, read) => {
+      let pulled = 0;
+      const endless = () =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            pull(controller) {
+              pulled++;
+              controller.enqueue(new Uint8Array(1024).fill(0x20));
+            },
+          }),
+          { status: 200, headers: { "content-type": "application/json" } },
+        );
+      const om = createOperationsManagerClient({
+        baseUrl: "https://om.example.com",
+        auth: { token: TOKEN },
+        maxResponseBytes: 16 * 1024,
+        fetch: () => Promise.resolve(endless()),
+      });
+      om.use({
+        async onResponse({ response }) {
+          await read(response);
+        },
+      });
+      const error = await om.claimTask(TASK_ID).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: "invalid-response", status: 200 });
+      expect((error as Error).message).toMatch(/maxResponseBytes/);
+      expect(pulled).toBeLessThan(64);
+    },
+  );
+});

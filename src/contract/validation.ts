@@ -30,7 +30,7 @@ export interface ValidateContext {
 }
 
 /** Violations found, the first ones only when the check stopped: `stopped` is then how many it had collected, at least. */
-export type FoundViolations = Violation[] & { stopped?: number };
+type FoundViolations = Violation[] & { stopped?: number };
 
 /**
  * What `validate` finds in `value`: undefined when it keeps the contract. A generated validator

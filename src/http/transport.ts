@@ -90,7 +90,8 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
     // Made only when thrown: an Error's stack costs each call that reads within the bound.
     const stop = () => new AnswerTooLarge(status, maxBytes);
     if (!encoded && declared > maxBytes) {
-      await stream.cancel().catch(() => {});
+      // Not awaited: a clone's (a tee branch's) cancel settles only once its twin is cancelled too.
+      void stream.cancel().catch(() => {});
       throw stop();
     }
     const reader = stream.getReader();
@@ -101,7 +102,7 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
       if (done) break;
       seen += value.byteLength;
       if (seen > maxBytes) {
-        await reader.cancel().catch(() => {});
+        void reader.cancel().catch(() => {});
         throw stop();
       }
       chunks.push(value);
@@ -121,6 +122,8 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
     text: () => Promise<string>;
     json: () => Promise<unknown>;
     arrayBuffer: () => Promise<ArrayBuffer>;
+    blob: () => Promise<Blob>;
+    clone: () => Response;
   };
   try {
     bounded.text = async () => {
@@ -134,6 +137,10 @@ function boundedAnswer(response: Response, maxBytes: number): Response {
     };
     bounded.json = async () => JSON.parse(await bounded.text()) as unknown;
     bounded.arrayBuffer = async () => (await read()).slice().buffer;
+    bounded.blob = async () =>
+      new Blob([await bounded.arrayBuffer()], { type: response.headers.get("content-type") ?? "" });
+    // A middleware's `response.clone().text()` (a logger's) is bounded as the answer is.
+    bounded.clone = () => boundedAnswer(Response.prototype.clone.call(response), maxBytes);
   } catch {
     // A frozen answer or a Proxy that refuses members: handed on as it is, as any oddity.
   }
