@@ -122,7 +122,7 @@ function referenceAt(text: string, i: number): { units: string; end: number } | 
  * The named references a server writes for text: XML's five, and HTML's for every character of
  * Latin-1 (what PHP's htmlentities writes), U+00A0 to U+00FF in order.
  */
-const NAMED_REFERENCES = new Map<string, string>([
+export const NAMED_REFERENCES = new Map<string, string>([
   ["amp", "&"],
   ["lt", "<"],
   ["gt", ">"],
