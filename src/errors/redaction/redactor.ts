@@ -17,8 +17,9 @@
 // - the secret encoded, in the ways that cannot be decoded from a text without knowing where
 //   they start: its UTF-8 read as Latin-1 or Windows-1252 (mojibake: `é` as `Ã©`), and its
 //   base64 and base64url at each of the three byte alignments it may stand at in a longer one
-//   (the characters that depend on its bytes only), of the secret and of each escaped form a
-//   request carries it in (percent, form, JSON string): a server echoing the body it got, base64'd;
+//   (the characters that depend on its bytes only), and its UTF-8 bytes in hex: of the secret, of
+//   each escaped form, and of each of these (needles.ts builds every pair from the two lists): a
+//   server echoing the body it got, base64'd or hex-dumped;
 // - line breaks dropped, as one more decoding: MIME base64 breaks its lines inside any form.
 // Each decoding is one pass that remembers where each decoded character came from, and the search
 // is a plain substring search: linear in the text whatever the secrets hold (a regular expression
