@@ -252,6 +252,22 @@ describe("the bound on size", () => {
   });
 });
 
+describe("a bomb passing the bound after megabytes", () => {
+  // On Node 22 and 24 the relay waited for its time bound instead: the pipeline's rejection never
+  // came once its gunzip stage had been torn down mid-stream (verify's tap: 'no answer through Prism').
+  it("a gzip answer inflating to 65 MB under a 64 MB bound: AnswerTooLarge at once, not the time bound", async () => {
+    const bomb = gzipSync(Buffer.alloc(65 << 20));
+    const upstream = await serve((req, res) =>
+      req.resume().once("end", () => res.writeHead(200, { "Content-Encoding": "gzip" }).end(bomb)),
+    );
+    const error = await relayTo(upstream, { decode: true, maxAnswerBytes: 64 << 20, timeoutMs: 10_000 })
+      .forward(secretRequest())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AnswerTooLarge);
+    expect(error).toMatchObject({ status: 200, maxBytes: 64 << 20 });
+  });
+});
+
 describe("the bound on time", () => {
   it.each([
     ["never answers", (_res: http.ServerResponse) => {}],

@@ -174,7 +174,13 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
           for await (const chunk of source) {
             seen += chunk.length;
             // Whole or not at all: what is past the bound is neither downloaded nor inflated.
-            if (seen > maxBytes) throw (over = new AnswerTooLarge(status, maxBytes));
+            if (seen > maxBytes) {
+              // Failed here and now: on Node 22 and 24 the pipeline's own rejection never came
+              // once a gunzip stage before this one was torn down (the call waited for its timeout).
+              over = new AnswerTooLarge(status, maxBytes);
+              fail(over);
+              throw over;
+            }
             chunks.push(chunk);
           }
         };
