@@ -332,6 +332,19 @@ describe("a status line Node's client reads but its server would refuse to write
     );
   });
 
+  it("a 101 (switched protocols) to a request that asked for none: no answer at once, not the time bound", async () => {
+    const { url } = await rawPlatform(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\nhi",
+    );
+    const relay = relayTo(url, { timeoutMs: 5000 });
+    const started = Date.now();
+    const error = await relay.forward(secretRequest()).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(relay.noAnswerReason(error)).toMatch(
+      /^the answer switched protocols \(101\) \(127\.0\.0\.1:\d+, ERR_RELAY_SWITCHED\)$/,
+    );
+  });
+
   it("a reason phrase a header cannot carry is dropped; the status and body pass on", async () => {
     const { url } = await rawPlatform("HTTP/1.1 200 O\x7fK\r\nContent-Length: 2\r\n\r\nok");
     const answer = await relayTo(url, { timeoutMs: 2000 }).forward(secretRequest());

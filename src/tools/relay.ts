@@ -135,11 +135,16 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
         agent,
       });
       let settled = false;
-      const fail = (error: Error) => {
-        if (settled) return;
+      /** Ends the call's bounds once: false when it had already ended. */
+      const settle = () => {
+        if (settled) return false;
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
+        return true;
+      };
+      const fail = (error: Error) => {
+        if (!settle()) return;
         outgoing.destroy();
         reject(error);
       };
@@ -150,6 +155,12 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       outgoing.once("error", fail);
+      // A 101 is no answer to pass on (without this listener the socket stayed open, and the call
+      // waited for its time bound: forever in the guard, which has none).
+      outgoing.once("upgrade", (_answer, socket) => {
+        socket.destroy();
+        fail(Object.assign(new Error("the answer switched protocols (101)"), { code: SWITCHED }));
+      });
       outgoing.once("response", (answer) => {
         const status = answer.statusCode ?? 0;
         // Node's client reads any three digits; its server writes only 100 to 999: an answer it
@@ -169,7 +180,6 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
         }
         const chunks: Buffer[] = [];
         let seen = 0;
-        let over: AnswerTooLarge | undefined;
         const collect = async (source: AsyncIterable<Buffer>) => {
           for await (const chunk of source) {
             seen += chunk.length;
@@ -177,7 +187,7 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
             if (seen > maxBytes) {
               // Failed here and now: on Node 22 and 24 the pipeline's own rejection never came
               // once a gunzip stage before this one was torn down (the call waited for its timeout).
-              over = new AnswerTooLarge(status, maxBytes);
+              const over = new AnswerTooLarge(status, maxBytes);
               fail(over);
               throw over;
             }
@@ -187,10 +197,7 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
         // Each stage is destroyed when one fails: the socket too, so nothing more is read.
         (pipeline as (...stages: unknown[]) => Promise<void>)(answer, ...(decoders ?? []), collect).then(
           () => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", onAbort);
+            if (!settle()) return;
             const body = Buffer.concat(chunks, seen);
             const decoded = !!decoders?.length;
             const kept = endToEnd(answer.rawHeaders, [
@@ -206,9 +213,10 @@ export function createRelay(upstream: string, options: RelayOptions): Relay {
               body,
               ...(decoders === undefined ? { undecoded: String(coding) } : {}),
             });
-            // The stages torn down after the bound may each report their own end (an AbortError): the bound is why.
           },
-          (error: unknown) => fail(over ?? (error as Error)),
+          // Past the bound, the call has already failed with AnswerTooLarge: the stages torn down
+          // then may each report their own end (an AbortError), which finds it settled.
+          (error: unknown) => fail(error as Error),
         );
       });
       outgoing.end(request.body);
@@ -300,11 +308,14 @@ function decodersOf(coding: string): Decoder[] | undefined {
 
 /** The code of an answer whose status line no server could pass on. */
 const BAD_STATUS = "ERR_RELAY_BAD_STATUS";
+/** The code of an answer that switched protocols (101): nothing a relay can pass on. */
+const SWITCHED = "ERR_RELAY_SWITCHED";
 /** What a reason phrase may not hold (RFC 9112 §4: HTAB, SP, VCHAR, obs-text), as Node's server checks it. */
 const NOT_IN_REASON = /[^\t\x20-\x7e\x80-\xff]/;
 
 const CAUSES: Array<[RegExp, string]> = [
   [new RegExp(`^${BAD_STATUS}$`), "the answer's status line is not HTTP's"],
+  [new RegExp(`^${SWITCHED}$`), "the answer switched protocols (101)"],
   [/^ECONNREFUSED$/, "connection refused"],
   [/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/, "the host name does not resolve"],
   [/^(ECONNRESET|EPIPE|UND_ERR_SOCKET)$/, "the connection was reset"],
