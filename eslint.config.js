@@ -24,7 +24,18 @@ const anyAllowed = {
 
 export default tseslint.config(
   // The .d.cts files declare scripts/lib's and test/support's CommonJS for the tests; tsc checks them.
-  { ignores: ["dist/", "generated/", "node_modules/", ".cache/", "docs-build/", "coverage/", "**/*.d.cts"] },
+  {
+    ignores: [
+      "dist/",
+      "generated/",
+      "node_modules/",
+      ".cache/",
+      "docs-build/",
+      "coverage/",
+      "bench-build/",
+      "**/*.d.cts",
+    ],
+  },
   {
     files: ["**/*.ts", "**/*.mts", "**/*.cts"],
     extends: [tseslint.configs.recommendedTypeChecked],
