@@ -31,6 +31,22 @@ var formats = { "date-time": dateTime };
 
 // drift-validators.mjs
 var __formats = formats;
+var __deadline = { at: Infinity, count: 0 };
+var MAX_ERRORS = 1e5;
+function __tick(list) {
+  if (list !== null && list.length > MAX_ERRORS)
+    throw Object.assign(new Error("validation stopped: over " + MAX_ERRORS + " violations"), { code: "ERR_TOO_MANY_VIOLATIONS", first: list.slice(0, 100) });
+  if ((++__deadline.count & 1023) === 0 && Date.now() > __deadline.at) throw new Error("validation stopped: past the call's deadline");
+}
+function __runUntil(at, run) {
+  const before = __deadline.at;
+  __deadline.at = at;
+  try {
+    return run();
+  } finally {
+    __deadline.at = before;
+  }
+}
 var d0 = validate20;
 var schema35 = { "type": "object", "required": ["_id"], "properties": { "_id": { "$ref": "#/components/schemas/TaskIterationId" }, "location": { "type": "string" }, "view": { "type": "string" }, "status": { "type": "string" }, "app": { "type": "string" }, "name": { "type": "string" }, "variables": { "$ref": "#/components/schemas/TaskVariables" }, "last_updated": { "$ref": "#/components/schemas/Timestamp" }, "encodingVersion": { "type": "integer" }, "job": { "$ref": "#/components/schemas/TaskJobSummary" }, "incomingRefs": { "type": "array", "items": { "type": "string" } }, "mockId": { "type": "string" }, "groups": { "type": "array", "items": { "$ref": "#/components/schemas/GroupOrId" } }, "type": { "type": ["string", "null"] }, "metrics": { "$ref": "#/components/schemas/TaskMetrics" } }, "unevaluatedProperties": false, "if": true, "then": { "required": ["location", "view", "status", "app", "name", "variables", "last_updated", "encodingVersion", "job", "incomingRefs", "mockId", "groups", "type", "metrics"] } };
 var pattern4 = new RegExp("^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$", "u");
@@ -67,6 +83,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.outgoing === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "outgoing" }, message: "must have required property 'outgoing'" };
@@ -76,6 +93,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.decorators === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "decorators" }, message: "must have required property 'decorators'" };
@@ -85,6 +103,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -98,6 +117,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.incoming !== void 0) {
@@ -111,6 +131,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.outgoing !== void 0) {
@@ -124,6 +145,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.decorators !== void 0) {
@@ -154,6 +176,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err6);
                 }
                 errors++;
+                __tick(vErrors);
               }
               if (data3.pointer === void 0) {
                 const err7 = { instancePath: instancePath + "/decorators/" + i0, schemaPath: "#/components/schemas/Decorator/then/required", keyword: "required", params: { missingProperty: "pointer" }, message: "must have required property 'pointer'" };
@@ -163,6 +186,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err7);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             var _valid1 = _errs17 === errors;
@@ -176,6 +200,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err8);
             }
             errors++;
+            __tick(vErrors);
           }
           if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
             if (data3.type !== void 0) {
@@ -188,6 +213,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err9);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             if (data3.pointer !== void 0) {
@@ -199,6 +225,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err10);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             for (const key0 in data3) {
@@ -210,6 +237,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err11);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
           } else {
@@ -220,6 +248,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err12);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -230,6 +259,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key1 in data) {
@@ -241,6 +271,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -251,6 +282,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err15);
     }
     errors++;
+    __tick(vErrors);
   }
   validate24.errors = vErrors;
   return errors === 0;
@@ -280,6 +312,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick(vErrors);
   }
   if (!(data === "workflow_start" || data === "workflow_end" || data === "error_handler")) {
     const err1 = { instancePath, schemaPath: "#/components/schemas/ReservedWorkflowTaskKey/enum", keyword: "enum", params: { allowedValues: schema45.enum }, message: "must be equal to one of the allowed values" };
@@ -289,6 +322,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -302,6 +336,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick(vErrors);
     }
   } else {
     const err3 = { instancePath, schemaPath: "#/components/schemas/WorkflowTaskKey/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -311,6 +346,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -322,6 +358,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -368,6 +405,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.task === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "task" }, message: "must have required property 'task'" };
@@ -377,6 +415,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.name === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
@@ -386,6 +425,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.description === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
@@ -395,6 +435,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.ancestors === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "ancestors" }, message: "must have required property 'ancestors'" };
@@ -404,6 +445,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -417,6 +459,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data._id !== void 0) {
@@ -430,6 +473,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err6);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err7 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/JobId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -439,6 +483,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.task !== void 0) {
@@ -446,6 +491,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate27.errors;
         else for (const __e of validate27.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -457,6 +503,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.description !== void 0) {
@@ -468,6 +515,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.ancestors !== void 0) {
@@ -483,6 +531,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err10);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -493,6 +542,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -504,6 +554,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -514,6 +565,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err13);
     }
     errors++;
+    __tick(vErrors);
   }
   validate26.errors = vErrors;
   return errors === 0;
@@ -551,6 +603,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -564,6 +617,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.roleId !== void 0) {
@@ -575,6 +629,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -586,6 +641,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -596,6 +652,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   }
   validate32.errors = vErrors;
   return errors === 0;
@@ -634,6 +691,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.updated === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "updated" }, message: "must have required property 'updated'" };
@@ -643,6 +701,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.migrationVersion === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "migrationVersion" }, message: "must have required property 'migrationVersion'" };
@@ -652,6 +711,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -665,6 +725,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.created !== void 0) {
@@ -678,6 +739,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err4);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err5 = { instancePath: instancePath + "/created", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -687,6 +749,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.updated !== void 0) {
@@ -700,6 +763,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err6);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err7 = { instancePath: instancePath + "/updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -709,6 +773,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.migrationVersion !== void 0) {
@@ -721,6 +786,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -732,6 +798,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -742,6 +809,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err10);
     }
     errors++;
+    __tick(vErrors);
   }
   validate34.errors = vErrors;
   return errors === 0;
@@ -779,6 +847,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.name === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
@@ -788,6 +857,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.description === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
@@ -797,6 +867,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.memberOf === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "memberOf" }, message: "must have required property 'memberOf'" };
@@ -806,6 +877,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.assignedRoles === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "assignedRoles" }, message: "must have required property 'assignedRoles'" };
@@ -815,6 +887,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.inactive === void 0) {
         const err5 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "inactive" }, message: "must have required property 'inactive'" };
@@ -824,6 +897,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data._meta === void 0) {
         const err6 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "_meta" }, message: "must have required property '_meta'" };
@@ -833,6 +907,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -846,6 +921,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data._id === void 0) {
@@ -856,6 +932,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err8);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -866,6 +943,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.provenance !== void 0) {
@@ -877,6 +955,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -888,6 +967,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.description !== void 0) {
@@ -899,6 +979,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.memberOf !== void 0) {
@@ -929,6 +1010,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err13);
                 }
                 errors++;
+                __tick(vErrors);
               }
               if (data5.aaaManaged === void 0) {
                 const err14 = { instancePath: instancePath + "/memberOf/" + i0, schemaPath: "#/components/schemas/GroupMembership/then/required", keyword: "required", params: { missingProperty: "aaaManaged" }, message: "must have required property 'aaaManaged'" };
@@ -938,6 +1020,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err14);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             var _valid1 = _errs17 === errors;
@@ -951,6 +1034,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err15);
             }
             errors++;
+            __tick(vErrors);
           }
           if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
             if (data5.groupId !== void 0) {
@@ -962,6 +1046,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err16);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             if (data5.aaaManaged !== void 0) {
@@ -973,6 +1058,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err17);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             for (const key0 in data5) {
@@ -984,6 +1070,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err18);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
           } else {
@@ -994,6 +1081,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err19);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -1004,6 +1092,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err20);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.assignedRoles !== void 0) {
@@ -1015,6 +1104,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate32.errors;
             else for (const __e of validate32.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -1025,6 +1115,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err21);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.inactive !== void 0) {
@@ -1036,6 +1127,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data._meta !== void 0) {
@@ -1043,6 +1135,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate34.errors;
         else for (const __e of validate34.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     for (const key1 in data) {
@@ -1054,6 +1147,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err23);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -1064,6 +1158,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err24);
     }
     errors++;
+    __tick(vErrors);
   }
   validate31.errors = vErrors;
   return errors === 0;
@@ -1090,6 +1185,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -1098,6 +1194,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate31.errors;
     else for (const __e of validate31.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -1112,6 +1209,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -1160,6 +1258,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.username === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "username" }, message: "must have required property 'username'" };
@@ -1169,6 +1268,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.firstname === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "firstname" }, message: "must have required property 'firstname'" };
@@ -1178,6 +1278,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.memberOf === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "memberOf" }, message: "must have required property 'memberOf'" };
@@ -1187,6 +1288,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.assignedRoles === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "assignedRoles" }, message: "must have required property 'assignedRoles'" };
@@ -1196,6 +1298,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.inactive === void 0) {
         const err5 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "inactive" }, message: "must have required property 'inactive'" };
@@ -1205,6 +1308,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.lastLogin === void 0) {
         const err6 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "lastLogin" }, message: "must have required property 'lastLogin'" };
@@ -1214,6 +1318,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data._meta === void 0) {
         const err7 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "_meta" }, message: "must have required property '_meta'" };
@@ -1223,6 +1328,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.email === void 0) {
         const err8 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "email" }, message: "must have required property 'email'" };
@@ -1232,6 +1338,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -1245,6 +1352,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err9);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data._id === void 0) {
@@ -1255,6 +1363,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err10);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -1265,6 +1374,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.provenance !== void 0) {
@@ -1276,6 +1386,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.username !== void 0) {
@@ -1287,6 +1398,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.firstname !== void 0) {
@@ -1298,6 +1410,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.memberOf !== void 0) {
@@ -1328,6 +1441,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err15);
                 }
                 errors++;
+                __tick(vErrors);
               }
               if (data5.aaaManaged === void 0) {
                 const err16 = { instancePath: instancePath + "/memberOf/" + i0, schemaPath: "#/components/schemas/GroupMembership/then/required", keyword: "required", params: { missingProperty: "aaaManaged" }, message: "must have required property 'aaaManaged'" };
@@ -1337,6 +1451,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err16);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             var _valid1 = _errs17 === errors;
@@ -1350,6 +1465,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err17);
             }
             errors++;
+            __tick(vErrors);
           }
           if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
             if (data5.groupId !== void 0) {
@@ -1361,6 +1477,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err18);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             if (data5.aaaManaged !== void 0) {
@@ -1372,6 +1489,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err19);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             for (const key0 in data5) {
@@ -1383,6 +1501,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err20);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
           } else {
@@ -1393,6 +1512,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err21);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -1403,6 +1523,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.assignedRoles !== void 0) {
@@ -1414,6 +1535,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate32.errors;
             else for (const __e of validate32.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -1424,6 +1546,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err23);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.inactive !== void 0) {
@@ -1435,6 +1558,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err24);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.lastLogin !== void 0) {
@@ -1448,6 +1572,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err25);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err26 = { instancePath: instancePath + "/lastLogin", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1457,6 +1582,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err26);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data._meta !== void 0) {
@@ -1464,6 +1590,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate34.errors;
         else for (const __e of validate34.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.email !== void 0) {
@@ -1475,6 +1602,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err27);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key1 in data) {
@@ -1486,6 +1614,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err28);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -1496,6 +1625,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err29);
     }
     errors++;
+    __tick(vErrors);
   }
   validate40.errors = vErrors;
   return errors === 0;
@@ -1522,6 +1652,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -1530,6 +1661,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate40.errors;
     else for (const __e of validate40.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -1544,6 +1676,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -1591,6 +1724,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.claim_time === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "claim_time" }, message: "must have required property 'claim_time'" };
@@ -1600,6 +1734,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.end_time === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "end_time" }, message: "must have required property 'end_time'" };
@@ -1609,6 +1744,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.server_id === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "server_id" }, message: "must have required property 'server_id'" };
@@ -1618,6 +1754,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.finish_state === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "finish_state" }, message: "must have required property 'finish_state'" };
@@ -1627,6 +1764,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.run_time === void 0) {
         const err5 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "run_time" }, message: "must have required property 'run_time'" };
@@ -1636,6 +1774,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.user === void 0) {
         const err6 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "user" }, message: "must have required property 'user'" };
@@ -1645,6 +1784,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.owner === void 0) {
         const err7 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'" };
@@ -1654,6 +1794,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -1667,6 +1808,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err8);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.start_time !== void 0) {
@@ -1684,6 +1826,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err9);
               }
               errors++;
+              __tick(vErrors);
             }
           } else {
             const err10 = { instancePath: instancePath + "/start_time/" + i0, schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1693,6 +1836,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err10);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -1703,6 +1847,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.claim_time !== void 0) {
@@ -1716,6 +1861,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err12);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err13 = { instancePath: instancePath + "/claim_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -1725,6 +1871,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.end_time !== void 0) {
@@ -1736,6 +1883,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.server_id !== void 0) {
@@ -1747,6 +1895,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.finish_state !== void 0) {
@@ -1759,6 +1908,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.run_time !== void 0) {
@@ -1770,6 +1920,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.user !== void 0) {
@@ -1777,6 +1928,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate39.errors;
         else for (const __e of validate39.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.owner !== void 0) {
@@ -1784,6 +1936,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate39.errors;
         else for (const __e of validate39.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -1795,6 +1948,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err18);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -1805,6 +1959,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err19);
     }
     errors++;
+    __tick(vErrors);
   }
   validate38.errors = vErrors;
   return errors === 0;
@@ -1842,6 +1997,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.view === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "view" }, message: "must have required property 'view'" };
@@ -1851,6 +2007,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.status === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
@@ -1860,6 +2017,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.app === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "app" }, message: "must have required property 'app'" };
@@ -1869,6 +2027,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.name === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
@@ -1878,6 +2037,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.variables === void 0) {
         const err5 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "variables" }, message: "must have required property 'variables'" };
@@ -1887,6 +2047,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.last_updated === void 0) {
         const err6 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "last_updated" }, message: "must have required property 'last_updated'" };
@@ -1896,6 +2057,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.encodingVersion === void 0) {
         const err7 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "encodingVersion" }, message: "must have required property 'encodingVersion'" };
@@ -1905,6 +2067,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.job === void 0) {
         const err8 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "job" }, message: "must have required property 'job'" };
@@ -1914,6 +2077,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.incomingRefs === void 0) {
         const err9 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "incomingRefs" }, message: "must have required property 'incomingRefs'" };
@@ -1923,6 +2087,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.mockId === void 0) {
         const err10 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "mockId" }, message: "must have required property 'mockId'" };
@@ -1932,6 +2097,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.groups === void 0) {
         const err11 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "groups" }, message: "must have required property 'groups'" };
@@ -1941,6 +2107,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.type === void 0) {
         const err12 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
@@ -1950,6 +2117,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metrics === void 0) {
         const err13 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metrics" }, message: "must have required property 'metrics'" };
@@ -1959,6 +2127,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -1972,6 +2141,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err14);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data._id === void 0) {
@@ -1982,6 +2152,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err15);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data._id !== void 0) {
       let data0 = data._id;
@@ -1994,6 +2165,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err16);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err17 = { instancePath: instancePath + "/_id", schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2003,6 +2175,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.location !== void 0) {
@@ -2014,6 +2187,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err18);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.view !== void 0) {
@@ -2025,6 +2199,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err19);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.status !== void 0) {
@@ -2036,6 +2211,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err20);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.app !== void 0) {
@@ -2047,6 +2223,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err21);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -2058,6 +2235,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.variables !== void 0) {
@@ -2065,6 +2243,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate24.errors;
         else for (const __e of validate24.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.last_updated !== void 0) {
@@ -2078,6 +2257,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err23);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err24 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -2087,6 +2267,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err24);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.encodingVersion !== void 0) {
@@ -2099,6 +2280,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err25);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.job !== void 0) {
@@ -2106,6 +2288,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate26.errors;
         else for (const __e of validate26.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.incomingRefs !== void 0) {
@@ -2121,6 +2304,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err26);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -2131,6 +2315,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err27);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.mockId !== void 0) {
@@ -2142,6 +2327,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err28);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.groups !== void 0) {
@@ -2153,6 +2339,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate30.errors;
             else for (const __e of validate30.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -2163,6 +2350,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.type !== void 0) {
@@ -2175,6 +2363,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err30);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metrics !== void 0) {
@@ -2182,6 +2371,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate38.errors;
         else for (const __e of validate38.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -2193,6 +2383,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err31);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -2203,6 +2394,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err32);
     }
     errors++;
+    __tick(vErrors);
   }
   validate23.errors = vErrors;
   return errors === 0;
@@ -2240,6 +2432,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -2253,6 +2446,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
@@ -2263,6 +2457,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.data === void 0) {
       const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
@@ -2272,6 +2467,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -2282,6 +2478,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.data !== void 0) {
@@ -2289,6 +2486,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate23.errors;
         else for (const __e of validate23.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -2302,6 +2500,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -2313,6 +2512,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -2323,6 +2523,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   validate22.errors = vErrors;
   return errors === 0;
@@ -2342,6 +2543,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate22.errors;
     else for (const __e of validate22.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate20.errors = vErrors;
   return errors === 0;
@@ -2380,6 +2582,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metadata === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'" };
@@ -2389,6 +2592,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -2402,6 +2606,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
@@ -2412,6 +2617,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -2422,6 +2628,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -2435,6 +2642,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -2446,6 +2654,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -2456,6 +2665,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   validate50.errors = vErrors;
   return errors === 0;
@@ -2475,6 +2685,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate50.errors;
     else for (const __e of validate50.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate49.errors = vErrors;
   return errors === 0;
@@ -2513,6 +2724,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metadata === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'" };
@@ -2522,6 +2734,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -2535,6 +2748,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
@@ -2545,6 +2759,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -2555,6 +2770,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -2568,6 +2784,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -2579,6 +2796,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -2589,6 +2807,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   validate53.errors = vErrors;
   return errors === 0;
@@ -2608,6 +2827,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate53.errors;
     else for (const __e of validate53.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate52.errors = vErrors;
   return errors === 0;
@@ -2646,6 +2866,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metadata === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'" };
@@ -2655,6 +2876,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -2668,6 +2890,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
@@ -2678,6 +2901,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -2688,6 +2912,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -2701,6 +2926,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -2712,6 +2938,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -2722,6 +2949,7 @@ function validate56(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   validate56.errors = vErrors;
   return errors === 0;
@@ -2741,6 +2969,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate56.errors;
     else for (const __e of validate56.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate55.errors = vErrors;
   return errors === 0;
@@ -2768,6 +2997,7 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data._id === void 0) {
       const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "_id" }, message: "must have required property '_id'" };
@@ -2777,6 +3007,7 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err1);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.location !== void 0) {
       if (typeof data.location !== "string") {
@@ -2787,6 +3018,7 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data._id !== void 0) {
@@ -2798,6 +3030,7 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -2808,6 +3041,7 @@ function validate64(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   }
   validate64.errors = vErrors;
   return errors === 0;
@@ -2830,6 +3064,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate64.errors;
     else for (const __e of validate64.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -2847,6 +3082,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -2859,6 +3095,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -2878,6 +3115,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick(vErrors);
     }
   }
   var valid1 = _errs9 === errors;
@@ -2889,6 +3127,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs8;
     if (vErrors !== null) {
@@ -2908,6 +3147,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs6 === errors;
   valid0 = valid0 || _valid0;
@@ -2924,6 +3164,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -2945,6 +3186,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err6);
           }
           errors++;
+          __tick(vErrors);
         }
       }
     }
@@ -2974,6 +3216,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
       if (!valid0) {
         const err1 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid" };
         if (vErrors === null) {
@@ -2982,6 +3225,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key1 in data) {
@@ -2989,6 +3233,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate62.errors;
         else for (const __e of validate62.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -2999,6 +3244,7 @@ function validate61(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
+    __tick(vErrors);
   }
   validate61.errors = vErrors;
   return errors === 0;
@@ -3038,6 +3284,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.message === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
@@ -3047,6 +3294,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.timestamp === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "timestamp" }, message: "must have required property 'timestamp'" };
@@ -3056,6 +3304,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -3069,6 +3318,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.task !== void 0) {
@@ -3081,6 +3331,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.message !== void 0) {
@@ -3093,6 +3344,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.timestamp !== void 0) {
@@ -3104,6 +3356,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -3115,6 +3368,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -3125,6 +3379,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err8);
     }
     errors++;
+    __tick(vErrors);
   }
   validate68.errors = vErrors;
   return errors === 0;
@@ -3162,6 +3417,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.name === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
@@ -3171,6 +3427,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.message === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
@@ -3180,6 +3437,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -3193,6 +3451,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.task !== void 0) {
@@ -3204,6 +3463,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -3215,6 +3475,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.message !== void 0) {
@@ -3227,6 +3488,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -3238,6 +3500,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -3248,6 +3511,7 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err8);
     }
     errors++;
+    __tick(vErrors);
   }
   validate70.errors = vErrors;
   return errors === 0;
@@ -3285,6 +3549,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.instancePath === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "instancePath" }, message: "must have required property 'instancePath'" };
@@ -3294,6 +3559,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.schemaPath === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "schemaPath" }, message: "must have required property 'schemaPath'" };
@@ -3303,6 +3569,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.params === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "params" }, message: "must have required property 'params'" };
@@ -3312,6 +3579,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.message === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'" };
@@ -3321,6 +3589,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -3334,6 +3603,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.keyword !== void 0) {
@@ -3345,6 +3615,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.instancePath !== void 0) {
@@ -3356,6 +3627,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.schemaPath !== void 0) {
@@ -3367,6 +3639,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.params !== void 0) {
@@ -3380,6 +3653,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.message !== void 0) {
@@ -3391,6 +3665,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -3402,6 +3677,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -3412,6 +3688,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err12);
     }
     errors++;
+    __tick(vErrors);
   }
   validate72.errors = vErrors;
   return errors === 0;
@@ -3438,6 +3715,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err0);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -3446,6 +3724,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate40.errors;
     else for (const __e of validate40.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs4 === errors;
   valid0 = valid0 || _valid0;
@@ -3461,6 +3740,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs5 === errors;
   valid0 = valid0 || _valid0;
@@ -3472,6 +3752,7 @@ function validate74(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err2);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -3521,6 +3802,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.owner === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'" };
@@ -3530,6 +3812,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.start_time === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "start_time" }, message: "must have required property 'start_time'" };
@@ -3539,6 +3822,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.end_time === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "end_time" }, message: "must have required property 'end_time'" };
@@ -3548,6 +3832,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.finish_state === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "finish_state" }, message: "must have required property 'finish_state'" };
@@ -3557,6 +3842,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.run_time === void 0) {
         const err5 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "run_time" }, message: "must have required property 'run_time'" };
@@ -3566,6 +3852,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.server_id === void 0) {
         const err6 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "server_id" }, message: "must have required property 'server_id'" };
@@ -3575,6 +3862,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -3588,6 +3876,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.user !== void 0) {
@@ -3595,6 +3884,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.owner !== void 0) {
@@ -3602,6 +3892,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.start_time !== void 0) {
@@ -3617,6 +3908,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
       var _valid1 = _errs7 === errors;
       valid2 = valid2 || _valid1;
@@ -3630,6 +3922,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err9);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err10 = { instancePath: instancePath + "/start_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -3639,6 +3932,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick(vErrors);
       }
       var _valid1 = _errs10 === errors;
       valid2 = valid2 || _valid1;
@@ -3650,6 +3944,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       } else {
         errors = _errs6;
         if (vErrors !== null) {
@@ -3670,6 +3965,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.finish_state !== void 0) {
@@ -3682,6 +3978,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.run_time !== void 0) {
@@ -3693,6 +3990,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.server_id !== void 0) {
@@ -3704,6 +4002,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -3715,6 +4014,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -3725,6 +4025,7 @@ function validate83(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err17);
     }
     errors++;
+    __tick(vErrors);
   }
   validate83.errors = vErrors;
   return errors === 0;
@@ -3762,6 +4063,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.summary === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "summary" }, message: "must have required property 'summary'" };
@@ -3771,6 +4073,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.description === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
@@ -3780,6 +4083,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.location === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "location" }, message: "must have required property 'location'" };
@@ -3789,6 +4093,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.app === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "app" }, message: "must have required property 'app'" };
@@ -3798,6 +4103,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.type === void 0) {
         const err5 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
@@ -3807,6 +4113,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.status === void 0) {
         const err6 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
@@ -3816,6 +4123,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.variables === void 0) {
         const err7 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "variables" }, message: "must have required property 'variables'" };
@@ -3825,6 +4133,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.transitions === void 0) {
         const err8 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "transitions" }, message: "must have required property 'transitions'" };
@@ -3834,6 +4143,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.finish_state === void 0) {
         const err9 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "finish_state" }, message: "must have required property 'finish_state'" };
@@ -3843,6 +4153,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.start_time === void 0) {
         const err10 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "start_time" }, message: "must have required property 'start_time'" };
@@ -3852,6 +4163,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.end_time === void 0) {
         const err11 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "end_time" }, message: "must have required property 'end_time'" };
@@ -3861,6 +4173,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.taskId === void 0) {
         const err12 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "taskId" }, message: "must have required property 'taskId'" };
@@ -3870,6 +4183,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.owner === void 0) {
         const err13 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'" };
@@ -3879,6 +4193,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.actor === void 0) {
         const err14 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "actor" }, message: "must have required property 'actor'" };
@@ -3888,6 +4203,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.serverId === void 0) {
         const err15 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "serverId" }, message: "must have required property 'serverId'" };
@@ -3897,6 +4213,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.x === void 0) {
         const err16 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "x" }, message: "must have required property 'x'" };
@@ -3906,6 +4223,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.y === void 0) {
         const err17 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "y" }, message: "must have required property 'y'" };
@@ -3915,6 +4233,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.nodeLocation === void 0) {
         const err18 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "nodeLocation" }, message: "must have required property 'nodeLocation'" };
@@ -3924,6 +4243,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err18);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metrics === void 0) {
         const err19 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metrics" }, message: "must have required property 'metrics'" };
@@ -3933,6 +4253,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err19);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.groups === void 0) {
         const err20 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "groups" }, message: "must have required property 'groups'" };
@@ -3942,6 +4263,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err20);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.iterations === void 0) {
         const err21 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "iterations" }, message: "must have required property 'iterations'" };
@@ -3951,6 +4273,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err21);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -3964,6 +4287,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err22);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name !== void 0) {
@@ -3975,6 +4299,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err23);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.summary !== void 0) {
@@ -3986,6 +4311,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err24);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.description !== void 0) {
@@ -3997,6 +4323,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err25);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.location !== void 0) {
@@ -4008,6 +4335,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err26);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.app !== void 0) {
@@ -4019,6 +4347,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err27);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.type !== void 0) {
@@ -4031,6 +4360,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err28);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.status !== void 0) {
@@ -4042,6 +4372,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.variables !== void 0) {
@@ -4049,6 +4380,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate24.errors;
         else for (const __e of validate24.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.transitions !== void 0) {
@@ -4063,6 +4395,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err30);
           }
           errors++;
+          __tick(vErrors);
           if (!valid2) {
             const err31 = { instancePath: instancePath + "/transitions", schemaPath: "#/properties/transitions/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid" };
             if (vErrors === null) {
@@ -4071,6 +4404,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err31);
             }
             errors++;
+            __tick(vErrors);
           }
         }
         for (const key1 in data8) {
@@ -4101,6 +4435,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err32);
                     }
                     errors++;
+                    __tick(vErrors);
                   }
                   if (data10.type === void 0) {
                     const err33 = { instancePath: instancePath + "/transitions/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "#/components/schemas/JobTaskTransition/then/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
@@ -4110,6 +4445,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err33);
                     }
                     errors++;
+                    __tick(vErrors);
                   }
                 }
                 var _valid1 = _errs27 === errors;
@@ -4123,6 +4459,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err34);
                 }
                 errors++;
+                __tick(vErrors);
               }
               if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
                 if (data10.task !== void 0) {
@@ -4134,6 +4471,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err35);
                     }
                     errors++;
+                    __tick(vErrors);
                   }
                 }
                 if (data10.type !== void 0) {
@@ -4145,6 +4483,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err36);
                     }
                     errors++;
+                    __tick(vErrors);
                   }
                 }
                 for (const key2 in data10) {
@@ -4156,6 +4495,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err37);
                     }
                     errors++;
+                    __tick(vErrors);
                   }
                 }
               } else {
@@ -4166,6 +4506,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err38);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
           } else {
@@ -4176,6 +4517,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err39);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -4186,6 +4528,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err40);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.finish_state !== void 0) {
@@ -4198,6 +4541,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err41);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.start_time !== void 0) {
@@ -4211,6 +4555,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err42);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err43 = { instancePath: instancePath + "/start_time", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4220,6 +4565,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err43);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.end_time !== void 0) {
@@ -4231,6 +4577,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err44);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.taskId !== void 0) {
@@ -4242,6 +4589,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err45);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.owner !== void 0) {
@@ -4249,6 +4597,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.actor !== void 0) {
@@ -4256,6 +4605,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.serverId !== void 0) {
@@ -4267,6 +4617,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err46);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.x !== void 0) {
@@ -4278,6 +4629,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err47);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.y !== void 0) {
@@ -4289,6 +4641,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err48);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.nodeLocation !== void 0) {
@@ -4315,6 +4668,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err49);
             }
             errors++;
+            __tick(vErrors);
           }
           if (data22.y === void 0) {
             const err50 = { instancePath: instancePath + "/nodeLocation", schemaPath: "#/components/schemas/CanvasLocation/then/required", keyword: "required", params: { missingProperty: "y" }, message: "must have required property 'y'" };
@@ -4324,6 +4678,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err50);
             }
             errors++;
+            __tick(vErrors);
           }
         }
         var _valid2 = _errs55 === errors;
@@ -4337,6 +4692,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err51);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
         if (data22.x !== void 0) {
@@ -4348,6 +4704,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err52);
             }
             errors++;
+            __tick(vErrors);
           }
         }
         if (data22.y !== void 0) {
@@ -4359,6 +4716,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err53);
             }
             errors++;
+            __tick(vErrors);
           }
         }
         for (const key3 in data22) {
@@ -4370,6 +4728,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err54);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -4380,6 +4739,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err55);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metrics !== void 0) {
@@ -4387,6 +4747,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate83.errors;
         else for (const __e of validate83.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.groups !== void 0) {
@@ -4402,6 +4763,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err56);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -4412,6 +4774,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err57);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.iterations !== void 0) {
@@ -4432,6 +4795,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err58);
               }
               errors++;
+              __tick(vErrors);
             }
           } else {
             const err59 = { instancePath: instancePath + "/iterations/" + i2, schemaPath: "#/components/schemas/TaskIterationId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4441,6 +4805,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err59);
             }
             errors++;
+            __tick(vErrors);
           }
           var _valid3 = _errs70 === errors;
           valid18 = valid18 || _valid3;
@@ -4454,6 +4819,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err60);
             }
             errors++;
+            __tick(vErrors);
           }
           var _valid3 = _errs73 === errors;
           valid18 = valid18 || _valid3;
@@ -4465,6 +4831,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err61);
             }
             errors++;
+            __tick(vErrors);
           } else {
             errors = _errs69;
             if (vErrors !== null) {
@@ -4484,6 +4851,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err62);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key4 in data) {
@@ -4495,6 +4863,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err63);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -4505,6 +4874,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err64);
     }
     errors++;
+    __tick(vErrors);
   }
   validate79.errors = vErrors;
   return errors === 0;
@@ -4542,6 +4912,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.workflow_end === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "workflow_end" }, message: "must have required property 'workflow_end'" };
@@ -4551,6 +4922,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.error_handler === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "error_handler" }, message: "must have required property 'error_handler'" };
@@ -4560,6 +4932,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -4573,6 +4946,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
@@ -4584,6 +4958,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err4);
       }
       errors++;
+      __tick(vErrors);
       if (!valid1) {
         const err5 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid" };
         if (vErrors === null) {
@@ -4592,6 +4967,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key1 in data) {
@@ -4600,6 +4976,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
           if (vErrors === null) vErrors = validate79.errors;
           else for (const __e of validate79.errors) vErrors.push(__e);
           errors = vErrors.length;
+          __tick(vErrors);
         }
       }
     }
@@ -4608,6 +4985,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate79.errors;
         else for (const __e of validate79.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.workflow_end !== void 0) {
@@ -4615,6 +4993,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate79.errors;
         else for (const __e of validate79.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.error_handler !== void 0) {
@@ -4622,6 +5001,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate79.errors;
         else for (const __e of validate79.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
   } else {
@@ -4632,6 +5012,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err6);
     }
     errors++;
+    __tick(vErrors);
   }
   validate78.errors = vErrors;
   return errors === 0;
@@ -4669,6 +5050,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.task === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "task" }, message: "must have required property 'task'" };
@@ -4678,6 +5060,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.iteration === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "iteration" }, message: "must have required property 'iteration'" };
@@ -4687,6 +5070,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.element === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "element" }, message: "must have required property 'element'" };
@@ -4696,6 +5080,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -4709,6 +5094,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.job !== void 0) {
@@ -4722,6 +5108,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err5);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err6 = { instancePath: instancePath + "/job", schemaPath: "#/components/schemas/JobId/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -4731,6 +5118,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.task !== void 0) {
@@ -4742,6 +5130,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.iteration !== void 0) {
@@ -4754,6 +5143,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.element !== void 0) {
@@ -4766,6 +5156,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -4777,6 +5168,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -4787,6 +5179,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err11);
     }
     errors++;
+    __tick(vErrors);
   }
   validate92.errors = vErrors;
   return errors === 0;
@@ -4824,6 +5217,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.progress === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "progress" }, message: "must have required property 'progress'" };
@@ -4833,6 +5227,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.end_time === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "end_time" }, message: "must have required property 'end_time'" };
@@ -4842,6 +5237,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.user === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "user" }, message: "must have required property 'user'" };
@@ -4851,6 +5247,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.owner === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'" };
@@ -4860,6 +5257,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -4873,6 +5271,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.start_time !== void 0) {
@@ -4884,6 +5283,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.progress !== void 0) {
@@ -4897,6 +5297,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err7);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err8 = { instancePath: instancePath + "/progress", schemaPath: "#/properties/progress/type", keyword: "type", params: { type: "number" }, message: "must be number" };
@@ -4906,6 +5307,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.end_time !== void 0) {
@@ -4917,6 +5319,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.user !== void 0) {
@@ -4924,6 +5327,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.owner !== void 0) {
@@ -4931,6 +5335,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -4942,6 +5347,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -4952,6 +5358,7 @@ function validate95(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err11);
     }
     errors++;
+    __tick(vErrors);
   }
   validate95.errors = vErrors;
   return errors === 0;
@@ -4989,6 +5396,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.font_size === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "font_size" }, message: "must have required property 'font_size'" };
@@ -4998,6 +5406,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.type === void 0) {
         const err2 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'" };
@@ -5007,6 +5416,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.created === void 0) {
         const err3 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'" };
@@ -5016,6 +5426,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err3);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.last_updated === void 0) {
         const err4 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "last_updated" }, message: "must have required property 'last_updated'" };
@@ -5025,6 +5436,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.createdVersion === void 0) {
         const err5 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "createdVersion" }, message: "must have required property 'createdVersion'" };
@@ -5034,6 +5446,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.lastUpdatedVersion === void 0) {
         const err6 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "lastUpdatedVersion" }, message: "must have required property 'lastUpdatedVersion'" };
@@ -5043,6 +5456,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.canvasVersion === void 0) {
         const err7 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "canvasVersion" }, message: "must have required property 'canvasVersion'" };
@@ -5052,6 +5466,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.encodingVersion === void 0) {
         const err8 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "encodingVersion" }, message: "must have required property 'encodingVersion'" };
@@ -5061,6 +5476,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err8);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.migrationVersion === void 0) {
         const err9 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "migrationVersion" }, message: "must have required property 'migrationVersion'" };
@@ -5070,6 +5486,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.name === void 0) {
         const err10 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
@@ -5079,6 +5496,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err10);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.description === void 0) {
         const err11 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
@@ -5088,6 +5506,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err11);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.preAutomationTime === void 0) {
         const err12 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "preAutomationTime" }, message: "must have required property 'preAutomationTime'" };
@@ -5097,6 +5516,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err12);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.sla === void 0) {
         const err13 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "sla" }, message: "must have required property 'sla'" };
@@ -5106,6 +5526,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err13);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.decorators === void 0) {
         const err14 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "decorators" }, message: "must have required property 'decorators'" };
@@ -5115,6 +5536,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err14);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.transitions === void 0) {
         const err15 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "transitions" }, message: "must have required property 'transitions'" };
@@ -5124,6 +5546,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err15);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.status === void 0) {
         const err16 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'" };
@@ -5133,6 +5556,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err16);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.variables === void 0) {
         const err17 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "variables" }, message: "must have required property 'variables'" };
@@ -5142,6 +5566,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err17);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.tags === void 0) {
         const err18 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'" };
@@ -5151,6 +5576,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err18);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.error === void 0) {
         const err19 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
@@ -5160,6 +5586,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err19);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.warnings === void 0) {
         const err20 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "warnings" }, message: "must have required property 'warnings'" };
@@ -5169,6 +5596,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err20);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.ancestors === void 0) {
         const err21 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "ancestors" }, message: "must have required property 'ancestors'" };
@@ -5178,6 +5606,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err21);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.validationErrors === void 0) {
         const err22 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "validationErrors" }, message: "must have required property 'validationErrors'" };
@@ -5187,6 +5616,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err22);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.namespace === void 0) {
         const err23 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'" };
@@ -5196,6 +5626,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err23);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.mocked === void 0) {
         const err24 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "mocked" }, message: "must have required property 'mocked'" };
@@ -5205,6 +5636,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err24);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.created_by === void 0) {
         const err25 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "created_by" }, message: "must have required property 'created_by'" };
@@ -5214,6 +5646,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err25);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.last_updated_by === void 0) {
         const err26 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "last_updated_by" }, message: "must have required property 'last_updated_by'" };
@@ -5223,6 +5656,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err26);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.tasks === void 0) {
         const err27 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "tasks" }, message: "must have required property 'tasks'" };
@@ -5232,6 +5666,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err27);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.parent === void 0) {
         const err28 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "parent" }, message: "must have required property 'parent'" };
@@ -5241,6 +5676,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err28);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.errorHandler === void 0) {
         const err29 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "errorHandler" }, message: "must have required property 'errorHandler'" };
@@ -5250,6 +5686,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err29);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.groups === void 0) {
         const err30 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "groups" }, message: "must have required property 'groups'" };
@@ -5259,6 +5696,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err30);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.watchers === void 0) {
         const err31 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "watchers" }, message: "must have required property 'watchers'" };
@@ -5268,6 +5706,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err31);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metrics === void 0) {
         const err32 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metrics" }, message: "must have required property 'metrics'" };
@@ -5277,6 +5716,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err32);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.output === void 0) {
         const err33 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "output" }, message: "must have required property 'output'" };
@@ -5286,6 +5726,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err33);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.outputData === void 0) {
         const err34 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "outputData" }, message: "must have required property 'outputData'" };
@@ -5295,6 +5736,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err34);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -5308,6 +5750,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err35);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data._id === void 0) {
@@ -5318,6 +5761,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err36);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data._id !== void 0) {
       if (typeof data._id !== "string") {
@@ -5328,6 +5772,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err37);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.uuid !== void 0) {
@@ -5339,6 +5784,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err38);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.font_size !== void 0) {
@@ -5351,6 +5797,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err39);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.type !== void 0) {
@@ -5362,6 +5809,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err40);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.created !== void 0) {
@@ -5375,6 +5823,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err41);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err42 = { instancePath: instancePath + "/created", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -5384,6 +5833,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err42);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.last_updated !== void 0) {
@@ -5397,6 +5847,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             vErrors.push(err43);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err44 = { instancePath: instancePath + "/last_updated", schemaPath: "#/components/schemas/Timestamp/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -5406,6 +5857,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err44);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.createdVersion !== void 0) {
@@ -5417,6 +5869,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err45);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.lastUpdatedVersion !== void 0) {
@@ -5428,6 +5881,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err46);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.canvasVersion !== void 0) {
@@ -5440,6 +5894,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err47);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.encodingVersion !== void 0) {
@@ -5452,6 +5907,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err48);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.migrationVersion !== void 0) {
@@ -5464,6 +5920,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err49);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.name !== void 0) {
@@ -5475,6 +5932,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err50);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.description !== void 0) {
@@ -5486,6 +5944,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err51);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.preAutomationTime !== void 0) {
@@ -5497,6 +5956,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err52);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.sla !== void 0) {
@@ -5508,6 +5968,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err53);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.decorators !== void 0) {
@@ -5538,6 +5999,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err54);
                 }
                 errors++;
+                __tick(vErrors);
               }
               if (data16.pointer === void 0) {
                 const err55 = { instancePath: instancePath + "/decorators/" + i0, schemaPath: "#/components/schemas/Decorator/then/required", keyword: "required", params: { missingProperty: "pointer" }, message: "must have required property 'pointer'" };
@@ -5547,6 +6009,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err55);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             var _valid1 = _errs41 === errors;
@@ -5560,6 +6023,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err56);
             }
             errors++;
+            __tick(vErrors);
           }
           if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
             if (data16.type !== void 0) {
@@ -5572,6 +6036,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err57);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             if (data16.pointer !== void 0) {
@@ -5583,6 +6048,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err58);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
             for (const key0 in data16) {
@@ -5594,6 +6060,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                   vErrors.push(err59);
                 }
                 errors++;
+                __tick(vErrors);
               }
             }
           } else {
@@ -5604,6 +6071,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err60);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -5614,6 +6082,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err61);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.transitions !== void 0) {
@@ -5627,6 +6096,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err62);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.status !== void 0) {
@@ -5638,6 +6108,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err63);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.variables !== void 0) {
@@ -5645,6 +6116,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate61.errors;
         else for (const __e of validate61.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.tags !== void 0) {
@@ -5660,6 +6132,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err64);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -5670,6 +6143,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err65);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.error !== void 0) {
@@ -5681,6 +6155,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate68.errors;
             else for (const __e of validate68.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -5691,6 +6166,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err66);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.warnings !== void 0) {
@@ -5702,6 +6178,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate70.errors;
             else for (const __e of validate70.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -5712,6 +6189,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err67);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.ancestors !== void 0) {
@@ -5727,6 +6205,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err68);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -5737,6 +6216,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err69);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.validationErrors !== void 0) {
@@ -5748,6 +6228,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate72.errors;
             else for (const __e of validate72.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -5758,6 +6239,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err70);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.namespace !== void 0) {
@@ -5771,6 +6253,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err71);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.mocked !== void 0) {
@@ -5782,6 +6265,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err72);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.created_by !== void 0) {
@@ -5789,6 +6273,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.last_updated_by !== void 0) {
@@ -5796,6 +6281,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate74.errors;
         else for (const __e of validate74.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.tasks !== void 0) {
@@ -5803,6 +6289,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate78.errors;
         else for (const __e of validate78.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.parent !== void 0) {
@@ -5810,6 +6297,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate92.errors;
         else for (const __e of validate92.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.errorHandler !== void 0) {
@@ -5822,6 +6310,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err73);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.groups !== void 0) {
@@ -5837,6 +6326,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
               vErrors.push(err74);
             }
             errors++;
+            __tick(vErrors);
           }
         }
       } else {
@@ -5847,6 +6337,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err75);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.watchers !== void 0) {
@@ -5858,6 +6349,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             if (vErrors === null) vErrors = validate74.errors;
             else for (const __e of validate74.errors) vErrors.push(__e);
             errors = vErrors.length;
+            __tick(vErrors);
           }
         }
       } else {
@@ -5868,6 +6360,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err76);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metrics !== void 0) {
@@ -5875,6 +6368,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate95.errors;
         else for (const __e of validate95.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.output !== void 0) {
@@ -5888,6 +6382,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err77);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.outputData !== void 0) {
@@ -5901,6 +6396,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err78);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key1 in data) {
@@ -5912,6 +6408,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err79);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -5922,6 +6419,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err80);
     }
     errors++;
+    __tick(vErrors);
   }
   validate60.errors = vErrors;
   return errors === 0;
@@ -5959,6 +6457,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -5972,6 +6471,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
@@ -5982,6 +6482,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err2);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.data === void 0) {
       const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, message: "must have required property 'data'" };
@@ -5991,6 +6492,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -6001,6 +6503,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.data !== void 0) {
@@ -6008,6 +6511,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
         if (vErrors === null) vErrors = validate60.errors;
         else for (const __e of validate60.errors) vErrors.push(__e);
         errors = vErrors.length;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -6021,6 +6525,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -6032,6 +6537,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -6042,6 +6548,7 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   validate59.errors = vErrors;
   return errors === 0;
@@ -6061,6 +6568,7 @@ function validate58(data, { instancePath = "", parentData, parentDataProperty, r
     if (vErrors === null) vErrors = validate59.errors;
     else for (const __e of validate59.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate58.errors = vErrors;
   return errors === 0;
@@ -6099,6 +6607,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metadata === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'" };
@@ -6108,6 +6617,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -6121,6 +6631,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err2);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
@@ -6131,6 +6642,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -6141,6 +6653,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -6154,6 +6667,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -6165,6 +6679,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -6175,6 +6690,7 @@ function validate102(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   validate102.errors = vErrors;
   return errors === 0;
@@ -6194,6 +6710,7 @@ function validate101(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate102.errors;
     else for (const __e of validate102.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate101.errors = vErrors;
   return errors === 0;
@@ -6232,6 +6749,7 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metadata === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'" };
@@ -6241,6 +6759,7 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -6254,6 +6773,7 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err2);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
@@ -6264,6 +6784,7 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -6274,6 +6795,7 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -6287,6 +6809,7 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -6298,6 +6821,7 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -6308,6 +6832,7 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   validate105.errors = vErrors;
   return errors === 0;
@@ -6327,6 +6852,7 @@ function validate104(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate105.errors;
     else for (const __e of validate105.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate104.errors = vErrors;
   return errors === 0;
@@ -6365,6 +6891,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
       if (data.metadata === void 0) {
         const err1 = { instancePath, schemaPath: "#/then/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'" };
@@ -6374,6 +6901,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -6387,6 +6915,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err2);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.message === void 0) {
@@ -6397,6 +6926,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -6407,6 +6937,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err4);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -6420,6 +6951,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     for (const key0 in data) {
@@ -6431,6 +6963,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -6441,6 +6974,7 @@ function validate108(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err7);
     }
     errors++;
+    __tick(vErrors);
   }
   validate108.errors = vErrors;
   return errors === 0;
@@ -6460,6 +6994,7 @@ function validate107(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate108.errors;
     else for (const __e of validate108.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate107.errors = vErrors;
   return errors === 0;
@@ -6499,6 +7034,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err0);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     var _valid0 = _errs2 === errors;
@@ -6512,6 +7048,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.access_token === void 0) {
@@ -6522,6 +7059,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err2);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.token_type === void 0) {
       const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "token_type" }, message: "must have required property 'token_type'" };
@@ -6531,6 +7069,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err3);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.access_token !== void 0) {
       let data0 = data.access_token;
@@ -6543,6 +7082,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err4);
           }
           errors++;
+          __tick(vErrors);
         }
       } else {
         const err5 = { instancePath: instancePath + "/access_token", schemaPath: "#/components/schemas/HeaderToken/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -6552,6 +7092,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err5);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.token_type !== void 0) {
@@ -6563,6 +7104,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err6);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.expires_in !== void 0) {
@@ -6575,6 +7117,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err7);
         }
         errors++;
+        __tick(vErrors);
       }
       if (typeof data2 == "number") {
         if (data2 < 0 || isNaN(data2)) {
@@ -6585,6 +7128,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err8);
           }
           errors++;
+          __tick(vErrors);
         }
       }
     }
@@ -6597,6 +7141,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err9);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -6607,6 +7152,7 @@ function validate111(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err10);
     }
     errors++;
+    __tick(vErrors);
   }
   validate111.errors = vErrors;
   return errors === 0;
@@ -6626,6 +7172,7 @@ function validate110(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate111.errors;
     else for (const __e of validate111.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate110.errors = vErrors;
   return errors === 0;
@@ -6651,6 +7198,7 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.message !== void 0) {
       if (typeof data.message !== "string") {
@@ -6661,6 +7209,7 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.metadata !== void 0) {
@@ -6674,6 +7223,7 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -6684,6 +7234,7 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   validate115.errors = vErrors;
   return errors === 0;
@@ -6706,6 +7257,7 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate115.errors;
     else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -6725,6 +7277,7 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -6735,6 +7288,7 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -6746,6 +7300,7 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -6756,6 +7311,7 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -6774,6 +7330,7 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -6795,6 +7352,7 @@ function validate114(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err5);
           }
           errors++;
+          __tick(vErrors);
         }
       }
     }
@@ -6817,6 +7375,7 @@ function validate113(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate114.errors;
     else for (const __e of validate114.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate113.errors = vErrors;
   return errors === 0;
@@ -6840,6 +7399,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate115.errors;
     else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -6859,6 +7419,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -6869,6 +7430,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -6880,6 +7442,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -6890,6 +7453,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -6908,6 +7472,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -6929,6 +7494,7 @@ function validate119(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err5);
           }
           errors++;
+          __tick(vErrors);
         }
       }
     }
@@ -6951,6 +7517,7 @@ function validate118(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate119.errors;
     else for (const __e of validate119.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate118.errors = vErrors;
   return errors === 0;
@@ -6974,6 +7541,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate115.errors;
     else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -6993,6 +7561,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -7003,6 +7572,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -7014,6 +7584,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -7024,6 +7595,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -7042,6 +7614,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -7063,6 +7636,7 @@ function validate123(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err5);
           }
           errors++;
+          __tick(vErrors);
         }
       }
     }
@@ -7085,6 +7659,7 @@ function validate122(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate123.errors;
     else for (const __e of validate123.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate122.errors = vErrors;
   return errors === 0;
@@ -7111,6 +7686,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
   } else {
     const err1 = { instancePath, schemaPath: "strict#/components/schemas/LoginTokenText/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -7120,6 +7696,7 @@ function validate126(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   validate126.errors = vErrors;
   return errors === 0;
@@ -7145,6 +7722,7 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
   } else {
     const err1 = { instancePath, schemaPath: "strict#/components/schemas/LoginToken/type", keyword: "type", params: { type: "string" }, message: "must be string" };
@@ -7154,6 +7732,7 @@ function validate127(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err1);
     }
     errors++;
+    __tick(vErrors);
   }
   validate127.errors = vErrors;
   return errors === 0;
@@ -7177,6 +7756,7 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate115.errors;
     else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -7196,6 +7776,7 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -7206,6 +7787,7 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -7217,6 +7799,7 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -7227,6 +7810,7 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -7245,6 +7829,7 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -7266,6 +7851,7 @@ function validate129(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err5);
           }
           errors++;
+          __tick(vErrors);
         }
       }
     }
@@ -7288,6 +7874,7 @@ function validate128(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate129.errors;
     else for (const __e of validate129.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate128.errors = vErrors;
   return errors === 0;
@@ -7311,6 +7898,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate115.errors;
     else for (const __e of validate115.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   var _valid0 = _errs1 === errors;
   valid0 = valid0 || _valid0;
@@ -7330,6 +7918,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
         vErrors.push(err0);
       }
       errors++;
+      __tick(vErrors);
     }
     if (data.error !== void 0) {
       if (typeof data.error !== "string") {
@@ -7340,6 +7929,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err1);
         }
         errors++;
+        __tick(vErrors);
       }
     }
     if (data.error_description !== void 0) {
@@ -7351,6 +7941,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
           vErrors.push(err2);
         }
         errors++;
+        __tick(vErrors);
       }
     }
   } else {
@@ -7361,6 +7952,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err3);
     }
     errors++;
+    __tick(vErrors);
   }
   var _valid0 = _errs2 === errors;
   valid0 = valid0 || _valid0;
@@ -7379,6 +7971,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
       vErrors.push(err4);
     }
     errors++;
+    __tick(vErrors);
   } else {
     errors = _errs0;
     if (vErrors !== null) {
@@ -7400,6 +7993,7 @@ function validate133(data, { instancePath = "", parentData, parentDataProperty, 
             vErrors.push(err5);
           }
           errors++;
+          __tick(vErrors);
         }
       }
     }
@@ -7422,6 +8016,7 @@ function validate132(data, { instancePath = "", parentData, parentDataProperty, 
     if (vErrors === null) vErrors = validate133.errors;
     else for (const __e of validate133.errors) vErrors.push(__e);
     errors = vErrors.length;
+    __tick(vErrors);
   }
   validate132.errors = vErrors;
   return errors === 0;
@@ -7498,6 +8093,8 @@ export interface Validate {
   errors?: ValidationError[] | null;
 }
 export type DriftOperationId = "claimTask" | "finishManualTask" | "getOAuthToken" | "login";
+/** A validator of this module that collected more than `max` errors stops, throwing an error of this `code` whose `first` holds the first 100. */
+export const tooManyErrors = { code: "ERR_TOO_MANY_VIOLATIONS", max: 100000 } as const;
 /**
  * Per operation, per declared status, per media type: the response body's schema made strict, for
  * drift only (never a verdict). Its errors of keyword `unevaluatedProperties` are undeclared

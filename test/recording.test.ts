@@ -2,7 +2,7 @@
 // (undeclared members, optional members left out) and the scrubbing of values that name people.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { driftOf } from "../src/tools/recording/drift";
+import { driftEntry, driftOf, driftReport } from "../src/tools/recording/drift";
 import { personalScrubber } from "../src/tools/recording/personal";
 import { claimAnswer, finishAnswer } from "./support/constants";
 import type { Recording } from "../src/tools/recording/format";
@@ -61,6 +61,22 @@ describe("driftOf", () => {
     let deep: unknown = 1;
     for (let i = 0; i < 20_000; i++) deep = { a: deep };
     expect(drift("claimTask", { ...envelope({}), extra: deep }).undeclared).toEqual(["/extra: object"]);
+  });
+});
+
+describe("driftOf on an answer of very many undeclared members", () => {
+  it("stops at the validators' bound (memory stays bounded) and says so: the entry is stopped, the report not complete", () => {
+    const data: Record<string, unknown> = { ...(claimAnswer.data as Record<string, unknown>) };
+    for (let i = 0; i < 150_000; i++) data[`extra${i}`] = i;
+    const found = drift("claimTask", { ...claimAnswer, data });
+    expect(found.stopped).toBe(true);
+    expect(found.undeclared.length).toBeGreaterThan(0);
+    expect(found.undeclared.length).toBeLessThanOrEqual(100);
+    const entry = driftEntry("claimTask.200.json", recordingOf({ body: { ...claimAnswer, data } }));
+    expect(entry.stopped).toBe(true);
+    expect(driftReport([entry]).complete).toBe(false);
+    // An answer within the bound is judged whole, as before.
+    expect(drift("claimTask", claimAnswer).stopped).toBeUndefined();
   });
 });
 

@@ -220,7 +220,7 @@ export function tickingErrors(code) {
 const MAX_ERRORS = 100_000;
 /** The code of the error a stopped check throws. */
 const TOO_MANY = "ERR_TOO_MANY_VIOLATIONS";
-/** How the modules with the bound (the request and response validators) name it to their callers. */
+/** How each module names the bound to its callers. */
 const TOO_MANY_EXPORT = `/** A validator of this module that collected more than \`max\` errors stops, throwing an error of this \`code\` whose \`first\` holds the first 100. */
 export const tooManyErrors = { code: "${TOO_MANY}", max: ${MAX_ERRORS} } as const;
 `;
@@ -263,9 +263,11 @@ const codeLiteral = (value, prefix) =>
  * `refs` names (`<prefix><n>`; Ajv's own exports become local names, so only `exports` leave the
  * module), errors appended in place, the format checks of scripts/lib/formats.mjs bundled in by
  * esbuild with Ajv's runtime helpers, then `typed` (the exports under their TypeScript names).
- * With `deadline`, errors tick the clock of tickingErrors and `__runUntil` is exported too.
+ * Every module's errors tick (tickingErrors): the deadline a caller sets with `__runUntil`, and
+ * the bound on errors collected, which drift's validators need as much as the client's (an answer
+ * of millions of undeclared members held gigabytes in verify).
  */
-async function renderModule({ ajv, refs, prefix, deadline, exports, sourcefile, what, typed }) {
+async function renderModule({ ajv, refs, prefix, exports, sourcefile, what, typed }) {
   const code = appendInPlace(
     standaloneCode(ajv, refs)
       .replace(/^"use strict";/, "")
@@ -274,7 +276,8 @@ async function renderModule({ ajv, refs, prefix, deadline, exports, sourcefile, 
   const entry = [
     `import { formats as __ourFormats } from "./scripts/lib/formats.mjs";`,
     `const __formats = __ourFormats;`,
-    ...(deadline ? [DEADLINE_PRELUDE, tickingErrors(code)] : [code]),
+    DEADLINE_PRELUDE,
+    tickingErrors(code),
     ...Object.entries(exports).map(([name, value]) => `export const ${name} = ${value};`),
   ].join("\n");
   const out = await build({
@@ -292,7 +295,7 @@ async function renderModule({ ajv, refs, prefix, deadline, exports, sourcefile, 
   });
   let js = out.outputFiles[0].text;
   // esbuild gathers the exports at the end, sorted by name.
-  const names = [...(deadline ? ["__runUntil"] : []), ...Object.keys(exports)].sort();
+  const names = ["__runUntil", ...Object.keys(exports)].sort();
   const tail = `export {\n${names.map((name) => `  ${name}`).join(",\n")}\n};\n`;
   if (!js.endsWith(tail)) throw new Error("esbuild's output does not end with the expected export");
   js = js.slice(0, -tail.length);
@@ -345,7 +348,6 @@ export const responseValidators = __validators as unknown as Readonly<
       ajv,
       refs: Object.fromEntries(mine.map((p) => [exportName(p.i), exportName(p.i)])),
       prefix: "v",
-      deadline: true,
       exports: {
         __validators: codeLiteral(map, "v"),
         ...(kind === "requests" ? { __schemas: codeLiteral(schemas, "v") } : {}),
@@ -499,13 +501,12 @@ export async function renderDriftValidators(spec) {
     ajv,
     refs,
     prefix: "d",
-    deadline: false,
     exports: { __validators: codeLiteral(map, "d") },
     sourcefile: "drift-validators.mjs",
     what: "Drift: each operation's response bodies made strict (unevaluatedProperties)",
     typed: `${TYPES}
 export type DriftOperationId = ${union(Object.keys(map))};
-/**
+${TOO_MANY_EXPORT}/**
  * Per operation, per declared status, per media type: the response body's schema made strict, for
  * drift only (never a verdict). Its errors of keyword \`unevaluatedProperties\` are undeclared
  * members, \`propertyNames\` marks a map, \`required\` under \`/then/\` an optional member left out.

@@ -33,18 +33,30 @@ export interface ValidateContext {
 type FoundViolations = Violation[] & { stopped?: number };
 
 /**
- * What `validate` finds in `value`: undefined when it keeps the contract. A generated validator
- * that collects more errors than its bound stops (each costs memory: an answer of millions would
- * hold gigabytes) and hands over its first ones: those are the violations, `stopped` says so.
+ * A generated validator run on `value`: its errors, undefined when `value` keeps the schema. A
+ * validator that collects more errors than its bound stops (each costs memory: an answer of
+ * millions would hold gigabytes) and hands over its first ones, `stopped` then the bound: the one
+ * reading of that stop, for the client, the mocks, verify and drift.
  */
-function errorsOf(validate: Validate, value: unknown): FoundViolations | undefined {
+export function validatorErrors(
+  validate: Validate,
+  value: unknown,
+): { errors: readonly ValidationError[]; stopped?: number } | undefined {
   try {
-    return validate(value) ? undefined : violationsOf(validate.errors);
+    return validate(value) ? undefined : { errors: validate.errors ?? [] };
   } catch (error) {
     const over = error as { code?: unknown; first?: ValidationError[] } | null;
     if (over?.code !== tooManyErrors.code || !Array.isArray(over?.first)) throw error;
-    return Object.assign(violationsOf(over.first), { stopped: tooManyErrors.max });
+    return { errors: over.first, stopped: tooManyErrors.max };
   }
+}
+
+/** What `validate` finds in `value`, as violations; undefined when it keeps the contract. */
+function errorsOf(validate: Validate, value: unknown): FoundViolations | undefined {
+  const found = validatorErrors(validate, value);
+  if (!found) return undefined;
+  const violations = violationsOf(found.errors);
+  return found.stopped ? Object.assign(violations, { stopped: found.stopped }) : violations;
 }
 
 /** The violations an error or a `validate` function is given, at most: a person reads them, and each costs. */

@@ -7,6 +7,7 @@
 // are `*`, so `/data/tasks/*/metrics/server_id: string` stands for every task, once. The drift of
 // one recording (a line of DIR/report.json) and the report over many are made here too.
 import { driftValidators, type Validate } from "../../../generated/drift-validators.js";
+import { validatorErrors } from "../../contract/validation.js";
 import { escapePointer, unescapePointer } from "../../util/json-pointer.js";
 import { parseMediaType } from "../../util/media-type.js";
 import type { Recording } from "./format.js";
@@ -16,6 +17,8 @@ interface Drift {
   undeclared: string[];
   /** The pointer of each optional member the contract declares that the answer left out, sorted. */
   missingOptional: string[];
+  /** Set when the answer held so much drift that the check stopped: the lists hold what it had found. */
+  stopped?: true;
 }
 
 /** The drift of an answer's `body` from what `operationId` declares for `status` in `mediaType`; none when nothing is declared there. */
@@ -24,8 +27,8 @@ export function driftOf(operationId: string, status: number | string, mediaType:
   const validate = own(own(byStatus, String(status)) as Record<string, unknown> | undefined, mediaType) as
     Validate | undefined;
   if (typeof validate !== "function") return { undeclared: [], missingOptional: [] };
-  validate(body);
-  const errors = validate.errors ?? [];
+  const found = validatorErrors(validate, body);
+  const errors = found?.errors ?? [];
   // The objects that are maps: their keys are collapsed.
   const maps = new Set(errors.filter((e) => e.keyword === "propertyNames").map((e) => e.instancePath));
   const undeclared = new Map<string, Set<string>>();
@@ -48,6 +51,7 @@ export function driftOf(operationId: string, status: number | string, mediaType:
   return {
     undeclared: [...undeclared].map(([path, types]) => `${path}: ${[...types].sort().join("|")}`).sort(),
     missingOptional: [...missing].sort(),
+    ...(found?.stopped ? { stopped: true as const } : {}),
   };
 }
 
@@ -92,6 +96,8 @@ export interface DriftEntry {
   missingOptional: string[];
   /** How many of each there are: each list above holds the first MAX_LISTED_PER_ANSWER only. */
   counts: { violations: number; undeclared: number; missingOptional: number };
+  /** Set when the answer held so much drift that its check stopped: the counts are of what it had found. */
+  stopped?: true;
 }
 
 /** How many items of each list an answer's drift entry holds (report.json stays bounded whatever an answer holds). */
@@ -117,6 +123,7 @@ export function driftEntry(file: string, recording: Recording): DriftEntry {
       undeclared: drift.undeclared.length,
       missingOptional: drift.missingOptional.length,
     },
+    ...(drift.stopped ? { stopped: true as const } : {}),
   };
 }
 
@@ -161,10 +168,11 @@ export function driftReport(entries: readonly DriftEntry[]): DriftReport {
   ).sort(byPlace((v) => v.member));
   const complete = entries.every(
     (e) =>
-      !e.counts ||
-      (e.counts.violations <= e.violations.length &&
-        e.counts.undeclared <= e.undeclared.length &&
-        e.counts.missingOptional <= e.missingOptional.length),
+      !e.stopped &&
+      (!e.counts ||
+        (e.counts.violations <= e.violations.length &&
+          e.counts.undeclared <= e.undeclared.length &&
+          e.counts.missingOptional <= e.missingOptional.length)),
   );
   return {
     needsAction: violations.length > 0 || undeclared.length > 0,
