@@ -112,6 +112,22 @@ describe("the platform's words: scrubbed, then cut", () => {
     // A character is never cut in half.
     expect(words("ab😀", 3)).toBe("ab");
   });
+
+  it("platformWords on a 32 MB text (what it scrubs stops a window past the cut): a secret across the cut, in any encoding, is still scrubbed whole", () => {
+    const secret = "s3cret-value-0123";
+    const words = platformWords([secret]);
+    // Backslashes make every JSON decoding of the text work: scrubbing all of it took seconds.
+    const tail = "\\u0041".repeat((32 << 20) / 7);
+    for (const form of [
+      secret,
+      Buffer.from(secret).toString("hex"),
+      [...secret].map((c) => `&#${c.charCodeAt(0)};`).join(""),
+    ]) {
+      const text = `${"x".repeat(190)}${form}${tail}`;
+      const quoted = words(text, 200);
+      expect(quoted).toMatch(/^x{190}\[redac/);
+    }
+  });
 });
 
 describe("an answer Prism failed on: the verdict on the platform's own answer", () => {

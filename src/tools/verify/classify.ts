@@ -97,10 +97,17 @@ type PlatformWords = (value: unknown, max: number) => string;
 export function platformWords(secrets: readonly string[]): PlatformWords {
   const redact = createRedactor(secrets);
   return (value, max) => {
-    const scrubbed = redact(value);
+    // Only what can reach the cut is scrubbed (an answer's text may be 64 MB, and scrubbing costs
+    // with what it reads): `max` and a window past it wider than any encoded form of a secret, so
+    // one standing across the cut is still whole when it is scrubbed.
+    const reach = max + SCRUB_WINDOW;
+    const scrubbed = redact(typeof value === "string" && value.length > reach ? value.slice(0, reach) : value);
     return cut(typeof scrubbed === "string" ? scrubbed : String(JSON.stringify(scrubbed)), max);
   };
 }
+
+/** How far past a cut a quote is scrubbed: far more than any encoded form of a secret (HTML references write a character in at most 10). */
+const SCRUB_WINDOW = 64 * 1024;
 
 /** `text` cut to `max` UTF-16 units, never between the two halves of a character. */
 function cut(text: string, max: number): string {
